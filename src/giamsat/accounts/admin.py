@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApiToken, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "organisation", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["username", "full_name", "email"]
+    raw_id_fields = ["unit", "organisation"]
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Vai trò và địa bàn"), {"fields": ["full_name", "position", "role", "unit", "organisation"]}),
+    )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["hint", "created_at", "last_used_at"]
+    raw_id_fields = ["user"]

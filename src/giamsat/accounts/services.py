@@ -1,0 +1,47 @@
+"""Writes on accounts: each one transaction with its audit entry."""
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from giamsat.core import audit
+
+from .models import ApiToken, User, hash_token, new_token_secret
+
+
+def do_create_token(*, acting_user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is never stored and can be shown only now."""
+    if not acting_user.can("tokens.manage_own"):
+        raise Http404
+    secret = new_token_secret()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=acting_user, name=name.strip(), hint=secret[:10], token_hash=hash_token(secret)
+        )
+        audit.record(acting_user, "token.create", token)
+    return token, secret
+
+
+def do_revoke_token(token: ApiToken, *, acting_user: User) -> None:
+    with transaction.atomic():
+        token = ApiToken.objects.restrict(acting_user, "manage_own").select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(acting_user, "token.revoke", token)
+
+
+def user_for_token(secret: str) -> User | None:
+    token = ApiToken.objects.usable().select_related("user").filter(token_hash=hash_token(secret)).first()
+    if token is None:
+        return None
+    now = timezone.now()
+    # Writing on every call would serialise API reads behind SQLite's single writer; a minute is precise enough.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def do_record_password_change(user: User, *, how: str) -> None:
+    """Called inside the password views' transaction, after Django saved the new hash."""
+    audit.record(user, f"password.{how}", user)

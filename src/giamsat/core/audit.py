@@ -1,0 +1,34 @@
+"""The audit trail. Service functions call `record` inside their transaction, so a change and its entry
+are saved together or not at all."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from .models import AuditEntry
+
+
+def record(actor, action: str, obj=None, changes: dict | None = None) -> AuditEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the transaction of the change it records")
+    return AuditEntry.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=getattr(actor, "username", "") or "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        changes=changes or {},
+    )
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{'field': [old, new]} for the fields whose value changed; values as JSON-safe text."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))] for key in after if before.get(key) != after.get(key)
+    }
+
+
+def _plain(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

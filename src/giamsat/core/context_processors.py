@@ -1,0 +1,34 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The capabilities in the order users meet them; those not built yet are shown as "coming".
+CAPABILITIES = [
+    ("home", _("Trang chủ"), "home"),
+    ("units", _("Đơn vị hành chính"), "units:browse"),
+    ("plans", _("Kế hoạch"), None),
+    ("reporting", _("Báo cáo"), None),
+    ("supervision", _("Giám sát"), None),
+    ("cases", _("Vụ việc trẻ em"), None),
+    ("dashboards", _("Bảng điều khiển"), None),
+]
+
+
+def navigation(request):
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    section = match.namespace or match.url_name if match else ""
+    items = [
+        {"key": key, "label": label, "url": reverse(name) if name else None, "active": key == section}
+        for key, label, name in CAPABILITIES
+    ]
+    if request.user.can("audit.view"):
+        items.append(
+            {
+                "key": "audit",
+                "label": _("Nhật ký"),
+                "url": reverse("audit_log"),
+                "active": section == "audit_log",
+            }
+        )
+    return {"nav_items": items}

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import ScopedQuerySet
+
+
+class AuditQuerySet(ScopedQuerySet):
+    permission_prefix = "audit"
+
+    def scope(self, user, action):
+        return Q(actor=user)
+
+
+class AuditEntry(models.Model):
+    """Who did what to which row, written in the same transaction as the change (core.audit.record)."""
+
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as text so the entry still says who it was after the account is gone.
+    actor_name = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("thao tác"), max_length=40, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("loại đối tượng"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nhật ký thao tác")
+        verbose_name_plural = _("nhật ký thao tác")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"

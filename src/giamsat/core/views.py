@@ -1,0 +1,42 @@
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from giamsat.units.models import Unit
+
+from .models import AuditEntry
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"unit_count": Unit.objects.restrict(request.user).count()})
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def audit_log(request):
+    if not request.user.can("audit.view"):
+        raise Http404
+    entries = AuditEntry.objects.restrict(request.user, "view").select_related("content_type")
+    filters = {key: request.GET.get(key, "").strip() for key in ("actor", "action", "from", "to")}
+    if filters["actor"]:
+        entries = entries.filter(actor_name__icontains=filters["actor"])
+    if filters["action"]:
+        entries = entries.filter(action__icontains=filters["action"])
+    if day := _date(filters["from"]):
+        entries = entries.filter(at__date__gte=day)
+    if day := _date(filters["to"]):
+        entries = entries.filter(at__date__lte=day)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "core/audit_log.html", {"page_obj": page, "filters": filters, "query": query})
