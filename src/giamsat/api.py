@@ -1,5 +1,6 @@
 """The JSON API: django-ninja, OpenAPI at /api/openapi.json, docs at /api/docs (served from the package)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -8,6 +9,8 @@ from ninja.security import HttpBearer, django_auth
 
 from giamsat.accounts.api import router as accounts_router
 from giamsat.accounts.services import user_for_token
+from giamsat.plans.api import router as plans_router
+from giamsat.reporting.api import router as reporting_router
 from giamsat.units.api import router as units_router
 
 
@@ -45,6 +48,13 @@ def validation_error(request, exc: ValidationError):
     return api.create_response(request, {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
 
 
+@api.exception_handler(DjangoValidationError)
+def model_validation_error(request, exc: DjangoValidationError):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    errors = [{"field": field, "message": message} for field, messages in fields.items() for message in messages]
+    return api.create_response(request, {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"message": _("Không tìm thấy."), "errors": []}, status=404)
@@ -59,3 +69,5 @@ def unauthenticated(request, exc):
 
 api.add_router("/", accounts_router)
 api.add_router("/", units_router)
+api.add_router("/", plans_router)
+api.add_router("/", reporting_router)

@@ -10,6 +10,8 @@ from giamsat.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("units/", include("giamsat.units.urls")),
+    path("plans/", include("giamsat.plans.urls")),
+    path("reporting/", include("giamsat.reporting.urls")),
     path("account/", include("giamsat.accounts.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -18,16 +18,21 @@ class Role(models.TextChoices):
 
 
 EVERY_ROLE = {"units.view", "tokens.manage_own"}
+READ_PLANS = {"plans.view", "reporting.view"}
+# Units that answer report requests: fill, upload and submit their own reports.
+REPORTERS = READ_PLANS | {"reporting.submit"}
 
 PERMISSIONS: dict[str, set[str]] = {
     Role.ADMIN: {"*"},
-    Role.PROVINCE_OFFICER: EVERY_ROLE,
-    Role.SUPERVISOR: EVERY_ROLE,
-    Role.DISTRICT_OFFICER: EVERY_ROLE,
-    Role.COMMUNE_OFFICER: EVERY_ROLE,
-    Role.CHILD_PROTECTION_WORKER: EVERY_ROLE,
+    Role.PROVINCE_OFFICER: EVERY_ROLE
+    | READ_PLANS
+    | {"plans.change", "reporting.submit", "reporting.review", "reporting.manage"},
+    Role.SUPERVISOR: EVERY_ROLE | READ_PLANS,
+    Role.DISTRICT_OFFICER: EVERY_ROLE | REPORTERS,
+    Role.COMMUNE_OFFICER: EVERY_ROLE | REPORTERS,
+    Role.CHILD_PROTECTION_WORKER: EVERY_ROLE | READ_PLANS,
     Role.HOTLINE_OPERATOR: EVERY_ROLE,
-    Role.VIEWER: EVERY_ROLE,
+    Role.VIEWER: EVERY_ROLE | READ_PLANS,
 }
 
 # Roles whose work spans the country when no unit or organisation narrows them (the 111 centre).

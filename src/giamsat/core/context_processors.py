@@ -1,15 +1,16 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The capabilities in the order users meet them; those not built yet are shown as "coming".
+# The capabilities in the order users meet them, with the permission that opens each; those not built yet
+# are shown as "coming".
 CAPABILITIES = [
-    ("home", _("Trang chủ"), "home"),
-    ("units", _("Đơn vị hành chính"), "units:browse"),
-    ("plans", _("Kế hoạch"), None),
-    ("reporting", _("Báo cáo"), None),
-    ("supervision", _("Giám sát"), None),
-    ("cases", _("Vụ việc trẻ em"), None),
-    ("dashboards", _("Bảng điều khiển"), None),
+    ("home", _("Trang chủ"), "home", None),
+    ("units", _("Đơn vị hành chính"), "units:browse", "units.view"),
+    ("plans", _("Kế hoạch"), "plans:list", "plans.view"),
+    ("reporting", _("Báo cáo"), "reporting:inbox", "reporting.view"),
+    ("supervision", _("Giám sát"), None, None),
+    ("cases", _("Vụ việc trẻ em"), None, None),
+    ("dashboards", _("Bảng điều khiển"), None, None),
 ]
 
 
@@ -20,7 +21,8 @@ def navigation(request):
     section = match.namespace or match.url_name if match else ""
     items = [
         {"key": key, "label": label, "url": reverse(name) if name else None, "active": key == section}
-        for key, label, name in CAPABILITIES
+        for key, label, name, permission in CAPABILITIES
+        if permission is None or request.user.can(permission)
     ]
     if request.user.can("audit.view"):
         items.append(

@@ -1,5 +1,3 @@
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -8,19 +6,13 @@ from django.utils.http import urlencode
 
 from giamsat.units.models import Unit
 
+from .dates import parse_day
 from .models import AuditEntry
 
 
 @login_required
 def home(request):
     return render(request, "core/home.html", {"unit_count": Unit.objects.restrict(request.user).count()})
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @login_required
@@ -33,9 +25,9 @@ def audit_log(request):
         entries = entries.filter(actor_name__icontains=filters["actor"])
     if filters["action"]:
         entries = entries.filter(action__icontains=filters["action"])
-    if day := _date(filters["from"]):
+    if day := parse_day(filters["from"]):
         entries = entries.filter(at__date__gte=day)
-    if day := _date(filters["to"]):
+    if day := parse_day(filters["to"]):
         entries = entries.filter(at__date__lte=day)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})

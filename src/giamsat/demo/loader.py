@@ -11,6 +11,7 @@ from django.db import transaction
 from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core import audit
+from giamsat.demo.plans import load_plans
 from giamsat.units.choices import Level, OrganisationKind, Structure
 from giamsat.units.importer import LEGACY_END, import_units
 from giamsat.units.models import REFORM_DATE, Organisation, Unit
@@ -41,6 +42,14 @@ USERS = [
         Role.PROVINCE_OFFICER,
         (Structure.CURRENT, Level.PROVINCE, LAM_DONG),
         "Ủy ban nhân dân tỉnh Lâm Đồng",
+    ),
+    DemoUser(
+        "so.ldtbxh",
+        "Đặng Thị Sở Demo",
+        "Chuyên viên Phòng Bảo vệ, chăm sóc trẻ em",
+        Role.PROVINCE_OFFICER,
+        (Structure.LEGACY, Level.PROVINCE, BINH_THUAN),
+        "Sở Lao động - Thương binh và Xã hội tỉnh Bình Thuận",
     ),
     DemoUser(
         "giamsat",
@@ -210,4 +219,7 @@ def load_demo(progress: Callable[[str], None] = lambda _m: None) -> list[tuple[D
         created = [user.username for _spec, user, new in users if new]
         if created:
             audit.record(None, "demo.load", changes={"users_created": created})
+    progress("Dữ liệu minh họa: kế hoạch, chỉ tiêu và báo cáo 2021–2023 / plans, targets and reports")
+    # The Sở LĐTBXH officer reviewed the districts' reports in 2021–2023.
+    load_plans(_unit(Structure.LEGACY, Level.PROVINCE, BINH_THUAN), User.objects.get(username="so.ldtbxh"))
     return users

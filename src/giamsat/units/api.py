@@ -89,12 +89,12 @@ def unit_children(request, unit_id: int, params: Query[OnDate]):
 
 @router.get("/units/{unit_id}/successors", response=list[LinkOut], summary="Đơn vị kế thừa / successors")
 def unit_successors(request, unit_id: int):
-    return [LinkOut(unit=link.unit, partly=link.partly) for link in queries.successors(_unit(request, unit_id))]
+    return queries.successors(_unit(request, unit_id))
 
 
 @router.get("/units/{unit_id}/predecessors", response=list[LinkOut], summary="Đơn vị tiền thân / predecessors")
 def unit_predecessors(request, unit_id: int):
-    return [LinkOut(unit=link.unit, partly=link.partly) for link in queries.predecessors(_unit(request, unit_id))]
+    return queries.predecessors(_unit(request, unit_id))
 
 
 @router.get(
@@ -105,7 +105,7 @@ def unit_predecessors(request, unit_id: int):
 def unit_current(request, unit_id: int, params: Query[OnDate]):
     unit = _unit(request, unit_id)
     day = params.on or timezone.localdate()
-    return [LinkOut(unit=link.unit, partly=link.partly) for link in queries.current_units_for(unit, day)]
+    return queries.current_units_for(unit, day)
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Cơ quan, tổ chức / organisations")

@@ -94,7 +94,7 @@ def _row(item, where: str, structure: str, level: int, parent_key: str | None, v
         raise ImportProblem(f"{where}: mã không hợp lệ / invalid code {code!r}")
     if not isinstance(name, str) or not name.strip():
         raise ImportProblem(f"{where}: thiếu tên / missing name")
-    if kind not in SOURCE_TYPES[level]:
+    if not isinstance(kind, str) or kind not in SOURCE_TYPES[level]:
         raise ImportProblem(f"{where}: loại đơn vị không hợp lệ / unknown unit type {kind!r}")
     parent_code = item.get(parent_key) if parent_key else None
     if parent_key and not isinstance(parent_code, int):
@@ -108,7 +108,7 @@ def read_sources(data_dir: Path = DATA_DIR) -> tuple[list[Row], list[tuple], lis
     legacy, current, conversion = (_load(data_dir / f) for f in (LEGACY_FILE, CURRENT_FILE, CONVERSION_FILE))
     try:
         current_from = datetime.date.fromisoformat(current.get("valid_from", ""))
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         raise ImportProblem(f"{CURRENT_FILE}: thiếu 'valid_from' / missing 'valid_from'") from exc
 
     rows: list[Row] = []
@@ -201,15 +201,18 @@ def read_sources(data_dir: Path = DATA_DIR) -> tuple[list[Row], list[tuple], lis
 
 
 def _check_unique_and_parents(rows: list[Row]) -> None:
+    def source(row: Row) -> str:
+        return LEGACY_FILE if row.structure == Structure.LEGACY else CURRENT_FILE
+
     seen = set()
     for row in rows:
         if row.key in seen:
-            raise ImportProblem(f"mã trùng / duplicate code {row.code} ({row.structure}, level {row.level})")
+            raise ImportProblem(f"{source(row)}: mã trùng / duplicate code {row.code} (level {row.level})")
         seen.add(row.key)
     for row in rows:
         if row.parent_key is not None and row.parent_key not in seen:
             raise ImportProblem(
-                f"{row.name} ({row.code}): không có đơn vị cấp trên / parent {row.parent_code} not found"
+                f"{source(row)}: {row.name} ({row.code}): không có đơn vị cấp trên / parent {row.parent_code} not found"
             )
 
 
@@ -222,15 +225,19 @@ def _known_links(rows: list[Row], links: list[tuple]) -> tuple[list[tuple], list
     for link in links:
         old_level, old, new_level, new, _partly = link
         if (old_level, old) not in legacy:
-            skipped.append(
+            problem = (
                 f"{CONVERSION_FILE}: mã cũ {old} không có trong danh mục cũ / old code {old} not in the legacy list"
             )
         elif (new_level, new) not in current:
-            skipped.append(
+            problem = (
                 f"{CONVERSION_FILE}: mã mới {new} không có trong danh mục mới / new code {new} not in the current list"
             )
         else:
             kept.append(link)
+            continue
+        # An old commune split in two is one row of the table but two links: report it once.
+        if problem not in skipped:
+            skipped.append(problem)
     if links and not kept:
         raise ImportProblem(f"{CONVERSION_FILE}: không mã nào khớp danh mục / no code matches the lists")
     return kept, skipped

@@ -40,7 +40,7 @@ class UnitQuerySet(ScopedQuerySet):
 class Unit(models.Model):
     """An administrative unit of one official list, with the dates it was valid."""
 
-    structure = models.CharField(_("hệ thống"), max_length=16, choices=Structure.choices)
+    structure = models.CharField(_("danh mục"), max_length=16, choices=Structure.choices)
     code = models.PositiveIntegerField(_("mã"))
     name = models.CharField(_("tên"), max_length=120)
     name_folded = models.CharField(max_length=120, db_index=True, editable=False)

@@ -29,7 +29,7 @@ def successors(unit: Unit) -> list[Link]:
         rows = (
             UnitSuccession.objects.filter(predecessor__parent=unit)
             .select_related("successor", "successor__parent")
-            .order_by("successor__name")
+            .order_by("successor__name_folded")
         )
         split: dict[Unit, bool] = {}
         for row in rows:
@@ -41,7 +41,7 @@ def successors(unit: Unit) -> list[Link]:
         )
         return [Link(new, partly or new.pk in shared) for new, partly in split.items()]
     rows = UnitSuccession.objects.filter(predecessor=unit).select_related("successor", "successor__parent")
-    return [Link(row.successor, row.partly) for row in rows.order_by("successor__name")]
+    return [Link(row.successor, row.partly) for row in rows.order_by("successor__name_folded")]
 
 
 def predecessors(unit: Unit) -> list[Link]:

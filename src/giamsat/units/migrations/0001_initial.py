@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='Unit',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('structure', models.CharField(choices=[('legacy', 'Ba cấp (đến 30/6/2025)'), ('current', 'Hai cấp (từ 01/7/2025)')], max_length=16, verbose_name='hệ thống')),
+                ('structure', models.CharField(choices=[('legacy', 'Ba cấp (đến 30/6/2025)'), ('current', 'Hai cấp (từ 01/7/2025)')], max_length=16, verbose_name='danh mục')),
                 ('code', models.PositiveIntegerField(verbose_name='mã')),
                 ('name', models.CharField(max_length=120, verbose_name='tên')),
                 ('name_folded', models.CharField(db_index=True, editable=False, max_length=120)),

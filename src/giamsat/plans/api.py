@@ -1,0 +1,212 @@
+import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from giamsat.core.periods import Period
+from giamsat.reporting import queries as achievement
+from giamsat.units.models import Organisation
+
+from . import queries, services
+from .models import Indicator, Plan, Programme, Target, Task
+
+router = Router(tags=["plans"])
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    description: str
+    active: bool
+
+
+class PlanOut(Schema):
+    id: int
+    reference: str = Field(..., examples=["4525/KH-UBND"])
+    issuer_id: int
+    issued_on: datetime.date
+    title: str
+    programme_id: int
+    first_year: int
+    last_year: int
+    legal_basis: str
+    status: str
+    illustrative: bool
+
+
+class PlanIn(Schema):
+    reference: str = Field(..., examples=["4525/KH-UBND"])
+    issuer_id: int
+    issued_on: datetime.date
+    title: str
+    programme_id: int
+    first_year: int
+    last_year: int
+    legal_basis: str = ""
+    status: str = "draft"
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    measure: str
+    kind: str
+    direction: str
+    time_aggregation: str
+    unit_aggregation: str
+    baseline_value: Decimal | None
+    baseline_year: int | None
+    tolerance: Decimal | None
+    disaggregations: list[str]
+    national_code: str
+    source: str
+
+
+class TargetOut(Schema):
+    indicator_id: int
+    unit_id: int
+    period_kind: str
+    period_start: datetime.date
+    period_end: datetime.date
+    value: Decimal
+
+
+class TargetIn(Schema):
+    indicator_id: int
+    unit_id: int
+    value: Decimal | None = Field(None, description="null xóa chỉ tiêu / null removes the target")
+
+
+class TaskOut(Schema):
+    id: int
+    text: str
+    lead_id: int | None
+    deadline: datetime.date | None
+    status: str
+
+
+class CellOut(Schema):
+    indicator_id: int
+    target: Decimal | None
+    actual: Decimal | None
+    achieved_percent: Decimal | None
+    expected_progress: Decimal
+    status: str
+
+
+class UnitAchievementOut(Schema):
+    unit_id: int
+    unit_name: str
+    targets_met: int
+    targets_with_data: int
+    cells: list[CellOut]
+
+
+class PeriodQuery(Schema):
+    period: str | None = Field(None, description="2023 (một năm / a year) hoặc 2021-2025 (giai đoạn / a span)")
+
+
+def _plan(request, plan_id: int, action: str = "view") -> Plan:
+    return get_object_or_404(Plan.objects.restrict(request.user, action), pk=plan_id)
+
+
+def _period(text: str | None, plan: Plan) -> Period:
+    if not text:
+        return queries.default_period(plan, timezone.localdate())
+    try:
+        first, _, last = text.partition("-")
+        return Period.year(int(first)) if not last else Period.span(int(first), int(last))
+    except ValueError as exc:
+        raise HttpError(422, "period: dạng 2023 hoặc 2021-2025 / use 2023 or 2021-2025") from exc
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Lĩnh vực / programmes")
+def list_programmes(request):
+    return Programme.objects.filter(active=True)
+
+
+@router.get("/plans", response=list[PlanOut], summary="Kế hoạch / plans")
+@paginate
+def list_plans(request, programme: int | None = None):
+    rows = Plan.objects.restrict(request.user, "view")
+    return rows.filter(programme_id=programme) if programme else rows
+
+
+@router.post("/plans", response={201: PlanOut}, summary="Thêm kế hoạch / create a plan")
+def create_plan(request, payload: PlanIn):
+    issuer = get_object_or_404(Organisation.objects.restrict(request.user, "view"), pk=payload.issuer_id)
+    fields = payload.dict() | {"issuer": issuer}
+    fields.pop("issuer_id")
+    return 201, services.do_save_plan(Plan(), acting_user=request.user, fields=fields)
+
+
+@router.get("/plans/{plan_id}", response=PlanOut, summary="Một kế hoạch / one plan")
+def get_plan(request, plan_id: int):
+    return _plan(request, plan_id)
+
+
+@router.get("/plans/{plan_id}/indicators", response=list[IndicatorOut], summary="Chỉ tiêu / indicators")
+def plan_indicators(request, plan_id: int):
+    return Indicator.objects.restrict(request.user, "view").filter(plan=_plan(request, plan_id))
+
+
+@router.get("/plans/{plan_id}/targets", response=list[TargetOut], summary="Mục tiêu / targets")
+def plan_targets(request, plan_id: int, params: Query[PeriodQuery]):
+    plan = _plan(request, plan_id)
+    rows = Target.objects.restrict(request.user, "view").filter(indicator__plan=plan)
+    if params.period:
+        period = _period(params.period, plan)
+        rows = rows.filter(period_start=period.start, period_end=period.end)
+    return rows.order_by("indicator__order", "unit__code")
+
+
+@router.put("/plans/{plan_id}/targets", response={200: dict}, summary="Giao mục tiêu một kỳ / set a period's targets")
+def set_targets(request, plan_id: int, period: str, payload: list[TargetIn]):
+    plan = _plan(request, plan_id, "change")
+    changed = services.do_save_targets(
+        plan, _period(period, plan), {(t.indicator_id, t.unit_id): t.value for t in payload}, acting_user=request.user
+    )
+    return {"changed": changed}
+
+
+@router.get("/plans/{plan_id}/tasks", response=list[TaskOut], summary="Nhiệm vụ / tasks")
+def plan_tasks(request, plan_id: int):
+    return Task.objects.restrict(request.user, "view").filter(plan=_plan(request, plan_id))
+
+
+@router.get(
+    "/plans/{plan_id}/achievement",
+    response=list[UnitAchievementOut],
+    summary="Kết quả đạt chỉ tiêu theo đơn vị / achievement per unit",
+)
+def plan_achievement(request, plan_id: int, params: Query[PeriodQuery]):
+    plan = _plan(request, plan_id)
+    period = _period(params.period, plan)
+    total, rows = achievement.plan_achievement(
+        plan, list(queries.reporting_units(plan, request.user)), period, timezone.localdate()
+    )
+    return [
+        UnitAchievementOut(
+            unit_id=row.unit.pk,
+            unit_name=row.unit.name,
+            targets_met=row.share.met,
+            targets_with_data=row.share.with_data,
+            cells=[
+                CellOut(
+                    indicator_id=c.indicator.pk,
+                    target=c.target.value if c.target else None,
+                    actual=c.actual_shown,
+                    achieved_percent=c.percent,
+                    expected_progress=c.expected,
+                    status=c.status.value,
+                )
+                for c in row.cells
+            ],
+        )
+        for row in [total, *rows]
+    ]

@@ -1,0 +1,100 @@
+"""Writes on plans: each one transaction with its audit entry, after checking the user may change the plan."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.http import Http404
+
+from giamsat.core import audit
+from giamsat.core.periods import Period
+
+from .models import Indicator, Plan, Target, Task
+
+
+def _check_change(user, plan: Plan | None = None, issuer=None) -> None:
+    if plan is not None and not Plan.objects.restrict(user, "change").filter(pk=plan.pk).exists():
+        raise Http404
+    if issuer is not None and not user.can("plans.change"):
+        raise Http404
+    if issuer is not None and not (user.sees_all or user.jurisdiction.covers(issuer.unit)):
+        raise Http404
+
+
+def _save(obj, *, acting_user, action: str, fields: dict) -> object:
+    before = model_to_dict(obj) if obj.pk else {}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    audit.record(acting_user, action, obj, audit.diff(before, model_to_dict(obj)))
+    return obj
+
+
+def do_save_plan(plan: Plan, *, acting_user, fields: dict) -> Plan:
+    with transaction.atomic():
+        if plan.pk:
+            _check_change(acting_user, plan)
+        _check_change(acting_user, issuer=fields.get("issuer", getattr(plan, "issuer", None)))
+        return _save(
+            plan, acting_user=acting_user, action="plan.create" if not plan.pk else "plan.update", fields=fields
+        )
+
+
+def do_save_indicator(indicator: Indicator, *, acting_user, fields: dict) -> Indicator:
+    with transaction.atomic():
+        _check_change(acting_user, indicator.plan)
+        return _save(
+            indicator,
+            acting_user=acting_user,
+            action="indicator.create" if not indicator.pk else "indicator.update",
+            fields=fields,
+        )
+
+
+def do_save_task(task: Task, *, acting_user, fields: dict, coordinators=None) -> Task:
+    with transaction.atomic():
+        _check_change(acting_user, task.plan)
+        task = _save(
+            task, acting_user=acting_user, action="task.create" if not task.pk else "task.update", fields=fields
+        )
+        if coordinators is not None:
+            task.coordinators.set(coordinators)
+    return task
+
+
+def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], Decimal | None], *, acting_user) -> int:
+    """Set the targets of a period from a grid {(indicator id, unit id): value}; an empty cell removes the
+    target. Returns how many cells changed."""
+    with transaction.atomic():
+        _check_change(acting_user, plan)
+        indicator_ids = set(plan.indicators.values_list("pk", flat=True))
+        existing = {
+            (t.indicator_id, t.unit_id): t
+            for t in Target.objects.filter(indicator__plan=plan, period_start=period.start, period_end=period.end)
+        }
+        changed = {}
+        for (indicator_id, unit_id), value in values.items():
+            if indicator_id not in indicator_ids:
+                raise Http404
+            current = existing.get((indicator_id, unit_id))
+            if value is None and current is not None:
+                current.delete()
+                changed[f"{indicator_id}/{unit_id}"] = [str(current.value), None]
+            elif value is not None and current is None:
+                Target.objects.create(
+                    indicator_id=indicator_id,
+                    unit_id=unit_id,
+                    period_kind=period.kind.value,
+                    period_start=period.start,
+                    period_end=period.end,
+                    value=value,
+                )
+                changed[f"{indicator_id}/{unit_id}"] = [None, str(value)]
+            elif value is not None and current.value != value:
+                changed[f"{indicator_id}/{unit_id}"] = [str(current.value), str(value)]
+                current.value = value
+                current.save(update_fields=["value"])
+        if changed:
+            audit.record(acting_user, "targets.update", plan, {"period": period.label, "cells": changed})
+    return len(changed)

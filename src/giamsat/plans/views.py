@@ -1,0 +1,214 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamsat.core.formatting import plain_number
+from giamsat.core.periods import Period
+from giamsat.core.vntext import parse_number
+from giamsat.reporting import queries as achievement
+from giamsat.reporting.models import ReportRequest
+
+from . import queries, services
+from .forms import IndicatorForm, PlanForm, TaskForm
+from .models import Indicator, Plan, Programme, Target, Task
+
+
+def get_plan_for_user(user, pk, action="view") -> Plan:
+    return get_object_or_404(Plan.objects.restrict(user, action).select_related("issuer__unit", "programme"), pk=pk)
+
+
+def _period_from(request, plan: Plan) -> Period:
+    choices = {f"{p.start:%Y}-{p.end:%Y}-{p.kind}": p for p in queries.plan_periods(plan)}
+    return choices.get(request.GET.get("period", ""), queries.default_period(plan, timezone.localdate()))
+
+
+@login_required
+def plan_list(request):
+    plans = Plan.objects.restrict(request.user, "view").select_related("issuer", "programme")
+    programme = request.GET.get("programme", "")
+    if programme.isdigit():
+        plans = plans.filter(programme_id=programme)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": plans.annotate(indicator_count=Count("indicators", distinct=True)),
+            "programmes": Programme.objects.filter(active=True),
+            "programme": programme,
+            "can_add": request.user.can("plans.change"),
+        },
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_plan_for_user(request.user, pk)
+    period = _period_from(request, plan)
+    today = timezone.localdate()
+    total, rows = achievement.plan_achievement(plan, list(queries.reporting_units(plan, request.user)), period, today)
+    can_change = Plan.objects.restrict(request.user, "change").filter(pk=plan.pk).exists()
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "period": period,
+            "periods": queries.plan_periods(plan),
+            "period_key": f"{period.start:%Y}-{period.end:%Y}-{period.kind}",
+            "indicators": list(plan.indicators.all()),
+            "total": total,
+            "rows": rows,
+            # The seed's headline: how many units met more than half of their targets.
+            "units_over_half": sum(1 for r in rows if r.share.with_data and r.share.met * 2 > r.share.with_data),
+            "tasks": Task.objects.restrict(request.user, "view").filter(plan=plan).select_related("lead"),
+            "warnings": achievement.breakdown_warnings(plan) if can_change else [],
+            "can_change": can_change,
+            "requests_overdue": ReportRequest.objects.restrict(request.user, "view")
+            .filter(schedule__plan=plan)
+            .overdue(today)
+            .count(),
+        },
+    )
+
+
+def _form_page(request, form, title, back):
+    return render(request, "plans/form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+def plan_edit(request, pk=None):
+    plan = get_plan_for_user(request.user, pk, "change") if pk else Plan()
+    if not request.user.can("plans.change"):
+        raise Http404
+    form = PlanForm(request.POST or None, request.FILES or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.do_save_plan(plan, acting_user=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch."))
+            return redirect("plans:detail", plan.pk)
+    return _form_page(request, form, _("Sửa kế hoạch") if pk else _("Thêm kế hoạch"), "plans:list")
+
+
+@login_required
+def indicator_edit(request, plan_pk, pk=None):
+    plan = get_plan_for_user(request.user, plan_pk, "change")
+    indicator = (
+        get_object_or_404(Indicator.objects.restrict(request.user, "change"), pk=pk, plan=plan)
+        if pk
+        else Indicator(plan=plan)
+    )
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_save_indicator(indicator, acting_user=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu."))
+            return redirect("plans:detail", plan.pk)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Chỉ tiêu của kế hoạch %(ref)s") % {"ref": plan.reference},
+            "back_plan": plan,
+            "datalist": form.measure_suggestions,
+        },
+    )
+
+
+@login_required
+def task_edit(request, plan_pk, pk=None):
+    plan = get_plan_for_user(request.user, plan_pk, "change")
+    task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk, plan=plan) if pk else Task(plan=plan)
+    form = TaskForm(request.POST or None, instance=task, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        coordinators = data.pop("coordinators")
+        services.do_save_task(task, acting_user=request.user, fields=data, coordinators=coordinators)
+        messages.success(request, _("Đã lưu nhiệm vụ."))
+        return redirect("plans:detail", plan.pk)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Nhiệm vụ của kế hoạch %(ref)s") % {"ref": plan.reference},
+            "back_plan": plan,
+        },
+    )
+
+
+@login_required
+def targets_edit(request, pk):
+    """A grid: units down, indicators across, one period at a time."""
+    plan = get_plan_for_user(request.user, pk, "change")
+    period = _period_from(request, plan)
+    units = [plan.issuer.unit, *queries.reporting_units(plan, request.user)]
+    indicators = list(plan.indicators.all())
+    current = {
+        (t.indicator_id, t.unit_id): t.value
+        for t in Target.objects.restrict(request.user, "change").filter(
+            indicator__plan=plan, period_start=period.start, period_end=period.end
+        )
+    }
+    errors: dict[str, str] = {}
+    posted: dict[str, str] = {}
+    if request.method == "POST":
+        values: dict[tuple[int, int], Decimal | None] = {}
+        for unit in units:
+            for indicator in indicators:
+                name = f"t-{indicator.pk}-{unit.pk}"
+                raw = request.POST.get(name, "").strip()
+                posted[name] = raw
+                if not raw:
+                    values[(indicator.pk, unit.pk)] = None
+                    continue
+                try:
+                    number = parse_number(raw)
+                    if number < 0:
+                        raise ValueError(_("Chỉ tiêu không được âm."))
+                    values[(indicator.pk, unit.pk)] = number
+                except ValueError as exc:
+                    errors[name] = str(exc)
+        if not errors:
+            count = services.do_save_targets(plan, period, values, acting_user=request.user)
+            messages.success(request, _("Đã lưu %(n)s ô chỉ tiêu.") % {"n": count})
+            return redirect(f"{request.path}?period={request.GET.get('period', '')}")
+        messages.error(request, _("Chưa lưu: có %(n)s ô không hợp lệ, đã tô đỏ.") % {"n": len(errors)})
+    shown = {f"t-{i}-{u}": plain_number(v) for (i, u), v in current.items()} | posted
+    grid = [
+        (
+            unit,
+            [
+                {"indicator": ind, "name": name, "value": shown.get(name, ""), "error": errors.get(name)}
+                for ind in indicators
+                for name in [f"t-{ind.pk}-{unit.pk}"]
+            ],
+        )
+        for unit in units
+    ]
+    return render(
+        request,
+        "plans/targets.html",
+        {
+            "plan": plan,
+            "period": period,
+            "periods": queries.plan_periods(plan),
+            "period_key": f"{period.start:%Y}-{period.end:%Y}-{period.kind}",
+            "indicators": indicators,
+            "grid": grid,
+            "errors": errors,
+        },
+    )

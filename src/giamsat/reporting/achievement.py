@@ -1,0 +1,318 @@
+"""The achievement engine: how far a unit has come towards a target, and what to call it.
+
+Pure functions with no Django import, so the rules can be tested in milliseconds and reused by views, the API,
+exports and documents alike. The rules follow TolaData, DHIS2 and Open SDG practice:
+
+- Ratio indicators (a rate such as "child-abuse rate 4.5%") are pooled as Σnumerator / Σdenominator over
+  periods and over units. Averaging percentages would give a commune of 10 children the weight of a town of
+  10,000, so the pair is kept (`Ratio`) until the very end, and values and targets of ratio indicators are in
+  percent, as the programmes state them.
+- Achievement is a share of the target (1 = 100%). "Decrease" indicators measure how much of the promised
+  reduction happened, which needs a baseline; without one, target / actual is the common fallback.
+- A target is judged against the progress expected by now (the share of its period elapsed), so a five-year
+  target half-way through is on track at 50%, and "met" / "not met" is all that is left once its period ends.
+- Numbers are exact: inputs are `int` or `Decimal` (floats are refused: 0.1 + 0.2 must not miss a target of
+  0.3), computed as `Fraction`, and returned as `Decimal` truncated to six places (0.0001%). Exactly 100% is
+  `Decimal("1")`, never 0.9999999, and truncating rather than rounding means 99.99999% never shows as met.
+- Negative values are errors, not data: every indicator here counts, sums money, or is a rate.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import TypeVar
+
+PLACES = 6
+
+Number = int | Decimal
+_Choice = TypeVar("_Choice", bound=StrEnum)
+
+
+def _exact(number: Number, name: str = "value") -> Fraction:
+    """The exact value of a non-negative int or finite Decimal; anything else is refused with its name."""
+    if isinstance(number, bool) or not isinstance(number, int | Decimal):
+        raise TypeError(f"{name} must be an int or a Decimal, not {type(number).__name__} ({number!r})")
+    if isinstance(number, Decimal) and not number.is_finite():
+        raise ValueError(f"{name} must be a finite number, not {number}")
+    if number < 0:
+        raise ValueError(f"{name} must not be negative, not {number}")
+    return Fraction(number)
+
+
+class Kind(StrEnum):
+    COUNT = "count"
+    AMOUNT = "amount"
+    RATIO = "ratio"
+    MILESTONE = "milestone"  # 1 when done, 0 when not; its target is 1
+
+
+class Direction(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    MAINTAIN = "maintain"
+
+
+class TimeMethod(StrEnum):
+    SUM = "sum"  # flows: children helped per quarter add up to the year
+    LATEST = "latest"  # stocks: the number of play spaces at the last report
+    AVERAGE = "average"
+
+
+class UnitMethod(StrEnum):
+    SUM = "sum"
+    RATIO = "ratio"
+    AVERAGE = "average"
+
+
+class Status(StrEnum):
+    MET = "met"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A rate kept as its two counts so that rates of several units or periods can be pooled."""
+
+    numerator: Number
+    denominator: Number
+
+    def __post_init__(self):
+        _exact(self.numerator, "numerator")
+        if _exact(self.denominator, "denominator") == 0 and self.numerator != 0:
+            raise ValueError(f"a ratio with denominator 0 must have numerator 0, not {self.numerator}")
+
+    @property
+    def percent(self) -> Decimal | None:
+        """100 · numerator / denominator; None when the denominator is 0 (nobody to count, so no data)."""
+        exact = _percent(self)
+        return None if exact is None else _decimal(exact)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """The value one unit reported for one period of one indicator: a number, or a Ratio for ratio indicators."""
+
+    period_end: date
+    value: Number | Ratio
+
+    def __post_init__(self):
+        if not isinstance(self.period_end, date):
+            raise TypeError(f"period_end must be a date, not {type(self.period_end).__name__}")
+        if not isinstance(self.value, Ratio):
+            _exact(self.value, "value")
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Thresholds of the status bands. on_track and at_risk are shares of the progress expected to date."""
+
+    met: Decimal = Decimal("1")
+    on_track: Decimal = Decimal("0.85")
+    at_risk: Decimal = Decimal("0.60")
+
+    def __post_init__(self):
+        met, on_track, at_risk = (_exact(getattr(self, name), name) for name in ("met", "on_track", "at_risk"))
+        if met == 0:
+            raise ValueError("the met threshold must be above 0")
+        if not at_risk <= on_track <= 1:
+            raise ValueError(f"bands need 0 <= at_risk <= on_track <= 1, not at_risk={at_risk}, on_track={on_track}")
+
+
+DEFAULT_BANDS = Bands()
+
+
+@dataclass(frozen=True)
+class Share:
+    """How many targets a unit met, out of those with data; no_data says how many could not be judged."""
+
+    met: int
+    with_data: int
+    no_data: int
+
+    @property
+    def value(self) -> Decimal | None:
+        return _decimal(Fraction(self.met, self.with_data)) if self.with_data else None
+
+
+def combine_over_time(observations: Iterable[Observation], method: str, kind: str) -> Decimal | Ratio | None:
+    """One unit's value of one indicator over several periods; None when nothing was reported.
+
+    "average" divides by the periods reported, not the periods elapsed. Ratio indicators pool their pairs for
+    "sum" and "average" and take the latest pair for "latest". A milestone is reached once any period reports it
+    done, whatever the method: a play space opened in 2022 is still open in 2023.
+    """
+    method, kind = _choice(TimeMethod, method, "time method"), _choice(Kind, kind, "indicator kind")
+    observations = list(observations)
+    values = [_checked_value(o.value, kind) for o in observations]
+    ends = [o.period_end for o in observations]
+    if len(set(ends)) != len(ends):
+        raise ValueError("two observations end on the same day: one unit reports one value per period")
+    if not values:
+        return None
+    if kind == Kind.MILESTONE:
+        return _decimal(max(_exact(v) for v in values))
+    if method == TimeMethod.LATEST:
+        latest = max(zip(ends, values, strict=True), key=lambda pair: pair[0])[1]
+        return latest if kind == Kind.RATIO else _decimal(_exact(latest))
+    if kind == Kind.RATIO:
+        return _pooled(values)
+    total = sum(_exact(v) for v in values)
+    return _decimal(total if method == TimeMethod.SUM else total / len(values))
+
+
+def combine_over_units(values: Iterable[Number | Ratio | None], method: str, kind: str) -> Decimal | Ratio | None:
+    """Several units' values of one indicator (None for a unit without data); None when no unit has data.
+
+    Ratio indicators take "ratio" (or "average", which for a rate can only mean the pooled rate); "sum" is
+    refused for them, as adding percentages means nothing. "ratio" is refused for other kinds, which have no
+    pairs. A milestone's "sum" counts the units that reached it, its "average" is their share.
+    """
+    method, kind = _choice(UnitMethod, method, "unit method"), _choice(Kind, kind, "indicator kind")
+    if kind == Kind.RATIO and method == UnitMethod.SUM:
+        raise ValueError("ratio indicators are not summed over units: use the 'ratio' method (Σnum / Σden)")
+    if kind != Kind.RATIO and method == UnitMethod.RATIO:
+        raise ValueError(f"the 'ratio' method needs numerators and denominators; a {kind} indicator has none")
+    present = [_checked_value(v, kind) for v in values if v is not None]
+    if not present:
+        return None
+    if kind == Kind.RATIO:
+        return _pooled(present)
+    total = sum(_exact(v) for v in present)
+    return _decimal(total if method == UnitMethod.SUM else total / len(present))
+
+
+def achievement(
+    direction: str,
+    target: Number,
+    actual: Number | Ratio | None,
+    baseline: Number | None = None,
+    tolerance: Number | None = None,
+) -> Decimal | None:
+    """Share of the target achieved (1 = 100%, may exceed 1); None when there is no actual value.
+
+    A Ratio actual is compared in percent with the target. The baseline counts only for "decrease", the
+    tolerance (an absolute amount, required) only for "maintain". The edge cases:
+
+    - increase with target 0: any actual meets it (1), as nothing was asked;
+    - decrease with a baseline: (baseline - actual) / (baseline - target), never below 0 (worse than the
+      baseline is no progress); a target above the baseline is refused as contradictory;
+    - decrease without a baseline, or with baseline == target (no reduction asked): target / actual, capped
+      at 1. Uncapped it would grow without bound as the actual nears 0 (and divide by zero at 0); capped,
+      an actual at or below the target is exactly 100% and the result keeps falling as the actual rises;
+    - maintain: 1 within target ± tolerance; outside, actual / lower edge below the band and upper edge /
+      actual above it, so it is below 1 and keeps falling the further the actual strays from the band.
+    """
+    direction = _choice(Direction, direction, "direction")
+    target = _exact(target, "target")
+    baseline = None if baseline is None else _exact(baseline, "baseline")
+    tolerance = None if tolerance is None else _exact(tolerance, "tolerance")
+    if actual is None:
+        return None
+    if isinstance(actual, Ratio):
+        actual = _percent(actual)
+        if actual is None:
+            return None
+    else:
+        actual = _exact(actual, "actual")
+
+    match direction:
+        case Direction.INCREASE:
+            result = actual / target if target else Fraction(1)
+        case Direction.DECREASE if baseline is not None and baseline != target:
+            if target > baseline:
+                raise ValueError(f"a decrease target ({target}) must not be above its baseline ({baseline})")
+            result = max(Fraction(0), (baseline - actual) / (baseline - target))
+        case Direction.DECREASE:
+            result = min(Fraction(1), target / actual) if actual else Fraction(1)
+        case Direction.MAINTAIN:
+            if tolerance is None:
+                raise ValueError("a maintain indicator needs a tolerance (0 to require the exact target)")
+            low, high = target - tolerance, target + tolerance
+            if actual < low:
+                result = actual / low
+            elif actual > high:
+                result = high / actual
+            else:
+                result = Fraction(1)
+    return _decimal(result)
+
+
+def expected_progress(period_start: date, period_end: date, as_of: date) -> Decimal:
+    """Share of the target's period elapsed by the end of as_of, counting whole days: 0 before, 1 after.
+
+    2021-01-01–2025-12-31 as of 2023-07-02 is 913 of 1,826 days, 0.5; a year's target on 31 December is 1.
+    """
+    if period_end < period_start:
+        raise ValueError(f"the period ends ({period_end}) before it starts ({period_start})")
+    days = (period_end - period_start).days + 1
+    elapsed = (as_of - period_start).days + 1
+    return _decimal(Fraction(min(max(elapsed, 0), days), days))
+
+
+def status(achievement: Decimal | None, expected: Number, bands: Bands = DEFAULT_BANDS) -> Status:
+    """The band of an achievement given the progress expected to date (see `expected_progress`).
+
+    Thresholds are inclusive: exactly 85% of the expected progress is on track. Once the period is over
+    (expected 1) a target is met or not: what would be on track is at risk, below 60% off track. For a
+    maintain indicator, pass expected 1: a level is held or it is not.
+    """
+    expected = _exact(expected, "expected progress")
+    if expected > 1:
+        raise ValueError(f"expected progress is a share of the period, at most 1, not {expected}")
+    if achievement is None:
+        return Status.NO_DATA
+    achieved = _exact(achievement, "achievement")
+    if achieved >= _exact(bands.met):
+        return Status.MET
+    if expected < 1 and achieved >= _exact(bands.on_track) * expected:
+        return Status.ON_TRACK
+    if achieved >= _exact(bands.at_risk) * expected:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def share_met(statuses: Iterable[str]) -> Share:
+    """A unit's "6/11 chỉ tiêu đạt": targets met out of targets with data; those without data are counted apart."""
+    statuses = [_choice(Status, s, "status") for s in statuses]
+    no_data = statuses.count(Status.NO_DATA)
+    return Share(met=statuses.count(Status.MET), with_data=len(statuses) - no_data, no_data=no_data)
+
+
+def _checked_value(value: Number | Ratio, kind: Kind) -> Number | Ratio:
+    if (kind == Kind.RATIO) != isinstance(value, Ratio):
+        needed = "a Ratio (numerator and denominator)" if kind == Kind.RATIO else "a number, not a Ratio"
+        raise ValueError(f"a {kind} indicator takes {needed}: got {value!r}")
+    if kind == Kind.MILESTONE and value not in (0, 1):
+        raise ValueError(f"a milestone is 1 (done) or 0 (not done), not {value}")
+    return value
+
+
+def _pooled(ratios: list[Ratio]) -> Ratio:
+    return Ratio(sum(r.numerator for r in ratios), sum(r.denominator for r in ratios))
+
+
+def _percent(ratio: Ratio) -> Fraction | None:
+    denominator = _exact(ratio.denominator)
+    return 100 * _exact(ratio.numerator) / denominator if denominator else None
+
+
+def _decimal(exact: Fraction) -> Decimal:
+    """Truncate to PLACES decimals and drop trailing zeros down to units: 15, 10.5, 0.666666."""
+    scaled, exponent = exact.numerator * 10**PLACES // exact.denominator, -PLACES
+    while exponent < 0 and scaled % 10 == 0:
+        scaled, exponent = scaled // 10, exponent + 1
+    return Decimal(f"{scaled}E{exponent}")
+
+
+def _choice(enum: type[_Choice], value: str, name: str) -> _Choice:
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise ValueError(f"unknown {name} {value!r}: expected one of {allowed}") from None

@@ -1,0 +1,162 @@
+"""The report form: values per indicator (and breakdown), narrative, activities and budget. Parsed as a whole:
+any error anywhere means nothing is saved, and each error sits next to its field."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from giamsat.core.formatting import plain_number
+from giamsat.core.vntext import parse_number
+from giamsat.plans.choices import IndicatorKind, breakdown_keys
+
+from .choices import FundingSource
+from .models import Activity, Report
+from .services import ValueInput
+
+NARRATIVE = ["results", "limitations", "causes", "proposals"]
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = NARRATIVE
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in NARRATIVE}
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["kind", "name", "held_on", "participants", "model_type", "still_active", "beneficiaries", "value_vnd"]
+        widgets = {"held_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
+
+
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, can_delete=True)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_lazy("Ý kiến"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_lazy("Bắt buộc khi trả lại: ghi rõ cần sửa gì."),
+    )
+
+
+@dataclass
+class ValueRow:
+    """One line of the values table: an indicator's total or one breakdown category."""
+
+    indicator: object
+    breakdown: str
+    label: str
+    prefix: str
+    data: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.indicator.kind == IndicatorKind.RATIO
+
+
+def value_rows(report: Report, indicators, data=None) -> list[ValueRow]:
+    """The rows of the values table, filled from the POST data or else from the saved values."""
+    saved = {(v.indicator_id, v.breakdown): v for v in report.values.all()} if report.pk else {}
+    rows = []
+    for indicator in indicators:
+        for breakdown, label in [("", ""), *breakdown_keys(indicator.disaggregations)]:
+            prefix = f"v-{indicator.pk}-{breakdown or 'total'}"
+            row = ValueRow(indicator, breakdown, str(label), prefix)
+            if data is not None:
+                row.data = {
+                    k: data.get(f"{prefix}-{k}", "").strip() for k in ("value", "num", "den", "source", "comment")
+                }
+            elif (value := saved.get((indicator.pk, breakdown))) is not None:
+                row.data = {
+                    "value": plain_number(value.value),
+                    "num": plain_number(value.numerator),
+                    "den": plain_number(value.denominator),
+                    "source": value.source,
+                    "comment": value.comment,
+                }
+            rows.append(row)
+    return rows
+
+
+def _number(row: ValueRow, key: str) -> Decimal | None:
+    raw = row.data.get(key, "")
+    if not raw:
+        return None
+    try:
+        number = parse_number(raw)
+    except ValueError as exc:
+        row.errors[key] = str(exc)
+        return None
+    if number < 0:
+        row.errors[key] = _("Không được âm.")
+        return None
+    return number
+
+
+def parse_values(rows: list[ValueRow]) -> list[ValueInput]:
+    """Check every row; errors are left on the rows. Milestones take 1 (done) or 0."""
+    inputs = []
+    for row in rows:
+        value, num, den = _number(row, "value"), _number(row, "num"), _number(row, "den")
+        if row.is_ratio:
+            if (num is None) != (den is None) and not row.errors:
+                row.errors["den" if den is None else "num"] = _("Cần cả tử số và mẫu số.")
+            elif num is not None and den is not None:
+                if den == 0 and num != 0:
+                    row.errors["den"] = _("Mẫu số bằng 0 thì tử số phải bằng 0.")
+                elif num > den:
+                    row.errors["num"] = _("Tử số không được lớn hơn mẫu số.")
+        elif row.indicator.kind == IndicatorKind.MILESTONE and value not in (None, 0, 1):
+            row.errors["value"] = _("Chọn Đạt (1) hoặc Chưa đạt (0).")
+        elif row.indicator.measure == "%" and value is not None and value > 100:
+            row.errors["value"] = _("Tỷ lệ phần trăm không quá 100.")
+        if not row.errors and (value is not None or num is not None):
+            inputs.append(
+                ValueInput(
+                    indicator=row.indicator,
+                    breakdown=row.breakdown,
+                    value=None if row.is_ratio else value,
+                    numerator=num if row.is_ratio else None,
+                    denominator=den if row.is_ratio else None,
+                    source=row.data.get("source", "")[:200],
+                    comment=row.data.get("comment", ""),
+                )
+            )
+    return inputs
+
+
+def budget_rows(report: Report, data=None) -> list[dict]:
+    saved = {b.source: b for b in report.budget_lines.all()} if report.pk else {}
+    rows = []
+    for source, label in FundingSource.choices:
+        row = {"source": source, "label": label, "errors": {}}
+        for key in ("allocated", "spent"):
+            if data is not None:
+                row[key] = data.get(f"b-{source}-{key}", "").strip()
+            else:
+                row[key] = plain_number(getattr(saved[source], key)) if source in saved else ""
+        rows.append(row)
+    return rows
+
+
+def parse_budget(rows: list[dict]) -> list[dict]:
+    lines = []
+    for row in rows:
+        amounts = {}
+        for key in ("allocated", "spent"):
+            try:
+                amounts[key] = parse_number(row[key]) if row[key] else Decimal(0)
+                if amounts[key] < 0:
+                    row["errors"][key] = _("Không được âm.")
+            except ValueError as exc:
+                row["errors"][key] = str(exc)
+        if not row["errors"] and any(amounts.values()):
+            lines.append({"source": row["source"], **amounts})
+    return lines

@@ -1,0 +1,206 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from giamsat.core.periods import Period
+from giamsat.core.periods import PeriodKind as Kind
+from giamsat.core.querysets import ScopedQuerySet, within_units
+from giamsat.plans.choices import PeriodKind
+from giamsat.plans.models import plan_scope
+
+from .choices import ActivityKind, Frequency, FundingSource, ModelType, ReportStatus
+
+
+class ScheduleQuerySet(ScopedQuerySet):
+    permission_prefix = "reporting"
+
+    def scope(self, user, action):
+        return plan_scope(user, action, "plan__")
+
+
+class Schedule(models.Model):
+    """Who reports on a plan, how often, and how long after the period the report is due."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="schedules")
+    title = models.CharField(_("tên"), max_length=200)
+    frequency = models.CharField(_("tần suất"), max_length=10, choices=Frequency.choices)
+    first_year = models.PositiveSmallIntegerField(_("từ năm"))
+    last_year = models.PositiveSmallIntegerField(_("đến năm"))
+    due_days = models.PositiveSmallIntegerField(
+        _("hạn nộp (số ngày sau kỳ)"), default=15, help_text=_("Báo cáo đến hạn sau ngày cuối kỳ bấy nhiêu ngày.")
+    )
+    ad_hoc_start = models.DateField(_("đột xuất: từ ngày"), null=True, blank=True)
+    ad_hoc_end = models.DateField(_("đột xuất: đến ngày"), null=True, blank=True)
+    units = models.ManyToManyField("units.Unit", verbose_name=_("đơn vị báo cáo"), related_name="+")
+
+    objects = ScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lịch báo cáo")
+        verbose_name_plural = _("lịch báo cáo")
+        ordering = ["plan", "first_year"]
+
+    def __str__(self):
+        return self.title
+
+
+class RequestQuerySet(ScopedQuerySet):
+    permission_prefix = "reporting"
+
+    def scope(self, user, action):
+        # Reviewing is for the plan's owners; viewing also for the reporting unit's own people.
+        owners = plan_scope(user, "change", "schedule__plan__")
+        return owners | within_units(user.jurisdiction, "unit__") if action == "view" else owners
+
+    def overdue(self, today: datetime.date):
+        return self.filter(due_on__lt=today).exclude(
+            reports__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]
+        )
+
+
+class ReportRequest(models.Model):
+    """One unit's report for one period: created by the schedule, answered by versions of a Report."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="requests")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    period_kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"), db_index=True)
+    due_on = models.DateField(_("hạn nộp"), db_index=True)
+    reminded_before_on = models.DateField(null=True, blank=True, editable=False)
+    reminded_after_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yêu cầu báo cáo")
+        verbose_name_plural = _("yêu cầu báo cáo")
+        ordering = ["due_on", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "unit", "period_start", "period_end"], name="request_unique_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period.label}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end, Kind(self.period_kind))
+
+    @property
+    def plan(self):
+        return self.schedule.plan
+
+
+class ReportQuerySet(ScopedQuerySet):
+    permission_prefix = "reporting"
+
+    def scope(self, user, action):
+        owners = plan_scope(user, "change", "request__schedule__plan__")
+        return owners | within_units(user.jurisdiction, "request__unit__") if action == "view" else owners
+
+
+class Report(models.Model):
+    """A version of a unit's report. Accepted versions are locked; a correction opens the next version."""
+
+    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="reports")
+    version = models.PositiveSmallIntegerField(_("lần"), default=1)
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
+    )
+    results = models.TextField(_("kết quả đạt được"), blank=True)
+    limitations = models.TextField(_("hạn chế"), blank=True)
+    causes = models.TextField(_("nguyên nhân"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    # Bumped on every save of the draft: a save that carries an older number was made on a stale copy.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(_("ý kiến người xem xét"), blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("báo cáo")
+        verbose_name_plural = _("báo cáo")
+        ordering = ["request", "-version"]
+        constraints = [models.UniqueConstraint(fields=["request", "version"], name="report_unique_version")]
+
+    def __str__(self):
+        return f"{self.request} (lần {self.version})"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="values")
+    # "" for the total; otherwise "sex=nu", "age_group=6-11"… one cell of the breakdown.
+    breakdown = models.CharField(_("phân tổ"), max_length=60, blank=True, default="")
+    value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4, null=True, blank=True)
+    numerator = models.DecimalField(_("tử số"), max_digits=18, decimal_places=4, null=True, blank=True)
+    denominator = models.DecimalField(_("mẫu số"), max_digits=18, decimal_places=4, null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=200, blank=True)
+    comment = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("số liệu chỉ tiêu")
+        verbose_name_plural = _("số liệu chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator", "breakdown"], name="value_unique_cell")]
+        indexes = [models.Index(fields=["indicator", "report"])]
+
+    def __str__(self):
+        shown = self.value if self.value is not None else f"{self.numerator}/{self.denominator}"
+        return f"{self.indicator_id}{'/' + self.breakdown if self.breakdown else ''}: {shown}"
+
+
+class Activity(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("loại hoạt động"), max_length=16, choices=ActivityKind.choices)
+    name = models.CharField(_("nội dung"), max_length=300)
+    held_on = models.DateField(_("ngày"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("số người tham gia"), null=True, blank=True)
+    model_type = models.CharField(_("loại mô hình"), max_length=30, choices=ModelType.choices, blank=True)
+    still_active = models.BooleanField(_("còn hoạt động"), null=True, blank=True)
+    beneficiaries = models.PositiveIntegerField(_("số người được hỗ trợ"), null=True, blank=True)
+    value_vnd = models.DecimalField(_("trị giá (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hoạt động")
+        verbose_name_plural = _("hoạt động")
+        ordering = ["report", "kind", "held_on", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class BudgetLine(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="budget_lines")
+    source = models.CharField(_("nguồn kinh phí"), max_length=12, choices=FundingSource.choices)
+    allocated = models.DecimalField(_("được cấp (đồng)"), max_digits=18, decimal_places=0, default=0)
+    spent = models.DecimalField(_("đã chi (đồng)"), max_digits=18, decimal_places=0, default=0)
+
+    class Meta:
+        verbose_name = _("kinh phí")
+        verbose_name_plural = _("kinh phí")
+        constraints = [models.UniqueConstraint(fields=["report", "source"], name="budget_unique_source")]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.spent}/{self.allocated}"

@@ -1,0 +1,243 @@
+"""Writes on reporting: the request schedule and the report workflow
+draft → submitted → (returned → submitted)* → accepted, then corrections as new versions."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamsat.core import audit
+from giamsat.core.periods import Period, PeriodKind, periods_between
+from giamsat.plans.models import Indicator
+
+from .choices import Frequency, ReportStatus
+from .models import Activity, BudgetLine, Report, ReportRequest, Schedule
+
+
+class WorkflowError(Exception):
+    """A step that is not allowed now; the message is for the user."""
+
+
+class StaleDraft(WorkflowError):
+    """Someone else saved the draft after this copy was opened."""
+
+
+@dataclass
+class ValueInput:
+    indicator: Indicator
+    breakdown: str = ""
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    source: str = ""
+    comment: str = ""
+
+
+def _periods(schedule: Schedule):
+    if schedule.frequency == Frequency.AD_HOC:
+        return [Period(schedule.ad_hoc_start, schedule.ad_hoc_end, PeriodKind.SPAN)]
+    return periods_between(PeriodKind(schedule.frequency), schedule.first_year, schedule.last_year)
+
+
+def do_generate_requests(schedule: Schedule, *, acting_user) -> int:
+    """Create the missing requests (unit × period) of a schedule; existing ones are left alone."""
+    if not Schedule.objects.restrict(acting_user, "manage").filter(pk=schedule.pk).exists():
+        raise Http404
+    with transaction.atomic():
+        existing = set(
+            ReportRequest.objects.filter(schedule=schedule).values_list("unit_id", "period_start", "period_end")
+        )
+        new = [
+            ReportRequest(
+                schedule=schedule,
+                unit=unit,
+                period_kind=period.kind.value,
+                period_start=period.start,
+                period_end=period.end,
+                due_on=period.end + datetime.timedelta(days=schedule.due_days),
+            )
+            for unit in schedule.units.all()
+            for period in _periods(schedule)
+            if (unit.pk, period.start, period.end) not in existing
+        ]
+        ReportRequest.objects.bulk_create(new)
+        if new:
+            audit.record(acting_user, "reporting.requests_created", schedule, {"count": len(new)})
+    return len(new)
+
+
+def can_submit(user, request: ReportRequest) -> bool:
+    """Only people of the reporting unit itself (not those above) write its report."""
+    return user.can("reporting.submit") and (user.sees_all or user.jurisdiction.covers(request.unit))
+
+
+def can_review(user, request: ReportRequest) -> bool:
+    return (
+        user.can("reporting.review") and ReportRequest.objects.restrict(user, "review").filter(pk=request.pk).exists()
+    )
+
+
+def get_or_start_draft(request: ReportRequest, *, acting_user) -> Report:
+    """The version being written: the open draft or returned report, else a new first version."""
+    if not can_submit(acting_user, request):
+        raise Http404
+    with transaction.atomic():
+        current = request.reports.order_by("-version").first()
+        if current is None:
+            current = Report.objects.create(request=request, version=1, updated_by=acting_user)
+            audit.record(acting_user, "report.start", current)
+    return current
+
+
+def do_save_draft(
+    report: Report,
+    *,
+    acting_user,
+    revision: int,
+    narrative: dict,
+    values: list[ValueInput],
+    activities: list[dict] | None = None,
+    budget: list[dict] | None = None,
+) -> Report:
+    """Replace the draft's contents (values always; activities and budget when given). `revision` is the
+    number the user's copy was opened with; if someone saved in between, nothing is written and StaleDraft
+    tells the user to reload."""
+    if not can_submit(acting_user, report.request):
+        raise Http404
+    with transaction.atomic():
+        updated = Report.objects.filter(
+            pk=report.pk, revision=revision, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
+        ).update(revision=F("revision") + 1, updated_by=acting_user, updated_at=timezone.now(), **narrative)
+        if not updated:
+            fresh = Report.objects.get(pk=report.pk)
+            if not fresh.editable:
+                raise WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
+            raise StaleDraft(
+                _("Người khác (%(who)s) vừa lưu báo cáo này. Hãy tải lại trang để xem bản mới trước khi sửa.")
+                % {"who": fresh.updated_by or "?"}
+            )
+        report.refresh_from_db()
+        before = {(v.indicator_id, v.breakdown): v for v in report.values.all()}
+        report.values.all().delete()
+        report.values.bulk_create(
+            [
+                report.values.model(
+                    report=report,
+                    indicator=v.indicator,
+                    breakdown=v.breakdown,
+                    value=v.value,
+                    numerator=v.numerator,
+                    denominator=v.denominator,
+                    source=v.source,
+                    comment=v.comment,
+                )
+                for v in values
+            ]
+        )
+        if activities is not None:
+            report.activities.all().delete()
+            report.activities.bulk_create([Activity(report=report, **a) for a in activities])
+        if budget is not None:
+            report.budget_lines.all().delete()
+            report.budget_lines.bulk_create([BudgetLine(report=report, **b) for b in budget])
+        changed = sorted(
+            v.indicator.code
+            for v in values
+            if (old := before.get((v.indicator.pk, v.breakdown))) is None
+            or (old.value, old.numerator, old.denominator) != (v.value, v.numerator, v.denominator)
+        )
+        audit.record(acting_user, "report.save", report, {"indicators_changed": changed, "sections": sorted(narrative)})
+    return report
+
+
+def missing_values(report: Report) -> list[Indicator]:
+    """Indicators the unit must report (source: reports) with no total value yet."""
+    filled = {
+        v.indicator_id
+        for v in report.values.filter(breakdown="")
+        if v.value is not None or (v.numerator is not None and v.denominator is not None)
+    }
+    return [i for i in report.request.schedule.plan.indicators.filter(source="reports") if i.pk not in filled]
+
+
+def do_submit(report: Report, *, acting_user) -> Report:
+    if not can_submit(acting_user, report.request):
+        raise Http404
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if not report.editable:
+            raise WorkflowError(_("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."))
+        missing = missing_values(report)
+        if missing:
+            raise WorkflowError(_("Còn thiếu số liệu: %(codes)s.") % {"codes": ", ".join(i.code for i in missing)})
+        was = report.status
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = acting_user
+        report.save(update_fields=["status", "submitted_at", "submitted_by"])
+        audit.record(acting_user, "report.resubmit" if was == ReportStatus.RETURNED else "report.submit", report)
+    return report
+
+
+def _review(report: Report, acting_user, status: str, comment: str, action: str) -> Report:
+    if not can_review(acting_user, report.request):
+        raise Http404
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.SUBMITTED:
+            raise WorkflowError(_("Chỉ xem xét được báo cáo đã gửi."))
+        report.status = status
+        report.reviewed_at = timezone.now()
+        report.reviewed_by = acting_user
+        report.review_comment = comment
+        report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
+        if status == ReportStatus.ACCEPTED:
+            # The accepted correction replaces the version it corrects.
+            report.request.reports.filter(status=ReportStatus.ACCEPTED, version__lt=report.version).update(
+                status=ReportStatus.SUPERSEDED
+            )
+        audit.record(acting_user, action, report, {"comment": comment} if comment else None)
+    return report
+
+
+def do_return(report: Report, *, acting_user, comment: str) -> Report:
+    if not comment.strip():
+        raise WorkflowError(_("Hãy ghi ý kiến để đơn vị biết cần sửa gì."))
+    return _review(report, acting_user, ReportStatus.RETURNED, comment.strip(), "report.return")
+
+
+def do_accept(report: Report, *, acting_user, comment: str = "") -> Report:
+    return _review(report, acting_user, ReportStatus.ACCEPTED, comment.strip(), "report.accept")
+
+
+def do_open_correction(report: Report, *, acting_user) -> Report:
+    """A correction of an accepted report: a new version with the same contents, to edit and submit."""
+    if not can_submit(acting_user, report.request):
+        raise Http404
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.ACCEPTED:
+            raise WorkflowError(_("Chỉ mở bản đính chính cho báo cáo đã duyệt."))
+        if report.request.reports.filter(version__gt=report.version).exists():
+            raise WorkflowError(_("Đã có bản đính chính đang soạn."))
+        fields = ["results", "limitations", "causes", "proposals"]
+        new = Report.objects.create(
+            request=report.request,
+            version=report.version + 1,
+            updated_by=acting_user,
+            **{f: getattr(report, f) for f in fields},
+        )
+        for related in ("values", "activities", "budget_lines"):
+            manager = getattr(report, related)
+            copies = []
+            for row in manager.all():
+                row.pk, row.report = None, new
+                copies.append(row)
+            manager.model.objects.bulk_create(copies)
+        audit.record(acting_user, "report.correction", new, {"from_version": report.version})
+    return new

