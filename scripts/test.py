@@ -111,6 +111,8 @@ SYSTEM_PACKAGES: dict[str, Callable[[], bool]] = {
     "gettext": lambda: bool(shutil.which("msgfmt") and shutil.which("xgettext")),
     "fonts-liberation": lambda: _dpkg_installed("fonts-liberation"),
     "fonts-dejavu-core": lambda: _dpkg_installed("fonts-dejavu-core"),
+    # Official documents are converted to PDF by LibreOffice (headless, no GUI packages).
+    "libreoffice-writer-nogui": lambda: bool(shutil.which("soffice")),
 }
 
 

@@ -9,8 +9,11 @@ from ninja.security import HttpBearer, django_auth
 
 from giamsat.accounts.api import router as accounts_router
 from giamsat.accounts.services import user_for_token
+from giamsat.cases.api import router as cases_router
+from giamsat.documents.api import router as documents_router
 from giamsat.plans.api import router as plans_router
 from giamsat.reporting.api import router as reporting_router
+from giamsat.supervision.api import router as supervision_router
 from giamsat.units.api import router as units_router
 
 
@@ -71,3 +74,6 @@ api.add_router("/", accounts_router)
 api.add_router("/", units_router)
 api.add_router("/", plans_router)
 api.add_router("/", reporting_router)
+api.add_router("/", supervision_router)
+api.add_router("/", documents_router)
+api.add_router("/", cases_router)

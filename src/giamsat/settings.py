@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "giamsat.accounts",
     "giamsat.plans",
     "giamsat.reporting",
+    "giamsat.documents",
+    "giamsat.supervision",
+    "giamsat.cases",
     "giamsat.demo",
 ]
 

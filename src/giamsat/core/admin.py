@@ -1,6 +1,26 @@
 from django.contrib import admin
 
-from .models import AuditEntry
+from . import audit
+from .models import AuditEntry, CalendarDay
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes made in the admin are written to the audit trail like any other (the admin saves in a
+    transaction, so the entry goes with the change)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fields = {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
+        audit.record(request.user, "admin.change" if change else "admin.add", obj, fields)
+
+    def delete_model(self, request, obj):
+        audit.record(request.user, "admin.delete", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit.record(request.user, "admin.delete", obj)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(AuditEntry)
@@ -19,3 +39,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedAdmin):
+    list_display = ["day", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import ScopedQuerySet
+from .workdays import WorkCalendar
 
 
 class AuditQuerySet(ScopedQuerySet):
@@ -46,3 +47,33 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+class CalendarDayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("Ngày nghỉ thêm")
+    MAKE_UP = "make_up", _("Ngày làm bù")
+
+
+class CalendarDay(models.Model):
+    """A day the government moved: an extra day off (e.g. bridging Tết) or a Saturday worked to make up for it.
+    Public holidays themselves come from the holidays library (core/workdays.py)."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=CalendarDayKind.choices)
+    note = models.CharField(_("căn cứ, ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, làm bù")
+        verbose_name_plural = _("ngày nghỉ, làm bù")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}"
+
+
+def work_calendar():
+    """The working-day calendar with the days an administrator entered."""
+    rows = list(CalendarDay.objects.values_list("day", "kind"))
+    return WorkCalendar.of(
+        [d for d, k in rows if k == CalendarDayKind.DAY_OFF], [d for d, k in rows if k == CalendarDayKind.MAKE_UP]
+    )

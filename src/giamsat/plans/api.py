@@ -82,6 +82,33 @@ class TargetIn(Schema):
     value: Decimal | None = Field(None, description="null xóa chỉ tiêu / null removes the target")
 
 
+class IndicatorIn(Schema):
+    code: str
+    name: str
+    measure: str = Field(..., examples=["%", "người", "lượt"])
+    kind: str = Field("count", examples=["count", "amount", "ratio", "milestone"])
+    direction: str = Field("increase", examples=["increase", "decrease", "maintain"])
+    time_aggregation: str = "sum"
+    unit_aggregation: str = "sum"
+    baseline_value: Decimal | None = None
+    baseline_year: int | None = None
+    tolerance: Decimal | None = None
+    numerator_label: str = ""
+    denominator_label: str = ""
+    disaggregations: list[str] = []
+    national_code: str = ""
+    source: str = "reports"
+    order: int = 0
+
+
+class TaskIn(Schema):
+    text: str
+    lead_id: int | None = None
+    deadline: datetime.date | None = None
+    status: str = "not_started"
+    order: int = 0
+
+
 class TaskOut(Schema):
     id: int
     text: str
@@ -155,6 +182,12 @@ def plan_indicators(request, plan_id: int):
     return Indicator.objects.restrict(request.user, "view").filter(plan=_plan(request, plan_id))
 
 
+@router.post("/plans/{plan_id}/indicators", response={201: IndicatorOut}, summary="Thêm chỉ tiêu / add an indicator")
+def create_indicator(request, plan_id: int, payload: IndicatorIn):
+    plan = _plan(request, plan_id, "change")
+    return 201, services.do_save_indicator(Indicator(plan=plan), acting_user=request.user, fields=payload.dict())
+
+
 @router.get("/plans/{plan_id}/targets", response=list[TargetOut], summary="Mục tiêu / targets")
 def plan_targets(request, plan_id: int, params: Query[PeriodQuery]):
     plan = _plan(request, plan_id)
@@ -177,6 +210,16 @@ def set_targets(request, plan_id: int, period: str, payload: list[TargetIn]):
 @router.get("/plans/{plan_id}/tasks", response=list[TaskOut], summary="Nhiệm vụ / tasks")
 def plan_tasks(request, plan_id: int):
     return Task.objects.restrict(request.user, "view").filter(plan=_plan(request, plan_id))
+
+
+@router.post("/plans/{plan_id}/tasks", response={201: TaskOut}, summary="Thêm nhiệm vụ / add a task")
+def create_task(request, plan_id: int, payload: TaskIn):
+    plan = _plan(request, plan_id, "change")
+    fields = payload.dict()
+    if fields["lead_id"] is not None:
+        fields["lead"] = get_object_or_404(Organisation.objects.restrict(request.user, "view"), pk=fields["lead_id"])
+    fields.pop("lead_id")
+    return 201, services.do_save_task(Task(plan=plan), acting_user=request.user, fields=fields)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from giamsat.core.docnumbers import parse_reference
 from giamsat.core.periods import Period
 from giamsat.core.periods import PeriodKind as Kind
 from giamsat.core.querysets import ScopedQuerySet, within_units
+from giamsat.reporting import sources
 
 from .choices import (
     Direction,
@@ -227,6 +228,8 @@ class Indicator(models.Model):
             raise ValidationError({"unit_aggregation": _("Chỉ tiêu tỷ lệ không cộng được giữa các đơn vị.")})
         if self.kind != IndicatorKind.RATIO and self.unit_aggregation == UnitAggregation.RATIO:
             raise ValidationError({"unit_aggregation": _("Chỉ chỉ tiêu tỷ lệ mới tính lại từ tử số, mẫu số.")})
+        if self.source not in sources.names():
+            raise ValidationError({"source": _("Nguồn số liệu không có: %(s)s") % {"s": self.source}})
         if self.direction == Direction.MAINTAIN and self.tolerance is None:
             raise ValidationError({"tolerance": _("Chỉ tiêu duy trì cần sai số cho phép.")})
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/edit/", views.plan_edit, name="edit"),
     path("<int:pk>/targets/", views.targets_edit, name="targets"),
+    path("<int:pk>/targets.xlsx", views.targets_download, name="targets_download"),
     path("<int:plan_pk>/indicators/new/", views.indicator_edit, name="indicator_create"),
     path("<int:plan_pk>/indicators/<int:pk>/", views.indicator_edit, name="indicator_edit"),
     path("<int:plan_pk>/tasks/new/", views.task_edit, name="task_create"),

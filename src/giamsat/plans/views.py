@@ -4,20 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamsat.core.formatting import plain_number
 from giamsat.core.periods import Period
+from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.core.vntext import parse_number
 from giamsat.reporting import queries as achievement
 from giamsat.reporting.models import ReportRequest
+from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, SpreadsheetErrors
 
 from . import queries, services
 from .forms import IndicatorForm, PlanForm, TaskForm
 from .models import Indicator, Plan, Programme, Target, Task
+from .spreadsheet import parse_targets, targets_workbook
 
 
 def get_plan_for_user(user, pk, action="view") -> Plan:
@@ -150,9 +153,7 @@ def task_edit(request, plan_pk, pk=None):
     )
 
 
-@login_required
-def targets_edit(request, pk):
-    """A grid: units down, indicators across, one period at a time."""
+def _target_grid(request, pk):
     plan = get_plan_for_user(request.user, pk, "change")
     period = _period_from(request, plan)
     units = [plan.issuer.unit, *queries.reporting_units(plan, request.user)]
@@ -163,9 +164,38 @@ def targets_edit(request, pk):
             indicator__plan=plan, period_start=period.start, period_end=period.end
         )
     }
+    return plan, period, units, indicators, current
+
+
+@login_required
+def targets_download(request, pk):
+    plan, period, units, indicators, current = _target_grid(request, pk)
+    response = HttpResponse(targets_workbook(indicators, units, current), content_type=XLSX_CONTENT_TYPE)
+    name = f"chi-tieu-{plan.pk}-{period.start:%Y}-{period.end:%Y}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def targets_edit(request, pk):
+    """A grid: units down, indicators across, one period at a time; or the same grid as a spreadsheet."""
+    plan, period, units, indicators, current = _target_grid(request, pk)
+    upload_errors = []
+    if request.method == "POST" and "file" in request.FILES:
+        try:
+            check_upload(request.FILES["file"], allowed={"xlsx"})
+            values = parse_targets(request.FILES["file"], indicators, units)
+        except UploadRejected as exc:
+            upload_errors = [("", "", str(exc))]
+        except SpreadsheetErrors as exc:
+            upload_errors = [(e.sheet, e.cell, e.message) for e in exc.errors]
+        else:
+            count = services.do_save_targets(plan, period, values, acting_user=request.user)
+            messages.success(request, _("Đã nhận tệp: %(n)s ô chỉ tiêu thay đổi.") % {"n": count})
+            return redirect(f"{request.path}?period={request.GET.get('period', '')}")
     errors: dict[str, str] = {}
     posted: dict[str, str] = {}
-    if request.method == "POST":
+    if request.method == "POST" and not upload_errors:
         values: dict[tuple[int, int], Decimal | None] = {}
         for unit in units:
             for indicator in indicators:

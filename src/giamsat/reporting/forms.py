@@ -12,8 +12,8 @@ from giamsat.core.formatting import plain_number
 from giamsat.core.vntext import parse_number
 from giamsat.plans.choices import IndicatorKind, breakdown_keys
 
-from .choices import FundingSource
-from .models import Activity, Report
+from .choices import Frequency, FundingSource
+from .models import Activity, Report, Schedule
 from .services import ValueInput
 
 NARRATIVE = ["results", "limitations", "causes", "proposals"]
@@ -160,3 +160,30 @@ def parse_budget(rows: list[dict]) -> list[dict]:
         if not row["errors"] and any(amounts.values()):
             lines.append({"source": row["source"], **amounts})
     return lines
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = Schedule
+        fields = ["title", "frequency", "first_year", "last_year", "due_days", "ad_hoc_start", "ad_hoc_end", "units"]
+        widgets = {
+            "units": forms.CheckboxSelectMultiple,
+            "ad_hoc_start": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "ad_hoc_end": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        }
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_year") and data.get("last_year") and data["last_year"] < data["first_year"]:
+            self.add_error("last_year", _("Năm kết thúc phải từ năm bắt đầu trở đi."))
+        if data.get("frequency") == Frequency.AD_HOC:
+            start, end = data.get("ad_hoc_start"), data.get("ad_hoc_end")
+            if not start or not end:
+                self.add_error("ad_hoc_start", _("Báo cáo đột xuất cần ngày bắt đầu và kết thúc của kỳ."))
+            elif end < start:
+                self.add_error("ad_hoc_end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data

@@ -14,6 +14,7 @@ from giamsat.plans.models import Indicator, Plan, Target
 from giamsat.units.models import Unit, UnitSuccession
 
 from . import achievement as engine
+from . import sources
 from .choices import ReportStatus
 from .models import IndicatorValue, ReportRequest
 
@@ -132,9 +133,17 @@ def achievement_matrix(plan: Plan, units: list[Unit], period: Period, as_of: dat
     series: dict[tuple[int, int], list[engine.Observation]] = defaultdict(list)
     by_id = {i.pk: i for i in indicators}
     for row in reported_totals(plan, units, earliest, period.end):
-        observation = _observation(by_id[row["indicator_id"]], row)
+        indicator = by_id[row["indicator_id"]]
+        if indicator.source != sources.REPORTS:
+            continue
+        observation = _observation(indicator, row)
         if observation is not None:
             series[(row["indicator_id"], row["display"])].append(observation)
+    for indicator in indicators:
+        computed = sources.get(indicator.source) if indicator.source != sources.REPORTS else None
+        if computed is not None:
+            for display, end, value in computed(indicator, _sources(units), earliest, period.end):
+                series[(indicator.pk, display)].append(engine.Observation(end, value))
 
     rows = []
     judged_on = min(as_of, period.end)

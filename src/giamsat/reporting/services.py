@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from giamsat.core import audit
 from giamsat.core.periods import Period, PeriodKind, periods_between
-from giamsat.plans.models import Indicator
+from giamsat.plans.models import Indicator, Plan
 
 from .choices import Frequency, ReportStatus
 from .models import Activity, BudgetLine, Report, ReportRequest, Schedule
@@ -42,6 +42,26 @@ def _periods(schedule: Schedule):
     if schedule.frequency == Frequency.AD_HOC:
         return [Period(schedule.ad_hoc_start, schedule.ad_hoc_end, PeriodKind.SPAN)]
     return periods_between(PeriodKind(schedule.frequency), schedule.first_year, schedule.last_year)
+
+
+def do_save_schedule(schedule: Schedule, *, acting_user, fields: dict, units) -> tuple[Schedule, int]:
+    """Save a schedule and create its missing requests. Returns the schedule and how many requests were made."""
+    if not Plan.objects.restrict(acting_user, "change").filter(pk=schedule.plan_id).exists():
+        raise Http404
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(schedule, name, value)
+        created = schedule.pk is None
+        schedule.save()
+        schedule.units.set(units)
+        audit.record(
+            acting_user,
+            "schedule.create" if created else "schedule.update",
+            schedule,
+            {"units": len(units), "frequency": schedule.frequency},
+        )
+        made = do_generate_requests(schedule, acting_user=acting_user)
+    return schedule, made
 
 
 def do_generate_requests(schedule: Schedule, *, acting_user) -> int:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,12 +10,22 @@ from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
 from giamsat.core.uploads import UploadRejected, check_upload
-from giamsat.plans.models import Target
+from giamsat.plans.models import Plan, Target
+from giamsat.units.models import Unit
 
 from . import services, spreadsheet
 from .choices import ReportStatus
-from .forms import ActivityFormSet, NarrativeForm, ReturnForm, budget_rows, parse_budget, parse_values, value_rows
-from .models import Report, ReportRequest
+from .forms import (
+    ActivityFormSet,
+    NarrativeForm,
+    ReturnForm,
+    ScheduleForm,
+    budget_rows,
+    parse_budget,
+    parse_values,
+    value_rows,
+)
+from .models import Report, ReportRequest, Schedule
 
 INBOX_LIMIT = 200
 
@@ -219,6 +229,37 @@ def open_correction(request, pk):
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect("reporting:request", report.request_id)
+
+
+@login_required
+def schedule_create(request, plan_pk):
+    """A reporting schedule for a plan: who reports, how often, when due. Saving creates the requests."""
+    plan = get_object_or_404(Plan.objects.restrict(request.user, "change"), pk=plan_pk)
+    units = (
+        Unit.objects.restrict(request.user, "view")
+        .filter(Q(pk=plan.issuer.unit_id) | Q(parent=plan.issuer.unit_id))
+        .order_by("level", "code")
+    )
+    form = ScheduleForm(
+        request.POST or None, units=units, initial={"first_year": plan.first_year, "last_year": plan.last_year}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("units")
+        _schedule, made = services.do_save_schedule(
+            Schedule(plan=plan), acting_user=request.user, fields=data, units=chosen
+        )
+        messages.success(request, _("Đã lập lịch báo cáo và tạo %(n)s yêu cầu báo cáo.") % {"n": made})
+        return redirect("plans:detail", plan.pk)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "form": form,
+            "title": _("Lịch báo cáo của kế hoạch %(ref)s") % {"ref": plan.reference},
+            "back_plan": plan,
+        },
+    )
 
 
 @login_required

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from giamsat.core.admin import AuditedAdmin
+
 from .models import Organisation, Unit, UnitSuccession
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["code", "name", "type", "level", "structure", "parent", "valid_from", "valid_to"]
     list_filter = ["structure", "level", "type"]
     search_fields = ["name", "name_folded", "code"]
@@ -13,7 +15,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(AuditedAdmin):
     list_display = ["predecessor", "successor", "partly", "effective"]
     list_filter = ["partly"]
     raw_id_fields = ["predecessor", "successor"]
@@ -21,7 +23,7 @@ class UnitSuccessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "abbreviation", "kind", "unit", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "abbreviation"]
