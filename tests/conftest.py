@@ -1,16 +1,18 @@
 """Session set-up and the personas every capability's tests reuse (DESIGN.md, convention 7).
 
 The official unit lists (~14,000 units) are imported once per session, right after the test database is
-created, together with a few organisations. Ordinary tests use `db` (each test rolls back), so they all see
-the units. Never use `transactional_db` here: its flush would empty the imported lists for later tests.
+created, together with a few organisations (BASE_ORGANISATIONS). Ordinary tests use `db` (each test rolls
+back), so they all see the units and organisations.
+
+A test that needs `transactional_db` (e.g. through `live_server`) must load what it needs itself: each such test
+ends by emptying every table. pytest-django runs them after all `db` tests, so those never notice.
 """
 
 import pytest
 from django.test import Client
 
-from giamsat.units.choices import Level, OrganisationKind, Structure
-
 import factories as f
+from giamsat.units.choices import Level, OrganisationKind, Structure
 
 IMPORT_SUMMARY = pytest.StashKey()
 
@@ -107,18 +109,6 @@ def admin_user(db):
 def hotline_operator(db):
     """Operator of the 111 centre, no unit: nationwide."""
     return f.HotlineOperatorFactory(username="tongdai")
-
-
-PERSONAS = [
-    "province_officer",
-    "supervisor",
-    "district_officer",
-    "commune_worker",
-    "other_commune_worker",
-    "outsider",
-    "admin_user",
-    "hotline_operator",
-]
 
 
 @pytest.fixture

@@ -26,6 +26,19 @@ DUC_TAI = 23194  # legacy township in Đức Linh, now part of Xã Hoài Đức
 DA_KAI = 23197  # legacy commune in Đức Linh, now part of Xã Nam Thành
 
 
+# The persona fixtures of conftest.py, by name (for indirect parametrisation).
+PERSONAS = [
+    "province_officer",
+    "supervisor",
+    "district_officer",
+    "commune_worker",
+    "other_commune_worker",
+    "outsider",
+    "admin_user",
+    "hotline_operator",
+]
+
+
 def unit(structure: str, level: int, code: int) -> Unit:
     return Unit.objects.get(structure=structure, level=level, code=code)
 

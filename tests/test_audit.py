@@ -1,16 +1,17 @@
 """The audit trail: written in the change's own transaction, read by administrators only."""
 
 import datetime
+import json
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PERSONAS
+from factories import PERSONAS
 from giamsat.core import audit
 from giamsat.core.models import AuditEntry
-from giamsat.units.models import Unit
+from giamsat.units.models import Organisation, Unit
 
 AUDIT = reverse("audit_log")
 
@@ -172,3 +173,58 @@ def test_nobody_edits_or_deletes_the_trail_in_the_admin_site(admin_user, client_
     client.post(reverse("admin:core_auditentry_change", args=[entry.pk]), {"action": "forged"})
     entry.refresh_from_db()
     assert entry.action == "token.create"
+
+
+# --- changes made in the admin site ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser_client(admin_user, client_for):
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    return client_for(admin_user)
+
+
+def test_a_change_in_the_admin_site_is_audited_with_its_fields(superuser_client, admin_user):
+    organisation = Organisation.objects.get(name="Ủy ban nhân dân huyện Tánh Linh")
+    response = superuser_client.post(
+        reverse("admin:units_organisation_change", args=[organisation.pk]),
+        {
+            "name": "UBND huyện Tánh Linh (đổi tên)",
+            "abbreviation": organisation.abbreviation,
+            "kind": organisation.kind,
+            "unit": organisation.unit_id,
+            "parent": "",
+            "valid_from": "",
+            "valid_to": "",
+        },
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="admin.change", object_id=str(organisation.pk))
+    assert entry.actor == admin_user
+    assert entry.changes == {"name": "UBND huyện Tánh Linh (đổi tên)"}
+
+
+ADMIN_PASSWORD = "Bi-mat-cua-quan-tri-2026"
+
+
+def test_a_user_added_in_the_admin_site_leaves_no_password_in_the_trail(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:accounts_user_add"),
+        {"username": "moi", "usable_password": "true", "password1": ADMIN_PASSWORD, "password2": ADMIN_PASSWORD},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="admin.add", object_repr="moi")
+    assert entry.changes.get("username") == "moi"
+    assert ADMIN_PASSWORD not in json.dumps(entry.changes, ensure_ascii=False)
+
+
+def test_a_password_set_in_the_admin_site_is_audited(superuser_client, commune_worker):
+    response = superuser_client.post(
+        reverse("admin:auth_user_password_change", args=[commune_worker.pk]),
+        {"usable_password": "true", "password1": ADMIN_PASSWORD, "password2": ADMIN_PASSWORD},
+    )
+    assert response.status_code == 302
+    commune_worker.refresh_from_db()
+    assert commune_worker.check_password(ADMIN_PASSWORD)
+    assert AuditEntry.objects.filter(object_id=str(commune_worker.pk), action__startswith="password.").exists()

@@ -6,7 +6,6 @@ commune covers the old communes it took in."""
 import pytest
 from django.urls import reverse
 
-from conftest import PERSONAS
 from factories import (
     BA_DINH_WARD,
     BINH_THUAN,
@@ -15,6 +14,7 @@ from factories import (
     DUC_TAI,
     HANOI,
     LAM_DONG,
+    PERSONAS,
     TANH_LINH,
     VO_XU,
     UserFactory,

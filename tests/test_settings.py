@@ -13,7 +13,13 @@ from django.db import connection, connections
 
 
 def _run_django(args, home, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GIAMSAT_") and k != "DATABASE_URL"}
+    # Nothing of this test process leaks in: no GIAMSAT_* or DJANGO_* switch (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses), no DATABASE_URL.
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GIAMSAT_", "DJANGO_")) and k not in {"DATABASE_URL", "PYTHONSTARTUP"}
+    }
     environment.update({"DJANGO_SETTINGS_MODULE": "giamsat.settings", "GIAMSAT_HOME": str(home), **env})
     return subprocess.run(
         [sys.executable, *args], env=environment, capture_output=True, text=True, timeout=120, cwd=home

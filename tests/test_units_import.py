@@ -204,11 +204,6 @@ def test_it_reports_the_conversion_rows_with_unknown_old_codes_as_skipped(initia
     assert reported == set(unknown)
 
 
-@pytest.mark.xfail(
-    reason="BUG: importer._known_links reports one message per link, not per conversion row; old code 27076 "
-    "(split into 2 new communes) is reported twice with the same text, so 11 messages for 10 rows",
-    strict=True,
-)
 def test_it_reports_each_skipped_conversion_row_once(initial_import_summary):
     assert len(initial_import_summary.skipped) == len(set(initial_import_summary.skipped)) == 10
 
@@ -374,24 +369,8 @@ def _unit_type_a_list(data_dir):
         _missing_valid_from,
         _conversion_without_province_map,
         _conversion_row_without_old_code,
-        pytest.param(
-            _valid_from_not_a_string,
-            marks=pytest.mark.xfail(
-                reason="BUG: importer.read_sources catches only ValueError from date.fromisoformat; a non-string "
-                "'valid_from' raises TypeError instead of ImportProblem",
-                raises=TypeError,
-                strict=True,
-            ),
-        ),
-        pytest.param(
-            _unit_type_a_list,
-            marks=pytest.mark.xfail(
-                reason="BUG: importer._row tests `kind not in SOURCE_TYPES[level]` on an unhashable value; a list "
-                "'type' raises TypeError instead of ImportProblem",
-                raises=TypeError,
-                strict=True,
-            ),
-        ),
+        _valid_from_not_a_string,  # once a TypeError (fixed in c579dd1)
+        _unit_type_a_list,  # once a TypeError: an unhashable type (fixed in c579dd1)
     ],
 )
 def test_it_refuses_a_file_of_the_wrong_structure(data_dir, break_it):
@@ -424,23 +403,11 @@ def test_it_refuses_a_unit_whose_parent_is_missing(data_dir):
     before = _counts()
     with pytest.raises(ImportProblem) as problem:
         import_units(data_dir.path)
-    assert f"{legacy['wards'][-2]['name']} ({legacy['wards'][-2]['code']})" in str(problem.value)
+    assert str(problem.value).startswith(
+        f"{LEGACY_FILE}: {legacy['wards'][-2]['name']} ({legacy['wards'][-2]['code']}): "
+    )
     assert "parent 99999 not found" in str(problem.value)
     _assert_nothing_written(before)
-
-
-@pytest.mark.xfail(
-    reason="BUG: importer._check_unique_and_parents names the unit but not the file in its ImportProblem "
-    "(the class promises 'the message names the file and the place')",
-    strict=True,
-)
-def test_it_names_the_file_of_a_unit_whose_parent_is_missing(data_dir):
-    legacy = data_dir.read(LEGACY_FILE)
-    legacy["wards"][-2]["district_code"] = 99_999
-    data_dir.write(LEGACY_FILE, legacy)
-    with pytest.raises(ImportProblem) as problem:
-        import_units(data_dir.path)
-    assert LEGACY_FILE in str(problem.value)
 
 
 def test_it_refuses_a_duplicate_code(data_dir):
@@ -449,7 +416,7 @@ def test_it_refuses_a_duplicate_code(data_dir):
     legacy["districts"].append({**legacy["districts"][0]})
     data_dir.write(LEGACY_FILE, legacy)
     before = _counts()
-    with pytest.raises(ImportProblem, match="duplicate code 1 "):
+    with pytest.raises(ImportProblem, match=f"^{LEGACY_FILE}: .*duplicate code 1 "):
         import_units(data_dir.path)
     _assert_nothing_written(before)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from factories import (
     BINH_THUAN,
@@ -15,6 +16,7 @@ from factories import (
     legacy_district,
     legacy_province,
 )
+from giamsat.units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +62,10 @@ def test_it_shows_an_invalid_date_error_in_vietnamese_and_still_renders(province
     html = _html(response)
     assert response.context["form"].errors["on"] == ["Nhập một ngày hợp lệ."]
     assert "Nhập một ngày hợp lệ." in html
-    # Today's tree instead: after the reform, the new Lâm Đồng.
-    assert [(u.structure, u.code) for u in response.context["roots"]] == [("current", LAM_DONG)]
+    # Today's tree instead (after the reform: the new Lâm Đồng).
+    today = Unit.objects.restrict(province_officer).valid_on(timezone.localdate()).filter(level=1)
+    assert list(response.context["roots"]) == list(today.order_by("code"))
+    assert response.context["day"] == timezone.localdate()
 
 
 def test_it_shows_the_children_of_a_unit_on_a_date(province_officer, client_for):
@@ -118,11 +122,6 @@ def test_it_shows_at_most_fifty_results_and_says_so(admin_user, client_for):
     assert "Chỉ hiện 50 kết quả đầu" in html
 
 
-@pytest.mark.xfail(
-    reason="BUG: units.views.browse drops the search text when the date is invalid "
-    "(`query = ... if form.is_valid() else ''`), so the results vanish and the search box is emptied",
-    strict=True,
-)
 def test_it_keeps_searching_when_the_date_is_invalid(province_officer, client_for):
     response = client_for(province_officer).get(BROWSE, {"q": "duc linh", "on": "31/02/2023"}, headers=HTMX)
     assert {u.name for u in response.context["results"]} == {"Huyện Đức Linh", "Xã Đức Linh"}

@@ -34,8 +34,9 @@ def _local_keys() -> dict:
         "secret_key": secrets.token_urlsafe(50),
         "data_keys": [base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()],
     }
-    path.write_text(json.dumps(keys), encoding="utf-8")
-    path.chmod(0o600)
+    # Created readable by the owner only from the first byte.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
+        json.dump(keys, out)
     return keys
 
 

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from giamsat.core import audit
 from giamsat.core.admin import AuditedAdmin
 
 from .models import ApiToken, User
@@ -16,6 +18,13 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("Vai trò và địa bàn"), {"fields": ["full_name", "position", "role", "unit", "organisation"]}),
     )
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                audit.record(request.user, "password.admin_set", self.get_object(request, id))
+        return response
 
 
 @admin.register(ApiToken)

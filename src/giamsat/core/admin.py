@@ -10,7 +10,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        fields = {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
+        # Never copy a password (even hashed) into the trail.
+        fields = {name: str(form.cleaned_data.get(name)) for name in form.changed_data if "password" not in name}
         audit.record(request.user, "admin.change" if change else "admin.add", obj, fields)
 
     def delete_model(self, request, obj):

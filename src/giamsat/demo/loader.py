@@ -1,6 +1,7 @@
 """The seed's province as a demo: Bình Thuận as of 2020–2023 (three levels) and Lâm Đồng, into which it merged
 on 01/7/2025. Idempotent: loading twice leaves the same rows. Later capabilities add their part here."""
 
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,6 +73,14 @@ USERS = [
         "Phạm Thị Xã Demo",
         "Công chức Văn hóa - Xã hội",
         Role.COMMUNE_OFFICER,
+        (Structure.CURRENT, Level.COMMUNE, "Xã Đức Linh"),
+        "Ủy ban nhân dân xã Đức Linh",
+    ),
+    DemoUser(
+        "chutich",
+        "Ngô Văn Chủ Tịch Demo",
+        "Chủ tịch UBND xã",
+        Role.COMMUNE_CHAIR,
         (Structure.CURRENT, Level.COMMUNE, "Xã Đức Linh"),
         "Ủy ban nhân dân xã Đức Linh",
     ),
@@ -204,8 +213,8 @@ def demo_password() -> str:
     """One password for all demo logins, generated per installation (never in the repository)."""
     path = settings.HOME / "demo-password.txt"
     if not path.exists():
-        path.write_text(f"demo-{secrets.token_urlsafe(9)}", encoding="utf-8")
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as out:
+            out.write(f"demo-{secrets.token_urlsafe(9)}")
     return path.read_text(encoding="utf-8").strip()
 
 

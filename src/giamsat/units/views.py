@@ -21,7 +21,8 @@ def browse(request):
     form = BrowseForm(request.GET or None)
     day = form.day()
     visible = Unit.objects.restrict(request.user, "view")
-    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    # A wrong date must not cost the user their search text.
+    query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else form.data.get("q", "").strip()
     results = None
     if query:
         results = list(
