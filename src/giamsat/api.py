@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 from giamsat.accounts.api import router as accounts_router
 from giamsat.accounts.services import user_for_token
 from giamsat.cases.api import router as cases_router
+from giamsat.dashboards.api import router as dashboards_router
 from giamsat.documents.api import router as documents_router
 from giamsat.plans.api import router as plans_router
 from giamsat.reporting.api import router as reporting_router
@@ -77,3 +78,4 @@ api.add_router("/", reporting_router)
 api.add_router("/", supervision_router)
 api.add_router("/", documents_router)
 api.add_router("/", cases_router)
+api.add_router("/", dashboards_router)

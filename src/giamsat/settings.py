@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "giamsat.documents",
     "giamsat.supervision",
     "giamsat.cases",
+    "giamsat.dashboards",
     "giamsat.demo",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("supervision/", include("giamsat.supervision.urls")),
     path("documents/", include("giamsat.documents.urls")),
     path("cases/", include("giamsat.cases.urls")),
+    path("dashboards/", include("giamsat.dashboards.urls")),
     path("account/", include("giamsat.accounts.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
