@@ -6,6 +6,13 @@ from django.db import transaction
 
 from .models import AuditEntry
 
+# What each action code means to a reader of the history; each capability adds its own (see reporting/services).
+LABELS: dict[str, str] = {}
+
+
+def label(action: str) -> str:
+    return str(LABELS.get(action, action))
+
 
 def record(actor, action: str, obj=None, changes: dict | None = None) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -59,6 +60,22 @@ class ValueRow:
     @property
     def is_ratio(self) -> bool:
         return self.indicator.kind == IndicatorKind.RATIO
+
+    @property
+    def display(self) -> str:
+        """The saved value as officials read it: 72.000.000; a ratio as 398 / 400 (99,5%)."""
+
+        def number(key):
+            raw = self.data.get(key, "")
+            return number_format(parse_number(raw), force_grouping=True) if raw else "–"
+
+        if not self.is_ratio:
+            return number("value")
+        num, den = self.data.get("num", ""), self.data.get("den", "")
+        shown = f"{number('num')} / {number('den')}"
+        if num and den and parse_number(den):
+            shown += f" ({number_format(100 * parse_number(num) / parse_number(den), 1)}%)"
+        return shown
 
 
 def value_rows(report: Report, indicators, data=None) -> list[ValueRow]:

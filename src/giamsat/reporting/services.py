@@ -10,6 +10,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from giamsat.core import audit
 from giamsat.core.periods import Period, PeriodKind, periods_between
@@ -17,6 +18,18 @@ from giamsat.plans.models import Indicator, Plan
 
 from .choices import Frequency, ReportStatus
 from .models import Activity, BudgetLine, Report, ReportRequest, Schedule
+
+audit.LABELS.update(
+    {
+        "report.start": _lazy("Bắt đầu soạn"),
+        "report.save": _lazy("Lưu bản nháp"),
+        "report.submit": _lazy("Gửi báo cáo"),
+        "report.resubmit": _lazy("Gửi lại báo cáo"),
+        "report.return": _lazy("Trả lại để sửa"),
+        "report.accept": _lazy("Duyệt"),
+        "report.correction": _lazy("Mở bản đính chính"),
+    }
+)
 
 
 class WorkflowError(Exception):
@@ -92,8 +105,9 @@ def do_generate_requests(schedule: Schedule, *, acting_user) -> int:
 
 
 def can_submit(user, request: ReportRequest) -> bool:
-    """Only people of the reporting unit itself (not those above) write its report."""
-    return user.can("reporting.submit") and (user.sees_all or user.jurisdiction.covers(request.unit))
+    """Only people of the reporting unit itself (not those above, who review it) write its report: the unit
+    must be one of the user's own units (their unit, or a unit it took over in 2025), not one below them."""
+    return user.can("reporting.submit") and (user.sees_all or request.unit_id in user.jurisdiction.ids)
 
 
 def can_review(user, request: ReportRequest) -> bool:
@@ -123,6 +137,7 @@ def do_save_draft(
     values: list[ValueInput],
     activities: list[dict] | None = None,
     budget: list[dict] | None = None,
+    from_upload: bool = False,
 ) -> Report:
     """Replace the draft's contents (values always; activities and budget when given). `revision` is the
     number the user's copy was opened with; if someone saved in between, nothing is written and StaleDraft
@@ -132,7 +147,13 @@ def do_save_draft(
     with transaction.atomic():
         updated = Report.objects.filter(
             pk=report.pk, revision=revision, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
-        ).update(revision=F("revision") + 1, updated_by=acting_user, updated_at=timezone.now(), **narrative)
+        ).update(
+            revision=F("revision") + 1,
+            updated_by=acting_user,
+            updated_at=timezone.now(),
+            **({"uploaded_revision": F("revision") + 1} if from_upload else {}),
+            **narrative,
+        )
         if not updated:
             fresh = Report.objects.get(pk=report.pk)
             if not fresh.editable:
@@ -173,6 +194,12 @@ def do_save_draft(
         )
         audit.record(acting_user, "report.save", report, {"indicators_changed": changed, "sections": sorted(narrative)})
     return report
+
+
+def upload_conflict(report: Report, template_revision: int | None) -> bool:
+    """True when the draft was edited on the web after the uploaded template was downloaded: taking the file
+    would silently overwrite those edits. A file may always replace an earlier upload."""
+    return report.revision not in (template_revision or 0, report.uploaded_revision)
 
 
 def missing_values(report: Report) -> list[Indicator]:

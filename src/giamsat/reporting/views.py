@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -157,6 +157,8 @@ def request_detail(request, pk):
             "return_form": ReturnForm(),
             "can_correct": can_write and report is not None and report.status == ReportStatus.ACCEPTED,
             "missing": services.missing_values(report) if report and report.editable else [],
+            "overdue": request_obj.due_on < timezone.localdate()
+            and (report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)),
         },
     )
 
@@ -297,12 +299,24 @@ def upload(request, pk):
                 for v in report.values.exclude(breakdown="").select_related("indicator")
             ]
             try:
+                if parsed.from_template and services.upload_conflict(report, parsed.template_revision):
+                    raise services.StaleDraft(
+                        _(
+                            "Bản nháp đã được sửa trên web (%(who)s, lúc %(when)s) sau khi bạn tải tệp mẫu này. Để "
+                            "không ghi đè các sửa đổi đó, tệp chưa được nhận: hãy tải tệp mẫu mới rồi điền lại."
+                        )
+                        % {
+                            "who": report.updated_by or "?",
+                            "when": formats.date_format(timezone.localtime(report.updated_at), "SHORT_DATETIME_FORMAT"),
+                        }
+                    )
                 services.do_save_draft(
                     report,
                     acting_user=request.user,
                     revision=report.revision,
                     narrative={},
                     values=parsed.values + kept,
+                    from_upload=True,
                 )
             except services.WorkflowError as exc:
                 errors = [(None, None, str(exc))]
