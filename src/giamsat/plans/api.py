@@ -79,7 +79,7 @@ class TargetOut(Schema):
 class TargetIn(Schema):
     indicator_id: int
     unit_id: int
-    value: Decimal | None = Field(None, description="null xóa chỉ tiêu / null removes the target")
+    value: Decimal | None = Field(None, ge=0, description="null xóa chỉ tiêu / null removes the target")
 
 
 class IndicatorIn(Schema):

@@ -2,12 +2,16 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from giamsat.core import audit
 from giamsat.core.periods import Period
+from giamsat.units.models import Unit
 
 from .models import Indicator, Plan, Target, Task
 
@@ -22,7 +26,8 @@ def _check_change(user, plan: Plan | None = None, issuer=None) -> None:
 
 
 def _save(obj, *, acting_user, action: str, fields: dict) -> object:
-    before = model_to_dict(obj) if obj.pk else {}
+    # The stored row, not `obj`: a bound ModelForm has already copied the new values onto the instance.
+    before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()
@@ -69,6 +74,16 @@ def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], De
     with transaction.atomic():
         _check_change(acting_user, plan)
         indicator_ids = set(plan.indicators.values_list("pk", flat=True))
+        # Targets go to the issuer's unit and the units directly below it, nowhere else.
+        unit_ids = set(
+            Unit.objects.filter(Q(pk=plan.issuer.unit_id) | Q(parent=plan.issuer.unit_id)).values_list("pk", flat=True)
+        )
+        bad = [key for key, value in values.items() if key[1] not in unit_ids or (value is not None and value < 0)]
+        if bad:
+            raise ValidationError(
+                _("Chỉ tiêu âm hoặc giao cho đơn vị không thuộc kế hoạch: %(cells)s")
+                % {"cells": ", ".join(f"{i}/{u}" for i, u in bad)}
+            )
         existing = {
             (t.indicator_id, t.unit_id): t
             for t in Target.objects.filter(indicator__plan=plan, period_start=period.start, period_end=period.end)

@@ -70,8 +70,8 @@ def plan_detail(request, pk):
             "rows": rows,
             # The seed's headline: how many units met more than half of their targets.
             "units_over_half": sum(1 for r in rows if r.share.with_data and r.share.met * 2 > r.share.with_data),
-        # The issuer's row sums what was reported: say how many units that is, so a partial sum is not misread.
-        "units_reporting": sum(1 for r in rows if any(c.actual is not None for c in r.cells)),
+            # The issuer's row sums what was reported: say how many units that is, so a partial sum is not misread.
+            "units_reporting": sum(1 for r in rows if any(c.actual is not None for c in r.cells)),
             "tasks": Task.objects.restrict(request.user, "view").filter(plan=plan).select_related("lead"),
             "warnings": achievement.breakdown_warnings(plan) if can_change else [],
             "can_change": can_change,

@@ -88,6 +88,8 @@ def _report(request, pk: int) -> Report:
 def _workflow(call):
     try:
         return call()
+    except services.InvalidValues as exc:
+        raise HttpError(422, str(exc)) from exc
     except services.WorkflowError as exc:
         raise HttpError(409, str(exc)) from exc
 

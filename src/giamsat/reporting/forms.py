@@ -15,7 +15,7 @@ from giamsat.plans.choices import IndicatorKind, breakdown_keys
 
 from .choices import Frequency, FundingSource
 from .models import Activity, Report, Schedule
-from .services import ValueInput
+from .services import ValueInput, value_problems
 
 NARRATIVE = ["results", "limitations", "causes", "proposals"]
 
@@ -111,9 +111,6 @@ def _number(row: ValueRow, key: str) -> Decimal | None:
     except ValueError as exc:
         row.errors[key] = str(exc)
         return None
-    if number < 0:
-        row.errors[key] = _("Không được âm.")
-        return None
     return number
 
 
@@ -122,30 +119,19 @@ def parse_values(rows: list[ValueRow]) -> list[ValueInput]:
     inputs = []
     for row in rows:
         value, num, den = _number(row, "value"), _number(row, "num"), _number(row, "den")
-        if row.is_ratio:
-            if (num is None) != (den is None) and not row.errors:
-                row.errors["den" if den is None else "num"] = _("Cần cả tử số và mẫu số.")
-            elif num is not None and den is not None:
-                if den == 0 and num != 0:
-                    row.errors["den"] = _("Mẫu số bằng 0 thì tử số phải bằng 0.")
-                elif num > den:
-                    row.errors["num"] = _("Tử số không được lớn hơn mẫu số.")
-        elif row.indicator.kind == IndicatorKind.MILESTONE and value not in (None, 0, 1):
-            row.errors["value"] = _("Chọn Đạt (1) hoặc Chưa đạt (0).")
-        elif row.indicator.measure == "%" and value is not None and value > 100:
-            row.errors["value"] = _("Tỷ lệ phần trăm không quá 100.")
+        candidate = ValueInput(
+            indicator=row.indicator,
+            breakdown=row.breakdown,
+            value=None if row.is_ratio else value,
+            numerator=num if row.is_ratio else None,
+            denominator=den if row.is_ratio else None,
+            source=row.data.get("source", "")[:200],
+            comment=row.data.get("comment", ""),
+        )
+        if not row.errors:
+            row.errors.update(value_problems(candidate))
         if not row.errors and (value is not None or num is not None):
-            inputs.append(
-                ValueInput(
-                    indicator=row.indicator,
-                    breakdown=row.breakdown,
-                    value=None if row.is_ratio else value,
-                    numerator=num if row.is_ratio else None,
-                    denominator=den if row.is_ratio else None,
-                    source=row.data.get("source", "")[:200],
-                    comment=row.data.get("comment", ""),
-                )
-            )
+            inputs.append(candidate)
     return inputs
 
 

@@ -57,7 +57,12 @@ def send_reminders(today: datetime.date, days_before: int = 3) -> dict[str, int]
             with transaction.atomic():
                 previous = getattr(request, field)
                 claimed = ReportRequest.objects.filter(pk=request.pk, **{field: previous}).update(**{field: today})
-                if claimed and _send(request, kind, today):
+                if not claimed:
+                    continue
+                if _send(request, kind, today):
                     audit.record(None, f"report.remind_{kind}", request)
                     sent[kind] += 1
+                else:
+                    # Nobody to write to yet: leave the request unclaimed so whoever joins later is reminded.
+                    transaction.set_rollback(True)
     return sent

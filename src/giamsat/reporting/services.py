@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from giamsat.core import audit
 from giamsat.core.periods import Period, PeriodKind, periods_between
+from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Plan
 
 from .choices import Frequency, ReportStatus
@@ -34,6 +35,10 @@ audit.LABELS.update(
 
 class WorkflowError(Exception):
     """A step that is not allowed now; the message is for the user."""
+
+
+class InvalidValues(WorkflowError):
+    """A value breaks the indicator's rules (negative, numerator above denominator…)."""
 
 
 class StaleDraft(WorkflowError):
@@ -104,6 +109,31 @@ def do_generate_requests(schedule: Schedule, *, acting_user) -> int:
     return len(new)
 
 
+def value_problems(value: ValueInput) -> dict[str, str]:
+    """What is wrong with one reported value, by field ("value", "num", "den"): the rules the form, the
+    spreadsheet and the API all apply, so an impossible value can never reach the achievement engine."""
+    indicator = value.indicator
+    problems = {}
+    for key, number in (("value", value.value), ("num", value.numerator), ("den", value.denominator)):
+        if number is not None and number < 0:
+            problems[key] = _("Không được âm.")
+    if problems:
+        return problems
+    if indicator.kind == IndicatorKind.RATIO:
+        num, den = value.numerator, value.denominator
+        if (num is None) != (den is None):
+            problems["den" if den is None else "num"] = _("Cần cả tử số và mẫu số.")
+        elif num is not None and den == 0 and num != 0:
+            problems["den"] = _("Mẫu số bằng 0 thì tử số phải bằng 0.")
+        elif num is not None and num > den:
+            problems["num"] = _("Tử số không được lớn hơn mẫu số.")
+    elif indicator.kind == IndicatorKind.MILESTONE and value.value not in (None, 0, 1):
+        problems["value"] = _("Chọn Đạt (1) hoặc Chưa đạt (0).")
+    elif indicator.measure == "%" and value.value is not None and value.value > 100:
+        problems["value"] = _("Tỷ lệ phần trăm không quá 100.")
+    return problems
+
+
 def can_submit(user, request: ReportRequest) -> bool:
     """Only people of the reporting unit itself (not those above, who review it) write its report: the unit
     must be one of the user's own units (their unit, or a unit it took over in 2025), not one below them."""
@@ -144,6 +174,9 @@ def do_save_draft(
     tells the user to reload."""
     if not can_submit(acting_user, report.request):
         raise Http404
+    wrong = [(v.indicator.code, message) for v in values for message in value_problems(v).values()]
+    if wrong:
+        raise InvalidValues("; ".join(f"{code}: {message}" for code, message in wrong))
     with transaction.atomic():
         updated = Report.objects.filter(
             pk=report.pk, revision=revision, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]

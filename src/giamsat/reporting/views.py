@@ -104,26 +104,25 @@ def request_detail(request, pk):
     report = request_obj.reports.order_by("-version").first()
     can_write = services.can_submit(request.user, request_obj)
     editing = can_write and (report is None or report.editable)
-    if editing and report is None and request.method == "POST":
-        report = services.get_or_start_draft(request_obj, acting_user=request.user)
     shown = report or Report(request=request_obj)
     data = request.POST if request.method == "POST" else None
     narrative = NarrativeForm(data, instance=shown, prefix="n")
+    # Saved activities are the initial rows only for a fresh page: a posted form carries all its rows itself.
+    saved_activities = shown.activities.all() if shown.pk and data is None else []
     activities = ActivityFormSet(
         data,
         prefix="a",
-        initial=[{f: getattr(a, f) for f in ActivityFormSet.form.Meta.fields} for a in shown.activities.all()]
-        if shown.pk
-        else [],
+        initial=[{f: getattr(a, f) for f in ActivityFormSet.form.Meta.fields} for a in saved_activities],
     )
     rows = value_rows(shown, indicators, data)
     budget = budget_rows(shown, data)
     if request.method == "POST":
         if not editing:
             raise Http404
-        problem = _save(request, report, narrative, activities, rows, budget)
+        problem, report = _save(request, request_obj, report, narrative, activities, rows, budget)
         if request.htmx:
-            report.refresh_from_db()
+            if report is not None:
+                report.refresh_from_db()
             return render(
                 request,
                 "reporting/_autosave.html",
@@ -163,14 +162,15 @@ def request_detail(request, pk):
     )
 
 
-def _save(request, report, narrative, activities, rows, budget) -> str | None:
-    """Save the draft, and submit it when asked. Returns None when done, else what stopped it (for the user).
-    An autosave (htmx) never submits."""
+def _save(request, request_obj, report, narrative, activities, rows, budget) -> tuple[str | None, Report | None]:
+    """Save the draft (starting it only once the input is valid), and submit it when asked. Returns what
+    stopped it, for the user (None when done), and the report. An autosave (htmx) never submits."""
     values = parse_values(rows)
     lines = parse_budget(budget)
     valid = narrative.is_valid() & activities.is_valid()
     if not valid or any(r.errors for r in rows) or any(b["errors"] for b in budget):
-        return _("Chưa lưu: có ô chưa hợp lệ, xem các ô tô đỏ.")
+        return _("Chưa lưu: có ô chưa hợp lệ, xem các ô tô đỏ."), report
+    report = report or services.get_or_start_draft(request_obj, acting_user=request.user)
     kept = [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
         for form in activities.forms
@@ -187,19 +187,19 @@ def _save(request, report, narrative, activities, rows, budget) -> str | None:
             budget=lines,
         )
     except services.WorkflowError as exc:
-        return str(exc)
+        return str(exc), report
     if request.htmx:
-        return None
+        return None, report
     if "submit" not in request.POST:
         messages.success(request, _("Đã lưu bản nháp."))
-        return None
+        return None, report
     # The draft is saved either way; a refused submission is said on the reloaded page.
     try:
         services.do_submit(report, acting_user=request.user)
         messages.success(request, _("Đã gửi báo cáo."))
     except services.WorkflowError as exc:
         messages.error(request, _("Đã lưu bản nháp nhưng chưa gửi được: %(why)s") % {"why": exc})
-    return None
+    return None, report
 
 
 @login_required

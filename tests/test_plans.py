@@ -1,0 +1,528 @@
+"""Plans, indicators and targets (giamsat.plans): the reference validator, the plan form and its signed file,
+the indicator rules, the targets grid and the breakdown warnings, and who may see or change what."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import factories as f
+from giamsat.core.models import AuditEntry
+from giamsat.core.periods import Period
+from giamsat.plans.choices import Direction, IndicatorKind, PlanStatus, TimeAggregation, UnitAggregation
+from giamsat.plans.forms import PlanForm
+from giamsat.plans.models import Indicator, Plan, Programme, Target, Task, validate_reference
+from giamsat.reporting.queries import breakdown_warnings
+from plan_fixtures import AMOUNT, COUNT, RATIO, ubnd_binh_thuan
+
+pytest_plugins = ["plan_fixtures"]
+
+D = Decimal
+VIETNAMESE = re.compile(r"[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]", re.IGNORECASE)
+
+# A complete, valid one-page PDF (header, catalog, pages, page, cross-reference table, trailer).
+PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n"
+    b"trailer <</Size 4 /Root 1 0 R>>\nstartxref\n186\n%%EOF\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def plan_post(**overrides) -> dict:
+    data = {
+        "reference": "4525/KH-UBND",
+        "issuer": ubnd_binh_thuan().pk,
+        "issued_on": "20/11/2020",
+        "title": "Kế hoạch thực hiện Chương trình trợ giúp người khuyết tật giai đoạn 2021 - 2030",
+        "programme": Programme.objects.get_or_create(name="Trợ giúp người khuyết tật (thử)")[0].pk,
+        "first_year": "2021",
+        "last_year": "2030",
+        "legal_basis": "Quyết định số 1190/QĐ-TTg ngày 05/8/2020",
+        "status": PlanStatus.IN_FORCE,
+        "replaced_by": "",
+    }
+    return data | overrides
+
+
+def field_errors(html: str, field: str) -> str:
+    """The text of the form field's block (label, input, its error list), as rendered by registration/_form."""
+    match = re.search(
+        rf'<div class="field">\s*<label for="id_{field}">.*?</div>\s*(?=<div class="field">|<button)', html, re.S
+    )
+    assert match, f"no field block for {field}"
+    return match.group(0)
+
+
+# --------------------------------------------------------------------------------------- reference
+
+
+def test_the_reference_validator_accepts_an_official_number():
+    validate_reference("4525/KH-UBND")
+    validate_reference("Số: 05/KH-HLHPN")
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        ("4525-KH", "không đúng mẫu"),
+        ("0/KH-UBND", "Số văn bản phải lớn hơn 0"),
+        ("", "không đúng mẫu"),
+    ],
+)
+def test_the_reference_validator_refuses_with_a_vietnamese_message(reference, message):
+    with pytest.raises(ValidationError) as caught:
+        validate_reference(reference)
+    assert message in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [("4525-KH", "ví dụ 4525/KH-UBND"), ("0/KH-UBND", "Số văn bản phải lớn hơn 0"), ("", "bắt buộc")],
+)
+def test_the_plan_form_puts_the_reference_error_on_its_field(province_officer, reference, message):
+    form = PlanForm(plan_post(reference=reference), instance=Plan(), user=province_officer)
+    assert not form.is_valid()
+    assert list(form.errors) == ["reference"]
+    assert message in form.errors["reference"][0]
+    assert VIETNAMESE.search(form.errors["reference"][0])
+
+
+def test_the_plan_form_accepts_an_official_reference(province_officer):
+    form = PlanForm(plan_post(), instance=Plan(), user=province_officer)
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(("reference", "message"), [("4525-KH", "không đúng mẫu"), ("0/KH-UBND", "lớn hơn 0")])
+def test_the_api_refuses_a_bad_reference_with_422_and_the_field(api_client_for, province_officer, reference, message):
+    payload = {
+        "reference": reference,
+        "issuer_id": ubnd_binh_thuan().pk,
+        "issued_on": "2020-11-20",
+        "title": "Kế hoạch thử",
+        "programme_id": Programme.objects.create(name="Lĩnh vực thử API").pk,
+        "first_year": 2021,
+        "last_year": 2030,
+    }
+    response = api_client_for(province_officer).post("/api/plans", payload, content_type="application/json")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == ["reference"]
+    assert message in errors[0]["message"]
+    assert not Plan.objects.filter(title="Kế hoạch thử").exists()
+
+
+def test_the_api_creates_a_plan_with_an_official_reference(api_client_for, province_officer):
+    payload = {
+        "reference": "4525/KH-UBND",
+        "issuer_id": ubnd_binh_thuan().pk,
+        "issued_on": "2020-11-20",
+        "title": "Kế hoạch thử",
+        "programme_id": Programme.objects.create(name="Lĩnh vực thử API").pk,
+        "first_year": 2021,
+        "last_year": 2030,
+    }
+    response = api_client_for(province_officer).post("/api/plans", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    plan = Plan.objects.get(pk=response.json()["id"])
+    assert (plan.reference, plan.issued_on) == ("4525/KH-UBND", datetime.date(2020, 11, 20))
+    assert AuditEntry.objects.filter(action="plan.create", object_id=str(plan.pk), actor=province_officer).exists()
+
+
+# --------------------------------------------------------------------------------------- plan form (view)
+
+
+def _wrapped_in_one_savepoint(queries: list[str], first: str, second: str) -> bool:
+    """Whether the statements starting with `first` and `second` ran inside one atomic block (a savepoint
+    opened before the first and released after the second, as a service's transaction.atomic() does inside
+    the test's own transaction)."""
+    i = next(n for n, sql in enumerate(queries) if sql.startswith(first))
+    j = next(n for n, sql in enumerate(queries) if sql.startswith(second))
+    for sql in queries[:i]:
+        if sql.startswith("SAVEPOINT "):
+            name = sql.split()[1]
+            release = next((m for m, s in enumerate(queries) if s == f"RELEASE SAVEPOINT {name}"), None)
+            if release is not None and release > j:
+                return True
+    return False
+
+
+def test_the_province_officer_creates_a_plan_with_its_audit_entry_in_the_same_transaction(client_for, province_officer):
+    client = client_for(province_officer)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("plans:create"), plan_post())
+    assert response.status_code == 302
+    plan = Plan.objects.get(reference="4525/KH-UBND", issuer=ubnd_binh_thuan())
+    assert response.url == reverse("plans:detail", args=[plan.pk])
+    assert plan.issued_on == datetime.date(2020, 11, 20)
+    entry = AuditEntry.objects.get(action="plan.create", object_id=str(plan.pk))
+    assert entry.actor == province_officer
+    assert entry.changes["reference"] == [None, "4525/KH-UBND"]
+    sql = [q["sql"].replace('"', "") for q in captured.captured_queries]
+    assert _wrapped_in_one_savepoint(sql, "INSERT INTO plans_plan", "INSERT INTO core_auditentry")
+
+
+def test_the_province_officer_edits_a_plan_and_an_update_entry_is_written(client_for, province_officer, child_plan):
+    plan = child_plan.plan
+    client = client_for(province_officer)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("plans:edit", args=[plan.pk]),
+            plan_post(reference=plan.reference, title="Tên mới của kế hoạch", first_year="2021", last_year="2025"),
+        )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.title == "Tên mới của kế hoạch"
+    entry = AuditEntry.objects.get(action="plan.update", object_id=str(plan.pk))
+    assert entry.actor == province_officer
+    sql = [q["sql"].replace('"', "") for q in captured.captured_queries]
+    assert _wrapped_in_one_savepoint(sql, "UPDATE plans_plan", "INSERT INTO core_auditentry")
+
+
+def test_the_plan_update_entry_records_what_changed(client_for, province_officer, child_plan):
+    plan = child_plan.plan
+    old_title = plan.title
+    client_for(province_officer).post(
+        reverse("plans:edit", args=[plan.pk]),
+        plan_post(reference=plan.reference, title="Tên mới của kế hoạch", first_year="2021", last_year="2025"),
+    )
+    entry = AuditEntry.objects.get(action="plan.update", object_id=str(plan.pk))
+    assert entry.changes.get("title") == [old_title, "Tên mới của kế hoạch"]
+
+
+@pytest.mark.parametrize("persona", ["district_officer", "outsider", "supervisor"], indirect=True)
+def test_who_may_not_change_plans_cannot_create_one(client_for, persona):
+    client = client_for(persona)
+    assert client.get(reverse("plans:create")).status_code == 404
+    assert client.post(reverse("plans:create"), plan_post()).status_code == 404
+    assert not Plan.objects.filter(reference="4525/KH-UBND").exists()
+    assert not AuditEntry.objects.filter(action="plan.create").exists()
+
+
+@pytest.mark.parametrize("persona", ["district_officer", "outsider", "supervisor"], indirect=True)
+def test_who_may_not_change_plans_cannot_edit_one(client_for, persona, child_plan):
+    plan = child_plan.plan
+    client = client_for(persona)
+    url = reverse("plans:edit", args=[plan.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, plan_post(reference=plan.reference, title="Bị sửa")).status_code == 404
+    plan.refresh_from_db()
+    assert plan.title != "Bị sửa"
+    assert not AuditEntry.objects.filter(action="plan.update").exists()
+
+
+def test_a_real_pdf_is_accepted_as_the_signed_file(client_for, province_officer, media_root):
+    upload = SimpleUploadedFile("4525-KH-UBND.pdf", PDF, content_type="application/pdf")
+    response = client_for(province_officer).post(reverse("plans:create"), plan_post(signed_file=upload))
+    assert response.status_code == 302
+    plan = Plan.objects.get(reference="4525/KH-UBND")
+    assert plan.signed_file.name.endswith(".pdf")
+    assert (media_root / plan.signed_file.name).read_bytes() == PDF
+
+
+def test_a_text_file_named_pdf_is_refused_next_to_the_field_and_nothing_is_saved(
+    client_for, province_officer, media_root
+):
+    upload = SimpleUploadedFile("ke-hoach.pdf", b"Day khong phai PDF\n" * 20, content_type="application/pdf")
+    response = client_for(province_officer).post(reverse("plans:create"), plan_post(signed_file=upload))
+    assert response.status_code == 200
+    block = field_errors(response.content.decode(), "signed_file")
+    assert 'class="errorlist"' in block
+    assert "không phải là PDF (.pdf) thật" in block
+    assert not Plan.objects.filter(reference="4525/KH-UBND").exists()
+    assert not AuditEntry.objects.filter(action="plan.create").exists()
+    assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
+
+# --------------------------------------------------------------------------------------- indicators
+
+
+def _indicator(plan, **fields) -> Indicator:
+    base = {"plan": plan, "code": "X01", "name": "Chỉ tiêu thử", "measure": "người"}
+    return Indicator(**(base | fields))
+
+
+def test_a_ratio_indicator_cannot_be_summed_over_units(child_plan):
+    indicator = _indicator(child_plan.plan, kind=IndicatorKind.RATIO, unit_aggregation=UnitAggregation.SUM)
+    with pytest.raises(ValidationError) as caught:
+        indicator.full_clean()
+    assert "không cộng được" in caught.value.message_dict["unit_aggregation"][0]
+
+
+def test_only_a_ratio_indicator_is_recomputed_from_numerators(child_plan):
+    indicator = _indicator(child_plan.plan, kind=IndicatorKind.COUNT, unit_aggregation=UnitAggregation.RATIO)
+    with pytest.raises(ValidationError) as caught:
+        indicator.full_clean()
+    assert "tử số, mẫu số" in caught.value.message_dict["unit_aggregation"][0]
+
+
+def test_a_maintain_indicator_needs_a_tolerance(child_plan):
+    indicator = _indicator(child_plan.plan, direction=Direction.MAINTAIN)
+    with pytest.raises(ValidationError) as caught:
+        indicator.full_clean()
+    assert "sai số cho phép" in caught.value.message_dict["tolerance"][0]
+    indicator.tolerance = D(2)
+    indicator.full_clean()
+
+
+def test_a_ratio_indicator_with_the_ratio_method_is_valid(child_plan):
+    _indicator(child_plan.plan, kind=IndicatorKind.RATIO, unit_aggregation=UnitAggregation.RATIO).full_clean()
+
+
+def _indicator_post(**overrides) -> dict:
+    data = {
+        "order": "7",
+        "code": "CT07",
+        "name": "Tỷ lệ xã có điểm vui chơi cho trẻ em",
+        "measure": "%",
+        "kind": IndicatorKind.RATIO,
+        "direction": Direction.INCREASE,
+        "time_aggregation": TimeAggregation.SUM,
+        "unit_aggregation": UnitAggregation.SUM,
+        "baseline_value": "",
+        "baseline_year": "",
+        "tolerance": "",
+        "numerator_label": "Xã có điểm vui chơi",
+        "denominator_label": "Số xã",
+        "national_code": "",
+        "source": "reports",
+    }
+    return data | overrides
+
+
+def test_the_indicator_page_shows_the_rule_next_to_its_field_and_saves_nothing(
+    client_for, province_officer, child_plan
+):
+    plan = child_plan.plan
+    client = client_for(province_officer)
+    url = reverse("plans:indicator_create", args=[plan.pk])
+    response = client.post(url, _indicator_post())
+    assert response.status_code == 200
+    assert "không cộng được giữa các đơn vị" in field_errors(response.content.decode(), "unit_aggregation")
+    assert not plan.indicators.filter(code="CT07").exists()
+
+    response = client.post(url, _indicator_post(unit_aggregation=UnitAggregation.RATIO, disaggregations=["sex"]))
+    assert response.status_code == 302
+    created = plan.indicators.get(code="CT07")
+    assert created.disaggregations == ["sex"]
+    assert AuditEntry.objects.filter(action="indicator.create", object_id=str(created.pk)).exists()
+
+
+# --------------------------------------------------------------------------------------- targets grid
+
+PERIOD_2022 = "2022-2022-year"
+
+
+def _grid(setup, year: int) -> dict[str, str]:
+    """The grid as the page would post it back: every shown cell, with the current values."""
+    from giamsat.core.formatting import plain_number
+
+    units = [setup.province, *setup.province.children.all()]
+    current = {
+        (t.indicator_id, t.unit_id): t.value
+        for t in Target.objects.filter(indicator__plan=setup.plan, period_start__year=year, period_end__year=year)
+    }
+    return {
+        f"t-{ind.pk}-{unit.pk}": plain_number(current.get((ind.pk, unit.pk)))
+        for ind in setup.indicators.values()
+        for unit in units
+    }
+
+
+def _target(setup, code, unit, year=2022):
+    return Target.objects.filter(
+        indicator=setup.ind(code),
+        unit=unit,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+    ).first()
+
+
+def test_the_targets_grid_saves_vietnamese_numbers(client_for, province_officer, child_plan):
+    setup = child_plan
+    data = _grid(setup, 2022)
+    data[f"t-{setup.ind(AMOUNT).pk}-{setup.duc_linh.pk}"] = "1.234,5"
+    data[f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}"] = "11"
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    response = client_for(province_officer).post(url, data)
+    assert response.status_code == 302
+    assert response.url == url
+    assert _target(setup, AMOUNT, setup.duc_linh).value == D("1234.5")
+    assert _target(setup, COUNT, setup.duc_linh).value == 11
+    assert _target(setup, COUNT, setup.tanh_linh).value == 8  # posted back unchanged
+    entry = AuditEntry.objects.get(action="targets.update", object_id=str(setup.plan.pk))
+    assert entry.changes["period"] == "Năm 2022"
+    assert len(entry.changes["cells"]) == 2
+
+
+def test_one_bad_cell_in_the_targets_grid_saves_nothing_and_is_marked(client_for, province_officer, child_plan):
+    setup = child_plan
+    data = _grid(setup, 2022)
+    good = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}"
+    bad = f"t-{setup.ind(AMOUNT).pk}-{setup.tanh_linh.pk}"
+    negative = f"t-{setup.ind(COUNT).pk}-{setup.tanh_linh.pk}"
+    data[good], data[bad], data[negative] = "99", "nhiều", "-3"
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    response = client_for(province_officer).post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(rf'id="{bad}-err"[^>]*>Không đọc được số', html)
+    assert re.search(rf'id="{negative}-err"[^>]*>Chỉ tiêu không được âm', html)
+    assert f'id="{good}-err"' not in html
+    assert f'name="{bad}" id="{bad}"' in html and 'value="nhiều"' in html  # the typed text is kept
+    assert _target(setup, COUNT, setup.duc_linh).value == 10
+    assert _target(setup, AMOUNT, setup.tanh_linh).value == 40_000_000
+    assert not AuditEntry.objects.filter(action="targets.update").exists()
+
+
+def test_an_emptied_cell_removes_the_target(client_for, province_officer, child_plan):
+    setup = child_plan
+    data = _grid(setup, 2022)
+    data[f"t-{setup.ind(COUNT).pk}-{setup.tanh_linh.pk}"] = ""
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    assert client_for(province_officer).post(url, data).status_code == 302
+    assert _target(setup, COUNT, setup.tanh_linh) is None
+    assert _target(setup, COUNT, setup.duc_linh).value == 10
+    assert _target(setup, COUNT, setup.tanh_linh, 2023).value == 10  # another period is untouched
+
+
+def test_the_targets_grid_shows_the_current_values(client_for, province_officer, child_plan):
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    html = client_for(province_officer).get(url).content.decode()
+    name = f"t-{setup.ind(AMOUNT).pk}-{setup.duc_linh.pk}"
+    assert re.search(rf'name="{name}"[^>]*value="50000000"', html)
+
+
+# --------------------------------------------------------------------------------------- breakdown warnings
+
+
+def test_targets_that_add_up_give_no_warning(child_plan):
+    assert breakdown_warnings(child_plan.plan) == []
+
+
+def test_a_breakdown_that_does_not_add_up_is_warned(client_for, province_officer, child_plan):
+    setup = child_plan
+    Target.objects.filter(pk=_target(setup, COUNT, setup.tanh_linh).pk).update(value=9)
+    # Ratio targets are never added: the same 90% everywhere is no warning.
+    warnings = breakdown_warnings(setup.plan)
+    assert [(w[0].code, w[1], w[2], w[3], w[4]) for w in warnings] == [
+        (COUNT, Period.year(2022), setup.province, D(18), D(19))
+    ]
+    html = client_for(province_officer).get(reverse("plans:detail", args=[setup.plan.pk])).content.decode()
+    assert "Chỉ tiêu phân bổ chưa khớp" in html
+    assert f"{COUNT}, Năm 2022" in html
+
+
+def test_a_ratio_indicator_is_never_warned(child_plan):
+    setup = child_plan
+    Target.objects.filter(indicator=setup.ind(RATIO), unit=setup.duc_linh).update(value=50)
+    assert breakdown_warnings(setup.plan) == []
+
+
+# --------------------------------------------------------------------------------------- plan pages: access
+
+
+def _plan_urls(setup) -> dict[str, str]:
+    plan = setup.plan
+    indicator = setup.ind(COUNT)
+    task = Task.objects.create(plan=plan, order=1, text="Tuyên truyền nâng cao nhận thức")
+    return {
+        "detail": reverse("plans:detail", args=[plan.pk]),
+        "edit": reverse("plans:edit", args=[plan.pk]),
+        "targets": reverse("plans:targets", args=[plan.pk]),
+        "indicator_create": reverse("plans:indicator_create", args=[plan.pk]),
+        "indicator_edit": reverse("plans:indicator_edit", args=[plan.pk, indicator.pk]),
+        "task_create": reverse("plans:task_create", args=[plan.pk]),
+        "task_edit": reverse("plans:task_edit", args=[plan.pk, task.pk]),
+        "targets_download": reverse("plans:targets_download", args=[plan.pk]),
+        "schedule_create": reverse("reporting:schedule_create", args=[plan.pk]),
+    }
+
+
+def test_an_outsider_gets_404_on_every_plan_page(client_for, outsider, child_plan):
+    client = client_for(outsider)
+    for name, url in _plan_urls(child_plan).items():
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {}).status_code == 404, name
+    listing = client.get(reverse("plans:list")).content.decode()
+    assert child_plan.plan.title not in listing
+
+
+def test_another_district_reads_the_provinces_plan_but_changes_nothing(client_for, tanh_linh_officer, child_plan):
+    """A plan of the province concerns every district in it (the issuer's unit is their ancestor), so the
+    Tánh Linh officer reads it; every page that changes it is a 404, and Đức Linh's row is not theirs."""
+    client = client_for(tanh_linh_officer)
+    urls = _plan_urls(child_plan)
+    detail = client.get(urls.pop("detail"))
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert "Huyện Tánh Linh" in html
+    assert "Huyện Đức Linh" not in html
+    for name, url in urls.items():
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"title": "x"}).status_code == 404, name
+
+
+def test_the_province_officer_opens_every_plan_page(client_for, province_officer, child_plan):
+    client = client_for(province_officer)
+    for name, url in _plan_urls(child_plan).items():
+        assert client.get(url).status_code == 200, name
+
+
+def test_plan_pages_send_anonymous_visitors_to_the_login(client, child_plan):
+    for name, url in [("list", reverse("plans:list")), *_plan_urls(child_plan).items()]:
+        response = client.get(url)
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("login")), name
+
+
+def test_a_task_is_saved_with_its_coordinators_and_audit(client_for, province_officer, child_plan):
+    plan = child_plan.plan
+    lead = ubnd_binh_thuan()
+    women = f.SupervisorFactory().organisation
+    response = client_for(province_officer).post(
+        reverse("plans:task_create", args=[plan.pk]),
+        {
+            "order": "1",
+            "text": "Duy trì, nhân rộng các mô hình phòng, chống xâm hại trẻ em",
+            "lead": lead.pk,
+            "coordinators": [women.pk],
+            "deadline": "31/12/2025",
+            "status": "in_progress",
+            "evidence": "",
+        },
+    )
+    assert response.status_code == 302
+    task = plan.tasks.get()
+    assert task.deadline == datetime.date(2025, 12, 31)
+    assert list(task.coordinators.all()) == [women]
+    assert AuditEntry.objects.filter(action="task.create", object_id=str(task.pk)).exists()
+    assert task.status == "in_progress"
+
+
+def test_the_indicator_rules_hold_through_the_api(api_client_for, province_officer, child_plan):
+    client = api_client_for(province_officer)
+    url = f"/api/plans/{child_plan.plan.pk}/indicators"
+    payload = {"code": "CT07", "name": "Tỷ lệ xã có điểm vui chơi", "measure": "%", "kind": "ratio"}
+    response = client.post(url, payload, content_type="application/json")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["unit_aggregation"]
+    assert not child_plan.plan.indicators.filter(code="CT07").exists()
+    response = client.post(url, payload | {"unit_aggregation": "ratio"}, content_type="application/json")
+    assert response.status_code == 201
+    assert child_plan.plan.indicators.get(code="CT07").unit_aggregation == "ratio"

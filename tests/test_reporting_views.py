@@ -1,0 +1,493 @@
+"""The reporting screens (giamsat.reporting.views): the inbox, the report form with autosave, the review and
+correction buttons, the Excel template and its upload, and a 404 for everyone whose report it is not."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from giamsat.core.models import AuditEntry
+from giamsat.reporting.choices import ActivityKind, FundingSource, ReportStatus
+from giamsat.reporting.models import Activity, BudgetLine, IndicatorValue, Report
+from giamsat.reporting.services import ValueInput, do_accept, do_save_draft, do_submit, get_or_start_draft
+from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO
+
+pytest_plugins = ["plan_fixtures"]
+
+D = Decimal
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def request_url(req) -> str:
+    return reverse("reporting:request", args=[req.pk])
+
+
+def prefix(setup, code, breakdown="total") -> str:
+    return f"v-{setup.ind(code).pk}-{breakdown}"
+
+
+def form_data(setup, revision=0, activities=None, initial_activities=0, **overrides) -> dict:
+    """What the report form posts: every value cell, the narrative, the activities formset and the budget."""
+    data = {
+        "revision": str(revision),
+        "n-results": "Tổ chức 12 cuộc truyền thông tại các trường học.",
+        "n-limitations": "Tuyên truyền thiếu thường xuyên.",
+        "n-causes": "Kinh phí hạn chế.",
+        "n-proposals": "Đề nghị tỉnh bố trí kinh phí.",
+        f"{prefix(setup, COUNT)}-value": "12",
+        f"{prefix(setup, COUNT)}-source": "Phòng Văn hóa - Thông tin",
+        f"{prefix(setup, RATIO)}-num": "1.800",
+        f"{prefix(setup, RATIO)}-den": "2.000",
+        f"{prefix(setup, DECREASE)}-value": "5",
+        f"{prefix(setup, MILESTONE)}-value": "1",
+        f"{prefix(setup, AMOUNT)}-value": "48.500.000",
+        f"{prefix(setup, BY_SEX)}-value": "95",
+        f"{prefix(setup, BY_SEX, 'sex=nu')}-value": "50",
+        f"{prefix(setup, BY_SEX, 'sex=nam')}-value": "45",
+        f"{prefix(setup, BY_SEX)}-comment": "Số liệu đến 31/12",
+        "b-local-allocated": "150.000.000",
+        "b-local-spent": "120.000.000",
+        "b-central-allocated": "",
+        "b-central-spent": "",
+    }
+    rows = activities if activities is not None else [
+        {"kind": ActivityKind.COMMUNICATION, "name": "Truyền thông tại trường học", "held_on": "20/05/2023",
+         "participants": "150"},
+        {"kind": ActivityKind.GIFT, "name": "Tặng quà Tết Trung thu", "beneficiaries": "100",
+         "value_vnd": "50000000"},
+    ]  # fmt: skip
+    data |= {
+        "a-TOTAL_FORMS": str(len(rows) + 1),
+        "a-INITIAL_FORMS": str(initial_activities),
+        "a-MIN_NUM_FORMS": "0",
+        "a-MAX_NUM_FORMS": "1000",
+    }
+    for n, row in enumerate(rows):
+        data |= {f"a-{n}-{k}": v for k, v in row.items()}
+    return data | overrides
+
+
+def cell(html: str, name: str) -> str:
+    """The table cell (<td>…</td>) holding the input called `name`."""
+    at = html.index(f'name="{name}"')
+    return html[html.rindex("<td", 0, at) : html.index("</td>", at)]
+
+
+def request_pks(html: str, testid: str = "requests") -> list[int]:
+    table = html[html.index(f'data-testid="{testid}"') :]
+    table = table[: table.index("</table>")]
+    return [int(pk) for pk in re.findall(r'href="/reporting/requests/(\d+)/"', table)]
+
+
+@pytest.fixture
+def dl_2023(plan_setup):
+    return plan_setup.request("dl", 2023)
+
+
+def _values(setup, count=12) -> list[ValueInput]:
+    ind = setup.ind
+    return [
+        ValueInput(ind(COUNT), value=D(count)),
+        ValueInput(ind(RATIO), numerator=D(9), denominator=D(10)),
+        ValueInput(ind(DECREASE), value=D(5)),
+        ValueInput(ind(MILESTONE), value=D(1)),
+        ValueInput(ind(AMOUNT), value=D(1000)),
+        ValueInput(ind(BY_SEX), value=D(95)),
+    ]
+
+
+@pytest.fixture
+def submitted(plan_setup, dl_2023, district_officer) -> Report:
+    report = get_or_start_draft(dl_2023, acting_user=district_officer)
+    do_save_draft(report, acting_user=district_officer, revision=0, narrative={}, values=_values(plan_setup))
+    return do_submit(report, acting_user=district_officer)
+
+
+# --------------------------------------------------------------------------------------- inbox
+
+
+def test_the_inbox_lists_the_districts_own_requests(client_for, district_officer, plan_setup):
+    response = client_for(district_officer).get(reverse("reporting:inbox"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert sorted(request_pks(html)) == sorted([plan_setup.request("dl", 2022).pk, plan_setup.request("dl", 2023).pk])
+    assert 'data-testid="waiting"' not in html  # a reporter reviews nothing
+
+
+def test_the_reviewers_inbox_shows_the_reports_waiting_for_review(client_for, province_officer, plan_setup, submitted):
+    html = client_for(province_officer).get(reverse("reporting:inbox")).content.decode()
+    assert request_pks(html, "waiting") == [submitted.request_id]
+    assert len(request_pks(html)) == 4  # the province sees every district's request
+
+
+def test_the_overdue_filter_leaves_out_what_was_submitted(client_for, province_officer, plan_setup, submitted):
+    client = client_for(province_officer)
+    everything = request_pks(client.get(reverse("reporting:inbox")).content.decode())
+    overdue = request_pks(client.get(reverse("reporting:inbox"), {"overdue": "1"}).content.decode())
+    # All the requests of 2022 and 2023 are past their due dates; Đức Linh's 2023 report was sent.
+    assert submitted.request_id in everything
+    assert sorted(overdue) == sorted(pk for pk in everything if pk != submitted.request_id)
+
+
+def test_the_inbox_filters_by_unit(client_for, province_officer, plan_setup):
+    html = client_for(province_officer).get(reverse("reporting:inbox"), {"unit": plan_setup.tanh_linh.pk}).content
+    assert sorted(request_pks(html.decode())) == sorted(
+        [plan_setup.request("tl", 2022).pk, plan_setup.request("tl", 2023).pk]
+    )
+
+
+# --------------------------------------------------------------------------------------- the report form
+
+
+def test_the_request_page_renders_the_form_for_the_district(client_for, district_officer, plan_setup, dl_2023):
+    response = client_for(district_officer).get(request_url(dl_2023))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="report-form"' in html
+    for name in (f"{prefix(plan_setup, RATIO)}-num", f"{prefix(plan_setup, RATIO)}-den",
+                 f"{prefix(plan_setup, BY_SEX, 'sex=nu')}-value", "b-local-spent", "a-TOTAL_FORMS"):  # fmt: skip
+        assert f'name="{name}"' in html
+    assert '<input type="hidden" name="revision" value="0">' in html
+    assert not Report.objects.filter(request=dl_2023).exists()  # looking starts nothing
+
+
+def test_posting_the_form_saves_values_activities_and_budget(client_for, district_officer, plan_setup, dl_2023):
+    response = client_for(district_officer).post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    assert response.status_code == 302
+    assert response.url == request_url(dl_2023)
+    report = Report.objects.get(request=dl_2023)
+    assert (report.status, report.revision) == (ReportStatus.DRAFT, 1)
+    assert report.results == "Tổ chức 12 cuộc truyền thông tại các trường học."
+    values = {(v.indicator.code, v.breakdown): v for v in report.values.select_related("indicator")}
+    assert values[(COUNT, "")].value == 12
+    assert values[(COUNT, "")].source == "Phòng Văn hóa - Thông tin"
+    assert (values[(RATIO, "")].numerator, values[(RATIO, "")].denominator, values[(RATIO, "")].value) == (
+        1800,
+        2000,
+        None,
+    )
+    assert values[(AMOUNT, "")].value == 48_500_000
+    assert values[(BY_SEX, "sex=nu")].value == 50 and values[(BY_SEX, "sex=nam")].value == 45
+    assert values[(BY_SEX, "")].comment == "Số liệu đến 31/12"
+    assert len(values) == 8
+    activities = {a.kind: a for a in report.activities.all()}
+    assert activities[ActivityKind.GIFT].value_vnd == 50_000_000
+    assert activities[ActivityKind.COMMUNICATION].participants == 150
+    assert [(b.source, b.allocated, b.spent) for b in report.budget_lines.all()] == [
+        (FundingSource.LOCAL, 150_000_000, 120_000_000)
+    ]
+
+
+def test_the_saved_values_come_back_in_the_form(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    html = client.get(request_url(dl_2023)).content.decode()
+    assert 'value="48500000"' in cell(html, f"{prefix(plan_setup, AMOUNT)}-value")
+    assert 'value="1800"' in cell(html, f"{prefix(plan_setup, RATIO)}-num")
+    assert '<input type="hidden" name="revision" value="1">' in html
+    assert 'name="a-INITIAL_FORMS" value="2"' in html
+
+
+def test_bad_cells_are_shown_next_to_them_and_nothing_is_saved(client_for, district_officer, plan_setup, dl_2023):
+    data = form_data(
+        plan_setup,
+        save="1",
+        **{
+            f"{prefix(plan_setup, COUNT)}-value": "mười hai",
+            f"{prefix(plan_setup, RATIO)}-num": "2.100",
+            f"{prefix(plan_setup, DECREASE)}-value": "-2",
+            "b-local-spent": "-5",
+        },
+    )
+    response = client_for(district_officer).post(request_url(dl_2023), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    count = cell(html, f"{prefix(plan_setup, COUNT)}-value")
+    assert "cell-error" in count and "Không đọc được số" in count and 'value="mười hai"' in count
+    ratio = cell(html, f"{prefix(plan_setup, RATIO)}-num")
+    assert re.search(r'class="num cell-error" name="v-\d+-total-num"', ratio)
+    assert "Tử số không được lớn hơn mẫu số." in ratio
+    assert "Không được âm." in cell(html, f"{prefix(plan_setup, DECREASE)}-value")
+    assert "Không được âm." in cell(html, "b-local-spent")
+    assert "cell-error" not in cell(html, f"{prefix(plan_setup, AMOUNT)}-value")
+    assert "Chưa lưu: có ô chưa hợp lệ" in html
+    assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
+    assert not Activity.objects.filter(report__request=dl_2023).exists()
+    assert not BudgetLine.objects.filter(report__request=dl_2023).exists()
+    assert not Report.objects.filter(request=dl_2023).exclude(revision=0).exists()
+    assert not Report.objects.filter(request=dl_2023).exclude(results="").exists()
+    assert not AuditEntry.objects.filter(action="report.save").exists()
+
+
+def test_a_first_post_with_bad_cells_does_not_even_start_a_draft(client_for, district_officer, plan_setup, dl_2023):
+    data = form_data(plan_setup, save="1", **{f"{prefix(plan_setup, COUNT)}-value": "mười hai"})
+    assert client_for(district_officer).post(request_url(dl_2023), data).status_code == 200
+    assert not Report.objects.filter(request=dl_2023).exists()
+    assert not AuditEntry.objects.filter(action="report.start").exists()
+
+
+def test_a_denominator_without_a_numerator_is_refused(client_for, district_officer, plan_setup, dl_2023):
+    data = form_data(plan_setup, save="1", **{f"{prefix(plan_setup, RATIO)}-num": ""})
+    html = client_for(district_officer).post(request_url(dl_2023), data).content.decode()
+    assert "Cần cả tử số và mẫu số." in cell(html, f"{prefix(plan_setup, RATIO)}-num")
+    assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
+
+
+def test_autosave_answers_htmx_with_the_new_revision(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    response = client.post(request_url(dl_2023), form_data(plan_setup, submit="1"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment and "report-form" not in fragment
+    assert '<input type="hidden" name="revision" value="1">' in fragment
+    assert "Đã tự động lưu lúc" in fragment
+    report = Report.objects.get(request=dl_2023)
+    assert (report.revision, report.status) == (1, ReportStatus.DRAFT)  # an autosave never submits
+    assert report.values.get(indicator=plan_setup.ind(COUNT)).value == 12
+
+    again = client.post(
+        request_url(dl_2023), form_data(plan_setup, revision=1, initial_activities=2), headers={"HX-Request": "true"}
+    )
+    assert '<input type="hidden" name="revision" value="2">' in again.content.decode()
+
+
+def test_an_autosave_on_a_stale_copy_says_so_and_changes_nothing(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    stale = form_data(plan_setup, revision=0, **{f"{prefix(plan_setup, COUNT)}-value": "99"})
+    fragment = client.post(request_url(dl_2023), stale, headers={"HX-Request": "true"}).content.decode()
+    assert "vừa lưu báo cáo này" in fragment
+    assert '<input type="hidden" name="revision" value="1">' in fragment
+    assert Report.objects.get(request=dl_2023).values.get(indicator=plan_setup.ind(COUNT)).value == 12
+
+
+def test_an_autosave_with_a_bad_cell_saves_nothing(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    bad = form_data(plan_setup, revision=1, initial_activities=2, **{f"{prefix(plan_setup, COUNT)}-value": "abc"})
+    fragment = client.post(request_url(dl_2023), bad, headers={"HX-Request": "true"}).content.decode()
+    assert "Chưa lưu" in fragment
+    report = Report.objects.get(request=dl_2023)
+    assert report.revision == 1
+    assert report.values.get(indicator=plan_setup.ind(COUNT)).value == 12
+
+
+def test_a_second_autosave_keeps_the_activities_added_before(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    # The page was opened with no activity (INITIAL_FORMS=0); the user adds two and autosave runs twice.
+    client.post(request_url(dl_2023), form_data(plan_setup, revision=0), headers={"HX-Request": "true"})
+    assert Activity.objects.filter(report__request=dl_2023).count() == 2
+    client.post(request_url(dl_2023), form_data(plan_setup, revision=1), headers={"HX-Request": "true"})
+    assert Activity.objects.filter(report__request=dl_2023).count() == 2
+
+
+def test_the_submit_button_saves_and_submits(client_for, district_officer, plan_setup, dl_2023):
+    response = client_for(district_officer).post(request_url(dl_2023), form_data(plan_setup, submit="1"))
+    assert response.status_code == 302
+    report = Report.objects.get(request=dl_2023)
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.submitted_by == district_officer
+    assert report.values.count() == 8
+
+
+def test_submitting_with_missing_values_keeps_the_draft_and_says_why(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    data = form_data(plan_setup, submit="1", **{f"{prefix(plan_setup, DECREASE)}-value": ""})
+    response = client.post(request_url(dl_2023), data, follow=True)
+    report = Report.objects.get(request=dl_2023)
+    assert report.status == ReportStatus.DRAFT
+    assert report.values.count() == 7
+    assert f"chưa gửi được: Còn thiếu số liệu: {DECREASE}." in response.content.decode()
+
+
+def test_the_province_officer_returns_and_accepts_through_the_review_form(
+    client_for, province_officer, district_officer, plan_setup, dl_2023, submitted
+):
+    reviewer = client_for(province_officer)
+    page = reviewer.get(request_url(dl_2023)).content.decode()
+    assert 'data-testid="review-box"' in page
+    review = reverse("reporting:review", args=[submitted.pk])
+
+    response = reviewer.post(review, {"return": "1", "comment": ""}, follow=True)
+    assert "Hãy ghi ý kiến" in response.content.decode()
+    assert Report.objects.get(pk=submitted.pk).status == ReportStatus.SUBMITTED
+
+    response = reviewer.post(review, {"return": "1", "comment": "Bổ sung nguồn số liệu CT02."})
+    assert response.status_code == 302 and response.url == request_url(dl_2023)
+    assert Report.objects.get(pk=submitted.pk).status == ReportStatus.RETURNED
+
+    reporter = client_for(district_officer)
+    page = reporter.get(request_url(dl_2023)).content.decode()
+    assert "Bổ sung nguồn số liệu CT02." in page and 'data-testid="review-comment"' in page
+    data = form_data(plan_setup, revision=Report.objects.get(pk=submitted.pk).revision, submit="1")
+    assert reporter.post(request_url(dl_2023), data).status_code == 302
+    assert Report.objects.get(pk=submitted.pk).status == ReportStatus.SUBMITTED
+
+    reviewer.post(review, {"accept": "1", "comment": ""})
+    assert Report.objects.get(pk=submitted.pk).status == ReportStatus.ACCEPTED
+    history = reporter.get(request_url(dl_2023)).content.decode()
+    for label in ("Trả lại để sửa", "Gửi lại báo cáo", "Duyệt"):
+        assert f"{label} <span" in history
+
+
+def test_the_district_opens_a_correction_of_an_accepted_report(
+    client_for, district_officer, province_officer, plan_setup, dl_2023, submitted
+):
+    do_accept(submitted, acting_user=province_officer)
+    client = client_for(district_officer)
+    assert "Mở bản đính chính" in client.get(request_url(dl_2023)).content.decode()
+    response = client.post(reverse("reporting:correction", args=[submitted.pk]))
+    assert response.status_code == 302
+    versions = dict(Report.objects.filter(request=dl_2023).values_list("version", "status"))
+    assert versions == {1: ReportStatus.ACCEPTED, 2: ReportStatus.DRAFT}
+    assert Report.objects.get(request=dl_2023, version=2).values.count() == 6
+    page = client.get(request_url(dl_2023)).content.decode()
+    assert 'id="report-form"' in page and "lần 2" in page
+
+
+def test_the_district_cannot_accept_its_own_report(client_for, district_officer, submitted):
+    response = client_for(district_officer).post(reverse("reporting:review", args=[submitted.pk]), {"accept": "1"})
+    assert response.status_code == 404
+    assert Report.objects.get(pk=submitted.pk).status == ReportStatus.SUBMITTED
+
+
+# --------------------------------------------------------------------------------------- spreadsheet round-trip
+
+
+def _fill(content: bytes, setup, cells: dict[str, dict[str, object]]) -> bytes:
+    """Type values into the template the way an official would: by the code in column A."""
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb["Báo cáo"]
+    rows = {ws.cell(row=r, column=1).value: r for r in range(9, ws.max_row + 1)}
+    columns = {"value": "F", "num": "G", "den": "H", "milestone": "I"}
+    for code, entries in cells.items():
+        for key, value in entries.items():
+            ws[f"{columns[key]}{rows[code]}"] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+GOOD_CELLS = {
+    COUNT: {"value": 12},
+    RATIO: {"num": 1800, "den": 2000},
+    DECREASE: {"value": "5"},
+    MILESTONE: {"milestone": "Đạt"},
+    AMOUNT: {"value": "48.500.000"},
+    BY_SEX: {"value": 95},
+}
+
+
+def test_the_template_downloads_as_a_workbook(client_for, district_officer, plan_setup, dl_2023):
+    response = client_for(district_officer).get(reverse("reporting:template", args=[dl_2023.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith("attachment;")
+    ws = load_workbook(io.BytesIO(response.content))["Báo cáo"]
+    codes = [ws.cell(row=r, column=1).value for r in range(9, 15)]
+    assert codes == [COUNT, RATIO, DECREASE, MILESTONE, AMOUNT, BY_SEX]
+    assert ws.cell(row=9, column=4).value == 12  # Đức Linh's 2023 target of CT01
+
+
+def test_uploading_a_filled_template_updates_the_draft(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    template = client.get(reverse("reporting:template", args=[dl_2023.pk])).content
+    upload = SimpleUploadedFile("bao-cao.xlsx", _fill(template, plan_setup, GOOD_CELLS), content_type=XLSX)
+    response = client.post(reverse("reporting:upload", args=[dl_2023.pk]), {"file": upload})
+    assert response.status_code == 302
+    report = Report.objects.get(request=dl_2023)
+    values = {v.indicator.code: v for v in report.values.select_related("indicator")}
+    assert values[COUNT].value == 12
+    assert (values[RATIO].numerator, values[RATIO].denominator) == (1800, 2000)
+    assert values[MILESTONE].value == 1
+    assert values[AMOUNT].value == 48_500_000
+    assert report.status == ReportStatus.DRAFT and report.revision == 1
+
+    again = _fill(template, plan_setup, GOOD_CELLS | {COUNT: {"value": 15}})
+    client.post(reverse("reporting:upload", args=[dl_2023.pk]), {"file": SimpleUploadedFile("b.xlsx", again)})
+    assert report.values.get(indicator=plan_setup.ind(COUNT)).value == 15  # re-uploading replaces the draft
+
+
+def test_uploading_a_bad_file_lists_the_errors_and_saves_nothing(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    upload = SimpleUploadedFile("bao-cao.xlsx", b"Khong phai bang tinh\n" * 10, content_type=XLSX)
+    response = client.post(reverse("reporting:upload", args=[dl_2023.pk]), {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="upload-errors"' in html
+    assert "không phải là bảng tính Excel (.xlsx) thật" in html
+    assert not Report.objects.filter(request=dl_2023).exists()
+
+
+def test_uploading_a_template_with_bad_cells_lists_each_cell(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    template = client.get(reverse("reporting:template", args=[dl_2023.pk])).content
+    content = _fill(template, plan_setup, GOOD_CELLS | {COUNT: {"value": "nhiều"}, RATIO: {"num": 2100, "den": 2000}})
+    response = client.post(
+        reverse("reporting:upload", args=[dl_2023.pk]), {"file": SimpleUploadedFile("b.xlsx", content)}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<td>F9</td>" in html and "<td>G10</td>" in html
+    assert "Có 2 lỗi" in html
+    assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
+
+
+def test_uploading_without_a_file_is_a_400(client_for, district_officer, dl_2023):
+    response = client_for(district_officer).post(reverse("reporting:upload", args=[dl_2023.pk]))
+    assert response.status_code == 400
+    assert "Hãy chọn tệp Excel" in response.content.decode()
+
+
+# --------------------------------------------------------------------------------------- who gets a 404
+
+
+@pytest.fixture
+def reporting_urls(plan_setup, dl_2023, submitted, province_officer, district_officer):
+    """Every reporting URL of Đức Linh: its 2023 request (a submitted report) and 2022 (an accepted one)."""
+    dl_2022 = plan_setup.request("dl", 2022)
+    accepted = get_or_start_draft(dl_2022, acting_user=district_officer)
+    do_save_draft(accepted, acting_user=district_officer, revision=0, narrative={}, values=_values(plan_setup))
+    do_submit(accepted, acting_user=district_officer)
+    do_accept(accepted, acting_user=province_officer)
+    return {
+        "request": ("get", request_url(dl_2023)),
+        "request_post": ("post", request_url(dl_2022)),
+        "template": ("get", reverse("reporting:template", args=[dl_2023.pk])),
+        "upload": ("post", reverse("reporting:upload", args=[dl_2023.pk])),
+        "review": ("post", reverse("reporting:review", args=[submitted.pk])),
+        "correction": ("post", reverse("reporting:correction", args=[accepted.pk])),
+    }
+
+
+def _call(client, method, url, setup):
+    if method == "get":
+        return client.get(url)
+    data = form_data(setup, revision=1, submit="1", accept="1", comment="Trả lại")
+    data["file"] = SimpleUploadedFile("b.xlsx", b"PK\x03\x04", content_type=XLSX)
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("persona", ["outsider", "tanh_linh_officer"], indirect=True)
+def test_every_reporting_url_of_a_district_is_a_404_for_others(client_for, persona, plan_setup, reporting_urls):
+    client = client_for(persona)
+    before = list(Report.objects.order_by("pk").values_list("pk", "status", "revision"))
+    for name, (method, url) in reporting_urls.items():
+        assert _call(client, method, url, plan_setup).status_code == 404, name
+    assert list(Report.objects.order_by("pk").values_list("pk", "status", "revision")) == before
+    inbox = client.get(reverse("reporting:inbox"))
+    assert inbox.status_code == 200 and not set(request_pks(inbox.content.decode())) & {
+        plan_setup.request("dl", 2022).pk,
+        plan_setup.request("dl", 2023).pk,
+    }
+
+
+def test_reporting_urls_send_anonymous_visitors_to_the_login(client, plan_setup, reporting_urls):
+    for name, (method, url) in [("inbox", ("get", reverse("reporting:inbox"))), *reporting_urls.items()]:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("login")), name
