@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from giamsat.core.formatting import plain_number
 from giamsat.core.vntext import parse_number
@@ -39,10 +39,10 @@ ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, can_delete=True)
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_lazy("Ý kiến"),
+        label=gettext_lazy("Ý kiến"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text=_lazy("Bắt buộc khi trả lại: ghi rõ cần sửa gì."),
+        help_text=gettext_lazy("Bắt buộc khi trả lại: ghi rõ cần sửa gì."),
     )
 
 

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 from giamsat.core.periods import Period, PeriodKind, periods_between
@@ -22,13 +22,13 @@ from .models import Activity, BudgetLine, Report, ReportRequest, Schedule
 
 audit.LABELS.update(
     {
-        "report.start": _lazy("Bắt đầu soạn"),
-        "report.save": _lazy("Lưu bản nháp"),
-        "report.submit": _lazy("Gửi báo cáo"),
-        "report.resubmit": _lazy("Gửi lại báo cáo"),
-        "report.return": _lazy("Trả lại để sửa"),
-        "report.accept": _lazy("Duyệt"),
-        "report.correction": _lazy("Mở bản đính chính"),
+        "report.start": gettext_lazy("Bắt đầu soạn"),
+        "report.save": gettext_lazy("Lưu bản nháp"),
+        "report.submit": gettext_lazy("Gửi báo cáo"),
+        "report.resubmit": gettext_lazy("Gửi lại báo cáo"),
+        "report.return": gettext_lazy("Trả lại để sửa"),
+        "report.accept": gettext_lazy("Duyệt"),
+        "report.correction": gettext_lazy("Mở bản đính chính"),
     }
 )
 
