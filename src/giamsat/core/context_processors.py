@@ -8,7 +8,7 @@ CAPABILITIES = [
     ("units", _("Đơn vị hành chính"), "units:browse", "units.view"),
     ("plans", _("Kế hoạch"), "plans:list", "plans.view"),
     ("reporting", _("Báo cáo"), "reporting:inbox", "reporting.view"),
-    ("supervision", _("Giám sát"), None, None),
+    ("supervision", _("Giám sát"), "supervision:index", "supervision.view"),
     ("cases", _("Vụ việc trẻ em"), None, None),
     ("dashboards", _("Bảng điều khiển"), None, None),
 ]

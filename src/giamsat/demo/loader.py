@@ -13,6 +13,7 @@ from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core import audit
 from giamsat.demo.plans import load_plans
+from giamsat.demo.supervision import load_supervision
 from giamsat.units.choices import Level, OrganisationKind, Structure
 from giamsat.units.importer import LEGACY_END, import_units
 from giamsat.units.models import REFORM_DATE, Organisation, Unit
@@ -231,4 +232,6 @@ def load_demo(progress: Callable[[str], None] = lambda _m: None) -> list[tuple[D
     progress("Dữ liệu minh họa: kế hoạch, chỉ tiêu và báo cáo 2021–2023 / plans, targets and reports")
     # The Sở LĐTBXH officer reviewed the districts' reports in 2021–2023.
     load_plans(_unit(Structure.LEGACY, Level.PROVINCE, BINH_THUAN), User.objects.get(username="so.ldtbxh"))
+    progress("Dữ liệu minh họa: giám sát và văn bản / supervisions and documents")
+    load_supervision()
     return users

@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Document, IssuerLayout
+
+
+class DocumentForm(forms.ModelForm):
+    """The editable parts of a draft; the body's sections are added as one text box each."""
+
+    class Meta:
+        model = Document
+        fields = [
+            "summary",
+            "place_name",
+            "signature_prefix",
+            "signature_body",
+            "signer_position",
+            "signer_name",
+            "recipients",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 2}), "recipients": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_fields = []
+        for index, section in enumerate(self.instance.sections):
+            name = f"section_{index}"
+            self.fields[name] = forms.CharField(
+                label=section.get("heading") or _("Đoạn %(n)s") % {"n": index + 1},
+                required=False,
+                initial=section.get("text", ""),
+                widget=forms.Textarea(attrs={"rows": max(3, min(14, section.get("text", "").count("\n") + 3))}),
+            )
+            self.section_fields.append(name)
+        self.fields["summary"].error_messages["required"] = _("Văn bản cần có trích yếu.")
+        self.fields["place_name"].error_messages["required"] = _("Hãy ghi địa danh, ví dụ Bình Thuận.")
+
+    def section_texts(self) -> list[str]:
+        return [self.cleaned_data.get(name, "") for name in self.section_fields]
+
+    def main_fields(self):
+        return [self[name] for name in self.Meta.fields if name != "recipients"]
+
+    def body_fields(self):
+        return [self[name] for name in self.section_fields]
+
+
+class LayoutForm(forms.ModelForm):
+    class Meta:
+        model = IssuerLayout
+        fields = [
+            "parent_body",
+            "issuer_name",
+            "place_name",
+            "national_name",
+            "motto",
+            "signature_prefix",
+            "signature_body",
+            "signer_position",
+            "signer_name",
+            "archive",
+        ]

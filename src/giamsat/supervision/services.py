@@ -1,0 +1,413 @@
+"""Writes on supervision: each one transaction with its audit entry, after checking who may do it.
+
+Follow-up rules (docs/supervision.md):
+- A recommendation's answer deadline is `made_on` plus the supervision's `response_days` working days (the VN
+  public holidays and the administrator's days off and make-up days, core.models.work_calendar()); computed here,
+  never typed; recomputed when the supervision's number of days changes.
+- The addressee answers with text, a status (in progress, implemented, partly implemented, not accepted — the
+  last with its reason) and evidence files; it may answer again until the supervising side has verified.
+- The supervising side verifies a final answer (implemented, partly, not accepted): confirm it, or reopen it
+  (back to in progress, with its reason).
+- Overdue is computed: deadline passed and no final answer yet.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.forms.models import model_to_dict
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from giamsat.core import audit
+from giamsat.core.models import work_calendar
+
+from .choices import ANSWER_STATUSES, FINAL_STATUSES, RecommendationStatus
+from .models import (
+    DelegationMember,
+    Evidence,
+    Finding,
+    Recommendation,
+    Response,
+    SupervisedOrganisation,
+    Supervision,
+    SupervisionProgramme,
+    WorkingSession,
+)
+
+
+class FollowUpError(Exception):
+    """A step that is not allowed now; the message is for the user."""
+
+
+def _require(queryset, pk) -> None:
+    if not queryset.filter(pk=pk).exists():
+        raise Http404
+
+
+def _check_change(user, supervision: Supervision) -> None:
+    _require(Supervision.objects.restrict(user, "change"), supervision.pk)
+
+
+def _plain(obj, fields=None) -> dict:
+    return model_to_dict(obj, fields=fields) if obj.pk else {}
+
+
+def due_date(made_on: datetime.date, days: int, calendar=None) -> datetime.date:
+    return (calendar or work_calendar()).add_working_days(made_on, days)
+
+
+# --------------------------------------------------------------------------------------------- supervisions
+
+
+def can_create(user, organisation) -> bool:
+    """Supervisors plan supervisions for their own organisation (or, as administrators, any)."""
+    return user.can("supervision.change") and (user.sees_all or user.organisation_id == organisation.pk)
+
+
+SUPERVISION_FIELDS = [
+    "organisation",
+    "programme",
+    "title",
+    "reference",
+    "issued_on",
+    "subject_text",
+    "purpose",
+    "content",
+    "forms",
+    "start_on",
+    "end_on",
+    "budget",
+    "budget_note",
+    "coordination",
+    "response_days",
+    "status",
+    "delegation_decision_text",
+]
+
+
+def do_save_supervision(
+    supervision: Supervision, *, acting_user, fields: dict, plans=None, supervised=None
+) -> Supervision:
+    """Create or update; `supervised` (organisations) replaces the schedule's rows, keeping the dates of those
+    that stay."""
+    with transaction.atomic():
+        if supervision.pk:
+            _check_change(acting_user, supervision)
+        organisation = fields.get("organisation", getattr(supervision, "organisation", None))
+        if organisation is None or not (
+            can_create(acting_user, organisation) or (supervision.pk and organisation.pk == supervision.organisation_id)
+        ):
+            raise Http404
+        created = supervision.pk is None
+        before = _plain(supervision, SUPERVISION_FIELDS)
+        old_days = supervision.response_days if supervision.pk else None
+        for name, value in fields.items():
+            setattr(supervision, name, value)
+        if created:
+            supervision.created_by = acting_user
+        supervision.full_clean()
+        supervision.save()
+        if plans is not None:
+            supervision.plans.set(plans)
+        if supervised is not None:
+            keep = {o.pk for o in supervised}
+            SupervisedOrganisation.objects.filter(supervision=supervision).exclude(organisation_id__in=keep).delete()
+            existing = set(supervision.schedule.values_list("organisation_id", flat=True))
+            SupervisedOrganisation.objects.bulk_create(
+                [
+                    SupervisedOrganisation(supervision=supervision, organisation=o)
+                    for o in supervised
+                    if o.pk not in existing
+                ]
+            )
+        if old_days is not None and old_days != supervision.response_days:
+            _recompute_deadlines(supervision)
+        changes = audit.diff(before, _plain(supervision, SUPERVISION_FIELDS))
+        if supervised is not None:
+            changes["supervised"] = sorted(str(o) for o in supervised)
+        audit.record(acting_user, "supervision.create" if created else "supervision.update", supervision, changes)
+    return supervision
+
+
+def _recompute_deadlines(supervision: Supervision) -> None:
+    calendar = work_calendar()
+    for rec in Recommendation.objects.filter(supervision=supervision):
+        due = due_date(rec.made_on, supervision.response_days, calendar)
+        if due != rec.due_on:
+            Recommendation.objects.filter(pk=rec.pk).update(due_on=due, reminded_before_on=None, reminded_after_on=None)
+
+
+def do_save_schedule(supervision: Supervision, *, acting_user, rows: dict[int, dict]) -> None:
+    """rows: {SupervisedOrganisation pk: {"scheduled_on": date|None, "place": str}}."""
+    with transaction.atomic():
+        _check_change(acting_user, supervision)
+        changed = {}
+        for row in supervision.schedule.select_related("organisation"):
+            new = rows.get(row.pk)
+            if new is None:
+                continue
+            if (row.scheduled_on, row.place) != (new["scheduled_on"], new["place"]):
+                changed[str(row.organisation)] = [str(row.scheduled_on or ""), str(new["scheduled_on"] or "")]
+                row.scheduled_on, row.place = new["scheduled_on"], new["place"]
+                row.save(update_fields=["scheduled_on", "place"])
+        audit.record(acting_user, "supervision.schedule", supervision, changed)
+
+
+def do_save_programme(programme: SupervisionProgramme, *, acting_user, fields: dict) -> SupervisionProgramme:
+    with transaction.atomic():
+        if programme.pk:
+            _require(SupervisionProgramme.objects.restrict(acting_user, "change"), programme.pk)
+        organisation = fields.get("organisation", getattr(programme, "organisation", None))
+        if organisation is None or not can_create(acting_user, organisation):
+            raise Http404
+        before = _plain(programme, ["organisation", "year", "title", "note"])
+        created = programme.pk is None
+        for name, value in fields.items():
+            setattr(programme, name, value)
+        programme.full_clean()
+        programme.save()
+        audit.record(
+            acting_user,
+            "programme.create" if created else "programme.update",
+            programme,
+            audit.diff(before, _plain(programme, ["organisation", "year", "title", "note"])),
+        )
+    return programme
+
+
+# --------------------------------------------------------------------------------------------- delegation
+
+
+def do_add_member(supervision: Supervision, *, acting_user, fields: dict) -> DelegationMember:
+    with transaction.atomic():
+        _check_change(acting_user, supervision)
+        member = DelegationMember(supervision=supervision, **fields)
+        if not member.order:
+            member.order = (supervision.delegation.aggregate(m=Max("order"))["m"] or 0) + 1
+        member.full_clean()
+        member.save()
+        audit.record(acting_user, "delegation.add", supervision, {"member": str(member)})
+    return member
+
+
+def do_remove_member(member: DelegationMember, *, acting_user) -> None:
+    with transaction.atomic():
+        _check_change(acting_user, member.supervision)
+        audit.record(acting_user, "delegation.remove", member.supervision, {"member": str(member)})
+        member.delete()
+
+
+# --------------------------------------------------------------------------------------------- sessions, findings
+
+
+SESSION_FIELDS = [
+    "organisation",
+    "held_at",
+    "place",
+    "attendees_delegation",
+    "attendees_supervised",
+    "documents_received",
+    "minutes",
+]
+
+
+def do_save_session(session: WorkingSession, *, acting_user, fields: dict, reports=None) -> WorkingSession:
+    with transaction.atomic():
+        _check_change(acting_user, session.supervision)
+        organisation = fields.get("organisation", getattr(session, "organisation", None))
+        if organisation is not None and not session.supervision.schedule.filter(organisation=organisation).exists():
+            raise ValidationError({"organisation": _("Đơn vị này không có trong danh sách được giám sát.")})
+        created = session.pk is None
+        before = _plain(session, SESSION_FIELDS)
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.full_clean()
+        session.save()
+        if reports is not None:
+            session.reports.set(reports)
+        changes = audit.diff(before, _plain(session, SESSION_FIELDS))
+        if reports is not None:
+            changes["reports"] = sorted(r.pk for r in reports)
+        audit.record(acting_user, "session.create" if created else "session.update", session, changes)
+        supervision = session.supervision
+        if created and supervision.status == "planned":
+            supervision.status = "ongoing"
+            supervision.save(update_fields=["status"])
+    return session
+
+
+FINDING_FIELDS = ["session", "organisation", "kind", "text", "cause", "category", "order"]
+
+
+def do_save_finding(
+    finding: Finding, *, acting_user, fields: dict, indicators=None, tasks=None, reports=None
+) -> Finding:
+    with transaction.atomic():
+        _check_change(acting_user, finding.supervision)
+        created = finding.pk is None
+        before = _plain(finding, FINDING_FIELDS)
+        for name, value in fields.items():
+            setattr(finding, name, value)
+        if finding.session_id and finding.session.supervision_id != finding.supervision_id:
+            raise Http404
+        if finding.session_id and finding.organisation_id is None:
+            finding.organisation = finding.session.organisation
+        finding.full_clean()
+        finding.save()
+        for name, values in (("indicators", indicators), ("tasks", tasks), ("reports", reports)):
+            if values is not None:
+                getattr(finding, name).set(values)
+        audit.record(
+            acting_user,
+            "finding.create" if created else "finding.update",
+            finding,
+            audit.diff(before, _plain(finding, FINDING_FIELDS)),
+        )
+    return finding
+
+
+def do_delete_finding(finding: Finding, *, acting_user) -> None:
+    with transaction.atomic():
+        _check_change(acting_user, finding.supervision)
+        audit.record(acting_user, "finding.delete", finding, {"text": finding.text[:200]})
+        finding.delete()
+
+
+# --------------------------------------------------------------------------------------------- recommendations
+
+
+def do_create_recommendations(
+    supervision: Supervision,
+    *,
+    acting_user,
+    text: str,
+    addressees,
+    addressee_kind: str,
+    priority: str,
+    made_on: datetime.date,
+    findings=(),
+) -> list[Recommendation]:
+    """One recommendation to each addressee, sharing the next item number of the supervision."""
+    if not addressees:
+        raise ValidationError({"addressees": _("Chọn ít nhất một nơi nhận kiến nghị.")})
+    with transaction.atomic():
+        _check_change(acting_user, supervision)
+        locked = Supervision.objects.select_for_update().get(pk=supervision.pk)
+        item = (Recommendation.objects.filter(supervision=locked).aggregate(m=Max("item"))["m"] or 0) + 1
+        due = due_date(made_on, locked.response_days)
+        made = []
+        for addressee in addressees:
+            rec = Recommendation(
+                supervision=locked,
+                item=item,
+                addressee=addressee,
+                addressee_kind=addressee_kind,
+                text=text,
+                priority=priority,
+                made_on=made_on,
+                due_on=due,
+            )
+            rec.full_clean()
+            rec.save()
+            rec.findings.set(findings)
+            audit.record(acting_user, "recommendation.create", rec, {"due_on": str(due), "addressee": str(addressee)})
+            made.append(rec)
+    return made
+
+
+def do_update_recommendation(rec: Recommendation, *, acting_user, fields: dict, findings=None) -> Recommendation:
+    """The supervising side corrects text, priority, date (the deadline follows) before it is verified."""
+    with transaction.atomic():
+        _require(Recommendation.objects.restrict(acting_user, "change"), rec.pk)
+        rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
+        if rec.verified:
+            raise FollowUpError(_("Kiến nghị đã được xác nhận kết quả, không sửa được nữa."))
+        before = _plain(rec, ["text", "priority", "made_on", "addressee_kind"])
+        for name in ("text", "priority", "made_on", "addressee_kind"):
+            if name in fields:
+                setattr(rec, name, fields[name])
+        rec.due_on = due_date(rec.made_on, rec.supervision.response_days)
+        rec.full_clean()
+        rec.save()
+        if findings is not None:
+            rec.findings.set(findings)
+        audit.record(
+            acting_user,
+            "recommendation.update",
+            rec,
+            audit.diff(before, _plain(rec, ["text", "priority", "made_on", "addressee_kind"])),
+        )
+    return rec
+
+
+def can_respond(user, rec: Recommendation) -> bool:
+    return Recommendation.objects.restrict(user, "respond").filter(pk=rec.pk).exists()
+
+
+def do_respond(rec: Recommendation, *, acting_user, text: str, status: str, reason: str = "", files=()) -> Response:
+    """The addressee's answer. `files` are uploads already checked by core.uploads.check_upload (the form does
+    it), as (uploaded_file, kind) pairs."""
+    if not can_respond(acting_user, rec):
+        raise Http404
+    errors = {}
+    if not text.strip():
+        errors["text"] = _("Hãy ghi nội dung trả lời.")
+    if status not in ANSWER_STATUSES:
+        errors["status"] = _("Chọn kết quả thực hiện.")
+    if status == RecommendationStatus.NOT_ACCEPTED and not reason.strip():
+        errors["reason"] = _("Không tiếp thu thì phải nêu lý do.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
+        if rec.verified:
+            raise FollowUpError(_("Cơ quan giám sát đã xác nhận kết quả kiến nghị này; không trả lời thêm được."))
+        response = Response.objects.create(
+            recommendation=rec, text=text, status=status, reason=reason, responded_by=acting_user
+        )
+        for uploaded, kind in files:
+            Evidence.objects.create(
+                response=response, file=uploaded, name=uploaded.name[:255], kind=kind, size=uploaded.size
+            )
+        was = rec.status
+        rec.status = status
+        rec.not_accepted_reason = reason if status == RecommendationStatus.NOT_ACCEPTED else ""
+        rec.save(update_fields=["status", "not_accepted_reason"])
+        audit.record(
+            acting_user,
+            "recommendation.respond",
+            rec,
+            {"status": [was, status], "files": [f.name for f, _kind in files], "reason": reason},
+        )
+    return response
+
+
+def do_verify(rec: Recommendation, *, acting_user, confirm: bool, note: str = "") -> Recommendation:
+    """The supervising side checks a final answer: confirms it, or reopens it (back to in progress)."""
+    _require(Recommendation.objects.restrict(acting_user, "verify"), rec.pk)
+    with transaction.atomic():
+        rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
+        if rec.status not in FINAL_STATUSES:
+            raise FollowUpError(_("Chỉ xác nhận được khi đơn vị đã báo cáo kết quả thực hiện."))
+        if rec.verified:
+            raise FollowUpError(_("Kiến nghị này đã được xác nhận."))
+        if not confirm and not note.strip():
+            raise ValidationError({"note": _("Hãy ghi lý do yêu cầu tiếp tục thực hiện.")})
+        was = rec.status
+        if confirm:
+            rec.verified_at = timezone.now()
+            rec.verified_by = acting_user
+        else:
+            rec.status = RecommendationStatus.IN_PROGRESS
+        rec.verification_note = note
+        rec.save(update_fields=["verified_at", "verified_by", "verification_note", "status"])
+        audit.record(
+            acting_user,
+            "recommendation.verify" if confirm else "recommendation.reopen",
+            rec,
+            {"status": [was, rec.status], "note": note},
+        )
+    return rec

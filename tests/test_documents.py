@@ -1,0 +1,432 @@
+"""Official documents (giamsat.documents): the Decree 30/2020 layout read back with python-docx, PDF through
+LibreOffice, the numbering register (yearly restart, no reuse, no duplicates under concurrent issue), editing
+before issue and freezing after, and scoped downloads."""
+
+import datetime
+import io
+import os
+import shutil
+import threading
+
+import pytest
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.urls import reverse
+from docx import Document as read_docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+import factories as f
+from giamsat.documents import services
+from giamsat.documents.choices import DocumentKind, DocumentStatus
+from giamsat.documents.models import Document, IssuerLayout, NumberCounter
+from giamsat.documents.pdf import PdfUnavailable, convert_to_pdf
+from giamsat.documents.render import date_line
+from giamsat.supervision import services as supervision_services
+from giamsat.supervision.choices import FindingKind, MemberRole
+from giamsat.supervision.models import Finding, Supervision
+from giamsat.units.choices import OrganisationKind
+from giamsat.units.models import Organisation, Unit
+from plan_fixtures import accepted_report
+from test_supervision import add_limitation, add_session, build_supervision, recommend, union
+
+pytest_plugins = ["plan_fixtures"]
+
+ISSUE_DAY = datetime.date(2023, 10, 5)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def supervision(supervisor):
+    supervision = build_supervision(supervisor)
+    supervision_services.do_add_member(
+        supervision, acting_user=supervisor, fields={"role": MemberRole.HEAD, "user": supervisor}
+    )
+    session = add_session(supervision, supervisor)
+    add_limitation(supervision, supervisor, session=session)
+    supervision_services.do_save_finding(
+        Finding(supervision=supervision),
+        acting_user=supervisor,
+        fields={"kind": FindingKind.RESULT, "text": "Lan tỏa Tổng đài điện thoại quốc gia bảo vệ trẻ em 111."},
+    )
+    recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH))
+    return supervision
+
+
+@pytest.fixture
+def layout(db):
+    return IssuerLayout.objects.create(
+        organisation=union(),
+        parent_body="Hội LHPN Việt Nam",
+        issuer_name="Ban Thường vụ Hội LHPN tỉnh Bình Thuận",
+        place_name="Bình Thuận",
+        signature_prefix="TM.",
+        signature_body="Ban Thường vụ",
+        signer_position="Chủ tịch",
+        signer_name="Nguyễn Thị Chủ Tịch Demo",
+    )
+
+
+def issue_nth(supervision, supervisor, n: int, kind=DocumentKind.REPORT, day=ISSUE_DAY) -> Document:
+    """Issue documents until the n-th of the year; return the last one."""
+    document = None
+    for _ in range(n):
+        document = services.do_create_draft(supervision, kind, acting_user=supervisor)
+        document = services.do_issue(document, acting_user=supervisor, on=day)
+    return document
+
+
+def read_back(document: Document):
+    return read_docx(io.BytesIO(services.docx_bytes(document)))
+
+
+def header_cells(docx):
+    table = docx.tables[0]
+    return table.rows[0].cells[0], table.rows[0].cells[1]
+
+
+def run_with(paragraphs, text: str):
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            if text in run.text:
+                return paragraph, run
+    raise AssertionError(f"no run with {text!r}")
+
+
+# --------------------------------------------------------------------------------------------- layout
+
+
+def test_the_date_line_pads_days_below_10_and_months_1_and_2():
+    assert date_line("Bình Thuận", datetime.date(2023, 10, 5)) == "Bình Thuận, ngày 05 tháng 10 năm 2023"
+    assert date_line("Bình Thuận", datetime.date(2024, 2, 3)) == "Bình Thuận, ngày 03 tháng 02 năm 2024"
+    assert date_line("Bình Thuận", datetime.date(2024, 1, 15)) == "Bình Thuận, ngày 15 tháng 01 năm 2024"
+    assert date_line("Bình Thuận", datetime.date(2024, 3, 12)) == "Bình Thuận, ngày 12 tháng 3 năm 2024"
+
+
+def test_the_docx_is_a4_with_the_decrees_margins(supervisor, supervision, layout):
+    docx = read_back(issue_nth(supervision, supervisor, 1))
+    section = docx.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = [round(m.mm, 1) for m in (section.top_margin, section.bottom_margin, section.left_margin)]
+    assert 20 <= margins[0] <= 25 and 20 <= margins[1] <= 25
+    assert 30 <= margins[2] <= 35
+    assert 15 <= round(section.right_margin.mm, 1) <= 20
+
+
+def test_the_header_block_has_both_columns_in_the_decrees_fonts_and_sizes(supervisor, supervision, layout):
+    document = issue_nth(supervision, supervisor, 5)
+    docx = read_back(document)
+    left, right = header_cells(docx)
+    _p, parent = run_with(left.paragraphs, "HỘI LHPN VIỆT NAM")
+    assert not parent.font.bold and parent.font.size in (Pt(12), Pt(13))
+    _p, issuer = run_with(left.paragraphs, "BAN THƯỜNG VỤ HỘI LHPN TỈNH BÌNH THUẬN")
+    assert issuer.font.bold and issuer.font.size in (Pt(12), Pt(13))
+    paragraph, number = run_with(left.paragraphs, "Số:")
+    assert number.text == "Số: 05/BC-HLHPN"
+    assert number.font.size == Pt(13)
+    _p, national = run_with(right.paragraphs, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert national.font.bold and national.font.size in (Pt(12), Pt(13))
+    _p, motto = run_with(right.paragraphs, "Độc lập - Tự do - Hạnh phúc")
+    assert motto.font.bold and motto.font.underline and motto.font.size in (Pt(13), Pt(14))
+    _p, date = run_with(right.paragraphs, "ngày")
+    assert date.text == "Bình Thuận, ngày 05 tháng 10 năm 2023"
+    assert date.font.italic and date.font.size in (Pt(13), Pt(14))
+    for run in (parent, issuer, number, national, motto, date):
+        assert run.font.name == "Times New Roman"
+    assert docx.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_the_type_name_body_and_signature_follow_the_decree(supervisor, supervision, layout):
+    docx = read_back(issue_nth(supervision, supervisor, 1))
+    paragraph, type_name = run_with(docx.paragraphs, "BÁO CÁO")
+    assert type_name.font.bold and type_name.font.size in (Pt(13), Pt(14))
+    assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    body = [p for p in docx.paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY and p.text.strip()]
+    assert any("Lan tỏa Tổng đài" in p.text for p in body)
+    for p in body:
+        assert p.paragraph_format.first_line_indent in (Cm(1), Cm(1.27))
+        assert p.paragraph_format.space_after >= Pt(6)
+        assert all(run.font.size in (Pt(13), Pt(14)) for run in p.runs)
+    recipients, signature = docx.tables[1].rows[0].cells
+    heading, label = run_with(recipients.paragraphs, "Nơi nhận:")
+    assert label.font.bold and label.font.italic and label.font.size == Pt(12)
+    lines = [p for p in recipients.paragraphs if p.text.startswith("- ")]
+    assert all(run.font.size == Pt(11) for p in lines for run in p.runs)
+    assert lines[-1].text == "- Lưu: VT, HLHPN."
+    _p, prefix = run_with(signature.paragraphs, "TM. ĐOÀN GIÁM SÁT")
+    assert prefix.font.bold
+
+
+def test_page_numbers_sit_in_the_top_margin_from_page_two(supervisor, supervision, layout):
+    docx = read_back(issue_nth(supervision, supervisor, 1))
+    section = docx.sections[0]
+    assert section.different_first_page_header_footer
+    header_xml = section.header._element.xml
+    assert "PAGE" in header_xml
+    assert section.header.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert "PAGE" not in section.first_page_header._element.xml
+
+
+def test_the_issuer_layout_is_configurable(supervisor, supervision, layout):
+    layout.place_name = "Phan Thiết"
+    layout.parent_body = ""
+    layout.save()
+    document = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    document = services.do_issue(document, acting_user=supervisor, on=ISSUE_DAY)
+    docx = read_back(document)
+    left, right = header_cells(docx)
+    assert "HỘI LHPN VIỆT NAM" not in left._element.xml
+    assert run_with(right.paragraphs, "ngày")[1].text.startswith("Phan Thiết, ngày 05")
+    _p, prefix = run_with(docx.tables[1].rows[0].cells[1].paragraphs, "TM.")
+    assert prefix.text == "TM. BAN THƯỜNG VỤ"
+
+
+def test_without_a_layout_the_defaults_name_the_organisation_and_its_place(supervisor, supervision):
+    docx = read_back(issue_nth(supervision, supervisor, 1, kind=DocumentKind.PLAN))
+    left, right = header_cells(docx)
+    assert run_with(left.paragraphs, "HỘI LIÊN HIỆP PHỤ NỮ TỈNH BÌNH THUẬN")[1].font.bold
+    assert run_with(right.paragraphs, "ngày")[1].text.startswith("Bình Thuận, ngày")
+
+
+def _soffice_or_skip():
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("soffice (libreoffice-writer-nogui) is needed on CI")
+        pytest.skip("soffice is not installed")
+
+
+def test_the_issued_document_converts_to_pdf_and_the_pdf_is_kept(client_for, supervisor, supervision, layout):
+    _soffice_or_skip()
+    document = issue_nth(supervision, supervisor, 1)
+    response = client_for(supervisor).get(reverse("documents:download", args=[document.pk, "pdf"]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == 'attachment; filename="01-BC-HLHPN.pdf"'
+    document.refresh_from_db()
+    assert document.pdf.name.endswith(".pdf")
+
+
+def test_a_draft_previews_as_pdf_without_a_number(supervisor, supervision):
+    _soffice_or_skip()
+    document = services.do_create_draft(supervision, DocumentKind.DECISION, acting_user=supervisor)
+    assert convert_to_pdf(services.docx_bytes(document)).startswith(b"%PDF")
+    document.refresh_from_db()
+    assert not document.pdf and document.number is None
+
+
+def test_without_libreoffice_the_pdf_is_unavailable_with_a_clear_message(
+    monkeypatch, client_for, supervisor, supervision
+):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(PdfUnavailable) as caught:
+        convert_to_pdf(b"PK")
+    assert "LibreOffice" in str(caught.value)
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    client = client_for(supervisor)
+    response = client.get(reverse("documents:download", args=[document.pk, "pdf"]), follow=True)
+    assert "LibreOffice" in response.content.decode()
+    assert client.get(reverse("documents:download", args=[document.pk, "docx"])).status_code == 200
+
+
+# --------------------------------------------------------------------------------------------- numbering
+
+
+def test_numbers_are_taken_at_issue_and_restart_each_first_of_january(supervisor, supervision):
+    draft = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    assert draft.number is None and draft.reference == ""
+    last_2023 = issue_nth(supervision, supervisor, 3, day=datetime.date(2023, 12, 31))
+    assert last_2023.reference == "03/BC-HLHPN"
+    first_2024 = issue_nth(supervision, supervisor, 1, kind=DocumentKind.PLAN, day=datetime.date(2024, 1, 1))
+    assert (first_2024.number, first_2024.year, first_2024.reference) == (1, 2024, "01/KH-HLHPN")
+    assert draft.__class__.objects.get(pk=draft.pk).number is None
+
+
+def test_a_deleted_draft_never_consumed_a_number_and_numbers_are_never_reused(client_for, supervisor, supervision):
+    first = issue_nth(supervision, supervisor, 1)
+    draft = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    response = client_for(supervisor).post(reverse("documents:delete", args=[draft.pk]))
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=draft.pk).exists()
+    second = issue_nth(supervision, supervisor, 1)
+    assert (first.number, second.number) == (1, 2)
+    assert NumberCounter.objects.get(organisation=union(), year=ISSUE_DAY.year).last_number == 2
+
+
+def test_an_issued_document_cannot_be_deleted(client_for, supervisor, supervision):
+    document = issue_nth(supervision, supervisor, 1)
+    with pytest.raises(services.DocumentError):
+        services.do_delete_draft(document, acting_user=supervisor)
+    response = client_for(supervisor).post(reverse("documents:delete", args=[document.pk]), follow=True)
+    assert "không xóa được" in response.content.decode()
+    with pytest.raises(ValueError):
+        document.delete()
+    assert Document.objects.filter(pk=document.pk, status=DocumentStatus.ISSUED).exists()
+
+
+def test_the_database_refuses_a_second_document_with_the_same_number(supervisor, supervision):
+    document = issue_nth(supervision, supervisor, 1)
+    other = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Document.objects.filter(pk=other.pk).update(
+            status=DocumentStatus.ISSUED, number=document.number, year=document.year, issued_on=ISSUE_DAY
+        )
+
+
+def test_issuing_twice_is_refused_and_keeps_the_number(supervisor, supervision):
+    document = issue_nth(supervision, supervisor, 1)
+    with pytest.raises(services.DocumentError):
+        services.do_issue(document, acting_user=supervisor, on=ISSUE_DAY)
+    assert NumberCounter.objects.get(organisation=union(), year=ISSUE_DAY.year).last_number == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documents_issued_at_the_same_moment_never_share_a_number():
+    if connection.vendor == "sqlite":
+        pytest.skip("the in-memory SQLite test database cannot be shared by threads; IMMEDIATE transactions serialise")
+    # A transactional test starts from empty tables (see tests/conftest.py): it makes the rows it needs.
+    unit = Unit.objects.create(structure="legacy", code=999001, name="Tỉnh Thử", type="tinh", level=1)
+    issuer = Organisation.objects.create(
+        name="Hội thử", abbreviation="HT", kind=OrganisationKind.WOMENS_UNION, unit=unit
+    )
+    user = f.AdminFactory(username="quantri_thu", organisation=issuer)
+    supervision = Supervision.objects.create(organisation=issuer, title="Giám sát thử", status="planned")
+    drafts = [services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=user) for _ in range(8)]
+    barrier = threading.Barrier(len(drafts))
+    errors: list[BaseException] = []
+
+    def issue(document):
+        try:
+            barrier.wait(timeout=30)
+            services.do_issue(document, acting_user=user, on=ISSUE_DAY)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=issue, args=(d,)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    numbers = sorted(Document.objects.filter(organisation=issuer).values_list("number", flat=True))
+    assert numbers == list(range(1, len(drafts) + 1))
+    assert NumberCounter.objects.get(organisation=issuer, year=ISSUE_DAY.year).last_number == len(drafts)
+
+
+# --------------------------------------------------------------------------------------------- drafting, freezing
+
+
+def test_the_report_draft_is_written_from_the_supervisions_findings_and_recommendations(supervisor, supervision):
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    headings = [s["heading"] for s in document.sections]
+    assert headings == [
+        "I. KHÁI QUÁT CUỘC GIÁM SÁT",
+        "II. KẾT QUẢ ĐẠT ĐƯỢC",
+        "III. HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "IV. KIẾN NGHỊ",
+    ]
+    text = "\n".join(s["text"] for s in document.sections)
+    assert "Lan tỏa Tổng đài" in text
+    assert "Công tác tuyên truyền thiếu thường xuyên. Nguyên nhân: Cán bộ kiêm nhiệm." in text
+    assert "1. Đề nghị Ủy ban nhân dân huyện Tánh Linh, Ủy ban nhân dân huyện Đức Linh: Rà soát" in text
+    assert document.signer_name == str(supervisor)
+
+
+def test_the_minutes_carry_the_reports_figures(supervisor, plan_setup):
+    report = accepted_report(plan_setup.request("dl", 2023), {plan_setup.ind("CT01"): 12})
+    supervision = build_supervision(supervisor, plans=[plan_setup.plan])
+    session = add_session(supervision, supervisor, reports=[report])
+    document = services.do_create_draft(supervision, DocumentKind.MINUTES, acting_user=supervisor, session=session)
+    text = "\n".join(s["text"] for s in document.sections)
+    assert "CT01" in text and "thực hiện 12/12" in text and "đạt 100%" in text
+
+
+def test_the_notice_is_addressed_to_one_addressee_with_its_deadline(supervisor, supervision):
+    duc_linh = Organisation.objects.get(name="Ủy ban nhân dân huyện Đức Linh")
+    document = services.do_create_draft(supervision, DocumentKind.NOTICE, acting_user=supervisor, addressee=duc_linh)
+    document = services.do_issue(document, acting_user=supervisor, on=ISSUE_DAY)
+    docx = read_back(document)
+    assert any(p.text == "Kính gửi: Ủy ban nhân dân huyện Đức Linh" for p in docx.paragraphs)
+    assert document.summary.startswith("Kiến nghị sau giám sát việc thực hiện")
+    assert "hạn trả lời: 16/02/2024" in "\n".join(p.text for p in docx.paragraphs)
+
+
+def test_edits_before_issue_go_into_the_frozen_file(client_for, supervisor, supervision):
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    client = client_for(supervisor)
+    data = {
+        "summary": "Kết quả giám sát (đã sửa)",
+        "place_name": "Bình Thuận",
+        "signature_prefix": "TM.",
+        "signature_body": "ĐOÀN GIÁM SÁT",
+        "signer_position": "TRƯỞNG ĐOÀN",
+        "signer_name": "Trần Thị Trưởng Đoàn Demo",
+        "recipients": "UBND các huyện",
+    }
+    data |= {f"section_{i}": s["text"] for i, s in enumerate(document.sections)}
+    data["section_1"] = "Đoạn kết quả do thư ký viết lại."
+    assert client.post(reverse("documents:detail", args=[document.pk]), data).status_code == 302
+    client.post(reverse("documents:issue", args=[document.pk]))
+    document.refresh_from_db()
+    assert document.is_issued and document.reference == "01/BC-HLHPN"
+    text = "\n".join(p.text for p in read_back(document).paragraphs)
+    assert "Đoạn kết quả do thư ký viết lại." in text and "Kết quả giám sát (đã sửa)" in text
+    # Frozen: the page offers no form, a POST is refused, the service refuses, the file stays as issued.
+    frozen = services.docx_bytes(document)
+    assert client.post(reverse("documents:detail", args=[document.pk]), data | {"summary": "x"}).status_code == 404
+    with pytest.raises(services.DocumentError):
+        services.do_save_draft(document, acting_user=supervisor, fields={"summary": "x"})
+    Supervision.objects.filter(pk=supervision.pk).update(title="Tên khác")
+    assert services.docx_bytes(Document.objects.get(pk=document.pk)) == frozen
+
+
+def test_a_draft_without_summary_is_refused_on_its_field(client_for, supervisor, supervision):
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    response = client_for(supervisor).post(reverse("documents:detail", args=[document.pk]), {"summary": ""})
+    assert response.status_code == 200
+    assert "Văn bản cần có trích yếu." in response.context["form"].errors["summary"]
+    document.refresh_from_db()
+    assert document.summary
+
+
+def test_issuing_the_plan_gives_the_supervision_its_number(supervisor, supervision):
+    document = issue_nth(supervision, supervisor, 1, kind=DocumentKind.PLAN)
+    supervision.refresh_from_db()
+    assert (supervision.reference, supervision.issued_on) == (document.reference, ISSUE_DAY)
+
+
+def test_the_supervised_district_downloads_the_issued_report_but_not_drafts(
+    client_for, supervisor, district_officer, outsider, supervision
+):
+    issued = issue_nth(supervision, supervisor, 1)
+    draft = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    district = client_for(district_officer)
+    assert district.get(reverse("documents:download", args=[issued.pk, "docx"])).status_code == 200
+    assert district.get(reverse("documents:download", args=[draft.pk, "docx"])).status_code == 404
+    assert district.post(reverse("documents:issue", args=[draft.pk])).status_code == 404
+    assert client_for(outsider).get(reverse("documents:download", args=[issued.pk, "docx"])).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT
+
+
+def test_the_api_drafts_edits_issues_and_downloads(api_client_for, supervisor, supervision):
+    client = api_client_for(supervisor)
+    made = client.post(f"/api/supervisions/{supervision.pk}/documents", {"kind": "QĐ"}, content_type="application/json")
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    edited = client.patch(
+        f"/api/documents/{pk}", {"summary": "Về việc thành lập Đoàn giám sát (API)"}, content_type="application/json"
+    )
+    assert edited.json()["summary"] == "Về việc thành lập Đoàn giám sát (API)"
+    issued = client.post(f"/api/documents/{pk}/issue")
+    assert issued.json()["reference"] == "01/QĐ-HLHPN"
+    assert client.post(f"/api/documents/{pk}/issue").status_code == 409
+    download = client.get(f"/api/documents/{pk}/download?format=docx")
+    assert download.status_code == 200 and download.content.startswith(b"PK")
+    assert client.delete(f"/api/documents/{pk}").status_code == 409
