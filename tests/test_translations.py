@@ -30,7 +30,7 @@ def test_the_compiled_catalogue_matches_its_source():
     source = {
         (e.msgid, e.msgctxt): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
         for e in polib.pofile(str(PO))
-        if not e.obsolete and "fuzzy" not in e.flags
+        if not e.obsolete and "fuzzy" not in e.flags and _translated(e)
     }
     compiled = {
         (e.msgid, e.msgctxt): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
