@@ -1,3 +1,554 @@
-from ninja import Router
+"""The cases API: intake (so a hotline system can create cases), cases, steps, services, referrals, consent,
+closure. The same `restrict()` and services as the screens: a case outside the caller's need-to-know answers 404,
+a step that is not possible now 409, malformed input 422 with one error per field. Reading a case (or its
+services, consents, referrals) writes the access log; identifying fields are returned only to those who may
+see them on screen."""
+
+import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from giamsat.units.models import Organisation
+
+from . import queries, services
+from .choices import (
+    OPEN_STATUSES,
+    AccessAction,
+    AgeGroup,
+    Channel,
+    ChildConsent,
+    ClosureReason,
+    ConsentBasis,
+    DelayReason,
+    Disability,
+    EmergencyKind,
+    Harm,
+    OffenderStatus,
+    PerpetratorRelation,
+    ProtectionLevel,
+    ReporterRelation,
+    ReviewOutcome,
+    RiskLevel,
+    ServiceKind,
+    ServiceOutcome,
+    Setting,
+    Sex,
+    SpecialGroup,
+)
+from .models import Case, Consent, Referral
 
 router = Router(tags=["cases"])
+
+
+def _literal(choices):
+    return Literal[tuple(choices.values)]
+
+
+ChannelT = _literal(Channel)
+SexT = _literal(Sex)
+HarmT = _literal(Harm)
+SpecialGroupT = _literal(SpecialGroup)
+RiskT = _literal(RiskLevel)
+ProtectionT = _literal(ProtectionLevel)
+
+
+class IntakeIn(Schema):
+    channel: ChannelT = Field(..., examples=["hotline_111"])  # type: ignore[valid-type]
+    received_at: datetime.datetime = Field(..., examples=["2026-11-20T21:15:00+07:00"])
+    commune_id: int = Field(
+        ..., description="Xã, phường nơi trẻ sinh sống, còn hiệu lực lúc tiếp nhận / commune valid then"
+    )
+    receiving_organisation: str = Field("", max_length=200)
+    receiving_person: str = Field("", max_length=150)
+    reporter_anonymous: bool = False
+    reporter_name: str = Field("", max_length=150)
+    reporter_phone: str = Field("", max_length=30)
+    reporter_address: str = Field("", max_length=300)
+    reporter_relation: _literal(ReporterRelation) | Literal[""] = ""  # type: ignore[valid-type]
+    child_name: str = Field("", max_length=150, examples=["Nguyễn Văn Demo"])
+    child_birth_date: datetime.date | None = None
+    age_years: int | None = Field(None, ge=0, le=15, description="Tuổi ước tính khi chưa biết ngày sinh")
+    sex: SexT = "unknown"  # type: ignore[valid-type]
+    ethnicity: str = Field("", max_length=30)
+    address_detail: str = Field("", max_length=300)
+    school: str = Field("", max_length=200)
+    disability: _literal(Disability) = "none"  # type: ignore[valid-type]
+    special_groups: list[SpecialGroupT] = []  # type: ignore[valid-type]
+    guardian_name: str = Field("", max_length=150)
+    guardian_phone: str = Field("", max_length=30)
+    harms: list[HarmT] = Field(..., min_length=1, examples=[["violence"]])  # type: ignore[valid-type]
+    incident_on: datetime.date | None = None
+    setting: _literal(Setting) = "unknown"  # type: ignore[valid-type]
+    perpetrator_relation: _literal(PerpetratorRelation) = "unknown"  # type: ignore[valid-type]
+    immediate_danger: bool = False
+    narrative: str = Field(..., min_length=1)
+    forward_now: bool = True
+
+
+class CaseOut(Schema):
+    id: int
+    code: str
+    status: str
+    channel: str
+    received_at: datetime.datetime
+    commune_id: int
+    commune_name: str
+    age_group: str
+    sex: str
+    harms: list[str]
+    risk_level: str
+    protection_level: str
+    cycle: int
+    next_step: str
+    next_due_at: datetime.datetime | None
+    forwarded_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    possible_duplicate: bool
+    offender_status: str
+    first_intervention_at: datetime.datetime | None
+    hours_to_first_intervention: float | None
+
+    @staticmethod
+    def resolve_commune_name(obj):
+        return obj.commune.name
+
+    @staticmethod
+    def resolve_harms(obj):
+        return [h.kind for h in obj.harms.all()]
+
+    @staticmethod
+    def resolve_hours_to_first_intervention(obj):
+        return round(obj.minutes_to_intervention / 60, 1) if obj.minutes_to_intervention is not None else None
+
+
+class IdentityOut(Schema):
+    child_name: str
+    child_birth_date: datetime.date | None
+    age_years: int | None
+    ethnicity: str
+    address_detail: str
+    school: str
+    guardian_name: str
+    guardian_phone: str
+    reporter_anonymous: bool
+    reporter_name: str
+    reporter_phone: str
+    narrative: str
+
+
+class CaseDetailOut(CaseOut):
+    identity: IdentityOut | None = None
+
+
+class StepOut(Schema):
+    step: str
+    label: str
+    due: datetime.datetime | None
+    done_at: datetime.datetime | None
+    state: str
+
+
+class AssessmentIn(Schema):
+    kind: Literal["initial", "detailed"]
+    assessed_at: datetime.datetime
+    risk_level: RiskT | Literal[""] = ""  # type: ignore[valid-type]
+    protection_level: ProtectionT | Literal[""] = ""  # type: ignore[valid-type]
+    findings: str = ""
+    needs: str = ""
+    meeting: str = ""
+
+
+class EmergencyIn(Schema):
+    kind: _literal(EmergencyKind)  # type: ignore[valid-type]
+    taken_at: datetime.datetime
+    decided_by: str = Field("", max_length=150)
+    description: str = ""
+
+
+class PlanIn(Schema):
+    objectives: str
+    activities: str
+    review_on: datetime.date | None = None
+    submit: bool = Field(False, description="Trình phê duyệt ngay / submit for approval")
+
+
+class PlanOut(Schema):
+    cycle: int
+    status: str
+    submitted_at: datetime.datetime | None
+    approved_at: datetime.datetime | None
+    decision_number: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    decision_number: str = Field("", max_length=40)
+    comment: str = ""
+
+
+class ServiceIn(Schema):
+    kind: _literal(ServiceKind)  # type: ignore[valid-type]
+    provider: str = Field(..., min_length=1, max_length=200)
+    delivered_at: datetime.datetime
+    outcome: _literal(ServiceOutcome)  # type: ignore[valid-type]
+    note: str = ""
+
+
+class ServiceOut(Schema):
+    id: int
+    cycle: int
+    kind: str
+    provider: str
+    delivered_at: datetime.datetime
+    outcome: str
+    note: str | None = None
+
+
+class ConsentIn(Schema):
+    basis: _literal(ConsentBasis)  # type: ignore[valid-type]
+    given_at: datetime.datetime
+    child_consent: _literal(ChildConsent) | Literal[""] = ""  # type: ignore[valid-type]
+    guardian_consented: bool = False
+    guardian_name: str = Field("", max_length=150)
+    scope: str = Field(..., min_length=1)
+
+
+class ConsentOut(Schema):
+    id: int
+    basis: str
+    given_at: datetime.datetime
+    child_consent: str
+    guardian_consented: bool
+    withdrawn_at: datetime.datetime | None
+    allows_referral: bool
+
+
+class ReferralIn(Schema):
+    consent_id: int | None = None
+    to_organisation_id: int | None = None
+    to_name: str = Field("", max_length=200)
+    reason: str = Field(..., min_length=1)
+    referred_at: datetime.datetime
+
+
+class ReferralOut(Schema):
+    id: int
+    to_name: str
+    to_organisation_id: int | None
+    referred_at: datetime.datetime
+    status: str
+    responded_at: datetime.datetime | None
+
+
+class RespondIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+class OffenderIn(Schema):
+    status: _literal(OffenderStatus)  # type: ignore[valid-type]
+
+
+class DelayIn(Schema):
+    reason: _literal(DelayReason)  # type: ignore[valid-type]
+    note: str = ""
+
+
+class ReviewIn(Schema):
+    assessed_at: datetime.datetime
+    risk_level: RiskT  # type: ignore[valid-type]
+    child_stable: bool
+    outcome: _literal(ReviewOutcome)  # type: ignore[valid-type]
+    findings: str = ""
+
+
+class CloseIn(Schema):
+    reason: _literal(ClosureReason)  # type: ignore[valid-type]
+    note: str = ""
+    duplicate_of_id: int | None = None
+
+
+class ReopenIn(Schema):
+    reason: str = Field(..., min_length=1)
+
+
+class CountOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class StatisticsOut(Schema):
+    total: int
+    by_harm: list[CountOut]
+    by_channel: list[CountOut]
+    by_age_group: list[CountOut]
+    by_sex: list[CountOut]
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _case(request, case_id: int, action: str = "view") -> Case:
+    return services.get_case(request.user, case_id, action)
+
+
+def _call(function, *, rename: dict | None = None):
+    """Run a service: a domain error becomes 409, field errors 422 (renamed to the API's field names)."""
+    try:
+        return function()
+    except services.CaseError as exc:
+        raise HttpError(409, str(exc)) from exc
+    except ValidationError as exc:
+        if rename and hasattr(exc, "error_dict"):
+            raise ValidationError({rename.get(k, k): v for k, v in exc.message_dict.items()}) from exc
+        raise
+
+
+def _detail(request, case: Case) -> Case:
+    case.identity = case if services.can_identify(request.user, case) else None
+    return case
+
+
+# --------------------------------------------------------------------------------------------- cases
+
+
+@router.post("/cases", response={201: CaseOut}, summary="Tiếp nhận vụ việc (Mẫu 01) / record an intake")
+def intake(request, payload: IntakeIn):
+    data = payload.dict()
+    forward_now = data.pop("forward_now")
+    data["commune"] = data.pop("commune_id")
+    case = _call(
+        lambda: services.do_intake(data, acting_user=request.user, forward_now=forward_now),
+        rename={"commune": "commune_id"},
+    )
+    return Status(201, case)
+
+
+@router.get("/cases", response=list[CaseOut], summary="Vụ việc (ẩn danh) / cases, pseudonymous")
+@paginate
+def list_cases(request, status: Literal["open", "closed", "all"] = "open", overdue: bool = False):
+    rows = Case.objects.restrict(request.user, "view").select_related("commune").prefetch_related("harms")
+    if status == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif status == "closed":
+        rows = rows.exclude(status__in=OPEN_STATUSES)
+    if overdue:
+        rows = rows.filter(status__in=OPEN_STATUSES, next_due_at__lt=timezone.now())
+    return rows.order_by("next_due_at", "-received_at")
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="Một vụ việc / one case (logged)")
+def get_case(request, case_id: int):
+    case = _case(request, case_id)
+    services.log_access(request.user, case, AccessAction.API, detail="GET case")
+    return _detail(request, case)
+
+
+@router.post("/cases/{case_id}/forward", response=CaseOut, summary="Chuyển UBND xã / forward to the commune")
+def forward(request, case_id: int):
+    case = _case(request, case_id)
+    return _call(lambda: services.do_forward(case, acting_user=request.user))
+
+
+@router.get("/cases/{case_id}/steps", response=list[StepOut], summary="Thời hạn các bước / the legal clock")
+def steps(request, case_id: int):
+    case = _case(request, case_id)
+    services.log_access(request.user, case, AccessAction.API, detail="GET steps")
+    return [
+        {
+            "step": s.step.value,
+            "label": str(queries.STEP_LABELS[s.step]),
+            "due": s.due,
+            "done_at": s.done_at,
+            "state": s.state.value,
+        }
+        for s in services.case_clock(case)
+    ]
+
+
+@router.post("/cases/{case_id}/assessments", response={201: dict}, summary="Đánh giá (Mẫu 02, 03)")
+def assess(request, case_id: int, payload: AssessmentIn):
+    case = _case(request, case_id, "manage")
+    assessment = _call(lambda: services.do_assess(case, acting_user=request.user, **payload.dict()))
+    return Status(201, {"id": assessment.pk, "kind": assessment.kind, "risk_level": assessment.risk_level})
+
+
+@router.post("/cases/{case_id}/emergency-measures", response={201: dict}, summary="Biện pháp khẩn cấp")
+def emergency(request, case_id: int, payload: EmergencyIn):
+    if not (
+        services.can(request.user, Case(pk=case_id), "manage")
+        or services.can(request.user, Case(pk=case_id), "approve")
+    ):
+        raise Http404
+    case = Case.objects.get(pk=case_id)
+    measure = _call(lambda: services.do_emergency(case, acting_user=request.user, **payload.dict()))
+    return Status(201, {"id": measure.pk, "kind": measure.kind, "taken_at": measure.taken_at})
+
+
+@router.put("/cases/{case_id}/plan", response=PlanOut, summary="Kế hoạch hỗ trợ, can thiệp (Mẫu 04)")
+def save_plan(request, case_id: int, payload: PlanIn):
+    case = _case(request, case_id, "manage")
+    data = payload.dict()
+    submit = data.pop("submit")
+    plan = _call(lambda: services.do_save_plan(case, acting_user=request.user, **data))
+    if submit:
+        plan = _call(lambda: services.do_submit_plan(case, acting_user=request.user))
+    return plan
+
+
+@router.post("/cases/{case_id}/plan/decision", response=PlanOut, summary="Phê duyệt, trả lại kế hoạch (Mẫu 05)")
+def decide_plan(request, case_id: int, payload: DecisionIn):
+    case = _case(request, case_id, "approve")
+    return _call(lambda: services.do_decide_plan(case, acting_user=request.user, **payload.dict()))
+
+
+@router.get("/cases/{case_id}/services", response=list[ServiceOut], summary="Dịch vụ đã cung cấp")
+def list_services(request, case_id: int):
+    case = _case(request, case_id)
+    services.log_access(request.user, case, AccessAction.API, detail="GET services")
+    identify = services.can_identify(request.user, case)
+    rows = list(case.services.all())
+    for row in rows:
+        if not identify:
+            row.note = None
+    return rows
+
+
+@router.post("/cases/{case_id}/services", response={201: ServiceOut}, summary="Ghi dịch vụ")
+def add_service(request, case_id: int, payload: ServiceIn):
+    case = _case(request, case_id, "manage")
+    return Status(201, _call(lambda: services.do_add_service(case, acting_user=request.user, **payload.dict())))
+
+
+def _consent_out(case: Case, consent: Consent) -> dict:
+    return {
+        "id": consent.pk,
+        "basis": consent.basis,
+        "given_at": consent.given_at,
+        "child_consent": consent.child_consent,
+        "guardian_consented": consent.guardian_consented,
+        "withdrawn_at": consent.withdrawn_at,
+        "allows_referral": consent.valid_for(case, timezone.localdate()),
+    }
+
+
+@router.get("/cases/{case_id}/consents", response=list[ConsentOut], summary="Sự đồng ý")
+def list_consents(request, case_id: int):
+    case = _case(request, case_id)
+    services.log_access(request.user, case, AccessAction.API, detail="GET consents")
+    return [_consent_out(case, c) for c in case.consents.all()]
+
+
+@router.post("/cases/{case_id}/consents", response={201: ConsentOut}, summary="Ghi nhận sự đồng ý (Luật 91/2025)")
+def add_consent(request, case_id: int, payload: ConsentIn):
+    case = _case(request, case_id, "manage")
+    consent = _call(lambda: services.do_record_consent(case, acting_user=request.user, **payload.dict()))
+    return Status(201, _consent_out(case, consent))
+
+
+@router.get("/cases/{case_id}/referrals", response=list[ReferralOut], summary="Chuyển gửi")
+def list_referrals(request, case_id: int):
+    case = _case(request, case_id)
+    services.log_access(request.user, case, AccessAction.API, detail="GET referrals")
+    return list(case.referrals.all())
+
+
+@router.post(
+    "/cases/{case_id}/referrals",
+    response={201: ReferralOut},
+    summary="Chuyển gửi (cần sự đồng ý đã ghi nhận) / refer (needs a recorded consent)",
+)
+def refer(request, case_id: int, payload: ReferralIn):
+    case = _case(request, case_id, "manage")
+    data = payload.dict()
+    consent = case.consents.filter(pk=data.pop("consent_id")).first() if data.get("consent_id") else None
+    data.pop("consent_id", None)
+    org_id = data.pop("to_organisation_id")
+    organisation = None
+    if org_id is not None:
+        organisation = Organisation.objects.restrict(request.user, "view").filter(pk=org_id).first()
+        if organisation is None:
+            raise ValidationError({"to_organisation_id": ["Không có cơ quan này / no such organisation"]})
+    referral = _call(
+        lambda: services.do_refer(
+            case, acting_user=request.user, consent=consent, to_organisation=organisation, **data
+        ),
+        rename={"consent": "consent_id"},
+    )
+    return Status(201, referral)
+
+
+@router.post("/referrals/{referral_id}/response", response=ReferralOut, summary="Nơi nhận trả lời chuyển gửi")
+def respond(request, referral_id: int, payload: RespondIn):
+    referral = Referral.objects.filter(pk=referral_id).select_related("case").first()
+    if referral is None:
+        raise Http404
+    return _call(lambda: services.do_respond_referral(referral, acting_user=request.user, **payload.dict()))
+
+
+@router.put("/cases/{case_id}/offender", response=CaseOut, summary="Tình trạng xử lý đối tượng vi phạm")
+def offender(request, case_id: int, payload: OffenderIn):
+    case = _case(request, case_id, "manage")
+    return _call(lambda: services.do_set_offender_status(case, acting_user=request.user, **payload.dict()))
+
+
+@router.put("/cases/{case_id}/delay-reason", response=CaseOut, summary="Lý do chậm can thiệp")
+def delay_reason(request, case_id: int, payload: DelayIn):
+    case = _case(request, case_id, "manage")
+    return _call(lambda: services.do_record_delay(case, acting_user=request.user, **payload.dict()))
+
+
+@router.post("/cases/{case_id}/reviews", response={201: dict}, summary="Rà soát / review")
+def review(request, case_id: int, payload: ReviewIn):
+    case = _case(request, case_id, "manage")
+    done = _call(lambda: services.do_review(case, acting_user=request.user, **payload.dict()))
+    return Status(201, {"id": done.pk, "outcome": done.outcome})
+
+
+@router.post("/cases/{case_id}/closure", response=CaseOut, summary="Đóng vụ việc / close")
+def close(request, case_id: int, payload: CloseIn):
+    case = _case(request, case_id, "manage")
+    data = payload.dict()
+    other_id = data.pop("duplicate_of_id")
+    other = Case.objects.restrict(request.user, "view").filter(pk=other_id).first() if other_id else None
+    return _call(
+        lambda: services.do_close(case, acting_user=request.user, duplicate_of=other, **data),
+        rename={"duplicate_of": "duplicate_of_id"},
+    )
+
+
+@router.post("/cases/{case_id}/reopen", response=CaseOut, summary="Mở lại / reopen")
+def reopen(request, case_id: int, payload: ReopenIn):
+    case = _case(request, case_id, "manage")
+    return _call(lambda: services.do_reopen(case, acting_user=request.user, reason=payload.reason))
+
+
+@router.get("/case-statistics", response=StatisticsOut, summary="Thống kê (chỉ số đếm) / counts only")
+def statistics(request, year_from: int | None = None, year_to: int | None = None):
+    if not request.user.can("cases.statistics"):
+        raise Http404
+    cases = Case.objects.for_statistics(request.user)
+    if year_from:
+        cases = cases.filter(received_at__year__gte=year_from)
+    if year_to:
+        cases = cases.filter(received_at__year__lte=year_to)
+    tables = queries.statistics(cases)
+
+    def counts(table, enum):
+        labels = {str(label): key for key, label in enum.choices}
+        return [{"key": labels.get(str(label), ""), "label": str(label), "count": n} for label, n in table.rows]
+
+    return {
+        "total": tables["total"],
+        "by_harm": counts(tables["harm"], Harm),
+        "by_channel": counts(tables["channel"], Channel),
+        "by_age_group": counts(tables["age"], AgeGroup),
+        "by_sex": counts(tables["sex"], Sex),
+    }

@@ -1,5 +1,12 @@
 """Which roles may do what with child-protection cases (added up in accounts/roles.py). Who sees which case is
-narrower still: need-to-know, decided by the case queryset's scope."""
+narrower still: need-to-know, decided by the case queryset's scope (cases/models.py CaseQuerySet):
+
+- LOCAL_ROLES see and work on the cases of the communes in their jurisdiction (a current commune also covers the
+  legacy communes merged into it);
+- SUPERVISING_ROLES see the cases of their district or province, pseudonymised (no names without cases.identify);
+- everyone else sees a case only when assigned to it, or (having recorded it) until it is forwarded to the commune.
+
+"cases.audit" (the access log) is not granted to any role here: administrators have every permission."""
 
 from giamsat.accounts.roles import Role
 
@@ -15,3 +22,6 @@ GRANTS = {
     Role.SUPERVISOR: STATISTICS,
     Role.VIEWER: STATISTICS,
 }
+
+LOCAL_ROLES = {Role.CHILD_PROTECTION_WORKER, Role.COMMUNE_CHAIR}
+SUPERVISING_ROLES = {Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER}

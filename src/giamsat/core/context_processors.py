@@ -9,7 +9,8 @@ CAPABILITIES = [
     ("plans", _("Kế hoạch"), "plans:list", "plans.view"),
     ("reporting", _("Báo cáo"), "reporting:inbox", "reporting.view"),
     ("supervision", _("Giám sát"), "supervision:index", "supervision.view"),
-    ("cases", _("Vụ việc trẻ em"), None, None),
+    # Every role reaches some part of it (intake, the list, or counts); the index sends each to theirs.
+    ("cases", _("Vụ việc trẻ em"), "cases:index", None),
     ("dashboards", _("Bảng điều khiển"), None, None),
 ]
 

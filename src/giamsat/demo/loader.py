@@ -12,6 +12,7 @@ from django.db import transaction
 from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core import audit
+from giamsat.demo.cases import load_cases
 from giamsat.demo.plans import load_plans
 from giamsat.demo.supervision import load_supervision
 from giamsat.units.choices import Level, OrganisationKind, Structure
@@ -234,4 +235,6 @@ def load_demo(progress: Callable[[str], None] = lambda _m: None) -> list[tuple[D
     load_plans(_unit(Structure.LEGACY, Level.PROVINCE, BINH_THUAN), User.objects.get(username="so.ldtbxh"))
     progress("Dữ liệu minh họa: giám sát và văn bản / supervisions and documents")
     load_supervision()
+    progress("Dữ liệu minh họa: vụ việc trẻ em / child-protection cases")
+    load_cases()
     return users

@@ -98,11 +98,13 @@ def reported_totals(plan: Plan, units: list[Unit], start: datetime.date, end: da
 
 
 def _choose_target(targets: list[Target], period: Period) -> Target | None:
-    """The target for exactly this period, else the shortest one whose period covers its end."""
+    """The target for exactly this period, else the shortest one whose period contains it (a year judged
+    against its phase's target). A longer period with only shorter targets (a phase with yearly targets) has
+    no target to judge by: judging it on its last year alone would mislead."""
     exact = [t for t in targets if (t.period_start, t.period_end) == (period.start, period.end)]
     if exact:
         return exact[0]
-    covering = [t for t in targets if t.period_start <= period.end <= t.period_end]
+    covering = [t for t in targets if t.period_start <= period.start and period.end <= t.period_end]
     return min(covering, key=lambda t: t.period_end - t.period_start, default=None)
 
 

@@ -1,0 +1,187 @@
+"""Reads about cases that are more than a filter: the clock's labels, lists of overdue steps, statistics. Counts
+are aggregated in the database (GROUP BY); only open cases already past a due time are loaded to list their
+steps."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case as When_
+from django.db.models import CharField, Count, Q, Value, When
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from giamsat.core.models import work_calendar
+
+from . import clock
+from .choices import OPEN_STATUSES, AgeGroup, Channel, Harm, Sex
+from .models import Case, CaseHarm, CaseSettings
+
+STEP_LABELS = {
+    clock.Step.FORWARD: _("Chuyển UBND xã"),
+    clock.Step.INITIAL_ASSESSMENT: _("Đánh giá nguy cơ ban đầu (Mẫu 02)"),
+    clock.Step.EMERGENCY: _("Biện pháp khẩn cấp (trong 12 giờ)"),
+    clock.Step.DETAILED_ASSESSMENT: _("Đánh giá chi tiết, họp xác định nhu cầu (Mẫu 03)"),
+    clock.Step.PLAN: _("Kế hoạch hỗ trợ, can thiệp (Mẫu 04)"),
+    clock.Step.APPROVAL: _("Phê duyệt kế hoạch (Mẫu 05)"),
+    clock.Step.REVIEW: _("Rà soát, đánh giá lại"),
+}
+
+# Colour is never the only signal: each state has a symbol and words.
+STATE_LABELS = {
+    clock.State.DONE: ("✓", _("Đúng hạn")),
+    clock.State.DONE_LATE: ("✓!", _("Xong, trễ hạn")),
+    clock.State.ON_TIME: ("○", _("Còn hạn")),
+    clock.State.DUE_SOON: ("!", _("Sắp đến hạn")),
+    clock.State.OVERDUE: ("✗", _("Quá hạn")),
+    clock.State.MISSED: ("✗", _("Không thực hiện")),
+    clock.State.WAITING: ("…", _("Chờ bước trước")),
+    clock.State.NOT_NEEDED: ("–", _("Không cần")),
+}
+STATE_CLASS = {
+    clock.State.DONE: "met",
+    clock.State.DONE_LATE: "at_risk",
+    clock.State.ON_TIME: "on_track",
+    clock.State.DUE_SOON: "at_risk",
+    clock.State.OVERDUE: "off_track",
+    clock.State.MISSED: "off_track",
+    clock.State.WAITING: "no_data",
+    clock.State.NOT_NEEDED: "no_data",
+}
+
+
+def state_of_case(case: Case, now: datetime.datetime, warn: datetime.timedelta) -> clock.State | None:
+    """The state of a case's next step from the stored summary (no query)."""
+    if case.next_due_at is None:
+        return None
+    return clock.state_of(case.next_due_at, None, now, warn)
+
+
+@dataclass
+class OverdueStep:
+    case: Case
+    step: clock.StepClock
+
+    @property
+    def label(self):
+        return STEP_LABELS[self.step.step]
+
+
+def overdue_steps(cases, now: datetime.datetime | None = None, limit: int = 500) -> list[OverdueStep]:
+    """Every overdue step of the open cases given (a restricted queryset). Only cases whose stored next due time
+    has passed are loaded."""
+    from .services import case_clock
+
+    now = now or timezone.now()
+    calendar, rules = work_calendar(), CaseSettings.current().rules()
+    rows = []
+    late = cases.filter(status__in=OPEN_STATUSES, next_due_at__lt=now).select_related(
+        "commune__parent", "commune__province"
+    )
+    for case in late.order_by("next_due_at")[:limit]:
+        for step in case_clock(case, now, calendar=calendar, rules=rules):
+            if step.state == clock.State.OVERDUE:
+                rows.append(OverdueStep(case, step))
+    return rows
+
+
+def overdue_counts(cases, level: str, now: datetime.datetime | None = None) -> list[tuple[str, int]]:
+    """Open cases with an overdue step, counted per commune, district or province in one GROUP BY."""
+    now = now or timezone.now()
+    path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[level]
+    rows = (
+        cases.filter(status__in=OPEN_STATUSES, next_due_at__lt=now)
+        .values_list(f"{path}__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", f"{path}__name")
+    )
+    return [(name or "—", n) for name, n in rows]
+
+
+# --------------------------------------------------------------------------------------------- statistics
+
+
+def age_group_expression():
+    return When_(
+        When(age_years__isnull=True, then=Value(AgeGroup.UNKNOWN.value)),
+        When(age_years__lt=6, then=Value(AgeGroup.UNDER_6.value)),
+        When(age_years__lte=10, then=Value(AgeGroup.SIX_TO_10.value)),
+        When(age_years__lte=15, then=Value(AgeGroup.ELEVEN_TO_15.value)),
+        default=Value(AgeGroup.OLDER.value),
+        output_field=CharField(),
+    )
+
+
+@dataclass
+class Table:
+    title: str
+    rows: list[tuple[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _label, n in self.rows)
+
+
+SMALL_CELL = 3  # counts below this are shown as "< 3" to those who may not see the cases themselves
+
+
+def statistics(cases, *, unit_level: str = "commune") -> dict:
+    """Counts of cases by harm, channel, unit, age group, sex and year: each one GROUP BY in the database."""
+    cases = cases.filter(duplicate_of__isnull=True)
+    harms = dict(
+        CaseHarm.objects.filter(case__in=cases.values("pk"))
+        .values_list("kind")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    )
+    by_channel = dict(cases.values_list("channel").annotate(n=Count("pk")).order_by())
+    by_sex = dict(cases.values_list("sex").annotate(n=Count("pk")).order_by())
+    by_age = dict(cases.annotate(g=age_group_expression()).values_list("g").annotate(n=Count("pk")).order_by())
+    by_year = list(cases.annotate(y=ExtractYear("received_at")).values_list("y").annotate(n=Count("pk")).order_by("y"))
+    path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[unit_level]
+    by_unit = list(
+        cases.values_list(f"{path}__name", f"{path}__parent__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", f"{path}__name")
+    )
+    return {
+        "total": cases.count(),
+        "harm": Table(_("Theo hình thức"), [(Harm(k).label, harms[k]) for k in Harm.values if harms.get(k)]),
+        "channel": Table(
+            _("Theo kênh tiếp nhận"), [(Channel(k).label, by_channel[k]) for k in Channel.values if by_channel.get(k)]
+        ),
+        "age": Table(_("Theo nhóm tuổi"), [(AgeGroup(k).label, by_age[k]) for k in AgeGroup.values if by_age.get(k)]),
+        "sex": Table(_("Theo giới tính"), [(Sex(k).label, by_sex[k]) for k in Sex.values if by_sex.get(k)]),
+        "year": Table(_("Theo năm tiếp nhận"), [(str(y), n) for y, n in by_year]),
+        "unit": Table(
+            _("Theo đơn vị"),
+            [((f"{name} ({parent})" if parent else name) or "—", n) for name, parent, n in by_unit],
+        ),
+    }
+
+
+def timeliness(cases) -> dict:
+    """The first cycle's clock over many cases, from the stored facts (database aggregates)."""
+    now = timezone.now()
+    emergency = cases.filter(emergency_required=True).filter(
+        Q(emergency_due_at__lte=now) | Q(emergency_at__isnull=False)
+    )
+    plans = cases.filter(emergency_required=False, plan_due_at__isnull=False).filter(
+        Q(plan_due_at__lte=now) | Q(plan_at__isnull=False)
+    )
+    from django.db.models import F
+
+    e = emergency.aggregate(n=Count("pk"), ok=Count("pk", filter=Q(emergency_at__lte=F("emergency_due_at"))))
+    p = plans.aggregate(n=Count("pk"), ok=Count("pk", filter=Q(plan_at__lte=F("plan_due_at"))))
+    delays = dict(cases.exclude(delay_reason="").values_list("delay_reason").annotate(n=Count("pk")).order_by())
+    return {"emergency": e, "plan": p, "delays": delays}
+
+
+def level_choices():
+    return [("commune", _("Xã")), ("district", _("Huyện (đến 30/6/2025)")), ("province", _("Tỉnh"))]
+
+
+def suppress(value: int, small: bool) -> str | int:
+    if small and 0 < value < SMALL_CELL:
+        return f"< {SMALL_CELL}"
+    return value

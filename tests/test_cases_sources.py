@@ -1,0 +1,205 @@
+"""Case figures feeding plan indicators (reporting/sources.py): children supported, emergency measures within 12
+hours, plans within 5 working days, the median time to the first intervention, per display unit and period."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+import factories as f
+from giamsat.cases import services
+from giamsat.cases.choices import AssessmentKind, RiskLevel
+from giamsat.cases.models import SupportPlan
+from giamsat.core.periods import Period
+from giamsat.plans.choices import Direction, IndicatorKind, TimeAggregation, UnitAggregation
+from giamsat.plans.models import Indicator, Plan, Programme
+from giamsat.reporting import sources
+from giamsat.reporting.achievement import Ratio
+from giamsat.reporting.queries import achievement_matrix
+from giamsat.units.models import Organisation
+from test_cases_fixtures import new_case
+
+pytest_plugins = ["test_cases_fixtures"]
+
+H = datetime.timedelta(hours=1)
+
+
+def at(y, m, d, hh=8):
+    return timezone.make_aware(datetime.datetime(y, m, d, hh, 0))
+
+
+def _case(worker, commune, received, *, risk, emergency_after=None, plan_after=None, service_after=None, name="Demo"):
+    case = new_case(
+        worker, commune, received_at=received, channel="direct", child_name=f"Trẻ {name} Demo", harms=["violence"]
+    )
+    services.do_assess(
+        case,
+        acting_user=worker,
+        kind=AssessmentKind.INITIAL,
+        assessed_at=received + H,
+        risk_level=risk,
+        protection_level="support",
+    )
+    if emergency_after is not None:
+        services.do_emergency(case, acting_user=worker, kind="separation", taken_at=received + emergency_after)
+    if plan_after is not None:
+        services.do_save_plan(case, acting_user=worker, objectives="a", activities="b")
+        services.do_submit_plan(case, acting_user=worker)
+        SupportPlan.objects.filter(case=case).update(submitted_at=received + plan_after)
+    if service_after is not None:
+        services.do_add_service(
+            case,
+            acting_user=worker,
+            kind="counselling",
+            provider="Demo",
+            delivered_at=received + service_after,
+            outcome="completed",
+        )
+    case.refresh_from_db()
+    return services.refresh_clock(case)
+
+
+@pytest.fixture
+def cases_2023(commune_worker):
+    """Four cases of legacy Huyện Đức Linh in 2023 (all its communes were taken over by the worker's commune or
+    its neighbours: the worker of Xã Đức Linh covers Võ Xu) and one of Tánh Linh."""
+    vo_xu = f.legacy_commune(f.VO_XU)
+    tanh_worker = f.CommuneWorkerFactory(username="baove_tanhlinh", unit=f.legacy_district(f.TANH_LINH))
+    tanh_commune = f.legacy_district(f.TANH_LINH).children.order_by("code").first()
+    made = [
+        _case(commune_worker, vo_xu, at(2023, 3, 1), risk=RiskLevel.HIGH, emergency_after=5 * H, name="A"),
+        _case(commune_worker, vo_xu, at(2023, 3, 10), risk=RiskLevel.HIGH, emergency_after=20 * H, name="B"),
+        # Monday 03/4/2023: 5 working days end on Monday 10/4.
+        _case(
+            commune_worker,
+            vo_xu,
+            at(2023, 4, 3, 9),
+            risk=RiskLevel.MEDIUM,
+            plan_after=48 * H,
+            service_after=48 * H,
+            name="C",
+        ),
+        _case(
+            commune_worker,
+            vo_xu,
+            at(2023, 4, 3, 9),
+            risk=RiskLevel.MEDIUM,
+            plan_after=10 * 24 * H,
+            service_after=100 * H,
+            name="D",
+        ),
+        _case(tanh_worker, tanh_commune, at(2023, 5, 2), risk=RiskLevel.LOW, service_after=3 * H, name="E"),
+    ]
+    return made
+
+
+def _values(name, units, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31)):
+    mapping = {u.pk: u.pk for u in units}
+    return sorted(sources.get(name)(None, mapping, start, end), key=lambda row: (row[0], row[1]))
+
+
+def test_the_case_sources_are_registered_when_the_app_is_ready():
+    names = sources.names()
+    for name in (
+        "cases.children_supported",
+        "cases.children_supported.sexual_abuse",
+        "cases.children_supported.accident",
+        "cases.emergency_within_12h",
+        "cases.plan_within_5_working_days",
+        "cases.median_hours_to_first_intervention",
+        "cases.received",
+    ):
+        assert name in names
+    assert "cases.children_supported.sexual_rape" not in names  # sub-forms count under sexual abuse
+
+
+def test_children_supported_count_per_district_and_month_of_first_intervention(cases_2023):
+    duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
+    rows = _values("cases.children_supported", [duc_linh, tanh_linh])
+    assert rows == sorted(
+        [
+            (duc_linh.pk, datetime.date(2023, 3, 31), Decimal(2)),
+            (duc_linh.pk, datetime.date(2023, 4, 30), Decimal(2)),
+            (tanh_linh.pk, datetime.date(2023, 5, 31), Decimal(1)),
+        ]
+    )
+    assert _values("cases.children_supported.sexual_abuse", [duc_linh]) == []
+    # The province counts everything below it.
+    province = f.legacy_province(f.BINH_THUAN)
+    assert sum(v for _u, _d, v in _values("cases.children_supported", [province])) == 5
+
+
+def test_the_share_of_emergencies_within_12_hours_and_of_plans_within_5_working_days(cases_2023):
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    assert _values("cases.emergency_within_12h", [duc_linh]) == [(duc_linh.pk, datetime.date(2023, 3, 31), Ratio(1, 2))]
+    assert _values("cases.plan_within_5_working_days", [duc_linh]) == [
+        (duc_linh.pk, datetime.date(2023, 4, 30), Ratio(1, 2))
+    ]
+
+
+def test_the_median_time_to_first_intervention_is_found_by_the_database(cases_2023):
+    duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
+    # Đức Linh: 5, 20, 48 and 100 hours -> (20 + 48) / 2; Tánh Linh: 3 hours.
+    assert _values("cases.median_hours_to_first_intervention", [duc_linh, tanh_linh]) == sorted(
+        [
+            (duc_linh.pk, datetime.date(2023, 12, 31), Decimal("34.0")),
+            (tanh_linh.pk, datetime.date(2023, 12, 31), Decimal("3.0")),
+        ]
+    )
+    # An odd count takes the middle case; a period ending before the year does cuts the year short.
+    rows = _values("cases.median_hours_to_first_intervention", [duc_linh], end=datetime.date(2023, 3, 31))
+    assert rows == [(duc_linh.pk, datetime.date(2023, 3, 31), Decimal("12.5"))]
+
+
+def test_cases_outside_the_period_or_marked_duplicate_do_not_count(cases_2023, commune_worker):
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    first, second = cases_2023[0], cases_2023[1]
+    second.duplicate_of = first
+    second.save(update_fields=["duplicate_of"])
+    rows = _values(
+        "cases.children_supported", [duc_linh], start=datetime.date(2023, 3, 1), end=datetime.date(2023, 3, 31)
+    )
+    assert rows == [(duc_linh.pk, datetime.date(2023, 3, 31), Decimal(1))]
+    assert _values("cases.received", [duc_linh], start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31)) == []
+
+
+def test_a_plan_page_shows_the_case_figures_without_retyping(cases_2023):
+    duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
+    issuer = Organisation.objects.get(name="Ủy ban nhân dân huyện Đức Linh")
+    plan = Plan.objects.create(
+        reference="99/KH-UBND",
+        issuer=issuer,
+        issued_on=datetime.date(2021, 1, 5),
+        title="Kế hoạch thử",
+        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
+        first_year=2021,
+        last_year=2025,
+    )
+    ratio = {
+        "kind": IndicatorKind.RATIO,
+        "unit_aggregation": UnitAggregation.RATIO,
+        "time_aggregation": TimeAggregation.SUM,
+    }
+    Indicator.objects.create(
+        plan=plan, code="CT13", name="Trẻ được hỗ trợ", measure="trẻ em", source="cases.children_supported"
+    )
+    Indicator.objects.create(
+        plan=plan, code="CT14", name="Khẩn cấp trong 12 giờ", measure="%", source="cases.emergency_within_12h", **ratio
+    )
+    Indicator.objects.create(
+        plan=plan,
+        code="CT16",
+        name="Giờ đến can thiệp",
+        measure="giờ",
+        direction=Direction.DECREASE,
+        time_aggregation=TimeAggregation.LATEST,
+        unit_aggregation=UnitAggregation.AVERAGE,
+        source="cases.median_hours_to_first_intervention",
+    )
+    for indicator in plan.indicators.all():
+        indicator.full_clean()  # the computed sources are accepted by the indicator's own validation
+    [row_dl, row_tl] = achievement_matrix(plan, [duc_linh, tanh_linh], Period.year(2023), datetime.date(2024, 1, 10))
+    assert [c.actual for c in row_dl.cells] == [Decimal(4), Ratio(1, 2), Decimal("34")]
+    assert row_dl.cells[1].actual_shown == Decimal(50)
+    assert [c.actual for c in row_tl.cells] == [Decimal(1), None, Decimal("3")]

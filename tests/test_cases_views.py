@@ -1,0 +1,402 @@
+"""The case screens: need-to-know for every persona, 404 for outsiders on every page, the access log of views,
+prints and exports, the intake form (errors next to the fields, nothing saved), printing, statistics."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.urls import URLPattern, reverse
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+
+import factories as f
+from giamsat.accounts.roles import Role
+from giamsat.cases import documents, services, urls
+from giamsat.cases.choices import AccessAction, ChildConsent, ConsentBasis
+from giamsat.cases.crypto import name_hashes
+from giamsat.cases.models import Case, CaseAccess
+from test_cases_fixtures import CHILD, assess
+
+pytest_plugins = ["test_cases_fixtures"]
+
+# persona -> (sees the 2026 case of Xã Đức Linh, sees the 2023 case of legacy Võ Xu, sees names)
+MATRIX = {
+    "province_officer": (True, True, False),
+    "supervisor": (False, False, False),
+    "district_officer": (False, True, False),
+    "commune_worker": (True, True, True),
+    "chair": (True, True, True),
+    "other_commune_worker": (False, False, False),
+    "outsider": (False, False, False),
+    "admin_user": (False, False, False),
+    "hotline_operator": (False, False, False),
+}
+
+
+@pytest.mark.parametrize("persona", list(MATRIX), indirect=True)
+def test_who_sees_which_case(persona, case, legacy_case, client_for):
+    client = client_for(persona)
+    sees_case, sees_legacy, sees_names = MATRIX[_persona_name(persona)]
+    for target, expected in ((case, sees_case), (legacy_case, sees_legacy)):
+        response = client.get(reverse("cases:detail", args=[target.pk]))
+        assert response.status_code == (200 if expected else 404)
+        if expected:
+            html = response.content.decode()
+            assert target.code in html
+            assert (target.child_name in html) is sees_names
+            assert (target.narrative[:20] in html) is sees_names
+            assert CaseAccess.objects.filter(user=persona, case=target, action=AccessAction.VIEW).count() == 1
+        else:
+            assert not CaseAccess.objects.filter(user=persona, case=target).exists()
+
+
+def _persona_name(user) -> str:
+    return {
+        "tinh_lamdong": "province_officer",
+        "giamsat_hlhpn": "supervisor",
+        "huyen_duclinh": "district_officer",
+        "baove_duclinh": "commune_worker",
+        "chutich_duclinh": "chair",
+        "baove_hoaiduc": "other_commune_worker",
+        "xa_badinh": "outsider",
+        "quantri": "admin_user",
+        "tongdai": "hotline_operator",
+    }[user.username]
+
+
+def _object_urls(case, consent, referral, assignment) -> list[str]:
+    kwargs = {
+        "pk": case.pk,
+        "kind": "initial",
+        "number": 1,
+        "fmt": "docx",
+        "consent_pk": consent.pk,
+        "referral_pk": referral.pk,
+        "assignment_pk": assignment.pk,
+    }
+    found = []
+    for pattern in urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        names = set(pattern.pattern.regex.groupindex)
+        if names:
+            found.append((pattern.name, reverse(f"cases:{pattern.name}", kwargs={k: kwargs[k] for k in names})))
+    return found
+
+
+@pytest.fixture
+def full_case(case, commune_worker):
+    """A case with a consent, a referral and an assignment, so every URL of the app has an object to point to."""
+    assess(case, commune_worker)
+    consent = services.do_record_consent(
+        case,
+        acting_user=commune_worker,
+        basis=ConsentBasis.CONSENT,
+        given_at=timezone.now() - datetime.timedelta(minutes=1),
+        child_consent=ChildConsent.YES,
+        guardian_consented=True,
+        guardian_name="Mẹ Của Bé Demo",
+        scope="Chia sẻ với trạm y tế",
+    )
+    referral = services.do_refer(
+        case,
+        acting_user=commune_worker,
+        consent=consent,
+        to_name="Trạm y tế Demo",
+        reason="Khám",
+        referred_at=timezone.now(),
+    )
+    assignment = services.do_assign(case, acting_user=commune_worker, user=f.HotlineOperatorFactory(username="tv111"))
+    return case, consent, referral, assignment
+
+
+@pytest.mark.parametrize("persona", ["outsider", "other_commune_worker", "supervisor", "admin_user"], indirect=True)
+def test_outsiders_get_404_on_every_page_of_a_case(persona, full_case, client_for):
+    client = client_for(persona)
+    pages = _object_urls(*full_case)
+    assert len(pages) >= 20
+    for name, url in pages:
+        assert client.get(url).status_code == 404, name
+        assert client.post(url, {"reason": "x", "accept": "1"}).status_code == 404, name
+    case = full_case[0]
+    case.refresh_from_db()
+    assert case.status != "closed" and not CaseAccess.objects.filter(user=persona).exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "other_commune_worker", "supervisor"], indirect=True)
+def test_outsiders_find_nothing_of_the_case_on_the_other_pages(persona, full_case, client_for):
+    client = client_for(persona)
+    case = full_case[0]
+    for pattern in urls.urlpatterns:
+        if pattern.pattern.regex.groupindex:
+            continue
+        response = client.get(reverse(f"cases:{pattern.name}"), follow=True)
+        assert response.status_code in (200, 404), pattern.name
+        assert case.code not in response.content.decode(), pattern.name
+        assert CHILD not in response.content.decode()
+
+
+def test_the_worker_s_list_shows_the_clock_and_finds_a_child_by_name(case, legacy_case, commune_worker, client_for):
+    client = client_for(commune_worker)
+    html = client.get(reverse("cases:index")).content.decode()
+    assert case.code in html and legacy_case.code in html
+    assert "Đánh giá nguy cơ ban đầu" in html and "Còn hạn" in html or "Sắp đến hạn" in html
+    assert CHILD not in html  # the list is pseudonymous
+    found = client.get(reverse("cases:index"), {"q": "tran thi be demo", "status": "all"}).content.decode()
+    assert case.code in found and legacy_case.code not in found
+    log = CaseAccess.objects.get(action=AccessAction.SEARCH)
+    assert log.case == case and "demo" not in (log.detail + log.reason).lower()
+
+
+def test_the_case_page_shows_the_timeline_and_the_steps(case, commune_worker, client_for):
+    assess(case, commune_worker)
+    html = client_for(commune_worker).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-step="plan"' in html
+    assert "Tiếp nhận thông tin (Mẫu 01)" in html and "Đánh giá nguy cơ ban đầu (Mẫu 02)" in html
+    assert re.search(r'data-state="done"', html)
+    assert "Lập kế hoạch (Mẫu 04)" in html
+
+
+def test_the_intake_form_shows_errors_next_to_fields_and_saves_nothing(hotline_operator, client_for):
+    client = client_for(hotline_operator)
+    form = client.get(reverse("cases:intake")).content.decode()
+    assert 'type="date"' not in form and "dd/mm/yyyy" in form
+    before = Case.objects.count()
+    response = client.post(
+        reverse("cases:intake"),
+        {
+            "channel": "hotline_111",
+            "received_at_0": "31/02/2026",
+            "received_at_1": "25:00",
+            "sex": "female",
+            "narrative": "",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Ngày không hợp lệ" in html
+    assert "Hãy chọn ít nhất một hình thức" in html
+    assert "Hãy ghi tóm tắt sự việc" in html
+    assert "Hãy chọn xã, phường nơi trẻ sinh sống" in html
+    assert Case.objects.count() == before
+
+
+def test_a_hotline_operator_records_and_forwards_an_intake(hotline_operator, commune_worker, duc_linh, client_for):
+    client = client_for(hotline_operator)
+    now = timezone.localtime()
+    response = client.post(
+        reverse("cases:intake"),
+        {
+            "channel": "hotline_111",
+            "received_at_0": now.strftime("%d/%m/%Y"),
+            "received_at_1": now.strftime("%H:%M"),
+            "sex": "male",
+            "commune": str(duc_linh.pk),
+            "child_name": "Phạm Văn Gọi Demo",
+            "age_years": "9",
+            "harms": ["neglect", "accident"],
+            "narrative": "Trẻ bị bỏ mặc, ngã gãy tay (minh họa).",
+            "disability": "none",
+            "setting": "family",
+            "perpetrator_relation": "parent",
+            "forward_now": "on",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(child_name_hash__in=name_hashes("Phạm Văn Gọi Demo"))
+    assert response.url == reverse("cases:intake")  # forwarded: the operator no longer sees it
+    assert case.forwarded_at is not None and case.age_estimated and case.age_years == 9
+    assert set(case.harm_codes()) == {"neglect", "accident"}
+    assert client_for(commune_worker).get(reverse("cases:detail", args=[case.pk])).status_code == 200
+
+
+def test_the_commune_search_offers_the_units_valid_on_the_date_of_receipt(hotline_operator, client_for):
+    client = client_for(hotline_operator)
+    old = client.get(reverse("cases:communes"), {"commune_q": "vo xu", "received_at_0": "10/05/2023"}).content.decode()
+    assert "Thị trấn Võ Xu" in old and "Huyện Đức Linh" in old
+    today = client.get(reverse("cases:communes"), {"commune_q": "vo xu"}).content.decode()
+    assert "Thị trấn Võ Xu" not in today
+    assert "Xã Đức Linh" in client.get(reverse("cases:communes"), {"commune_q": "duc linh"}).content.decode()
+
+
+def test_a_step_form_puts_the_service_error_next_to_its_field(case, commune_worker, client_for):
+    client = client_for(commune_worker)
+    early = timezone.localtime(case.received_at - datetime.timedelta(days=1))
+    response = client.post(
+        reverse("cases:emergency", args=[case.pk]),
+        {"kind": "separation", "taken_at_0": early.strftime("%d/%m/%Y"), "taken_at_1": "08:00"},
+    )
+    assert response.status_code == 400
+    assert "trước khi tiếp nhận thông tin" in response.content.decode()
+    assert not case.emergency_measures.exists()
+
+
+def test_a_referral_form_without_consent_says_so(case, commune_worker, client_for):
+    client = client_for(commune_worker)
+    page = client.get(reverse("cases:referral", args=[case.pk])).content.decode()
+    assert "Chưa có sự đồng ý nào còn hiệu lực" in page
+    now = timezone.localtime()
+    response = client.post(
+        reverse("cases:referral", args=[case.pk]),
+        {
+            "to_name": "Bệnh viện Demo",
+            "reason": "Khám",
+            "referred_at_0": now.strftime("%d/%m/%Y"),
+            "referred_at_1": now.strftime("%H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    assert "trước khi chuyển gửi" in response.content.decode()
+    assert not case.referrals.exists()
+
+
+def test_printing_a_form_is_logged_and_fills_the_document(case, commune_worker, province_officer, client_for):
+    response = client_for(commune_worker).get(reverse("cases:print_format", args=[case.pk, 1, "docx"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == documents.DOCX_CONTENT_TYPE
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert CHILD in text and case.code in text and "Bạo lực" in text
+    assert CaseAccess.objects.filter(
+        user=commune_worker, case=case, action=AccessAction.PRINT, detail="Mẫu 01 (docx)"
+    ).exists()
+    # The supervising chain sees the case, but not a form with the child's name.
+    assert client_for(province_officer).get(reverse("cases:print_format", args=[case.pk, 1, "docx"])).status_code == 404
+
+
+@pytest.mark.parametrize("number", [2, 3, 4, 5])
+def test_every_form_prints(case, commune_worker, chair, number, client_for):
+    from test_cases_fixtures import approved_plan
+
+    assess(case, commune_worker)
+    approved_plan(case, commune_worker, chair)
+    response = client_for(commune_worker).get(reverse("cases:print_format", args=[case.pk, number, "docx"]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert f"Mẫu {number:02d}" in text and case.code in text
+
+
+@pytest.mark.skipif(not documents.pdf_available(), reason="LibreOffice is not installed")
+def test_a_form_prints_as_pdf_through_libreoffice(case, commune_worker, client_for):
+    response = client_for(commune_worker).get(reverse("cases:print_format", args=[case.pk, 1, "pdf"]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_exports_are_pseudonymous_unless_a_reason_is_given(
+    case, legacy_case, commune_worker, province_officer, client_for
+):
+    client = client_for(commune_worker)
+    plain = client.post(reverse("cases:export"), {})
+    assert plain.status_code == 200
+    sheet = load_workbook(io.BytesIO(plain.content)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert case.code in cells and CHILD not in cells and "11–15 tuổi" in cells
+    assert CaseAccess.objects.filter(user=commune_worker, action=AccessAction.EXPORT).count() == 2
+
+    refused = client.post(reverse("cases:export"), {"identified": "on"})
+    assert refused.status_code == 400 and "Hãy ghi lý do" in refused.content.decode()
+
+    named = client.post(reverse("cases:export"), {"identified": "on", "reason": "Hồ sơ chuyển tòa án"})
+    cells = [str(c.value) for row in load_workbook(io.BytesIO(named.content)).active.iter_rows() for c in row]
+    assert CHILD in cells
+    logged = CaseAccess.objects.filter(action=AccessAction.EXPORT_IDENTIFIED)
+    assert logged.count() == 2 and {e.reason for e in logged} == {"Hồ sơ chuyển tòa án"}
+
+    # The province officer sees the cases but may not ask for names.
+    assert (
+        client_for(province_officer).post(reverse("cases:export"), {"identified": "on", "reason": "x"}).status_code
+        == 404
+    )
+
+
+def test_an_export_never_runs_a_formula(hotline_operator, commune_worker, duc_linh, client_for):
+    from test_cases_fixtures import new_case
+
+    new_case(hotline_operator, duc_linh, child_name='=HYPERLINK("http://x")')
+    content = (
+        client_for(commune_worker).post(reverse("cases:export"), {"identified": "on", "reason": "kiểm tra"}).content
+    )
+    sheet = load_workbook(io.BytesIO(content)).active
+    values = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert values and all(c.data_type == "s" for c in values)
+
+
+def test_the_administrator_reviews_the_access_log(case, commune_worker, admin_user, client_for):
+    client_for(commune_worker).get(reverse("cases:detail", args=[case.pk]))
+    html = client_for(admin_user).get(reverse("cases:access_log"), {"case": case.code}).content.decode()
+    assert commune_worker.username in html and case.code in html and "Xem hồ sơ" in html
+    assert client_for(commune_worker).get(reverse("cases:access_log")).status_code == 404
+
+
+def test_statistics_count_without_naming_and_hide_small_cells_from_outsiders(
+    case, legacy_case, supervisor, province_officer, outsider, client_for
+):
+    html = client_for(supervisor).get(reverse("cases:statistics")).content.decode()
+    assert case.code not in html and CHILD not in html
+    assert "&lt; 3" in html
+    assert re.search(r"1 vụ việc|2 vụ việc", html)
+    officer = client_for(province_officer).get(reverse("cases:statistics")).content.decode()
+    assert "&lt; 3" not in officer and "Bạo lực" in officer
+    outside = client_for(outsider).get(reverse("cases:statistics")).content.decode()
+    assert "0 vụ việc" in outside
+
+
+def test_the_overdue_list_groups_by_unit(hotline_operator, commune_worker, duc_linh, province_officer, client_for):
+    from test_cases_fixtures import new_case
+
+    late = new_case(hotline_operator, duc_linh, received_at=timezone.now() - datetime.timedelta(hours=20))
+    html = client_for(province_officer).get(reverse("cases:overdue"), {"level": "province"}).content.decode()
+    assert late.code in html and "Tỉnh Lâm Đồng" in html and "Đánh giá nguy cơ ban đầu" in html
+    assert "Quá hạn" in client_for(commune_worker).get(reverse("cases:index"), {"overdue": "1"}).content.decode()
+
+
+def test_the_chair_approves_through_the_page(case, commune_worker, chair, client_for):
+    assess(case, commune_worker)
+    worker = client_for(commune_worker)
+    response = worker.post(
+        reverse("cases:plan", args=[case.pk]), {"objectives": "An toàn", "activities": "Tư vấn", "submit": "1"}
+    )
+    assert response.status_code == 302
+    assert worker.get(reverse("cases:plan_decide", args=[case.pk])).status_code == 404
+    boss = client_for(chair)
+    assert "Phê duyệt kế hoạch (Mẫu 05)" in boss.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    boss.post(reverse("cases:plan_decide", args=[case.pk]), {"decision_number": "03/QĐ-UBND", "approve": "1"})
+    assert case.plans.get().status == "approved"
+
+
+def test_the_receiver_of_a_referral_answers_from_its_list(case, commune_worker, client_for):
+    from giamsat.units.models import Organisation
+
+    centre = Organisation.objects.create(
+        name="Trung tâm CTXH Demo", abbreviation="CTXH", kind="other", unit=f.current_province(f.HANOI)
+    )
+    receiver = f.UserFactory(username="ctxh_demo", role=Role.DISTRICT_OFFICER, organisation=centre)
+    consent = services.do_record_consent(
+        case,
+        acting_user=commune_worker,
+        basis=ConsentBasis.VITAL_INTEREST,
+        given_at=timezone.now(),
+        scope="Chuyển CTXH",
+    )
+    referral = services.do_refer(
+        case,
+        acting_user=commune_worker,
+        consent=consent,
+        to_organisation=centre,
+        to_name="",
+        reason="Tạm lánh",
+        referred_at=timezone.now(),
+    )
+    client = client_for(receiver)
+    listing = client.get(reverse("cases:referrals_incoming")).content.decode()
+    assert case.code in listing and CHILD not in listing
+    response = client.post(reverse("cases:referral_respond", args=[referral.pk]), {"accept": "1", "note": "Nhận"})
+    assert response.status_code == 302 and response.url == reverse("cases:detail", args=[case.pk])
+    assert CHILD in client.get(response.url).content.decode()
+
+
+def test_opening_a_step_form_is_logged_as_a_view(case, commune_worker, client_for):
+    assert client_for(commune_worker).get(reverse("cases:emergency", args=[case.pk])).status_code == 200
+    assert CaseAccess.objects.filter(
+        user=commune_worker, case=case, action=AccessAction.VIEW, detail="Biện pháp khẩn cấp"
+    ).exists()
