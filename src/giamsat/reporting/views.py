@@ -13,7 +13,7 @@ from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Plan, Target
 from giamsat.units.models import Unit
 
-from . import services, spreadsheet
+from . import services, sources, spreadsheet
 from .choices import ReportStatus
 from .forms import (
     ActivityFormSet,
@@ -100,7 +100,8 @@ def _targets(request_obj: ReportRequest) -> dict[int, object]:
 def request_detail(request, pk):
     request_obj = get_request_for_user(request.user, pk)
     plan = request_obj.schedule.plan
-    indicators = list(plan.indicators.all())
+    # Computed indicators (from cases…) are not the unit's to type.
+    indicators = list(plan.indicators.filter(source=sources.REPORTS))
     report = request_obj.reports.order_by("-version").first()
     can_write = services.can_submit(request.user, request_obj)
     editing = can_write and (report is None or report.editable)
