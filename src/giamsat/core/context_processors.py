@@ -11,7 +11,7 @@ CAPABILITIES = [
     ("supervision", _("Giám sát"), "supervision:index", "supervision.view"),
     # Every role reaches some part of it (intake, the list, or counts); the index sends each to theirs.
     ("cases", _("Vụ việc trẻ em"), "cases:index", None),
-    ("dashboards", _("Bảng điều khiển"), None, None),
+    ("dashboards", _("Bảng điều khiển"), "dashboards:index", "plans.view"),
 ]
 
 

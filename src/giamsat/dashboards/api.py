@@ -1,3 +1,247 @@
-from ninja import Router
+"""The dashboards' numbers as JSON: the same queries as the pages, scoped the same way (a plan, unit or indicator
+outside the caller's jurisdiction answers 404, exactly like one that does not exist)."""
+
+import datetime
+from decimal import Decimal
+
+from ninja import Field, Query, Router, Schema
+
+from giamsat.reporting.queries import Cell, UnitRow
+
+from . import queries
+from .views import parse_year, resolve, trend_inputs
 
 router = Router(tags=["dashboards"])
+
+
+class Choice(Schema):
+    period: str | None = Field(
+        None, description="2023, 2021-2025, hoặc khóa của trang (2023-2023-year) / a year, a span or the page's key"
+    )
+    on: str | None = Field(
+        None,
+        description="ngày của cây đơn vị (2025-06-30: tỉnh–huyện–xã; hôm nay: tỉnh–xã) / date whose units are shown",
+        examples=["2025-06-30"],
+    )
+    unit: int | None = Field(None, description="đơn vị gốc (mặc định: đơn vị của kế hoạch) / root unit")
+
+
+class PeriodOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    kind: str
+    label: str
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    code: int
+    level: int
+    structure: str
+
+
+class CellOut(Schema):
+    indicator_id: int
+    indicator_code: str
+    target: Decimal | None
+    actual: Decimal | None = Field(description="tỷ lệ tính bằng % / rates in percent")
+    achieved_percent: Decimal | None
+    expected_progress_percent: Decimal
+    status: str
+
+
+class RowOut(Schema):
+    unit: UnitOut
+    targets_met: int
+    targets_with_data: int
+    targets_without_data: int
+    cells: list[CellOut]
+
+
+class MatrixOut(Schema):
+    plan_id: int
+    period: PeriodOut
+    on: datetime.date
+    reexpressed: bool
+    total: RowOut
+    rows: list[RowOut]
+
+
+class ShortfallOut(Schema):
+    unit: UnitOut
+    cell: CellOut
+    gap_points: Decimal | None = Field(description="tiến độ cần đạt − tỷ lệ đạt (điểm %) / expected − achieved")
+
+
+class UnmetOut(Schema):
+    plan_id: int
+    period: PeriodOut
+    on: datetime.date
+    behind: list[ShortfallOut]
+    without_data: list[ShortfallOut]
+
+
+class PointOut(Schema):
+    period: PeriodOut
+    cell: CellOut
+
+
+class TrendOut(Schema):
+    plan_id: int
+    unit: UnitOut
+    indicator_id: int
+    step: str
+    points: list[PointOut]
+
+
+class TallyOut(Schema):
+    on_time: int
+    late: int
+    missing: int
+    not_due: int
+    on_time_percent: Decimal | None
+
+
+class ComplianceRowOut(Schema):
+    unit: UnitOut
+    periods: list[TallyOut]
+    total: TallyOut
+
+
+class ComplianceOut(Schema):
+    plan_id: int
+    year: int | None
+    on: datetime.date
+    periods: list[PeriodOut]
+    total: ComplianceRowOut
+    rows: list[ComplianceRowOut]
+
+
+class TrendQuery(Choice):
+    indicator: int | None = None
+    step: str = Field("year", examples=["year", "quarter"])
+
+
+class ComplianceQuery(Choice):
+    year: str | None = Field(None, description="2023, hoặc all / a year, or all")
+
+
+def _period(p) -> dict:
+    return {"start": p.start, "end": p.end, "kind": str(p.kind), "label": p.label}
+
+
+def _unit(u) -> dict:
+    return {"id": u.pk, "name": u.name, "code": u.code, "level": u.level, "structure": u.structure}
+
+
+def _cell(c: Cell) -> dict:
+    return {
+        "indicator_id": c.indicator.pk,
+        "indicator_code": c.indicator.code,
+        "target": c.target.value if c.target is not None else None,
+        "actual": c.actual_shown,
+        "achieved_percent": c.percent,
+        "expected_progress_percent": (c.expected * 100).quantize(Decimal("0.1")),
+        "status": c.status.value,
+    }
+
+
+def _row(r: UnitRow) -> dict:
+    share = r.share
+    return {
+        "unit": _unit(r.unit),
+        "targets_met": share.met,
+        "targets_with_data": share.with_data,
+        "targets_without_data": share.no_data,
+        "cells": [_cell(c) for c in r.cells],
+    }
+
+
+def _tally(t: queries.Tally) -> dict:
+    return {
+        "on_time": t.on_time,
+        "late": t.late,
+        "missing": t.missing,
+        "not_due": t.not_due,
+        "on_time_percent": t.on_time_percent,
+    }
+
+
+def _compliance_row(r: queries.ComplianceRow) -> dict:
+    return {"unit": _unit(r.unit), "periods": [_tally(t) for t in r.cells], "total": _tally(r.total)}
+
+
+@router.get(
+    "/dashboards/plans/{plan_id}/matrix",
+    response=MatrixOut,
+    summary="Kết quả đạt chỉ tiêu theo đơn vị / achievement matrix",
+)
+def matrix(request, plan_id: int, params: Query[Choice]):
+    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    result = queries.plan_matrix(choices.tree, choices.period, choices.today)
+    return {
+        "plan_id": plan_id,
+        "period": _period(choices.period),
+        "on": choices.on,
+        "reexpressed": choices.tree.reexpressed,
+        "total": _row(result.total),
+        "rows": [_row(r) for r in result.rows],
+    }
+
+
+@router.get(
+    "/dashboards/plans/{plan_id}/unmet",
+    response=UnmetOut,
+    summary="Chỉ tiêu chưa đạt tiến độ, khoảng cách lớn nhất trước / unmet targets by gap",
+)
+def unmet(request, plan_id: int, params: Query[Choice]):
+    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+
+    def shortfall(s: queries.Shortfall) -> dict:
+        return {"unit": _unit(s.unit), "cell": _cell(s.cell), "gap_points": s.gap}
+
+    return {
+        "plan_id": plan_id,
+        "period": _period(choices.period),
+        "on": choices.on,
+        "behind": [shortfall(s) for s in behind],
+        "without_data": [shortfall(s) for s in missing],
+    }
+
+
+@router.get(
+    "/dashboards/plans/{plan_id}/trend",
+    response=TrendOut,
+    summary="Xu hướng một chỉ tiêu theo năm hoặc quý / an indicator over time",
+)
+def trend(request, plan_id: int, params: Query[TrendQuery]):
+    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    _indicators, indicator, step, points = trend_inputs(request.user, choices, params.indicator, params.step)
+    return {
+        "plan_id": plan_id,
+        "unit": _unit(choices.tree.root),
+        "indicator_id": indicator.pk,
+        "step": str(step),
+        "points": [{"period": _period(p.period), "cell": _cell(p.cell)} for p in points],
+    }
+
+
+@router.get(
+    "/dashboards/plans/{plan_id}/compliance",
+    response=ComplianceOut,
+    summary="Báo cáo đúng hạn, muộn, chưa nộp theo đơn vị và kỳ / reporting compliance",
+)
+def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
+    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    year = parse_year(params.year, choices)
+    result = queries.compliance(choices.tree, year, choices.today, request.user)
+    return {
+        "plan_id": plan_id,
+        "year": year,
+        "on": choices.on,
+        "periods": [_period(p) for p in result.periods],
+        "total": _compliance_row(result.total),
+        "rows": [_compliance_row(r) for r in result.rows],
+    }

@@ -48,7 +48,7 @@ class UnitRow:
         return engine.share_met(c.status for c in self.cells if c.target is not None)
 
 
-def _sources(units: list[Unit]) -> dict[int, int]:
+def source_map(units: list[Unit]) -> dict[int, int]:
     """Map each unit whose reports count for a display unit to that display unit: the unit itself and, across
     the 2025 reform, the old units it took over wholly (a split old commune cannot be apportioned)."""
     mapping = {u.pk: u.pk for u in units}
@@ -76,7 +76,7 @@ def _display_case(mapping: dict[int, int]) -> Case:
 
 def reported_totals(plan: Plan, units: list[Unit], start: datetime.date, end: datetime.date):
     """Accepted totals per (indicator, display unit, period end), summed over the reporting units below."""
-    mapping = _sources(units)
+    mapping = source_map(units)
     return (
         IndicatorValue.objects.filter(
             indicator__plan=plan,
@@ -97,7 +97,7 @@ def reported_totals(plan: Plan, units: list[Unit], start: datetime.date, end: da
     )
 
 
-def _choose_target(targets: list[Target], period: Period) -> Target | None:
+def choose_target(targets: list[Target], period: Period) -> Target | None:
     """The target for exactly this period, else the shortest one whose period contains it (a year judged
     against its phase's target). A longer period with only shorter targets (a phase with yearly targets) has
     no target to judge by: judging it on its last year alone would mislead."""
@@ -108,7 +108,7 @@ def _choose_target(targets: list[Target], period: Period) -> Target | None:
     return min(covering, key=lambda t: t.period_end - t.period_start, default=None)
 
 
-def _observation(indicator: Indicator, row: dict) -> engine.Observation | None:
+def to_observation(indicator: Indicator, row: dict) -> engine.Observation | None:
     end = row["report__request__period_end"]
     if indicator.kind == IndicatorKind.RATIO:
         if row["numerator"] is None or row["denominator"] is None:
@@ -138,13 +138,13 @@ def achievement_matrix(plan: Plan, units: list[Unit], period: Period, as_of: dat
         indicator = by_id[row["indicator_id"]]
         if indicator.source != sources.REPORTS:
             continue
-        observation = _observation(indicator, row)
+        observation = to_observation(indicator, row)
         if observation is not None:
             series[(row["indicator_id"], row["display"])].append(observation)
     for indicator in indicators:
         computed = sources.get(indicator.source) if indicator.source != sources.REPORTS else None
         if computed is not None:
-            for display, end, value in computed(indicator, _sources(units), earliest, period.end):
+            for display, end, value in computed(indicator, source_map(units), earliest, period.end):
                 series[(indicator.pk, display)].append(engine.Observation(end, value))
 
     rows = []
@@ -152,7 +152,7 @@ def achievement_matrix(plan: Plan, units: list[Unit], period: Period, as_of: dat
     for unit in units:
         row = UnitRow(unit)
         for indicator in indicators:
-            target = _choose_target(targets[(indicator.pk, unit.pk)], period)
+            target = choose_target(targets[(indicator.pk, unit.pk)], period)
             window = (target.period_start if target else period.start, period.end)
             observations = [o for o in series[(indicator.pk, unit.pk)] if window[0] <= o.period_end <= window[1]]
             cell = Cell(indicator, target)

@@ -1,0 +1,456 @@
+"""The measurements. Each runs in its own process (python -m bench measure --what NAME) and returns a dict;
+`table` prints them side by side. Times are medians of --runs runs after one warm-up run."""
+
+import datetime
+import io
+import resource
+import sys
+import time
+from urllib.parse import urlencode
+
+from common import median_time, say
+
+ORDER = ["baseline", "matrix_reexpressed", "matrix_current", "matrix_planpage", "cases_list", "import_reports"]
+
+
+def max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _bench_province():
+    from django.db.models import Count
+
+    from giamsat.plans.models import Plan
+
+    plan = (
+        Plan.objects.filter(reference__endswith="/KH-BENCH")
+        .annotate(n=Count("schedules__requests"))
+        .order_by("-n")
+        .select_related("issuer__unit")
+        .first()
+    )
+    if plan is None:
+        raise SystemExit("no benchmark data here: run python -m bench generate first")
+    return plan, plan.issuer.unit
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def _fetch(cursor, sql, params):
+    cursor.execute(sql, params)
+    return cursor.fetchall()
+
+
+# ------------------------------------------------------------------------------------------------ matrix
+
+# The plan's requests of the year first (as the app does: from the schedule), mapped to today's communes through
+# a table built in SQL from the units and the conversion table, then their reports and values. The totals
+# (breakdown "") are picked inside the sums: `v.breakdown = ''` in WHERE makes SQLite 3.38+ build a Bloom filter
+# over all the values of the country on every run (the trap the app avoids too).
+ROWS_SQL = """
+WITH display(source_id, display_id) AS (
+    SELECT u.id, u.id FROM units_unit u WHERE u.parent_id = %(root)s
+    UNION ALL
+    SELECT s.predecessor_id, s.successor_id FROM units_unitsuccession s JOIN units_unit u ON u.id = s.successor_id
+    WHERE u.parent_id = %(root)s AND s.partly = %(false)s
+)
+SELECT v.indicator_id, d.display_id, q.period_end,
+       SUM(CASE WHEN v.breakdown = '' THEN v.value END), SUM(CASE WHEN v.breakdown = '' THEN v.numerator END),
+       SUM(CASE WHEN v.breakdown = '' THEN v.denominator END), COUNT(*)
+FROM reporting_reportrequest q
+JOIN display d ON d.source_id = q.unit_id
+JOIN reporting_report r ON r.request_id = q.id
+JOIN reporting_indicatorvalue v ON v.report_id = r.id
+WHERE q.schedule_id IN (SELECT id FROM reporting_schedule WHERE plan_id = %(plan)s)
+  AND q.period_start >= %(start)s AND q.period_end <= %(end)s AND r.status = 'accepted'
+GROUP BY v.indicator_id, d.display_id, q.period_end
+"""
+
+TOTAL_SQL = """
+WITH roots(id) AS (
+    SELECT %(root)s
+    UNION SELECT s.predecessor_id FROM units_unitsuccession s WHERE s.successor_id = %(root)s AND s.partly = %(false)s
+)
+SELECT v.indicator_id, q.period_end,
+       SUM(CASE WHEN v.breakdown = '' THEN v.value END), SUM(CASE WHEN v.breakdown = '' THEN v.numerator END),
+       SUM(CASE WHEN v.breakdown = '' THEN v.denominator END), COUNT(*)
+FROM reporting_reportrequest q
+JOIN reporting_report r ON r.request_id = q.id
+JOIN reporting_indicatorvalue v ON v.report_id = r.id
+WHERE q.schedule_id IN (SELECT id FROM reporting_schedule WHERE plan_id = %(plan)s)
+  AND q.period_start >= %(start)s AND q.period_end <= %(end)s AND r.status = 'accepted'
+  AND q.unit_id IN (
+    SELECT u.id FROM units_unit u WHERE u.id IN (SELECT id FROM roots) OR u.parent_id IN (SELECT id FROM roots)
+       OR u.province_id IN (SELECT id FROM roots))
+GROUP BY v.indicator_id, q.period_end
+"""
+
+# The targets of the communes and of the old communes they took over (the app combines the latter per commune).
+TARGETS_SQL = """
+SELECT t.indicator_id, t.unit_id, t.period_start, t.period_end, t.value, t.baseline_value
+FROM plans_target t
+WHERE t.indicator_id IN (SELECT id FROM plans_indicator WHERE plan_id = %(plan)s)
+  AND t.period_start <= %(end)s AND t.period_end >= %(end)s
+  AND t.unit_id IN (
+    SELECT u.id FROM units_unit u WHERE u.parent_id = %(root)s OR u.id = %(root)s
+    UNION ALL
+    SELECT s.predecessor_id FROM units_unitsuccession s JOIN units_unit u ON u.id = s.successor_id
+    WHERE (u.parent_id = %(root)s OR u.id = %(root)s) AND s.partly = %(false)s
+  )
+"""
+
+
+def _matrix(vendor, args, year: int, api: str = "dashboards") -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, province = _bench_province()
+    user = get_user_model().objects.get(username=f"bench_{province.code}")
+    client = _client_for(user)
+    today = datetime.date.today().isoformat()
+    url = f"/api/dashboards/plans/{plan.pk}/matrix?period={year}&on={today}"
+    if api == "plans":  # the plan page's own matrix (reporting.queries), for comparison
+        url = f"/api/plans/{plan.pk}/achievement?period={year}"
+    params = {
+        "root": province.pk,
+        "plan": plan.pk,
+        "start": datetime.date(year, 1, 1),
+        "end": datetime.date(year, 12, 31),
+        "false": False,
+    }
+    if vendor == "sqlite":
+        params = {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in params.items()}
+
+    def endpoint():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def bare():
+        with connection.cursor() as cursor:
+            return [_fetch(cursor, sql, params) for sql in (ROWS_SQL, TOTAL_SQL, TARGETS_SQL)]
+
+    # Same numbers: the endpoint's actual of the first summed indicator for each row equals the SQL's sum.
+    data = endpoint().json()
+    if api == "plans":  # a list of rows, the issuer's first
+        data = {"rows": [{"unit": {"id": r["unit_id"]}, "cells": r["cells"]} for r in data[1:]]}
+    rows, _total, _targets = bare()
+    first = data["rows"][0]["cells"][0]["indicator_id"]
+    sums: dict[int, float] = {}
+    for indicator_id, display, _end, value, _n, _d, _c in rows:
+        if indicator_id == first:
+            sums[display] = sums.get(display, 0) + float(value or 0)
+    checked = 0
+    for row in data["rows"]:
+        actual = row["cells"][0]["actual"]
+        if row["unit"]["id"] in sums:
+            assert abs(float(actual) - sums[row["unit"]["id"]]) < 1e-6, (row["unit"], actual, sums[row["unit"]["id"]])
+            checked += 1
+    with CaptureQueriesContext(connection) as queries:
+        endpoint()
+    say(f"  {len(data['rows'])} units × {len(data['rows'][0]['cells'])} indicators; {checked} rows checked against SQL")
+    endpoint_median, endpoint_runs = median_time(endpoint, args.runs, "endpoint")
+    sql_median, sql_runs = median_time(bare, args.runs, "bare SQL")
+    return {
+        "what": f"matrix {year}" + (" (plan page API)" if api == "plans" else ""),
+        "units": len(data["rows"]),
+        "indicators": len(data["rows"][0]["cells"]),
+        "queries": len(queries.captured_queries),
+        "endpoint_ms": endpoint_median * 1000,
+        "sql_ms": sql_median * 1000,
+        "ratio": endpoint_median / sql_median,
+        "endpoint_runs_ms": [t * 1000 for t in endpoint_runs],
+        "sql_runs_ms": [t * 1000 for t in sql_runs],
+    }
+
+
+def matrix_reexpressed(vendor, args) -> dict:
+    """2024: legacy communes' reports re-expressed in today's communes (the conversion table at work)."""
+    return _matrix(vendor, args, 2024)
+
+
+def matrix_current(vendor, args) -> dict:
+    """2027: today's communes' own reports."""
+    return _matrix(vendor, args, 2027)
+
+
+def matrix_planpage(vendor, args) -> dict:
+    """The same figures through the plan page's API (reporting.queries.achievement_matrix), not the dashboards'."""
+    return _matrix(vendor, args, 2027, api="plans")
+
+
+# ------------------------------------------------------------------------------------------------- cases
+
+CASES_SQL = """
+SELECT c.* FROM cases_case c
+WHERE c.commune_id IN ({ids}) AND c.status IN ({statuses}) AND c.child_name_hash IN ({hashes})
+ORDER BY c.next_due_at, c.received_at DESC
+LIMIT 20
+"""
+CASES_COUNT_SQL = """
+SELECT COUNT(*) FROM cases_case c
+WHERE c.commune_id IN ({ids}) AND c.status IN ({statuses}) AND c.child_name_hash IN ({hashes})
+"""
+
+
+def cases_list(vendor, args) -> dict:
+    """The commune worker's case list, open cases, searched by a name typed without accents."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+
+    from giamsat.accounts.roles import Role
+    from giamsat.cases.choices import OPEN_STATUSES
+    from giamsat.cases.crypto import name_hashes
+    from giamsat.cases.models import Case
+    from giamsat.core.text import fold
+
+    total = Case.objects.count()
+    busiest = Case.objects.values("commune").annotate(n=Count("pk")).order_by("-n").first()
+    commune_id = busiest["commune"]
+    user, _created = get_user_model().objects.get_or_create(
+        username=f"bench_worker_{commune_id}",
+        defaults={"role": Role.CHILD_PROTECTION_WORKER, "unit_id": commune_id},
+    )
+    sample = Case.objects.filter(commune_id=commune_id, status__in=OPEN_STATUSES).order_by("pk").first()
+    name = fold(sample.child_name)  # typed without accents: "nguyen van an"
+    client = _client_for(user)
+    url = "/cases/?" + urlencode({"status": "open", "q": name})
+    ids = sorted(user.jurisdiction.ids)
+    hashes = name_hashes(name)
+    marks = "%s"
+    sql = CASES_SQL.format(
+        ids=", ".join([marks] * len(ids)),
+        statuses=", ".join([marks] * len(OPEN_STATUSES)),
+        hashes=", ".join([marks] * len(hashes)),
+    )
+    count_sql = CASES_COUNT_SQL.format(
+        ids=", ".join([marks] * len(ids)),
+        statuses=", ".join([marks] * len(OPEN_STATUSES)),
+        hashes=", ".join([marks] * len(hashes)),
+    )
+    params = [*ids, *[str(s) for s in OPEN_STATUSES], *hashes]
+
+    def endpoint():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def bare():
+        with connection.cursor() as cursor:
+            return _fetch(cursor, count_sql, params), _fetch(cursor, sql, params)
+
+    count, _rows = bare()
+    endpoint()
+    say(f"  {total:,} cases; commune {commune_id}: {count[0][0]} open cases named like {name!r}")
+    endpoint_median, endpoint_runs = median_time(endpoint, args.runs, "case list")
+    sql_median, sql_runs = median_time(bare, args.runs, "bare SQL")
+    return {
+        "what": "case list",
+        "cases": total,
+        "found": count[0][0],
+        "endpoint_ms": endpoint_median * 1000,
+        "sql_ms": sql_median * 1000,
+        "ratio": endpoint_median / sql_median,
+        "endpoint_runs_ms": [t * 1000 for t in endpoint_runs],
+        "sql_runs_ms": [t * 1000 for t in sql_runs],
+    }
+
+
+# ------------------------------------------------------------------------------------------------ import
+
+
+def _import_requests(n: int):
+    """n report requests of the benchmarked province's communes for 2029–2030, made once, with no report."""
+    from giamsat.reporting.models import ReportRequest, Schedule
+
+    plan, province = _bench_province()
+    schedule, created = Schedule.objects.get_or_create(
+        plan=plan,
+        title="Bench import",
+        defaults={"frequency": "quarter", "first_year": 2031, "last_year": 2032, "due_days": 15},
+    )
+    if created or not schedule.requests.exists():
+        from giamsat.core.periods import periods_between
+        from giamsat.units.models import Unit
+
+        communes = list(Unit.objects.filter(parent=province).order_by("code"))
+        rows = []
+        for period in periods_between("quarter", 2031, 2035):
+            for commune in communes:
+                rows.append(
+                    ReportRequest(
+                        schedule=schedule,
+                        unit=commune,
+                        period_kind="quarter",
+                        period_start=period.start,
+                        period_end=period.end,
+                        due_on=period.end + datetime.timedelta(days=15),
+                    )
+                )
+        ReportRequest.objects.bulk_create(rows)
+    return plan, province, list(schedule.requests.select_related("unit", "schedule__plan").order_by("pk")[:n])
+
+
+def _filled(request, specs_by_code, rng) -> bytes:
+    from openpyxl import load_workbook
+
+    from giamsat.reporting.spreadsheet import COLUMNS, FIRST_ROW, REPORT_SHEET, build_template
+
+    wb = load_workbook(io.BytesIO(build_template(request)))
+    ws = wb[REPORT_SHEET]
+    row = FIRST_ROW
+    while ws.cell(row, COLUMNS["code"]).value:
+        code = str(ws.cell(row, COLUMNS["code"]).value).strip()
+        kind = specs_by_code.get(code)
+        if kind == "ratio":
+            den = rng.randint(50, 500)
+            ws.cell(row, COLUMNS["numerator"]).value = rng.randint(0, den)
+            ws.cell(row, COLUMNS["denominator"]).value = den
+        elif kind is not None:
+            ws.cell(row, COLUMNS["value"]).value = rng.randint(0, 200)
+        row += 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def import_reports(vendor, args) -> dict:
+    """700 filled report spreadsheets: parse_upload + save as the draft, against openpyxl reading the same
+    cells (read-only mode) and pandas.read_excel on the same files."""
+    import random
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from giamsat.accounts.roles import Role
+    from giamsat.reporting import services
+    from giamsat.reporting.spreadsheet import COLUMNS, FIRST_ROW, HEADER_ROW, REPORT_SHEET, parse_upload
+
+    plan, province, requests = _import_requests(args.files)
+    # Each file is its own commune's report; one administrator uploads them all (writing needs the unit's own user).
+    user, _created = get_user_model().objects.get_or_create(username="bench_admin", defaults={"role": Role.ADMIN})
+    specs_by_code = dict(plan.indicators.values_list("code", "kind"))
+    rng = random.Random(7)  # noqa: S311 - repeatable synthetic values
+    say(f"  building {len(requests)} filled templates")
+    started = time.perf_counter()
+    files = []
+    for index, request in enumerate(requests):
+        files.append(_filled(request, specs_by_code, rng))
+        if (index + 1) % 100 == 0:
+            say(f"    {index + 1}/{len(requests)} files ({time.perf_counter() - started:.0f} s)")
+    n_indicators = len(specs_by_code)
+
+    def through_giamsat():
+        for request, content in zip(requests, files, strict=True):
+            parsed = parse_upload(request, content)
+            with transaction.atomic():
+                report = services.get_or_start_draft(request, acting_user=user)
+                services.do_save_draft(
+                    report, acting_user=user, revision=report.revision, narrative={}, values=parsed.values
+                )
+
+    columns = [COLUMNS[k] for k in ("code", "value", "numerator", "denominator")]
+
+    def openpyxl_reading():
+        from openpyxl import load_workbook
+
+        cells = 0
+        for content in files:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            ws = wb[REPORT_SHEET]
+            for row in ws.iter_rows(min_row=FIRST_ROW, max_row=FIRST_ROW + n_indicators - 1, values_only=True):
+                cells += sum(1 for c in columns if row[c - 1] is not None)
+            wb.close()
+        return cells
+
+    result = {"what": f"import {len(files)} spreadsheets", "files": len(files)}
+    say("  parse_upload + save")
+    ours, ours_runs = median_time(through_giamsat, args.import_runs, "giamsat import")
+    say("  openpyxl read-only")
+    plain, plain_runs = median_time(openpyxl_reading, args.import_runs, "openpyxl")
+    result |= {
+        "endpoint_ms": ours * 1000,
+        "openpyxl_ms": plain * 1000,
+        "ratio": ours / plain,
+        "endpoint_runs_ms": [t * 1000 for t in ours_runs],
+        "openpyxl_runs_ms": [t * 1000 for t in plain_runs],
+    }
+    try:
+        import pandas
+    except ImportError:
+        result["pandas_ms"] = None
+        say("  pandas is not installed: pip install pandas (bench only)")
+    else:
+
+        def pandas_reading():
+            for content in files:
+                pandas.read_excel(
+                    io.BytesIO(content), sheet_name=REPORT_SHEET, header=HEADER_ROW - 1, engine="openpyxl"
+                )
+
+        say("  pandas.read_excel")
+        panda, panda_runs = median_time(pandas_reading, args.import_runs, "pandas")
+        result |= {
+            "pandas_ms": panda * 1000,
+            "ratio_pandas": ours / panda,
+            "pandas_runs_ms": [t * 1000 for t in panda_runs],
+        }
+    return result
+
+
+def baseline(vendor, args) -> dict:
+    """Django set up and connected, nothing else: the memory every other figure starts from."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    return {"what": "baseline (Django loaded)"}
+
+
+MEASUREMENTS = {
+    "baseline": baseline,
+    "matrix_reexpressed": matrix_reexpressed,
+    "matrix_current": matrix_current,
+    "matrix_planpage": matrix_planpage,
+    "cases_list": cases_list,
+    "import_reports": import_reports,
+}
+
+
+def table(results: list[dict]) -> str:
+    head = f"{'measurement':<32} {'database':<28} {'ours ms':>10} {'bare ms':>10} {'ratio':>6}"
+    lines = [head + f" {'pandas ms':>10} {'RSS MB':>7}"]
+    for r in results:
+        if "error" in r:
+            lines.append(f"{r.get('what', '?'):<32} {r['db']:<28} failed")
+            continue
+        bare = r.get("sql_ms", r.get("openpyxl_ms"))
+        lines.append(
+            f"{r['what'] + (' (scale 0.1)' if r.get('small') else ''):<32} {r['db'][:28]:<28} "
+            f"{_n(r.get('endpoint_ms')):>10} {_n(bare):>10} {_n(r.get('ratio'), 2):>6} {_n(r.get('pandas_ms')):>10} "
+            f"{_n(r.get('max_rss_mb'), 0):>7}"
+        )
+    full = {r["what"]: r for r in results if not r.get("small") and "endpoint_ms" in r}
+    for r in results:
+        if r.get("small") and r["what"] in full and "endpoint_ms" in r:
+            big = full[r["what"]]
+            lines.append(
+                f"growth ×10 data, {r['what']}: endpoint ×{big['endpoint_ms'] / r['endpoint_ms']:.2f}, "
+                f"bare SQL ×{big['sql_ms'] / r['sql_ms']:.2f}"
+            )
+    return "\n".join(lines)
+
+
+def _n(value, places=1) -> str:
+    return "–" if value is None else f"{value:,.{places}f}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use python -m bench")

@@ -1,0 +1,125 @@
+"""Charts as SVG written on the server: no script, no CDN, crisp when printed, and the same file offered for
+download. Lines differ by dash pattern and marker shape as well as colour, so a black-and-white print or a
+colour-blind reader tells them apart; every point carries its number."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+
+WIDTH, HEIGHT = 760, 340
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 46, 64
+FONT = "Segoe UI, Roboto, Noto Sans, Liberation Sans, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: list[Decimal | None]
+    colour: str
+    dash: str = ""  # SVG stroke-dasharray, "" for a solid line
+    marker: str = "circle"  # or "square"
+
+
+def nice_ceiling(value: Decimal) -> Decimal:
+    """The axis top: 1, 2, 2.5 or 5 times a power of ten, at or above the value (1 when there is nothing)."""
+    if value <= 0:
+        return Decimal(1)
+    power = Decimal(10) ** (value.adjusted())
+    for step in (1, 2, Decimal("2.5"), 5, 10):
+        if value <= step * power:
+            return step * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def number_label(value: Decimal, decimal_mark: str = ",", thousands: str = ".") -> str:
+    """1234567.5 -> '1.234.567,5' (Vietnamese) with at most two decimals, trailing zeros dropped."""
+    text = f"{value.quantize(Decimal('0.01')):,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\x00").replace(".", decimal_mark).replace("\x00", thousands)
+
+
+def line_chart(
+    title: str, labels: list[str], series: list[Series], *, y_label: str = "", decimal_mark=",", thousands="."
+) -> str:
+    """An SVG line chart of several series over the same labels; missing values (None) break the line."""
+    present = [v for s in series for v in s.values if v is not None]
+    top = nice_ceiling(max(present, default=Decimal(0)))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    count = max(len(labels), 1)
+
+    def x(i: int) -> float:
+        return LEFT + (plot_w * (i + 0.5) / count)
+
+    def y(v: Decimal) -> float:
+        return TOP + plot_h - float(v / top) * plot_h
+
+    def fmt(v: Decimal) -> str:
+        return number_label(v, decimal_mark, thousands)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'role="img" aria-labelledby="chart-title" font-family="{FONT}" font-size="12">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
+        f'<text x="{LEFT}" y="18" font-size="14" font-weight="600" fill="#1d2530">{escape(title)}</text>',
+    ]
+    for step in range(5):
+        value = top * step / 4
+        gy = y(value)
+        out.append(f'<line x1="{LEFT}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}" stroke="#d5dae1"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#1d2530">{fmt(value)}</text>')
+    if y_label:
+        out.append(
+            f'<text x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" '
+            f'text-anchor="middle" fill="#1d2530">{escape(y_label)}</text>'
+        )
+    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2530"/>')
+    every = max(1, count // 12)
+    for i, label in enumerate(labels):
+        if i % every == 0:
+            out.append(
+                f'<text x="{x(i):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" fill="#1d2530">'
+                f"{escape(label)}</text>"
+            )
+    for s in series:
+        segments, current = [], []
+        for i, value in enumerate(s.values):
+            if value is None:
+                if current:
+                    segments.append(current)
+                current = []
+            else:
+                current.append(f"{x(i):.1f},{y(value):.1f}")
+        if current:
+            segments.append(current)
+        dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        for points in segments:
+            out.append(
+                f'<polyline points="{" ".join(points)}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dash}/>'
+            )
+        for i, value in enumerate(s.values):
+            if value is None:
+                continue
+            px, py = x(i), y(value)
+            if s.marker == "square":
+                out.append(f'<rect x="{px - 4:.1f}" y="{py - 4:.1f}" width="8" height="8" fill="{s.colour}"/>')
+            else:
+                out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{s.colour}"/>')
+            if count <= 12:
+                offset = -9 if s.marker == "circle" else 18
+                out.append(
+                    f'<text x="{px:.1f}" y="{py + offset:.1f}" text-anchor="middle" fill="{s.colour}" '
+                    f'font-size="11">{fmt(value)}</text>'
+                )
+    legend_y = HEIGHT - 18
+    legend_x = LEFT
+    for s in series:
+        dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
+        out.append(
+            f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 28}" y2="{legend_y - 4}" '
+            f'stroke="{s.colour}" stroke-width="2.5"{dash}/>'
+        )
+        out.append(f'<text x="{legend_x + 34}" y="{legend_y}" fill="#1d2530">{escape(s.name)}</text>')
+        legend_x += 44 + 7 * len(s.name)
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,0 +1,353 @@
+"""Dashboard pages. Thin: read the choices from the query string, ask `queries`, render the page, or the same
+table as XLSX (`exports`) or the chart as SVG. A plan, unit or indicator the user may not see answers 404."""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from giamsat.core.dates import parse_day
+from giamsat.core.periods import Period, PeriodKind
+from giamsat.plans import queries as plan_queries
+from giamsat.plans.models import Indicator, Plan
+from giamsat.reporting.choices import ReportStatus
+from giamsat.reporting.models import Report, ReportRequest
+from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
+from giamsat.units.models import Unit
+
+from . import exports, panels, queries
+from .charts import Series, line_chart
+
+REPORTS_LIMIT = 500
+
+
+def get_plan_for_user(user, pk) -> Plan:
+    if not user.can("plans.view"):
+        raise Http404
+    return get_object_or_404(Plan.objects.restrict(user, "view").select_related("issuer__unit", "programme"), pk=pk)
+
+
+def period_key(period: Period) -> str:
+    return f"{period.start:%Y}-{period.end:%Y}-{period.kind}"
+
+
+def parse_period(text: str | None, plan: Plan, today: datetime.date) -> Period:
+    """'2023-2023-year' (the picker's keys), '2023' or '2021-2025'; anything else: the plan's default period."""
+    choices = {period_key(p): p for p in plan_queries.plan_periods(plan)}
+    text = (text or "").strip()
+    if text in choices:
+        return choices[text]
+    first, _sep, last = text.partition("-")
+    if first.isdigit() and (not last or last.isdigit()):
+        year, until = int(first), int(last) if last else int(first)
+        if plan.first_year <= year <= until <= plan.last_year:
+            return Period.year(year) if year == until else Period.span(year, until)
+    return plan_queries.default_period(plan, today)
+
+
+def parse_on(text: str | None, period: Period, today: datetime.date) -> datetime.date:
+    return parse_day(text or "") or queries.default_on(period, today)
+
+
+def on_choices(today: datetime.date) -> list[tuple[datetime.date, str]]:
+    return [
+        (queries.LAST_LEGACY_DAY, _("Trước sắp xếp 2025 (tỉnh – huyện – xã)")),
+        (today, _("Hiện nay (tỉnh – xã)")),
+    ]
+
+
+@dataclass
+class Choices:
+    """What a dashboard page was asked for, and the links that keep those choices."""
+
+    plan: Plan
+    period: Period
+    on: datetime.date
+    tree: queries.Tree
+    today: datetime.date
+
+    def query(self, **changes) -> str:
+        params = {"period": period_key(self.period), "on": self.on.isoformat(), "unit": self.tree.root.pk}
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int | None) -> Choices:
+    """The plan, period, date of the units and root unit asked for; 404 for what the user may not see."""
+    plan = get_plan_for_user(user, pk)
+    today = timezone.localdate()
+    chosen = parse_period(period, plan, today)
+    day = parse_on(on, chosen, today)
+    unit = str(unit or "")
+    tree = queries.tree_for(plan, user, day, int(unit) if unit.isdigit() else None)
+    if tree is None:
+        raise Http404
+    return Choices(plan, chosen, day, tree, today)
+
+
+def _choices(request, pk) -> Choices:
+    return resolve(request.user, pk, request.GET.get("period"), request.GET.get("on"), request.GET.get("unit"))
+
+
+def _page(request, template: str, choices: Choices, tab: str, **context):
+    return render(
+        request,
+        template,
+        {
+            "plan": choices.plan,
+            "period": choices.period,
+            "period_key": period_key(choices.period),
+            "periods": plan_queries.plan_periods(choices.plan),
+            "on": choices.on,
+            "on_choices": on_choices(choices.today),
+            "tree": choices.tree,
+            "tab": tab,
+            "q": choices.query(),
+            "choices": choices,
+            **context,
+        },
+    )
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _file_stem(choices: Choices, what: str) -> str:
+    return f"{what}-{choices.plan.pk}-{choices.tree.root.code}-{choices.period.start:%Y}-{choices.period.end:%Y}"
+
+
+# ------------------------------------------------------------------------------------------------ pages
+
+
+@login_required
+def index(request):
+    """The plans the user may see, each with its reports overdue; and the other capabilities' panels."""
+    today = timezone.localdate()
+    plans = Plan.objects.restrict(request.user, "view").select_related("issuer__unit", "programme")
+    overdue = dict(
+        ReportRequest.objects.restrict(request.user, "view")
+        .overdue(today)
+        .values("schedule__plan")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("schedule__plan", "n")
+    )
+    rows = [(plan, overdue.get(plan.pk, 0)) for plan in plans]
+    return render(
+        request,
+        "dashboards/index.html",
+        {"plans": rows, "panels": panels.for_user(request.user, today), "tab": "index"},
+    )
+
+
+@login_required
+def plan_matrix(request, pk):
+    choices = _choices(request, pk)
+    result = queries.plan_matrix(choices.tree, choices.period, choices.today)
+    sort = request.GET.get("sort", "code")
+    rows = queries.sort_rows(result.rows, sort, result.indicators)
+    return _page(
+        request,
+        "dashboards/matrix.html",
+        choices,
+        "matrix",
+        matrix=result,
+        rows=rows,
+        sort=sort,
+        columns=[_column(indicator, sort) for indicator in result.indicators],
+        drillable=_drillable(choices.tree),
+    )
+
+
+def _column(indicator: Indicator, sort: str) -> tuple[Indicator, str, str]:
+    """An indicator's heading: the sort its link asks for (best first, then the reverse) and its aria-sort."""
+    key = f"ind{indicator.pk}"
+    if sort == f"-{key}":
+        return indicator, key, "descending"
+    return indicator, f"-{key}", "ascending" if sort == key else ""
+
+
+def _drillable(tree: queries.Tree) -> set[int]:
+    """Units that have units below them on the tree's date (their name drills down)."""
+    return set(
+        Unit.objects.filter(parent__in=tree.units).valid_on(tree.on).values_list("parent_id", flat=True).distinct()
+    )
+
+
+@login_required
+def plan_matrix_xlsx(request, pk):
+    choices = _choices(request, pk)
+    result = queries.plan_matrix(choices.tree, choices.period, choices.today)
+    headers, rows = exports.matrix_table(result)
+    return _xlsx(export_rows(headers, rows, title=_("Kết quả đạt chỉ tiêu")), _file_stem(choices, "ket-qua") + ".xlsx")
+
+
+@login_required
+def plan_unmet(request, pk):
+    choices = _choices(request, pk)
+    behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+    return _page(request, "dashboards/unmet.html", choices, "unmet", behind=behind, missing=missing)
+
+
+@login_required
+def plan_unmet_xlsx(request, pk):
+    choices = _choices(request, pk)
+    behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+    headers, rows = exports.unmet_table(behind, missing)
+    return _xlsx(export_rows(headers, rows, title=_("Chỉ tiêu chưa đạt")), _file_stem(choices, "chua-dat") + ".xlsx")
+
+
+def _trend_inputs(request, choices: Choices):
+    return trend_inputs(request.user, choices, request.GET.get("indicator", ""), request.GET.get("step", ""))
+
+
+def trend_inputs(user, choices: Choices, wanted, step):
+    """The indicator (the plan's first when none is asked for; 404 for another plan's) and the points."""
+    indicators = list(Indicator.objects.restrict(user, "view").filter(plan=choices.plan))
+    if not indicators:
+        raise Http404
+    wanted = str(wanted or "")
+    indicator = next((i for i in indicators if str(i.pk) == wanted), None)
+    if wanted and indicator is None:
+        raise Http404
+    indicator = indicator or indicators[0]
+    step = step if step in queries.STEPS else PeriodKind.YEAR
+    points = queries.trend(choices.plan, indicator, choices.tree.root, step, choices.today)
+    return indicators, indicator, step, points
+
+
+def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
+    title = f"{indicator.code}. {indicator.name} — {choices.tree.root.name}"
+    series = [
+        Series(_("Thực hiện"), [p.actual for p in points], "#0b57a4"),
+        Series(_("Chỉ tiêu"), [p.target for p in points], "#8a1c1c", dash="7 5", marker="square"),
+    ]
+    return line_chart(title, [p.period.label for p in points], series, y_label=indicator.measure)
+
+
+@login_required
+def plan_trend(request, pk):
+    choices = _choices(request, pk)
+    indicators, indicator, step, points = _trend_inputs(request, choices)
+    return _page(
+        request,
+        "dashboards/trend.html",
+        choices,
+        "trend",
+        indicators=indicators,
+        indicator=indicator,
+        indicator_id=indicator.pk,
+        step=step,
+        points=points,
+        svg=mark_safe(_trend_svg(choices, indicator, points)),  # noqa: S308 - built by charts.py, every text escaped
+        units=[choices.tree.root, *choices.tree.units],
+    )
+
+
+@login_required
+def plan_trend_svg(request, pk):
+    choices = _choices(request, pk)
+    _indicators, indicator, step, points = _trend_inputs(request, choices)
+    content = '<?xml version="1.0" encoding="UTF-8"?>\n' + _trend_svg(choices, indicator, points)
+    response = HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="xu-huong-{choices.plan.pk}-{indicator.code}.svg"'
+    return response
+
+
+@login_required
+def plan_trend_xlsx(request, pk):
+    choices = _choices(request, pk)
+    _indicators, indicator, step, points = _trend_inputs(request, choices)
+    headers, rows = exports.trend_table(indicator, choices.tree.root, points)
+    return _xlsx(export_rows(headers, rows, title=_("Xu hướng")), f"xu-huong-{choices.plan.pk}-{indicator.code}.xlsx")
+
+
+def _year(request, choices: Choices) -> int | None:
+    return parse_year(request.GET.get("year", ""), choices)
+
+
+def parse_year(text: str | None, choices: Choices) -> int | None:
+    """A year of the plan, None for "all", else last year (within the plan)."""
+    text = str(text or "")
+    if text == "all":
+        return None
+    if text.isdigit() and choices.plan.first_year <= int(text) <= choices.plan.last_year:
+        return int(text)
+    # The latest year with a report already due; the plan's first year when none is.
+    last_due = (
+        ReportRequest.objects.filter(schedule__plan=choices.plan, due_on__lte=choices.today)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
+    year = last_due.year if last_due else choices.plan.first_year
+    return min(max(year, choices.plan.first_year), choices.plan.last_year)
+
+
+@login_required
+def plan_compliance(request, pk):
+    choices = _choices(request, pk)
+    year = _year(request, choices)
+    result = queries.compliance(choices.tree, year, choices.today, request.user)
+    return _page(
+        request,
+        "dashboards/compliance.html",
+        choices,
+        "compliance",
+        compliance=result,
+        year=year,
+        year_param=year or "all",
+        years=list(range(choices.plan.first_year, choices.plan.last_year + 1)),
+        drillable=_drillable(choices.tree),
+    )
+
+
+@login_required
+def plan_compliance_xlsx(request, pk):
+    choices = _choices(request, pk)
+    year = _year(request, choices)
+    result = queries.compliance(choices.tree, year, choices.today, request.user)
+    headers, rows = exports.compliance_table(result)
+    return _xlsx(
+        export_rows(headers, rows, title=_("Tình hình báo cáo")),
+        f"bao-cao-dung-han-{choices.plan.pk}-{choices.tree.root.code}-{year or 'all'}.xlsx",
+    )
+
+
+@login_required
+def plan_reports(request, pk):
+    """The reports behind a row of the matrix: the requests of the units that count for it in the period."""
+    choices = _choices(request, pk)
+    if not request.user.can("reporting.view"):
+        raise Http404
+    mapping = queries.source_map([choices.tree.root])
+    latest = Report.objects.filter(request=OuterRef("pk")).order_by("-version").values("status")[:1]
+    requests = (
+        ReportRequest.objects.restrict(request.user, "view")
+        .filter(schedule__plan=choices.plan, period_end__gte=choices.period.start, period_end__lte=choices.period.end)
+        .filter(queries.within_mapping(mapping))
+        .select_related("unit", "unit__parent")
+        .annotate(latest_status=Subquery(latest))
+        .order_by("unit__parent__code", "unit__code", "period_end")
+    )
+    shown = list(requests[: REPORTS_LIMIT + 1])
+    labels = dict(ReportStatus.choices)
+    for req in shown:
+        req.latest_status_label = labels.get(req.latest_status, "")
+    return _page(
+        request,
+        "dashboards/reports.html",
+        choices,
+        "reports",
+        requests=shown[:REPORTS_LIMIT],
+        truncated=len(shown) > REPORTS_LIMIT,
+    )

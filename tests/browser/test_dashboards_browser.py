@@ -1,0 +1,63 @@
+"""The dashboards as a province leader uses them, in Debian's Chromium: from the province's achievement matrix of
+the demo's child-protection plan, drill into a district, then to the reports behind its numbers, and open the
+district's report. GIAMSAT_SCREENSHOT=1 keeps a picture of each step in test-artifacts/."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from giamsat.demo.plans import CHILD_PLAN_REFERENCE
+from giamsat.plans.models import Plan, Target
+from giamsat.reporting.models import ReportRequest
+from giamsat.units.models import Unit
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # gitignored
+DISTRICT = 597  # Huyện Hàm Thuận Bắc, a legacy district of Bình Thuận whose 2022 report was accepted
+YEAR = 2022
+
+
+def _shot(page, name: str) -> None:
+    if os.environ.get("GIAMSAT_SCREENSHOT"):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"dashboards-{name}.png"), full_page=True)
+
+
+def test_a_leader_drills_from_the_province_matrix_to_a_districts_report(logged_in, live_server):
+    plan = Plan.objects.get(reference=CHILD_PLAN_REFERENCE)
+    district = Unit.objects.get(structure="legacy", level=2, code=DISTRICT)
+    request = ReportRequest.objects.get(schedule__plan=plan, unit=district, period_start__year=YEAR)
+    page = logged_in()
+
+    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/dashboards/")
+    page.get_by_role("link", name=plan.reference).first.click()
+    page.select_option("#d-period", f"{YEAR}-{YEAR}-year")
+    page.wait_for_url(f"**period={YEAR}-{YEAR}-year**")
+    matrix = page.get_by_test_id("dash-matrix")
+    province_row = matrix.locator("tr.total")
+    assert "Tỉnh Bình Thuận" in province_row.inner_text()
+    assert "chỉ tiêu đạt" in province_row.inner_text()
+    row = matrix.locator(f'tr[data-unit="{district.pk}"]')
+    assert "chỉ tiêu đạt" in row.inner_text()
+    # Every target's cell says its status in words (and a symbol), not by colour alone.
+    targeted = Target.objects.filter(indicator__plan=plan, unit=district, period_start__year=YEAR).count()
+    assert targeted and row.locator(".status").count() == targeted
+    assert all(text.strip()[1:].strip() for text in row.locator(".status").all_inner_texts())
+    _shot(page, "1-province")
+
+    row.get_by_role("link", name=district.name).click()
+    page.wait_for_url(f"**unit={district.pk}**")
+    assert district.name in page.get_by_test_id("trail").inner_text()
+    assert page.locator("tr.total th").first.inner_text().startswith(district.name)
+    _shot(page, "2-district")
+
+    page.locator("tr.total").get_by_role("link", name="báo cáo").click()
+    reports = page.get_by_test_id("dash-reports")
+    reports.get_by_role("link", name=district.name).first.click()
+    page.wait_for_url(f"**/reporting/requests/{request.pk}/")
+    assert district.name in page.content()
+    assert "Đã duyệt" in page.content()
+    _shot(page, "3-report")

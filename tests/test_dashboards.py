@@ -1,0 +1,650 @@
+"""The dashboards (giamsat.dashboards): every aggregate checked against a plain computation written here on random
+data — counts summed, ratios pooled across units (never averaged), decreases judged from each unit's baseline,
+legacy communes re-expressed in today's units through the conversion table —, the unmet list, trend and reporting
+compliance; and the same numbers in the JSON API and the XLSX / SVG downloads."""
+
+import datetime
+import io
+import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import openpyxl
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import factories as f
+from giamsat.core.periods import Period
+from giamsat.dashboards import queries
+from giamsat.dashboards.charts import Series, line_chart, nice_ceiling, number_label
+from giamsat.plans.choices import IndicatorKind
+from giamsat.reporting.achievement import Status
+from giamsat.reporting.choices import Frequency, ReportStatus
+from giamsat.reporting.models import Report, ReportRequest, Schedule
+from giamsat.units.models import Unit
+from plan_fixtures import AMOUNT, COUNT, DECREASE, DECREASE_BASELINES, RATIO, TARGETS, accepted_report, set_target
+
+pytest_plugins = ["plan_fixtures"]
+
+D = Decimal
+AS_OF = datetime.date(2024, 6, 30)  # every target of 2022–2023 has run its course
+LEGACY = queries.LAST_LEGACY_DAY
+TODAY_UNITS = datetime.date(2026, 1, 1)
+CHECKED = (COUNT, RATIO, DECREASE, AMOUNT)
+
+# Legacy communes of Đức Linh (600) and where they went on 01/7/2025 (all wholly merged), and Xã Phong Phú of
+# Tuy Phong (595), which was split between two new communes.
+VO_XU, NAM_CHINH, VU_HOA, DUC_TAI, DUC_HANH = 23191, 23206, 23218, 23194, 23212
+PHONG_PHU = 22978
+NEW_COMMUNE = {
+    VO_XU: "Xã Đức Linh",
+    NAM_CHINH: "Xã Đức Linh",
+    VU_HOA: "Xã Đức Linh",
+    DUC_TAI: "Xã Hoài Đức",
+    DUC_HANH: "Xã Hoài Đức",
+}
+COMMUNES = (*NEW_COMMUNE, PHONG_PHU)
+
+
+# --------------------------------------------------------------------------------------- the reference
+
+
+@dataclass
+class Expected:
+    actual: Fraction | None
+    achieved: Fraction | None
+    status: Status
+
+
+def reference(kind: str, direction: str, target, baseline, values: list) -> Expected:
+    """DESIGN.md "Key semantics" for periods that are over, written out plainly: counts and amounts summed, ratio
+    pairs pooled (Σnum / Σden in percent), decrease = (baseline − actual) / (baseline − target) floored at 0."""
+    if not values:
+        return Expected(None, None, Status.NO_DATA)
+    if kind == IndicatorKind.RATIO:
+        denominator = sum(Fraction(d) for _n, d in values)
+        if denominator == 0:
+            return Expected(None, None, Status.NO_DATA)
+        actual = 100 * sum(Fraction(n) for n, _d in values) / denominator
+    else:
+        actual = sum(Fraction(v) for v in values)
+    target = Fraction(target)
+    if direction == "decrease":
+        achieved = max(Fraction(0), (Fraction(baseline) - actual) / (Fraction(baseline) - target))
+    else:
+        achieved = actual / target if target else Fraction(1)
+    band = Status.MET if achieved >= 1 else Status.AT_RISK if achieved >= Fraction(6, 10) else Status.OFF_TRACK
+    return Expected(actual, achieved, band)
+
+
+def assert_cell(cell, expected: Expected):
+    """The engine keeps six decimals, cut off, never rounded up."""
+    if expected.actual is None:
+        assert cell.actual_shown is None and cell.achieved is None
+    else:
+        shown = Fraction(cell.actual_shown)
+        assert shown <= expected.actual < shown + Fraction(1, 10**6)
+        assert Fraction(cell.achieved) <= expected.achieved < Fraction(cell.achieved) + Fraction(1, 10**6)
+    assert cell.status == expected.status
+
+
+def cells(row) -> dict:
+    return {c.indicator.code: c for c in row.cells}
+
+
+# ------------------------------------------------------------------------------------- random data
+
+count = st.integers(min_value=0, max_value=10**6)
+pair = st.integers(min_value=1, max_value=10**5).flatmap(lambda d: st.tuples(st.integers(0, d), st.just(d)))
+small = st.integers(min_value=0, max_value=20)
+unit_values = st.fixed_dictionaries({COUNT: count, RATIO: pair, DECREASE: small, AMOUNT: count})
+# Each unit reports (a dict of values) or does not (None).
+reports_of = st.lists(st.one_of(st.none(), unit_values), min_size=2, max_size=2)
+
+
+def value_map(setup, data: dict) -> dict:
+    return {setup.ind(code): value for code, value in data.items()}
+
+
+def district_request(setup, unit, year):
+    request, _created = ReportRequest.objects.get_or_create(
+        schedule=setup.schedule,
+        unit=unit,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        defaults={"period_kind": "year", "due_on": datetime.date(year + 1, 1, 15)},
+    )
+    return request
+
+
+def legacy_tree(setup, user, unit=None):
+    return queries.tree_for(setup.plan, user, LEGACY, unit.pk if unit else None)
+
+
+# ------------------------------------------------------------------------------ the matrix, legacy units
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=reports_of, other_year=reports_of)
+def test_every_cell_of_the_province_matrix_matches_the_reference(plan_setup, province_officer, data, other_year):
+    setup = plan_setup
+    with transaction.atomic():
+        districts = [setup.duc_linh, setup.tanh_linh]
+        for year, rows in ((2023, data), (2022, other_year)):
+            for district, values in zip(districts, rows, strict=True):
+                if values is not None:
+                    accepted_report(
+                        setup.request("dl" if district == setup.duc_linh else "tl", year), value_map(setup, values)
+                    )
+        tree = legacy_tree(setup, province_officer)
+        assert tree.root == setup.province and not tree.reexpressed
+        result = queries.plan_matrix(tree, Period.year(2023), AS_OF)
+        by_unit = {row.unit.pk: row for row in result.rows}
+        for key, district, values in (("dl", setup.duc_linh, data[0]), ("tl", setup.tanh_linh, data[1])):
+            row = cells(by_unit[district.pk])
+            for code in CHECKED:
+                indicator = setup.ind(code)
+                target = TARGETS[code][key][1]
+                baseline = DECREASE_BASELINES[key]
+                got = reference(indicator.kind, indicator.direction, target, baseline, [values[code]] if values else [])
+                assert_cell(row[code], got)
+        total = cells(result.total)
+        present = [v for v in data if v is not None]
+        for code in CHECKED:
+            indicator = setup.ind(code)
+            expected = reference(
+                indicator.kind,
+                indicator.direction,
+                TARGETS[code]["bt"][1],
+                DECREASE_BASELINES["bt"],
+                [v[code] for v in present],
+            )
+            assert_cell(total[code], expected)
+        met = sum(1 for c in result.total.cells if c.target is not None and c.status == Status.MET)
+        assert result.total.share.met == met
+        transaction.set_rollback(True)
+
+
+def test_a_ratio_across_units_is_pooled_not_the_mean_of_percentages(plan_setup, province_officer):
+    setup = plan_setup
+    accepted_report(setup.request("dl", 2023), {setup.ind(RATIO): (1, 10)})  # 10%
+    accepted_report(setup.request("tl", 2023), {setup.ind(RATIO): (900, 1000)})  # 90%
+    result = queries.plan_matrix(legacy_tree(setup, province_officer), Period.year(2023), AS_OF)
+    assert cells(result.total)[RATIO].actual_shown == Decimal("89.20792")  # 901 / 1010, not (10 + 90) / 2
+
+
+def test_the_district_drills_down_to_its_communes_and_a_commune_report_counts_for_both(plan_setup, province_officer):
+    setup = plan_setup
+    commune = f.legacy_commune(VO_XU)
+    schedule = Schedule.objects.create(
+        plan=setup.plan, title="Xã", frequency=Frequency.YEARLY, first_year=2023, last_year=2023
+    )
+    request = ReportRequest.objects.create(
+        schedule=schedule,
+        unit=commune,
+        period_kind="year",
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+        due_on=datetime.date(2024, 1, 15),
+    )
+    accepted_report(request, {setup.ind(COUNT): 7})
+    tree = legacy_tree(setup, province_officer, setup.duc_linh)
+    assert tree.root == setup.duc_linh and commune in tree.units
+    assert [u.name for u in tree.trail] == [setup.province.name, setup.duc_linh.name]
+    result = queries.plan_matrix(tree, Period.year(2023), AS_OF)
+    assert cells(result.total)[COUNT].actual_shown == 7
+    row = next(r for r in result.rows if r.unit == commune)
+    assert cells(row)[COUNT].actual_shown == 7
+    assert cells(row)[COUNT].target is None  # no target for the commune: shown, not judged
+
+
+def test_a_unit_outside_the_plan_or_the_users_area_has_no_tree(plan_setup, district_officer, province_officer):
+    setup = plan_setup
+    assert legacy_tree(setup, district_officer, setup.tanh_linh) is None  # the neighbouring district
+    assert queries.tree_for(setup.plan, province_officer, LEGACY, f.legacy_district(1).pk if False else 1) is None
+    own = legacy_tree(setup, district_officer)
+    assert [u.code for u in own.units] == [f.DUC_LINH]
+
+
+def test_sorting_puts_the_best_share_first_and_units_without_data_last(plan_setup, province_officer):
+    setup = plan_setup
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 0, RATIO: (0, 10), DECREASE: 8, AMOUNT: 0}))
+    accepted_report(
+        setup.request("tl", 2023), value_map(setup, {COUNT: 99, RATIO: (10, 10), DECREASE: 0, AMOUNT: 10**9})
+    )
+    result = queries.plan_matrix(legacy_tree(setup, province_officer), Period.year(2023), AS_OF)
+    ordered = queries.sort_rows(result.rows, "-share", result.indicators)
+    assert ordered[0].unit == setup.tanh_linh and ordered[1].unit == setup.duc_linh
+    assert all(not r.share.with_data for r in ordered[2:])
+    by_count = queries.sort_rows(result.rows, f"ind{setup.ind(COUNT).pk}", result.indicators)
+    assert by_count[0].unit == setup.duc_linh and by_count[1].unit == setup.tanh_linh
+    assert [r.unit.name_folded for r in queries.sort_rows(result.rows, "name", [])] == sorted(
+        r.unit.name_folded for r in result.rows
+    )
+
+
+# ------------------------------------------------------------------------------ across the 2025 reform
+
+
+@pytest.fixture
+def commune_schedule(plan_setup):
+    schedule = Schedule.objects.create(
+        plan=plan_setup.plan, title="Báo cáo xã", frequency=Frequency.YEARLY, first_year=2023, last_year=2023
+    )
+    requests = {}
+    for code in COMMUNES:
+        requests[code] = ReportRequest.objects.create(
+            schedule=schedule,
+            unit=f.legacy_commune(code),
+            period_kind="year",
+            period_start=datetime.date(2023, 1, 1),
+            period_end=datetime.date(2023, 12, 31),
+            due_on=datetime.date(2024, 1, 15),
+        )
+    return requests
+
+
+commune_data = st.fixed_dictionaries(
+    {code: st.one_of(st.none(), unit_values) for code in COMMUNES},
+)
+commune_targets = st.fixed_dictionaries(
+    {code: st.tuples(st.integers(1, 500), st.integers(1, 100), st.integers(20, 30)) for code in NEW_COMMUNE}
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=commune_data, targets=commune_targets)
+def test_legacy_communes_are_re_expressed_in_todays_communes(
+    plan_setup, commune_schedule, province_officer, data, targets
+):
+    setup = plan_setup
+    with transaction.atomic():
+        for code, values in data.items():
+            if values is not None:
+                accepted_report(commune_schedule[code], value_map(setup, values))
+        for code, (count_target, ratio_target, baseline) in targets.items():
+            unit = f.legacy_commune(code)
+            set_target(setup.ind(COUNT), unit, 2023, count_target)
+            # Ratio targets of merged communes combine only when equal: all 90 but Đức Tài's.
+            set_target(setup.ind(RATIO), unit, 2023, ratio_target if code == DUC_TAI else 90)
+            set_target(setup.ind(DECREASE), unit, 2023, baseline // 2, baseline=D(baseline))
+        tree = queries.tree_for(setup.plan, province_officer, TODAY_UNITS)
+        assert tree.reexpressed and tree.root.code == f.LAM_DONG and tree.root.structure == "current"
+        names = {u.name for u in tree.units}
+        assert {"Xã Đức Linh", "Xã Hoài Đức", "Xã Tuy Phong"} <= names
+        assert all(u.structure == "current" for u in tree.units)
+        result = queries.plan_matrix(tree, Period.year(2023), AS_OF)
+        rows = {r.unit.name: cells(r) for r in result.rows}
+        for name in ("Xã Đức Linh", "Xã Hoài Đức"):
+            old = [code for code, new in NEW_COMMUNE.items() if new == name]
+            reported = [data[code] for code in old if data[code] is not None]
+            count_target = sum(targets[code][0] for code in old)
+            assert_cell(
+                rows[name][COUNT], reference("count", "increase", count_target, None, [v[COUNT] for v in reported])
+            )
+            baseline = sum(targets[code][2] for code in old)
+            decrease_target = sum(targets[code][2] // 2 for code in old)
+            assert_cell(
+                rows[name][DECREASE],
+                reference("count", "decrease", decrease_target, baseline, [v[DECREASE] for v in reported]),
+            )
+            ratio_targets = {90 if code != DUC_TAI else targets[code][1] for code in old}
+            ratio_cell = rows[name][RATIO]
+            if len(ratio_targets) == 1:
+                assert_cell(
+                    ratio_cell, reference("ratio", "increase", ratio_targets.pop(), None, [v[RATIO] for v in reported])
+                )
+            else:
+                assert ratio_cell.target is None  # different rates cannot be combined without weights
+        # The split commune counts only for the province, never for either new commune.
+        for name in ("Xã Tuy Phong", "Xã Phan Rí Cửa"):
+            if name in rows:
+                assert rows[name][COUNT].actual_shown is None
+        everyone = [v for v in data.values() if v is not None]
+        total = cells(result.total)
+        assert (total[COUNT].actual_shown is None) == (not everyone)
+        if everyone:
+            assert total[COUNT].actual_shown == sum(v[COUNT] for v in everyone)
+            assert_cell(
+                total[COUNT],
+                reference("count", "increase", TARGETS[COUNT]["bt"][1], None, [v[COUNT] for v in everyone]),
+            )
+        transaction.set_rollback(True)
+
+
+def test_the_plan_shown_today_keeps_only_the_communes_of_its_area(plan_setup, province_officer):
+    tree = queries.tree_for(plan_setup.plan, province_officer, TODAY_UNITS)
+    assert tree.units, "the communes that took in Bình Thuận's"
+    assert not any(u.name == "Phường Bảo Lộc 1" for u in tree.units)  # from old Lâm Đồng: not this plan's area
+    assert all(u.parent_id == tree.root.pk for u in tree.units)
+
+
+# ------------------------------------------------------------------------------------- unmet targets
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=reports_of)
+def test_unmet_lists_every_target_below_its_expected_progress_by_gap(plan_setup, province_officer, data):
+    setup = plan_setup
+    with transaction.atomic():
+        for key, values in zip(("dl", "tl"), data, strict=True):
+            if values is not None:
+                accepted_report(setup.request(key, 2023), value_map(setup, values))
+        tree = legacy_tree(setup, province_officer)
+        behind, missing = queries.unmet(tree, Period.year(2023), AS_OF, province_officer)
+        expected_behind, expected_missing = set(), set()
+        units = {"dl": setup.duc_linh, "tl": setup.tanh_linh}
+        for key, values in zip(("dl", "tl"), data, strict=True):
+            for code in TARGETS:
+                if values is None or code not in CHECKED:
+                    expected_missing.add((units[key].pk, code))
+                    continue
+                indicator = setup.ind(code)
+                got = reference(
+                    indicator.kind, indicator.direction, TARGETS[code][key][1], DECREASE_BASELINES[key], [values[code]]
+                )
+                if got.achieved is None:
+                    expected_missing.add((units[key].pk, code))
+                elif got.achieved < 1:
+                    expected_behind.add((units[key].pk, code))
+        lower = {(s.unit.pk, s.cell.indicator.code) for s in behind if s.unit.level == 2}
+        assert lower == expected_behind
+        assert {(s.unit.pk, s.cell.indicator.code) for s in missing if s.unit.level == 2} == expected_missing
+        gaps = [s.gap for s in behind]
+        assert gaps == sorted(gaps, reverse=True)
+        assert all(s.cell.achieved < s.cell.expected for s in behind)
+        transaction.set_rollback(True)
+
+
+# ------------------------------------------------------------------------------------------------ trend
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.one_of(st.none(), pair), min_size=4, max_size=4))
+def test_the_trend_pools_each_years_ratios_and_shows_that_years_target(plan_setup, values):
+    setup = plan_setup
+    with transaction.atomic():
+        plan_units = [("dl", 2022), ("tl", 2022), ("dl", 2023), ("tl", 2023)]
+        for (key, year), value in zip(plan_units, values, strict=True):
+            if value is not None:
+                accepted_report(setup.request(key, year), {setup.ind(RATIO): value})
+        points = queries.trend(setup.plan, setup.ind(RATIO), setup.province, "year", AS_OF)
+        assert [p.period.label for p in points] == [f"Năm {y}" for y in range(2021, 2026)]
+        for point in points:
+            year = point.period.start.year
+            reported = [v for (k, y), v in zip(plan_units, values, strict=True) if y == year and v is not None]
+            target = TARGETS[RATIO]["bt"][YEARS_INDEX[year]] if year in YEARS_INDEX else None
+            if target is None:
+                assert point.target is None
+            else:
+                assert point.target == target
+                assert_cell(point.cell, reference("ratio", "increase", target, None, reported))
+        transaction.set_rollback(True)
+
+
+YEARS_INDEX = {2022: 0, 2023: 1}
+
+
+def test_the_trend_by_quarter_has_forty_points_for_a_ten_year_plan(plan_setup):
+    plan = plan_setup.plan
+    plan.last_year = 2030
+    plan.first_year = 2021
+    plan.save()
+    points = queries.trend(plan, plan_setup.ind(COUNT), plan_setup.province, "quarter", AS_OF)
+    assert len(points) == 40 and points[0].period.label == "Quý 1/2021"
+
+
+# ------------------------------------------------------------------------------------------- compliance
+
+FATES = ["none", "draft", "on_time", "late", "returned", "accepted_on_time", "accepted_late", "corrected"]
+
+
+def _make_fate(request, fate: str):
+    due = request.due_on
+    tz = timezone.get_current_timezone()
+    on_time = timezone.make_aware(datetime.datetime.combine(due, datetime.time(23, 30)), tz)  # 23:30 Vietnam time
+    late = timezone.make_aware(datetime.datetime.combine(due + datetime.timedelta(days=1), datetime.time(0, 30)), tz)
+    match fate:
+        case "none":
+            return
+        case "draft":
+            Report.objects.create(request=request, status=ReportStatus.DRAFT)
+        case "on_time" | "late":
+            Report.objects.create(
+                request=request, status=ReportStatus.SUBMITTED, submitted_at=on_time if fate == "on_time" else late
+            )
+        case "returned":
+            Report.objects.create(request=request, status=ReportStatus.RETURNED, submitted_at=on_time)
+        case "accepted_on_time" | "accepted_late":
+            when = on_time if fate == "accepted_on_time" else late
+            Report.objects.create(request=request, status=ReportStatus.ACCEPTED, submitted_at=when)
+        case "corrected":  # sent on time, corrected much later: the first sending counts
+            Report.objects.create(request=request, version=1, status=ReportStatus.SUPERSEDED, submitted_at=on_time)
+            Report.objects.create(
+                request=request,
+                version=2,
+                status=ReportStatus.SUBMITTED,
+                submitted_at=late + datetime.timedelta(days=90),
+            )
+
+
+def _reference_fate(fate: str, due: datetime.date, today: datetime.date) -> str:
+    if fate in ("on_time", "accepted_on_time", "corrected"):
+        return "on_time"
+    if fate in ("late", "accepted_late"):
+        return "late"
+    return "missing" if due < today else "not_due"
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fates=st.lists(st.sampled_from(FATES), min_size=4, max_size=4), today_offset=st.integers(-400, 400))
+def test_compliance_counts_each_request_on_time_late_missing_or_not_due(
+    plan_setup, province_officer, fates, today_offset
+):
+    setup = plan_setup
+    with transaction.atomic():
+        today = datetime.date(2024, 1, 15) + datetime.timedelta(days=today_offset)
+        keys = [("dl", 2022), ("tl", 2022), ("dl", 2023), ("tl", 2023)]
+        expected = {}
+        for (key, year), fate in zip(keys, fates, strict=True):
+            request = setup.request(key, year)
+            _make_fate(request, fate)
+            expected[(key, year)] = _reference_fate(fate, request.due_on, today)
+        result = queries.compliance(legacy_tree(setup, province_officer), None, today, province_officer)
+        assert [p.start.year for p in result.periods] == [2022, 2023]
+        rows = {r.unit.pk: r for r in result.rows}
+        for key, unit in (("dl", setup.duc_linh), ("tl", setup.tanh_linh)):
+            for index, year in enumerate((2022, 2023)):
+                tally = rows[unit.pk].cells[index]
+                kind = expected[(key, year)]
+                assert (tally.on_time, tally.late, tally.missing, tally.not_due) == tuple(
+                    int(kind == k) for k in ("on_time", "late", "missing", "not_due")
+                )
+        total = result.total.total
+        for kind in ("on_time", "late", "missing", "not_due"):
+            assert getattr(total, kind) == sum(1 for v in expected.values() if v == kind)
+        transaction.set_rollback(True)
+
+
+# -------------------------------------------------------------------------------- pages, API, exports
+
+
+@pytest.fixture
+def reported(plan_setup):
+    setup = plan_setup
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 13, RATIO: (90, 100), DECREASE: 5, AMOUNT: 10}))
+    accepted_report(setup.request("tl", 2023), value_map(setup, {COUNT: 4, RATIO: (1, 4), DECREASE: 1, AMOUNT: 7}))
+    return setup
+
+
+def _urls(plan, indicator) -> list[str]:
+    query = "?period=2023"
+    return [
+        reverse("dashboards:matrix", args=[plan.pk]) + query,
+        reverse("dashboards:matrix_xlsx", args=[plan.pk]) + query,
+        reverse("dashboards:unmet", args=[plan.pk]) + query,
+        reverse("dashboards:unmet_xlsx", args=[plan.pk]) + query,
+        reverse("dashboards:trend", args=[plan.pk]) + f"?indicator={indicator.pk}",
+        reverse("dashboards:trend_xlsx", args=[plan.pk]) + f"?indicator={indicator.pk}",
+        reverse("dashboards:trend_svg", args=[plan.pk]) + f"?indicator={indicator.pk}",
+        reverse("dashboards:compliance", args=[plan.pk]) + "?year=2023",
+        reverse("dashboards:compliance_xlsx", args=[plan.pk]) + "?year=2023",
+        reverse("dashboards:reports", args=[plan.pk]) + query,
+        f"/api/dashboards/plans/{plan.pk}/matrix",
+        f"/api/dashboards/plans/{plan.pk}/unmet",
+        f"/api/dashboards/plans/{plan.pk}/trend",
+        f"/api/dashboards/plans/{plan.pk}/compliance",
+    ]
+
+
+def test_every_dashboard_page_and_download_answers_the_province_officer(reported, client_for, province_officer):
+    client = client_for(province_officer)
+    for url in _urls(reported.plan, reported.ind(COUNT)):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_outsider_gets_404_on_every_dashboard_and_an_empty_index(reported, client_for, api_client_for, outsider):
+    client = client_for(outsider)
+    for url in _urls(reported.plan, reported.ind(COUNT)):
+        assert client.get(url).status_code == 404, url
+    api = api_client_for(outsider)
+    for url in _urls(reported.plan, reported.ind(COUNT)):
+        if url.startswith("/api/"):
+            assert api.get(url).status_code == 404, url
+    index = client.get(reverse("dashboards:index"))
+    assert index.status_code == 200 and reported.plan.reference not in index.content.decode()
+
+
+def test_a_district_officer_cannot_open_the_neighbouring_district(reported, client_for, district_officer):
+    client = client_for(district_officer)
+    url = reverse("dashboards:matrix", args=[reported.plan.pk])
+    assert client.get(url + f"?period=2023&unit={reported.duc_linh.pk}").status_code == 200
+    assert client.get(url + f"?period=2023&unit={reported.tanh_linh.pk}").status_code == 404
+    assert (
+        client.get(f"/api/dashboards/plans/{reported.plan.pk}/matrix?unit={reported.tanh_linh.pk}").status_code == 404
+    )
+    assert client.get(url + "?indicator=999999").status_code == 200
+    assert client.get(reverse("dashboards:trend", args=[reported.plan.pk]) + "?indicator=999999").status_code == 404
+
+
+def test_the_api_matrix_has_the_numbers_of_the_page(reported, api_client_for, province_officer):
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{reported.plan.pk}/matrix?period=2023").json()
+    result = queries.plan_matrix(legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate())
+    assert data["total"]["unit"]["id"] == reported.province.pk and data["on"] == LEGACY.isoformat()
+    for row_json, row in zip([data["total"], *data["rows"]], [result.total, *result.rows], strict=True):
+        assert row_json["unit"]["id"] == row.unit.pk
+        assert row_json["targets_met"] == row.share.met
+        for cell_json, cell in zip(row_json["cells"], row.cells, strict=True):
+            assert cell_json["status"] == cell.status.value
+            assert (None if cell_json["actual"] is None else Decimal(str(cell_json["actual"]))) == cell.actual_shown
+            assert (
+                None if cell_json["achieved_percent"] is None else Decimal(str(cell_json["achieved_percent"]))
+            ) == cell.percent
+
+
+def test_the_matrix_export_opens_in_openpyxl_with_the_same_numbers(reported, client_for, province_officer):
+    response = client_for(province_officer).get(
+        reverse("dashboards:matrix_xlsx", args=[reported.plan.pk]) + "?period=2023"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    result = queries.plan_matrix(legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate())
+    assert rows[0][:4] == ("Mã đơn vị", "Đơn vị", "Chỉ tiêu đạt", "Chỉ tiêu có số liệu")
+    by_name = {r[1]: r for r in rows[1:]}
+    for row in [result.total, *result.rows]:
+        line = by_name[row.unit.name]
+        assert line[2] == row.share.met and line[3] == row.share.with_data
+        for index, cell in enumerate(row.cells):
+            actual, target, percent = line[4 + 4 * index : 7 + 4 * index]
+            assert (actual is None and cell.actual_shown is None) or Decimal(str(actual)) == cell.actual_shown
+            assert (percent is None and cell.percent is None) or Decimal(str(percent)) == cell.percent
+            if cell.target is not None:
+                assert Decimal(str(target)) == cell.target.value
+
+
+def test_the_unmet_trend_and_compliance_exports_carry_the_page_numbers(reported, client_for, province_officer):
+    client = client_for(province_officer)
+    plan = reported.plan
+    unmet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:unmet_xlsx", args=[plan.pk]) + "?period=2023").content)
+    )
+    behind, missing = queries.unmet(
+        legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate(), province_officer
+    )
+    lines = list(unmet.active.iter_rows(values_only=True))[1:]
+    assert len(lines) == len(behind) + len(missing)
+    assert [Decimal(str(r[7])) for r in lines[: len(behind)]] == [s.gap for s in behind]
+
+    trend = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("dashboards:trend_xlsx", args=[plan.pk]) + f"?indicator={reported.ind(COUNT).pk}"
+            ).content
+        )
+    )
+    lines = list(trend.active.iter_rows(values_only=True))[1:]
+    assert [r[0] for r in lines] == [f"Năm {y}" for y in range(2021, 2026)]
+    assert lines[2][3] == 17 and lines[2][4] == TARGETS[COUNT]["bt"][1]  # 2023: 13 + 4 against 22
+
+    compliance = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:compliance_xlsx", args=[plan.pk]) + "?year=2023").content)
+    )
+    lines = list(compliance.active.iter_rows(values_only=True))
+    assert lines[0][:4] == ("Đơn vị", "Kỳ", "Đúng hạn", "Muộn")
+    province_total = [r for r in lines if r[0] == reported.province.name and r[1] == "Năm 2023"][0]
+    result = queries.compliance(legacy_tree(reported, province_officer), 2023, timezone.localdate(), province_officer)
+    tally = result.total.cells[0]
+    assert province_total[2:6] == (tally.on_time, tally.late, tally.missing, tally.not_due)
+
+
+def test_the_trend_chart_is_an_svg_file_with_its_numbers(reported, client_for, province_officer):
+    response = client_for(province_officer).get(
+        reverse("dashboards:trend_svg", args=[reported.plan.pk]) + f"?indicator={reported.ind(COUNT).pk}"
+    )
+    assert response["Content-Type"].startswith("image/svg+xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "17" in texts and "22" in texts  # the 2023 actual (13 + 4) and target
+
+
+def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():
+    svg = line_chart("<b>&", ["2021", "2022", "2023"], [Series("a<", [D(1), None, D(3)], "#000")])
+    root = ET.fromstring(svg)  # noqa: S314
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "<b>&"
+    assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 2
+    assert nice_ceiling(D(0)) == 1 and nice_ceiling(D(87)) == 100 and nice_ceiling(D(101)) == 200
+    assert nice_ceiling(D("2.1")) == D("2.5") and number_label(D("1234567.5")) == "1.234.567,5"
+
+
+def test_the_drill_down_reports_page_lists_the_requests_behind_a_row(reported, client_for, province_officer):
+    page = client_for(province_officer).get(
+        reverse("dashboards:reports", args=[reported.plan.pk]) + f"?period=2023&unit={reported.duc_linh.pk}"
+    )
+    html = page.content.decode()
+    assert reverse("reporting:request", args=[reported.request("dl", 2023).pk]) in html
+    assert reverse("reporting:request", args=[reported.request("tl", 2023).pk]) not in html
+
+
+def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):
+    client = client_for(province_officer)
+    url = reverse("dashboards:matrix", args=[reported.plan.pk])
+    legacy = client.get(url + "?period=2023").content.decode()
+    assert reported.duc_linh.name in legacy
+    today = client.get(url + f"?period=2023&on={TODAY_UNITS.isoformat()}").content.decode()
+    assert "Xã Đức Linh" in today and "Huyện Đức Linh" not in today
+    assert "bảng chuyển đổi" in today
+    assert Unit.objects.get(structure="current", level=1, code=f.LAM_DONG).name in today
+
+
+def test_the_index_links_to_the_case_and_supervision_statistics_only_for_roles_granted_them(
+    client_for, province_officer, hotline_operator
+):
+    page = client_for(province_officer).get(reverse("dashboards:index")).content.decode()
+    assert reverse("cases:statistics") in page and reverse("supervision:recommendations") in page
+    page = client_for(hotline_operator).get(reverse("dashboards:index")).content.decode()
+    assert reverse("cases:statistics") not in page and reverse("supervision:recommendations") not in page
