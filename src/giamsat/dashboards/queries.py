@@ -26,8 +26,7 @@ from giamsat.reporting import achievement as engine
 from giamsat.reporting import sources
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import IndicatorValue, Report, ReportRequest, Schedule
-from giamsat.reporting.queries import Cell, UnitRow, choose_target, to_observation
-from giamsat.reporting.queries import source_map as reporting_source_map
+from giamsat.reporting.queries import Cell, UnitRow, choose_target, source_map, to_observation
 from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 from giamsat.units.queries import current_units_for
 
@@ -101,11 +100,6 @@ def tree_for(plan: Plan, user, on: datetime.date, unit_id: int | None = None) ->
             )
         )
     return Tree(plan, on, top, root, list(rows.order_by("code")), reexpressed)
-
-
-def source_map(units: list[Unit]) -> dict[int, int]:
-    """{unit id: display unit id} for the units whose figures count for each display unit (see `source_map`)."""
-    return reporting_source_map(units)
 
 
 def levels_below(tree: Tree, user) -> list[list[Unit]]:
