@@ -5,6 +5,7 @@ services, consents, referrals) writes the access log; identifying fields are ret
 see them on screen."""
 
 import datetime
+from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from ninja.pagination import paginate
 
 from giamsat.units.models import Organisation
 
-from . import queries, services
+from . import dashboard, queries, services
 from .choices import (
     OPEN_STATUSES,
     AccessAction,
@@ -292,6 +293,51 @@ class StatisticsOut(Schema):
     by_sex: list[CountOut]
 
 
+class ShownCountOut(Schema):
+    key: str = Field(description="mã của nhóm; rỗng cho đơn vị / the group's code; empty for units")
+    label: str
+    count: int | None = Field(description="null khi bị ẩn (< 3) / null when hidden (fewer than 3)")
+    shown: str = Field(description="như trên trang: 12 hoặc < 3 / as the page shows it", examples=["< 3"])
+
+
+class CountTableOut(Schema):
+    name: Literal["harm", "channel", "unit", "age", "sex"]
+    title: str
+    rows: list[ShownCountOut]
+
+
+class StepShareOut(Schema):
+    step: str = Field(examples=["emergency"])
+    label: str
+    on_time: int | None = Field(description="null khi bị ẩn / null when hidden")
+    counted: int | None = Field(description="đã đến hạn hoặc đã làm; null khi < 3 bị ẩn / due or done")
+    percent: Decimal | None
+
+
+class PeriodFiguresOut(Schema):
+    year: int
+    quarter: int | None
+    label: str
+    received: int | None
+    steps: list[StepShareOut]
+    intervened: int | None
+    median_hours_to_first_intervention: Decimal | None
+
+
+class CaseDashboardOut(Schema):
+    small_counts_hidden: bool
+    unit_id: int | None
+    date_from: datetime.date | None
+    date_to: datetime.date | None
+    total: int | None
+    tables: list[CountTableOut]
+    steps: list[StepShareOut]
+    intervened: int | None
+    median_hours_to_first_intervention: Decimal | None
+    periods: list[PeriodFiguresOut]
+    delay_reasons: list[ShownCountOut]
+
+
 # --------------------------------------------------------------------------------------------- helpers
 
 
@@ -551,4 +597,85 @@ def statistics(request, year_from: int | None = None, year_to: int | None = None
         "by_channel": counts(tables["channel"], Channel),
         "by_age_group": counts(tables["age"], AgeGroup),
         "by_sex": counts(tables["sex"], Sex),
+    }
+
+
+def _shown(key: str, label: str, n: int, small: bool) -> dict:
+    shown = dashboard.shown_count(n, small)
+    return {"key": key, "label": label, "count": shown if isinstance(shown, int) else None, "shown": str(shown)}
+
+
+def _steps(shares: dict, small: bool) -> list[dict]:
+    rows = []
+    for rule in dashboard.STEP_RULES:
+        on_time, counted, percent = dashboard.share_shown(shares[rule.key], small)
+        counted = counted if isinstance(counted, int) else None
+        rows.append(
+            {"step": rule.key, "label": str(rule.label), "on_time": on_time, "counted": counted, "percent": percent}
+        )
+    return rows
+
+
+def _hidden_or(n: int, small: bool) -> int | None:
+    shown = dashboard.shown_count(n, small)
+    return shown if isinstance(shown, int) else None
+
+
+@router.get(
+    "/case-dashboard",
+    response=CaseDashboardOut,
+    summary="Bảng điều khiển vụ việc (chỉ số đếm) / cases dashboard, counts only",
+)
+def case_dashboard(
+    request,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    unit: int | None = None,
+    level: Literal["commune", "district", "province"] = "commune",
+    step: Literal["year", "quarter"] = "year",
+):
+    """The numbers of /dashboards/cases/: counts by form, channel, unit, age group and sex; each step's on-time
+    share; the median hours to the first intervention; per year or quarter of receipt. `unit` narrows to a unit of
+    the caller's jurisdiction (and the legacy units it took over); another answers 404. Counts below 3 are null
+    (shown "< 3") for those who may not see the cases."""
+    user = request.user
+    if not user.can("cases.statistics"):
+        raise Http404
+    chosen = dashboard.unit_for(user, unit)
+    cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
+    dash = dashboard.dashboard(cases, unit_level=level, step=step)
+    small = dashboard.small_counts_hidden(user)
+    hide_median = dashboard.hidden_share(dash.intervened, dash.intervened, small)
+    return {
+        "small_counts_hidden": small,
+        "unit_id": chosen.pk if chosen else None,
+        "date_from": date_from,
+        "date_to": date_to,
+        "total": _hidden_or(dash.total, small),
+        "tables": [
+            {
+                "name": table.name,
+                "title": table.title,
+                "rows": [_shown(key, label, n, small) for key, label, n in table.rows],
+            }
+            for table in dash.tables
+        ],
+        "steps": _steps(dash.steps, small),
+        "intervened": _hidden_or(dash.intervened, small),
+        "median_hours_to_first_intervention": None if hide_median else dash.median_hours,
+        "periods": [
+            {
+                "year": period.key[0],
+                "quarter": period.key[1] or None,
+                "label": period.label,
+                "received": _hidden_or(period.received, small),
+                "steps": _steps(period.steps, small),
+                "intervened": _hidden_or(period.intervened, small),
+                "median_hours_to_first_intervention": (
+                    None if dashboard.hidden_share(period.intervened, period.intervened, small) else period.median_hours
+                ),
+            }
+            for period in dash.periods
+        ],
+        "delay_reasons": [_shown(k, str(DelayReason(k).label), n, small) for k, n in dash.delays.items()],
     }

@@ -123,3 +123,48 @@ def line_chart(
         legend_x += 44 + 7 * len(s.name)
     out.append("</svg>")
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal | None  # None: not drawn (a suppressed small count), only `shown` is written
+    shown: str
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 8, 300
+
+
+def bar_chart(title: str, bars: list[Bar], *, colour: str = "#0b57a4", decimal_mark=",", thousands=".") -> str:
+    """A horizontal bar chart, one bar per row with its number written at its end (so a print needs no colour
+    and no axis reading). A bar without a value (a count hidden as "< 3") is left out; its text stays."""
+    top = nice_ceiling(max((b.value for b in bars if b.value is not None), default=Decimal(0)))
+    plot_w = WIDTH - LABEL_WIDTH - RIGHT - 50
+    height = TOP + max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP) + 20
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="chart-title" font-family="{FONT}" font-size="12">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
+        f'<text x="10" y="18" font-size="14" font-weight="600" fill="#1d2530">{escape(title)}</text>',
+    ]
+    for i, bar in enumerate(bars):
+        y = TOP + i * (BAR_HEIGHT + BAR_GAP)
+        label = bar.label if len(bar.label) <= 46 else bar.label[:45] + "…"
+        out.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" text-anchor="end" fill="#1d2530">'
+            f"<title>{escape(bar.label)}</title>{escape(label)}</text>"
+        )
+        width = float(bar.value / top) * plot_w if bar.value is not None else 0
+        if width:
+            out.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{colour}" '
+                f'stroke="#1d2530" stroke-width="0.5"/>'
+            )
+        out.append(
+            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" fill="#1d2530">'
+            f"{escape(bar.shown)}</text>"
+        )
+    out.append(f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - 16}" stroke="#1d2530"/>')
+    out.append("</svg>")
+    return "\n".join(out)

@@ -1,9 +1,15 @@
 """The dashboards' tables as rows for `reporting.spreadsheet.export_rows` (which makes every cell safe). The
-numbers are the ones the page shows: actual, target, % achieved, status in words (never colour alone)."""
+numbers are the ones the page shows: actual, target, % achieved, status in words (never colour alone). The cases
+and supervision panels build their tables here once; the page shows the same `Sheet` it exports."""
+
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from giamsat.cases.choices import DelayReason
+from giamsat.cases.dashboard import STEP_RULES, hidden_share, share_shown, shown_count
 from giamsat.reporting.templatetags.achievement import STATUS_LABELS
+from giamsat.supervision.choices import RecommendationStatus
 
 from .queries import Compliance, Matrix, Point, Shortfall
 
@@ -118,3 +124,118 @@ def compliance_table(compliance: Compliance) -> tuple[list, list[list]]:
                 ]
             )
     return headers, rows
+
+
+# ------------------------------------------------------------------------------------ cases and supervision
+
+
+@dataclass
+class Sheet:
+    """A table of a panel: shown on the page and downloaded as XLSX, the same cells. A cell is a number, a text
+    ("< 3" for a suppressed count) or None (nothing to show)."""
+
+    name: str
+    title: str
+    headers: list
+    rows: list[list]
+
+
+def cases_sheets(dash, small: bool) -> dict[str, Sheet]:
+    """The cases dashboard's tables (cases/dashboard.py), counts below 3 hidden when `small`."""
+    sheets = {}
+    for table in dash.tables:
+        sheets[table.name] = Sheet(
+            table.name,
+            table.title,
+            [_("Nhóm"), _("Số vụ việc")],
+            [[label, shown_count(n, small)] for _key, label, n in table.rows],
+        )
+    sheets["steps"] = Sheet(
+        "steps",
+        _("Đúng thời hạn từng bước (chu kỳ đầu)"),
+        [_("Bước"), _("Đúng hạn"), _("Đã đến hạn hoặc đã làm"), _("Tỷ lệ đúng hạn (%)")],
+        [share_cells(str(rule.label), dash.steps[rule.key], small) for rule in STEP_RULES],
+    )
+    headers = [_("Kỳ"), _("Vụ việc tiếp nhận")]
+    for rule in STEP_RULES:
+        headers += [
+            _("%(step)s: đúng hạn") % {"step": rule.short},
+            _("%(step)s: đã đến hạn") % {"step": rule.short},
+            _("%(step)s: tỷ lệ (%%)") % {"step": rule.short},
+        ]
+    headers += [_("Đã can thiệp, hỗ trợ"), _("Trung vị số giờ đến can thiệp đầu tiên")]
+    rows = []
+    for period in dash.periods:
+        line = [period.label, shown_count(period.received, small)]
+        for rule in STEP_RULES:
+            line += share_cells(None, period.steps[rule.key], small)[1:]
+        hide = hidden_share(period.intervened, period.intervened, small)
+        line += [shown_count(period.intervened, small), None if hide else period.median_hours]
+        rows.append(line)
+    whole = [_("Cả khoảng thời gian"), shown_count(dash.total, small)]
+    for rule in STEP_RULES:
+        whole += share_cells(None, dash.steps[rule.key], small)[1:]
+    hide = hidden_share(dash.intervened, dash.intervened, small)
+    rows.append([*whole, shown_count(dash.intervened, small), None if hide else dash.median_hours])
+    sheets["periods"] = Sheet("periods", _("Theo thời gian"), headers, rows)
+    sheets["delays"] = Sheet(
+        "delays",
+        _("Lý do chậm can thiệp"),
+        [_("Lý do"), _("Số vụ việc")],
+        [[str(DelayReason(k).label), shown_count(n, small)] for k, n in dash.delays.items()],
+    )
+    return sheets
+
+
+def share_cells(label, share, small: bool) -> list:
+    return [label, *share_shown(share, small)]
+
+
+def supervision_sheets(dash) -> dict[str, Sheet]:
+    """The supervision dashboard's tables (supervision/dashboard.py)."""
+    totals = dash.totals
+    statuses = Sheet(
+        "statuses",
+        _("Kiến nghị theo tình trạng"),
+        [_("Tình trạng"), _("Số kiến nghị (theo nơi nhận)")],
+        [[label, n] for _key, label, n in dash.statuses]
+        + [[_("Quá hạn"), totals["overdue"]], [_("Đã xác nhận"), totals["verified"]], [_("Tổng"), totals["total"]]],
+    )
+    labels = [str(s.label) for s in RecommendationStatus]
+    addressees = Sheet(
+        "addressees",
+        _("Kiến nghị theo nơi nhận"),
+        [_("Nơi nhận"), _("Tổng"), *labels, _("Quá hạn"), _("Đã xác nhận")],
+        [
+            [
+                row["addressee__name"],
+                row["total"],
+                *[row[f"n_{s.value}"] for s in RecommendationStatus],
+                row["overdue"],
+                row["verified"],
+            ]
+            for row in dash.addressees
+        ],
+    )
+    categories = Sheet(
+        "categories",
+        _("Hạn chế theo nhóm"),
+        [_("Nhóm hạn chế"), _("Số cuộc giám sát"), _("Số đơn vị"), _("Số hạn chế"), _("Số kiến nghị")],
+        [
+            [
+                row["category__name"] or _("Chưa phân nhóm"),
+                row["supervisions"],
+                row["organisations"],
+                row["findings"],
+                row["recommendations"],
+            ]
+            for row in dash.categories
+        ],
+    )
+    across = Sheet(
+        "across",
+        _("Hạn chế theo nhóm và đơn vị"),
+        [_("Nhóm hạn chế"), *[name for _pk, name in dash.across.units], _("Tổng")],
+        [[name, *line, total] for _pk, name, line, total in dash.across.rows],
+    )
+    return {sheet.name: sheet for sheet in (statuses, addressees, categories, across)}

@@ -1,43 +1,64 @@
-"""Panels of the other capabilities on the dashboards' first page. While the cases and supervision apps settle,
-each panel links to that app's own statistics pages (shown only to roles granted them) rather than repeating
-their numbers here; see docs/performance.md, "Not done"."""
+"""Panels of the other capabilities on the dashboards' first page: a few headline numbers (the same queries as
+their dashboards) and links, each shown only to the roles granted it."""
 
 import datetime
 
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-PANELS = [
-    (
-        _("Vụ việc trẻ em"),
-        "cases.statistics",
-        [
-            (_("Thống kê vụ việc (hình thức, kênh, đơn vị, tuổi, giới tính; đúng hạn từng bước)"), "cases:statistics"),
-            (_("Vụ việc quá hạn theo đơn vị"), "cases:overdue"),
-        ],
-    ),
-    (
-        _("Giám sát"),
-        "supervision.view",
-        [
-            (_("Kiến nghị theo tình trạng, quá hạn theo nơi nhận"), "supervision:recommendations"),
-            (_("Hạn chế theo nhóm, theo đơn vị"), "supervision:limitations"),
-        ],
-    ),
-]
+from giamsat.cases import dashboard as case_dashboard
+from giamsat.supervision import queries as supervision_queries
+from giamsat.supervision.choices import FindingKind
+from giamsat.supervision.models import Finding, Recommendation
+
+from .exports import share_cells
+
+
+def cases_panel(user) -> dict:
+    cases = case_dashboard.counted_cases(user)
+    small = case_dashboard.small_counts_hidden(user)
+    steps = case_dashboard.step_totals(cases)
+    total = cases.count()
+    headline = [(_("Vụ việc"), case_dashboard.shown_count(total, small), "")]
+    for rule in case_dashboard.STEP_RULES:
+        _label, _on_time, _counted, percent = share_cells(None, steps[rule.key], small)
+        headline.append((_("%(step)s: đúng hạn") % {"step": rule.label}, percent, "%" if percent is not None else ""))
+    links = [(_("Số liệu và thời hạn: biểu đồ, bảng, tải Excel"), reverse("dashboards:cases"))]
+    links.append((_("Thống kê vụ việc"), reverse("cases:statistics")))
+    if user.can("cases.view"):
+        links.append((_("Vụ việc quá hạn theo đơn vị"), reverse("cases:overdue")))
+    return {"title": _("Vụ việc trẻ em"), "headline": headline, "links": links, "testid": "panel-cases"}
+
+
+def supervision_panel(user, today: datetime.date) -> dict:
+    totals = supervision_queries.status_totals(Recommendation.objects.restrict(user, "view"), today)
+    categories = (
+        Finding.objects.restrict(user, "view")
+        .filter(kind=FindingKind.LIMITATION, category__isnull=False)
+        .values("category")
+        .distinct()
+        .count()
+    )
+    headline = [
+        (_("Kiến nghị (theo nơi nhận)"), totals["total"], ""),
+        (_("Quá hạn"), totals["overdue"], ""),
+        (_("Đã xác nhận"), totals["verified"], ""),
+        (_("Nhóm hạn chế đã gặp"), categories, ""),
+    ]
+    links = [
+        (_("Kiến nghị, hạn chế: biểu đồ, bảng, tải Excel"), reverse("dashboards:supervision")),
+        (_("Theo dõi kiến nghị"), reverse("supervision:recommendations")),
+        (_("Hạn chế theo nhóm"), reverse("supervision:limitations")),
+    ]
+    return {"title": _("Giám sát"), "headline": headline, "links": links, "testid": "panel-supervision"}
 
 
 def for_user(user, today: datetime.date) -> list[dict]:
     panels = []
-    for title, permission, links in PANELS:
-        if not user.can(permission):
-            continue
-        shown = []
-        for label, name in links:
-            try:
-                shown.append((label, reverse(name)))
-            except NoReverseMatch:  # that app does not offer the page (yet)
-                continue
-        if shown:
-            panels.append({"title": title, "links": shown, "template": "dashboards/_panel_links.html"})
+    if user.can("cases.statistics"):
+        panels.append(cases_panel(user))
+    if user.can("supervision.view"):
+        panels.append(supervision_panel(user, today))
+    for panel in panels:
+        panel["template"] = "dashboards/_panel_links.html"
     return panels

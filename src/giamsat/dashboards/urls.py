@@ -15,4 +15,10 @@ urlpatterns = [
     path("plans/<int:pk>/compliance/", views.plan_compliance, name="compliance"),
     path("plans/<int:pk>/compliance.xlsx", views.plan_compliance_xlsx, name="compliance_xlsx"),
     path("plans/<int:pk>/reports/", views.plan_reports, name="reports"),
+    path("cases/", views.cases_panel, name="cases"),
+    path("cases/<slug:table>.xlsx", views.cases_panel_xlsx, name="cases_xlsx"),
+    path("cases/<slug:chart>.svg", views.cases_panel_svg, name="cases_svg"),
+    path("supervision/", views.supervision_panel, name="supervision"),
+    path("supervision/<slug:table>.xlsx", views.supervision_panel_xlsx, name="supervision_xlsx"),
+    path("supervision/<slug:chart>.svg", views.supervision_panel_svg, name="supervision_svg"),
 ]

@@ -3,27 +3,34 @@ table as XLSX (`exports`) or the chart as SVG. A plan, unit or indicator the use
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from giamsat.cases import dashboard as case_dashboard
+from giamsat.cases import queries as case_queries
 from giamsat.core.dates import parse_day
 from giamsat.core.periods import Period, PeriodKind
+from giamsat.core.querysets import within_units
 from giamsat.plans import queries as plan_queries
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import Report, ReportRequest
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
+from giamsat.supervision import dashboard as supervision_dashboard
+from giamsat.supervision.models import Finding, Recommendation, Supervision
 from giamsat.units.models import Unit
 
 from . import exports, panels, queries
-from .charts import Series, line_chart
+from .charts import Bar, Series, bar_chart, line_chart, number_label
 
 REPORTS_LIMIT = 500
 
@@ -351,3 +358,269 @@ def plan_reports(request, pk):
         requests=shown[:REPORTS_LIMIT],
         truncated=len(shown) > REPORTS_LIMIT,
     )
+
+
+# ------------------------------------------------------------------------------------------ cases panel
+
+
+@dataclass
+class CaseChoices:
+    """What the cases dashboard was asked for: receipt dates, unit (None: the whole jurisdiction), the level
+    of the unit table and the step of the time series."""
+
+    start: datetime.date | None
+    end: datetime.date | None
+    unit: Unit | None
+    level: str
+    step: str
+
+    def query(self, **changes) -> str:
+        params = {
+            "from": self.start.strftime("%d/%m/%Y") if self.start else "",
+            "to": self.end.strftime("%d/%m/%Y") if self.end else "",
+            "unit": self.unit.pk if self.unit else "",
+            "level": self.level,
+            "step": self.step,
+        }
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def case_choices(user, params) -> CaseChoices:
+    """The choices from a query string; 404 without cases.statistics or for a unit outside the jurisdiction."""
+    if not user.can("cases.statistics"):
+        raise Http404
+    unit = case_dashboard.unit_for(user, params.get("unit"))
+    level = params.get("level")
+    step = params.get("step")
+    return CaseChoices(
+        start=parse_day(params.get("from") or ""),
+        end=parse_day(params.get("to") or ""),
+        unit=unit,
+        level=level if level in ("commune", "district", "province") else "commune",
+        step=step if step in case_dashboard.STEPS_OVER_TIME else case_dashboard.YEAR,
+    )
+
+
+def case_unit_choices(user) -> list[Unit]:
+    """Units to narrow the cases dashboard to: the user's own units and the provinces and districts within them
+    (provinces only for a nationwide user: a list of every district would be unusable)."""
+    jurisdiction = user.jurisdiction
+    if jurisdiction.everywhere:
+        units = Unit.objects.filter(level=1)
+    else:
+        units = Unit.objects.filter(Q(pk__in=jurisdiction.ids) | (within_units(jurisdiction) & Q(level__lte=2)))
+    return list(units.order_by("structure", "level", "name"))
+
+
+def _case_data(request):
+    choices = case_choices(request.user, request.GET)
+    cases = case_dashboard.counted_cases(request.user, unit=choices.unit, start=choices.start, end=choices.end)
+    dash = case_dashboard.dashboard(cases, unit_level=choices.level, step=choices.step)
+    small = case_dashboard.small_counts_hidden(request.user)
+    return choices, dash, small, exports.cases_sheets(dash, small)
+
+
+def _marks() -> dict:
+    """Decimal mark and thousands separator of the page's language for the charts' numbers."""
+    return {"decimal_mark": ".", "thousands": ","} if get_language() == "en" else {}
+
+
+def _count_bars(sheet: exports.Sheet) -> list[Bar]:
+    marks = _marks()
+    return [
+        Bar(
+            str(label),
+            Decimal(n) if isinstance(n, int) else None,
+            number_label(Decimal(n), **marks) if isinstance(n, int) else str(n),
+        )
+        for label, n in sheet.rows
+    ]
+
+
+def case_chart(name: str, dash, sheets: dict) -> str | None:
+    """One chart of the cases dashboard as SVG; None for a name it does not have."""
+    marks = _marks()
+    if name in ("harm", "channel", "unit", "age", "sex"):
+        return bar_chart(sheets[name].title, _count_bars(sheets[name]), **marks)
+    if name == "steps":
+        bars = []
+        for label, on_time, counted, percent in sheets["steps"].rows:
+            shown = f"{number_label(percent, **marks)}% ({on_time}/{counted})" if percent is not None else "–"
+            bars.append(Bar(label, percent, shown))
+        return bar_chart(sheets["steps"].title + " (%)", bars, colour="#2f7d32", **marks)
+    periods = sheets["periods"].rows[:-1]  # the last row is the whole range
+    labels = [row[0] for row in periods]
+    if name == "ontime":
+        styles = [("#0b57a4", "", "circle"), ("#8a1c1c", "7 5", "square"), ("#2f7d32", "2 4", "circle")]
+        styles.append(("#6a3d9a", "10 3 2 3", "square"))
+        series = []
+        for index, (rule, style) in enumerate(zip(case_dashboard.STEP_RULES, styles, strict=True)):
+            values = [row[2 + 3 * index + 2] for row in periods]
+            series.append(Series(str(rule.short), values, *style))
+        return line_chart(_("Tỷ lệ đúng hạn từng bước theo thời gian (%)"), labels, series, y_label="%", **marks)
+    if name == "median":
+        values = [row[-1] for row in periods]
+        title = _("Trung vị số giờ từ tiếp nhận đến can thiệp đầu tiên")
+        return line_chart(title, labels, [Series(_("Trung vị (giờ)"), values, "#0b57a4")], y_label=_("giờ"), **marks)
+    return None
+
+
+CASE_CHARTS = ("harm", "channel", "unit", "age", "sex", "steps", "ontime", "median")
+
+
+@login_required
+def cases_panel(request):
+    """Cases in counts only (no codes, no names) over the user's jurisdiction or one unit of it."""
+    choices, dash, small, sheets = _case_data(request)
+    charts = {name: mark_safe(case_chart(name, dash, sheets)) for name in CASE_CHARTS}  # noqa: S308 - charts.py escapes
+    return render(
+        request,
+        "dashboards/cases.html",
+        {
+            "tab": "cases",
+            "choices": choices,
+            "q": choices.query(),
+            "dash": dash,
+            "small": small,
+            "sheets": sheets,
+            "count_tables": [sheets[t.name] for t in dash.tables],
+            "median": sheets["periods"].rows[-1][-1],
+            "charts": charts,
+            "units": case_unit_choices(request.user),
+            "levels": case_queries.level_choices(),
+            "steps": [(case_dashboard.YEAR, _("Năm")), (case_dashboard.QUARTER, _("Quý"))],
+        },
+    )
+
+
+@login_required
+def cases_panel_xlsx(request, table):
+    _choices_, _dash, _small, sheets = _case_data(request)
+    if table not in sheets:
+        raise Http404
+    sheet = sheets[table]
+    return _xlsx(export_rows(sheet.headers, sheet.rows, title=sheet.title), f"vu-viec-{table}.xlsx")
+
+
+@login_required
+def cases_panel_svg(request, chart):
+    _choices_, dash, _small, sheets = _case_data(request)
+    svg = case_chart(chart, dash, sheets)
+    if svg is None:
+        raise Http404
+    return _svg(svg, f"vu-viec-{chart}.svg")
+
+
+def _svg(svg: str, name: str) -> HttpResponse:
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + svg, content_type="image/svg+xml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ------------------------------------------------------------------------------------ supervision panel
+
+
+@dataclass
+class SupervisionChoices:
+    supervision: Supervision | None
+    year: int | None
+
+    def query(self, **changes) -> str:
+        params = {"supervision": self.supervision.pk if self.supervision else "", "year": self.year or ""}
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def supervision_choices(user, params) -> SupervisionChoices:
+    """404 without supervision.view, or for a supervision the user may not see."""
+    if not user.can("supervision.view"):
+        raise Http404
+    wanted = str(params.get("supervision") or "")
+    supervision = None
+    if wanted:
+        if not wanted.isdigit():
+            raise Http404
+        supervision = get_object_or_404(Supervision.objects.restrict(user, "view"), pk=int(wanted))
+    year = str(params.get("year") or "")
+    return SupervisionChoices(supervision, int(year) if year.isdigit() else None)
+
+
+def supervision_rows(user, choices: SupervisionChoices):
+    """The recommendations and findings the user sees, narrowed to a supervision and the year it started."""
+    recommendations = Recommendation.objects.restrict(user, "view")
+    findings = Finding.objects.restrict(user, "view")
+    if choices.supervision is not None:
+        recommendations = recommendations.filter(supervision=choices.supervision)
+        findings = findings.filter(supervision=choices.supervision)
+    if choices.year is not None:
+        recommendations = recommendations.filter(supervision__start_on__year=choices.year)
+        findings = findings.filter(supervision__start_on__year=choices.year)
+    return recommendations, findings
+
+
+def _supervision_data(request):
+    choices = supervision_choices(request.user, request.GET)
+    recommendations, findings = supervision_rows(request.user, choices)
+    dash = supervision_dashboard.dashboard(recommendations, findings, timezone.localdate())
+    return choices, dash, exports.supervision_sheets(dash)
+
+
+def supervision_chart(name: str, dash, sheets: dict) -> str | None:
+    marks = _marks()
+
+    def bars(rows):
+        return [Bar(str(label), Decimal(n), number_label(Decimal(n), **marks)) for label, n in rows]
+
+    if name == "statuses":
+        return bar_chart(sheets["statuses"].title, bars((label, n) for _k, label, n in dash.statuses), **marks)
+    if name == "overdue":
+        rows = [(row["addressee__name"], row["overdue"]) for row in dash.addressees if row["overdue"]]
+        return bar_chart(_("Kiến nghị quá hạn theo nơi nhận"), bars(rows), colour="#8a1c1c", **marks)
+    if name == "categories":
+        rows = [(row[0], row[3]) for row in sheets["categories"].rows]
+        return bar_chart(_("Số hạn chế theo nhóm"), bars(rows), colour="#6a3d9a", **marks)
+    return None
+
+
+SUPERVISION_CHARTS = ("statuses", "overdue", "categories")
+
+
+@login_required
+def supervision_panel(request):
+    """Recommendations by status and overdue per addressee; limitation categories across units."""
+    choices, dash, sheets = _supervision_data(request)
+    charts = {name: mark_safe(supervision_chart(name, dash, sheets)) for name in SUPERVISION_CHARTS}  # noqa: S308
+    return render(
+        request,
+        "dashboards/supervision.html",
+        {
+            "tab": "supervision",
+            "choices": choices,
+            "q": choices.query(),
+            "dash": dash,
+            "sheets": sheets,
+            "charts": charts,
+            "supervisions": Supervision.objects.restrict(request.user, "view").order_by("-start_on", "title"),
+        },
+    )
+
+
+@login_required
+def supervision_panel_xlsx(request, table):
+    _choices_, _dash, sheets = _supervision_data(request)
+    if table not in sheets:
+        raise Http404
+    sheet = sheets[table]
+    return _xlsx(export_rows(sheet.headers, sheet.rows, title=sheet.title), f"giam-sat-{table}.xlsx")
+
+
+@login_required
+def supervision_panel_svg(request, chart):
+    _choices_, dash, sheets = _supervision_data(request)
+    svg = supervision_chart(chart, dash, sheets)
+    if svg is None:
+        raise Http404
+    return _svg(svg, f"giam-sat-{chart}.svg")

@@ -17,7 +17,7 @@ from giamsat.plans.models import Indicator, Plan, Task
 from giamsat.reporting.models import Report
 from giamsat.units.models import Organisation
 
-from . import queries, services
+from . import dashboard, queries, services
 from .choices import AddresseeKind, FindingKind, MemberRole, Priority, RecommendationStatus
 from .forms import EVIDENCE_KINDS, MAX_EVIDENCE_FILES
 from .models import (
@@ -278,6 +278,37 @@ class CategorySummaryOut(Schema):
     findings: int
     supervisions: int
     organisations: int
+
+
+class StatusCountOut(Schema):
+    status: str = Field(examples=["in_progress"])
+    label: str
+    count: int
+
+
+class UnitColumnOut(Schema):
+    unit_id: int | None = Field(description="null: nhận xét chung / general findings")
+    unit: str
+
+
+class CategoryAcrossOut(Schema):
+    category_id: int | None
+    category: str
+    counts: list[int] = Field(description="theo thứ tự của `units` / in the order of `units`")
+    total: int
+
+
+class SupervisionDashboardOut(Schema):
+    supervision_id: int | None
+    year: int | None
+    total: int
+    overdue: int
+    verified: int
+    by_status: list[StatusCountOut]
+    by_addressee: list[AddresseeSummaryOut]
+    categories: list[CategorySummaryOut]
+    units: list[UnitColumnOut]
+    categories_by_unit: list[CategoryAcrossOut]
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -627,3 +658,60 @@ def verify(request, recommendation_id: int, payload: VerifyIn):
     return _refused(
         lambda: services.do_verify(rec, acting_user=request.user, confirm=payload.confirm, note=payload.note)
     )
+
+
+@router.get(
+    "/supervision-dashboard",
+    response=SupervisionDashboardOut,
+    summary="Bảng điều khiển giám sát / supervision dashboard",
+)
+def supervision_dashboard(request, supervision: int | None = None, year: int | None = None):
+    """The numbers of /dashboards/supervision/: recommendations (one per addressee) by status, overdue and verified
+    per addressee; limitation categories, and the same across the units of the organisations they concern. A
+    supervision the caller may not see answers 404."""
+    if not request.user.can("supervision.view"):
+        raise HttpError(404, "Không tìm thấy.")
+    recommendations = Recommendation.objects.restrict(request.user, "view")
+    findings = Finding.objects.restrict(request.user, "view")
+    if supervision is not None:
+        chosen = _supervision(request, supervision)
+        recommendations = recommendations.filter(supervision=chosen)
+        findings = findings.filter(supervision=chosen)
+    if year is not None:
+        recommendations = recommendations.filter(supervision__start_on__year=year)
+        findings = findings.filter(supervision__start_on__year=year)
+    dash = dashboard.dashboard(recommendations, findings, timezone.localdate())
+    return {
+        "supervision_id": supervision,
+        "year": year,
+        "total": dash.totals["total"],
+        "overdue": dash.totals["overdue"],
+        "verified": dash.totals["verified"],
+        "by_status": [{"status": key, "label": label, "count": n} for key, label, n in dash.statuses],
+        "by_addressee": [
+            {
+                "addressee_id": row["addressee_id"],
+                "addressee": row["addressee__name"],
+                "total": row["total"],
+                "overdue": row["overdue"],
+                "verified": row["verified"],
+                "by_status": {s.value: row[f"n_{s.value}"] for s in RecommendationStatus},
+            }
+            for row in dash.addressees
+        ],
+        "categories": [
+            {
+                "category_id": row["category_id"],
+                "category": row["category__name"],
+                "findings": row["findings"],
+                "supervisions": row["supervisions"],
+                "organisations": row["organisations"],
+            }
+            for row in dash.categories
+        ],
+        "units": [{"unit_id": pk, "unit": name} for pk, name in dash.across.units],
+        "categories_by_unit": [
+            {"category_id": pk, "category": name, "counts": counts, "total": total}
+            for pk, name, counts, total in dash.across.rows
+        ],
+    }

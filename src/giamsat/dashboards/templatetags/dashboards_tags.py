@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import template
+from django.utils import formats
 
 register = template.Library()
 
@@ -17,3 +20,20 @@ def dash_query(context, **changes) -> str:
     }
     params.update(changes)
     return choices.query(**params)
+
+
+@register.simple_tag
+def sheet_cell(value) -> str:
+    """A cell of a panel's table as the page shows it: numbers in the language's format, "–" for nothing, texts
+    (such as "< 3") as they are. Autoescaped by simple_tag."""
+    if value is None:
+        return "–"
+    if isinstance(value, int | Decimal):
+        return formats.number_format(value, force_grouping=True)
+    return str(value)
+
+
+@register.simple_tag
+def chart_of(charts: dict, name: str):
+    """A panel's chart by name (SVG already built safe by charts.py)."""
+    return charts.get(name, "")

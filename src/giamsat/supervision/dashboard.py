@@ -1,0 +1,66 @@
+"""The supervision dashboard's numbers: recommendations by status and per addressee (through `queries.status_totals`
+and `queries.recommendations_by_addressee`, the follow-up page's own aggregates), limitation categories (through
+`queries.limitation_categories`) and, new here, the same categories across units: one GROUP BY each."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from . import queries
+from .choices import FindingKind, RecommendationStatus
+
+
+@dataclass
+class CategoryAcross:
+    """Limitations per category (rows) and unit of the organisation they are about (columns); general findings
+    (about no organisation) have their own column."""
+
+    units: list[tuple[int | None, str]]
+    rows: list[tuple[int | None, str, list[int], int]]  # category id, name, count per unit, total
+
+
+@dataclass
+class Dashboard:
+    totals: dict
+    statuses: list[tuple[str, str, int]]  # status key, label, count
+    addressees: list[dict]
+    categories: list[dict]
+    across: CategoryAcross
+
+
+def categories_across_units(findings) -> CategoryAcross:
+    counts = (
+        findings.filter(kind=FindingKind.LIMITATION)
+        .values_list("category_id", "category__name", "organisation__unit_id", "organisation__unit__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    units: dict[int | None, str] = {}
+    cells: dict[tuple[int | None, str], dict[int | None, int]] = {}
+    for category_id, category, unit_id, unit, n in counts:
+        units.setdefault(unit_id, unit or _("Nhận xét chung"))
+        cells.setdefault((category_id, category or _("Chưa phân nhóm")), {})[unit_id] = n
+    # Named units alphabetically, the general column last.
+    columns = sorted(units.items(), key=lambda item: (item[0] is None, item[1]))
+    rows = []
+    for (category_id, name), by_unit in cells.items():
+        line = [by_unit.get(unit_id, 0) for unit_id, _name in columns]
+        rows.append((category_id, name, line, sum(line)))
+    rows.sort(key=lambda row: (-row[3], row[1]))
+    return CategoryAcross(columns, rows)
+
+
+def dashboard(recommendations, findings, today: datetime.date) -> Dashboard:
+    """Everything the page, its downloads and the API show. `recommendations` and `findings` are already
+    restricted to what the user may see (and filtered by the page's choices)."""
+    totals = queries.status_totals(recommendations, today)
+    statuses = [(s.value, str(s.label), totals[f"n_{s.value}"]) for s in RecommendationStatus]
+    return Dashboard(
+        totals=totals,
+        statuses=statuses,
+        addressees=list(queries.recommendations_by_addressee(recommendations, today)),
+        categories=list(queries.limitation_categories(findings)),
+        across=categories_across_units(findings),
+    )
