@@ -16,7 +16,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from giamsat.accounts.jurisdiction import jurisdiction_of
 from giamsat.core.querysets import within_units
@@ -81,7 +81,7 @@ STEP_RULES = [
     StepRule(
         "approval",
         gettext_lazy("Phê duyệt kế hoạch (7 ngày làm việc; sau khẩn cấp theo thiết lập)"),
-        gettext_lazy("Phê duyệt"),
+        pgettext_lazy("bước", "Phê duyệt"),
         Q(approval_due_at__isnull=False),
         "approval_due_at",
         "approved_at",

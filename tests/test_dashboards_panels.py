@@ -1,0 +1,596 @@
+"""The cases and supervision dashboards (/dashboards/cases/, /dashboards/supervision/): every aggregate checked
+against a plain computation written here on random data, small counts hidden from those who may not see the
+cases, the XLSX downloads holding the page's numbers, the JSON API the same, and 404 for outsiders everywhere."""
+
+import datetime
+import io
+import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
+from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+import openpyxl
+import pytest
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import factories as f
+from giamsat.cases import dashboard as case_dashboard
+from giamsat.cases.choices import AgeGroup, Channel, Harm, Sex
+from giamsat.cases.models import Case, CaseHarm
+from giamsat.dashboards import exports
+from giamsat.supervision import dashboard as supervision_dashboard
+from giamsat.supervision.choices import (
+    FINAL_STATUSES,
+    AddresseeKind,
+    FindingKind,
+    RecommendationStatus,
+    SupervisionStatus,
+)
+from giamsat.supervision.models import Finding, FindingCategory, Recommendation, Supervision
+from giamsat.units.choices import OrganisationKind
+from giamsat.units.models import Organisation
+
+H = datetime.timedelta(hours=1)
+NOW = timezone.now()
+FIRST_DAY = datetime.date(2022, 1, 1)
+DAYS = 3 * 365
+
+CASE_TABLES = ("harm", "channel", "unit", "age", "sex", "steps", "periods", "delays")
+CASE_CHARTS = ("harm", "channel", "unit", "age", "sex", "steps", "ontime", "median")
+SUPERVISION_TABLES = ("statuses", "addressees", "categories", "across")
+SUPERVISION_CHARTS = ("statuses", "overdue", "categories")
+
+
+def communes():
+    """Two legacy communes of Bình Thuận and two current communes of Lâm Đồng: all in the province officer's
+    jurisdiction; Võ Xu was merged into today's Xã Đức Linh."""
+    return [
+        f.legacy_commune(f.VO_XU),
+        f.legacy_district(f.TANH_LINH).children.order_by("code").first(),
+        f.current_commune("Xã Đức Linh"),
+        f.current_commune("Xã Hoài Đức"),
+    ]
+
+
+# --------------------------------------------------------------------------------------------- random cases
+
+step_times = st.tuples(
+    st.integers(1, 400),  # due: hours after receipt
+    st.one_of(st.none(), st.integers(0, 600)),  # done: hours after receipt, or never
+)
+case_specs = st.fixed_dictionaries(
+    {
+        "commune": st.integers(0, 3),
+        "channel": st.sampled_from(Channel.values),
+        "sex": st.sampled_from(Sex.values),
+        "age": st.one_of(st.none(), st.integers(0, 17)),
+        "harms": st.sets(st.sampled_from(Harm.values), max_size=3),
+        "day": st.integers(0, DAYS),
+        "minute": st.integers(0, 24 * 60 - 1),
+        "emergency": st.sampled_from([True, False, None]),
+        "emergency_times": step_times,
+        "plan_times": st.one_of(st.none(), step_times),
+        "approval_times": st.one_of(st.none(), step_times),
+        "minutes_to_intervention": st.one_of(st.none(), st.integers(0, 20_000)),
+        "duplicate": st.booleans(),
+    }
+)
+
+
+def _received(spec) -> datetime.datetime:
+    tz = timezone.get_current_timezone()
+    day = FIRST_DAY + datetime.timedelta(days=spec["day"])
+    local = datetime.datetime.combine(day, datetime.time(spec["minute"] // 60, spec["minute"] % 60), tzinfo=tz)
+    return local.astimezone(datetime.UTC)
+
+
+def _times(received, pair):
+    if pair is None:
+        return None, None
+    due, done = pair
+    return received + due * H, (received + done * H) if done is not None else None
+
+
+def make_cases(specs, units) -> list[Case]:
+    """Cases as the clock leaves them (the stored summary the dashboards aggregate), written directly."""
+    rows = []
+    first = (Case.objects.filter(year=2000).order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    for number, spec in enumerate(specs, start=first):
+        received = _received(spec)
+        emergency_due, emergency_at = _times(received, spec["emergency_times"])
+        if spec["emergency"] is not True:
+            emergency_due = emergency_at = None
+        plan_due, plan_at = _times(received, spec["plan_times"])
+        approval_due, approved_at = _times(received, spec["approval_times"])
+        rows.append(
+            Case(
+                year=2000,
+                number=number,
+                channel=spec["channel"],
+                received_at=received,
+                cycle_started_at=received,
+                commune=units[spec["commune"]],
+                sex=spec["sex"],
+                age_years=spec["age"],
+                emergency_required=spec["emergency"],
+                emergency_due_at=emergency_due,
+                emergency_at=emergency_at,
+                plan_due_at=plan_due,
+                plan_at=plan_at,
+                approval_due_at=approval_due,
+                approved_at=approved_at,
+                minutes_to_intervention=spec["minutes_to_intervention"],
+            )
+        )
+    made = Case.objects.bulk_create(rows)
+    CaseHarm.objects.bulk_create(
+        CaseHarm(case=case, kind=k) for case, s in zip(made, specs, strict=True) for k in s["harms"]
+    )
+    duplicates = [case.pk for case, s in zip(made[1:], specs[1:], strict=True) if s["duplicate"]]
+    if made:
+        Case.objects.filter(pk__in=duplicates).update(duplicate_of=made[0])
+    return made
+
+
+# ------------------------------------------------------------------------------------------- the reference
+
+
+def ref_age(age) -> str:
+    if age is None:
+        return AgeGroup.UNKNOWN
+    if age < 6:
+        return AgeGroup.UNDER_6
+    if age <= 10:
+        return AgeGroup.SIX_TO_10
+    if age <= 15:
+        return AgeGroup.ELEVEN_TO_15
+    return AgeGroup.OLDER
+
+
+def ref_median(minutes: list[int]) -> Decimal | None:
+    if not minutes:
+        return None
+    ordered = sorted(minutes)
+    middle = len(ordered) // 2
+    value = Decimal(ordered[middle]) if len(ordered) % 2 else Decimal(ordered[middle - 1] + ordered[middle]) / 2
+    return (value / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def ref_steps(specs, now) -> dict[str, tuple[int, int]]:
+    """(on time, counted) per step: a case counts once its step fell due or was done; on time when done by then."""
+    result = {}
+    for key, applies, times in (
+        ("emergency", lambda s: s["emergency"] is True, "emergency_times"),
+        ("plan", lambda s: s["emergency"] is False and s["plan_times"] is not None, "plan_times"),
+        ("plan_after_emergency", lambda s: s["emergency"] is True and s["plan_times"] is not None, "plan_times"),
+        ("approval", lambda s: s["approval_times"] is not None, "approval_times"),
+    ):
+        ok = n = 0
+        for spec in specs:
+            if not applies(spec):
+                continue
+            due, done = _times(_received(spec), spec[times])
+            if due <= now or done is not None:
+                n += 1
+                ok += done is not None and done <= due
+        result[key] = (ok, n)
+    return result
+
+
+def ref_period(spec, step) -> tuple[int, int]:
+    local = timezone.localtime(_received(spec))
+    return local.year, ((local.month - 1) // 3 + 1) if step == "quarter" else 0
+
+
+def counted_specs(specs, start=None, end=None):
+    kept = []
+    for i, spec in enumerate(specs):
+        if i > 0 and spec["duplicate"]:
+            continue
+        day = timezone.localtime(_received(spec)).date()
+        if (start and day < start) or (end and day > end):
+            continue
+        kept.append(spec)
+    return kept
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    specs=st.lists(case_specs, max_size=14),
+    step=st.sampled_from(["year", "quarter"]),
+    window=st.tuples(st.integers(0, DAYS), st.integers(0, DAYS)),
+    whole=st.booleans(),
+)
+def test_the_case_figures_match_a_plain_computation(province_officer, specs, step, window, whole):
+    units = communes()
+    start = end = None
+    if not whole:
+        start, end = (FIRST_DAY + datetime.timedelta(days=d) for d in sorted(window))
+    with transaction.atomic():
+        make_cases(specs, units)
+        cases = case_dashboard.counted_cases(province_officer, start=start, end=end)
+        dash = case_dashboard.dashboard(cases, step=step)
+        kept = counted_specs(specs, start, end)
+
+        assert dash.total == len(kept)
+        tables = {t.name: {label: n for _key, label, n in t.rows} for t in dash.tables}
+        harms = Counter(h for s in kept for h in s["harms"])
+        assert tables["harm"] == {str(Harm(k).label): n for k, n in harms.items()}
+        assert tables["channel"] == {str(Channel(k).label): n for k, n in Counter(s["channel"] for s in kept).items()}
+        assert tables["sex"] == {str(Sex(k).label): n for k, n in Counter(s["sex"] for s in kept).items()}
+        ages = Counter(ref_age(s["age"]) for s in kept)
+        assert tables["age"] == {str(AgeGroup(k).label): n for k, n in ages.items()}
+        names = [f"{u.name} ({u.parent.name})" if u.parent else u.name for u in units]
+        assert tables["unit"] == dict(Counter(names[s["commune"]] for s in kept))
+
+        expected_steps = ref_steps(kept, NOW)
+        assert {k: (v.on_time, v.counted) for k, v in dash.steps.items()} == expected_steps
+        assert dash.median_hours == ref_median(
+            [s["minutes_to_intervention"] for s in kept if s["minutes_to_intervention"] is not None]
+        )
+
+        by_period = defaultdict(list)
+        for spec in kept:
+            by_period[ref_period(spec, step)].append(spec)
+        assert [p.key for p in dash.periods] == sorted(by_period)
+        for period in dash.periods:
+            group = by_period[period.key]
+            assert period.received == len(group)
+            assert {k: (v.on_time, v.counted) for k, v in period.steps.items()} == ref_steps(group, NOW)
+            minutes = [s["minutes_to_intervention"] for s in group if s["minutes_to_intervention"] is not None]
+            assert period.intervened == len(minutes)
+            assert period.median_hours == ref_median(minutes)
+        transaction.set_rollback(True)
+
+
+# ------------------------------------------------------------------------------------ a fixed set of cases
+
+
+def spec(**changes) -> dict:
+    base = {
+        "commune": 0,
+        "channel": Channel.HOTLINE,
+        "sex": Sex.FEMALE,
+        "age": 9,
+        "harms": {Harm.NEGLECT},
+        "day": 400,
+        "minute": 600,
+        "emergency": True,
+        "emergency_times": (12, 6),
+        "plan_times": (100, 50),
+        "approval_times": (150, 100),
+        "minutes_to_intervention": 360,
+        "duplicate": False,
+    }
+    base.update(changes)
+    return base
+
+
+@pytest.fixture
+def fixed_cases(db):
+    """Three cases of neglect and one of violence in Võ Xu; three emergencies, one late (the late count is 1)."""
+    specs = [
+        spec(),
+        spec(minute=700),
+        spec(emergency_times=(12, 20), minutes_to_intervention=1200),
+        spec(harms={Harm.VIOLENCE}, emergency=False, plan_times=(100, 150), sex=Sex.MALE),
+    ]
+    return make_cases(specs, communes())
+
+
+def _get(client, name, *args, **params):
+    return client.get(reverse(name, args=args), params)
+
+
+def test_small_counts_are_hidden_from_those_who_may_not_see_cases(
+    fixed_cases, supervisor, province_officer, client_for
+):
+    html = _get(client_for(supervisor), "dashboards:cases").content.decode()
+    assert "&lt; 3" in html and "VV-" not in html
+    data = client_for(supervisor).get("/api/case-dashboard").json()
+    assert data["small_counts_hidden"] is True
+    harm = {r["key"]: r for r in next(t for t in data["tables"] if t["name"] == "harm")["rows"]}
+    assert harm["violence"] == {"key": "violence", "label": "Bạo lực", "count": None, "shown": "< 3"}
+    assert harm["neglect"]["count"] == 3
+    emergency = next(s for s in data["steps"] if s["step"] == "emergency")
+    # 2 of 3 on time: the share would tell that one was late.
+    assert emergency == {**emergency, "on_time": None, "counted": 3, "percent": None}
+
+    officer = client_for(province_officer).get("/api/case-dashboard").json()
+    assert officer["small_counts_hidden"] is False
+    emergency = next(s for s in officer["steps"] if s["step"] == "emergency")
+    assert (emergency["on_time"], emergency["counted"], emergency["percent"]) == (2, 3, "66.7")
+    assert officer["median_hours_to_first_intervention"] == "6.0"
+    page = _get(client_for(province_officer), "dashboards:cases").content.decode()
+    assert "&lt; 3" not in page
+
+
+def test_the_hiding_rule_covers_the_population_and_both_sides_of_a_share():
+    assert case_dashboard.hidden_share(2, 9, small=True)  # 7 late: fine, but 2 on time is small
+    assert case_dashboard.hidden_share(7, 9, small=True)  # 2 late
+    assert case_dashboard.hidden_share(2, 2, small=True)  # fewer than 3 cases
+    assert not case_dashboard.hidden_share(3, 6, small=True)
+    assert not case_dashboard.hidden_share(0, 5, small=True)
+    assert not case_dashboard.hidden_share(1, 2, small=False)
+
+
+def test_a_unit_narrows_the_cases_and_keeps_the_legacy_communes_it_took_over(fixed_cases, province_officer):
+    vo_xu, tanh_linh, duc_linh, _hoai_duc = communes()
+    made = make_cases([spec(commune=2, minute=1), spec(commune=1, minute=2)], communes())
+    assert len(made) == 2
+    assert case_dashboard.counted_cases(province_officer, unit=duc_linh).count() == 5  # 4 of Võ Xu + its own
+    assert case_dashboard.counted_cases(province_officer, unit=f.legacy_district(f.TANH_LINH)).count() == 1
+    assert case_dashboard.counted_cases(province_officer, unit=vo_xu).count() == 4
+    assert case_dashboard.counted_cases(province_officer).count() == 6
+
+
+def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
+    client = client_for(supervisor)
+    cases = case_dashboard.counted_cases(supervisor)
+    sheets = exports.cases_sheets(case_dashboard.dashboard(cases), small=True)
+    for name in CASE_TABLES:
+        response = _get(client, "dashboards:cases_xlsx", name)
+        assert response.status_code == 200, name
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        expected = [tuple(sheets[name].headers), *[tuple(_plain(v) for v in row) for row in sheets[name].rows]]
+        assert [tuple(_plain(v) for v in row) for row in rows] == expected, name
+    assert any("< 3" in row for row in sheets["harm"].rows)
+
+
+def _plain(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def test_every_case_chart_is_an_svg_with_its_numbers(fixed_cases, province_officer, client_for):
+    client = client_for(province_officer)
+    for name in CASE_CHARTS:
+        response = _get(client, "dashboards:cases_svg", name, step="quarter")
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml"), name
+        root = ET.fromstring(response.content)  # noqa: S314 - our own SVG
+        texts = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert texts, name
+    steps = ET.fromstring(_get(client, "dashboards:cases_svg", "steps").content)  # noqa: S314
+    assert any("66,7% (2/3)" in (t.text or "") for t in steps.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def test_the_english_cases_page_is_english(fixed_cases, province_officer, client_for):
+    client = client_for(province_officer)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _get(client, "dashboards:cases", step="quarter").content.decode()
+    assert "Neglect" in html and "Emergency" in html and "Q1/2023" in html.replace("Quarter ", "Q")
+    assert "Bỏ mặc" not in html
+    index = _get(client, "dashboards:index").content.decode()
+    assert 'data-testid="panel-cases"' in index and "Hotline" not in index
+
+
+def test_the_index_shows_the_panels_with_their_headline_numbers(fixed_cases, province_officer, client_for):
+    html = _get(client_for(province_officer), "dashboards:index").content.decode()
+    assert 'data-testid="panel-cases"' in html and 'data-testid="panel-supervision"' in html
+    assert reverse("dashboards:cases") in html and reverse("dashboards:supervision") in html
+    assert "66,7%" in html  # the emergency step
+
+
+# ----------------------------------------------------------------------------------------- supervision
+
+
+def _committees() -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(
+            unit__in=[f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)],
+            kind=OrganisationKind.PEOPLES_COMMITTEE,
+        ).order_by("name")
+    )
+
+
+@pytest.fixture
+def a_supervision(supervisor):
+    union = Organisation.objects.get(name="Hội Liên hiệp Phụ nữ tỉnh Bình Thuận")
+    return Supervision.objects.create(
+        organisation=union,
+        title="Giám sát thử",
+        status=SupervisionStatus.PLANNED,
+        start_on=datetime.date(2023, 9, 5),
+        end_on=datetime.date(2023, 10, 31),
+    )
+
+
+recommendation_specs = st.lists(
+    st.tuples(
+        st.integers(0, 1),  # addressee
+        st.sampled_from(RecommendationStatus.values),
+        st.integers(-60, 60),  # due, days from today
+        st.booleans(),  # verified
+    ),
+    max_size=12,
+)
+finding_specs = st.lists(
+    st.tuples(
+        st.sampled_from([FindingKind.LIMITATION, FindingKind.RESULT]),
+        st.one_of(st.none(), st.integers(0, 7)),  # category
+        st.one_of(st.none(), st.integers(0, 1)),  # organisation (None: a general finding)
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(recommendations=recommendation_specs, findings=finding_specs)
+def test_the_supervision_figures_match_a_plain_computation(supervisor, a_supervision, recommendations, findings):
+    today = timezone.localdate()
+    committees = _committees()
+    categories = list(FindingCategory.objects.order_by("pk")[:8])
+    with transaction.atomic():
+        Recommendation.objects.bulk_create(
+            Recommendation(
+                supervision=a_supervision,
+                item=i + 1,
+                addressee=committees[who],
+                addressee_kind=AddresseeKind.SUPERVISED,
+                text="Kiến nghị thử",
+                made_on=today - datetime.timedelta(days=90),
+                due_on=today + datetime.timedelta(days=due),
+                status=status,
+                verified_at=NOW if verified else None,
+            )
+            for i, (who, status, due, verified) in enumerate(recommendations)
+        )
+        Finding.objects.bulk_create(
+            Finding(
+                supervision=a_supervision,
+                kind=kind,
+                text="Nhận xét thử",
+                category=categories[c] if c is not None else None,
+                organisation=committees[o] if o is not None else None,
+            )
+            for kind, c, o in findings
+        )
+        dash = supervision_dashboard.dashboard(
+            Recommendation.objects.restrict(supervisor, "view"), Finding.objects.restrict(supervisor, "view"), today
+        )
+
+        overdue = [due < 0 and status not in FINAL_STATUSES for _w, status, due, _v in recommendations]
+        assert dash.totals["total"] == len(recommendations)
+        assert dash.totals["overdue"] == sum(overdue)
+        assert dash.totals["verified"] == sum(v for *_rest, v in recommendations)
+        statuses = Counter(status for _w, status, _d, _v in recommendations)
+        assert {key: n for key, _label, n in dash.statuses} == {
+            s: statuses.get(s, 0) for s in RecommendationStatus.values
+        }
+        per_addressee = defaultdict(lambda: [0, 0])
+        for (who, _s, _d, _v), late in zip(recommendations, overdue, strict=True):
+            per_addressee[committees[who].name][0] += 1
+            per_addressee[committees[who].name][1] += late
+        assert {r["addressee__name"]: [r["total"], r["overdue"]] for r in dash.addressees} == per_addressee
+
+        limitations = [(c, o) for kind, c, o in findings if kind == FindingKind.LIMITATION]
+        by_category = Counter(categories[c].name if c is not None else None for c, _o in limitations)
+        assert {r["category__name"]: r["findings"] for r in dash.categories} == by_category
+        cells = Counter(
+            (categories[c].pk if c is not None else None, committees[o].unit_id if o is not None else None)
+            for c, o in limitations
+        )
+        units = [pk for pk, _name in dash.across.units]
+        found = {
+            (pk, unit): n
+            for pk, _name, line, _total in dash.across.rows
+            for unit, n in zip(units, line, strict=True)
+            if n
+        }
+        assert found == dict(cells)
+        assert all(total == sum(line) for _pk, _name, line, total in dash.across.rows)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def supervision_story(a_supervision):
+    today = timezone.localdate()
+    committees = _committees()
+    risky = FindingCategory.objects.create(name='=HYPERLINK("http://x","y")')
+    Recommendation.objects.create(
+        supervision=a_supervision,
+        item=1,
+        addressee=committees[0],
+        addressee_kind=AddresseeKind.SUPERVISED,
+        text="Kiến nghị thử",
+        made_on=today - datetime.timedelta(days=60),
+        due_on=today - datetime.timedelta(days=5),
+    )
+    Finding.objects.create(
+        supervision=a_supervision,
+        kind=FindingKind.LIMITATION,
+        text="Hạn chế",
+        category=risky,
+        organisation=committees[0],
+    )
+    return a_supervision
+
+
+def test_every_supervision_table_downloads_with_the_page_s_numbers_and_no_formula(
+    supervision_story, supervisor, client_for
+):
+    client = client_for(supervisor)
+    recommendations, findings = Recommendation.objects.restrict(supervisor), Finding.objects.restrict(supervisor)
+    sheets = exports.supervision_sheets(
+        supervision_dashboard.dashboard(recommendations, findings, timezone.localdate())
+    )
+    for name in SUPERVISION_TABLES:
+        response = _get(client, "dashboards:supervision_xlsx", name)
+        assert response.status_code == 200, name
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        expected = [tuple(sheets[name].headers), *[tuple(row) for row in sheets[name].rows]]
+        assert [tuple(v.lstrip("'") if isinstance(v, str) else v for v in row) for row in rows] == expected, name
+        formulas = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+        assert all(c.data_type == "s" for c in formulas)
+    for name in SUPERVISION_CHARTS:
+        response = _get(client, "dashboards:supervision_svg", name)
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml"), name
+    page = _get(client, "dashboards:supervision").content.decode()
+    assert "HYPERLINK" in page and committee_name(supervision_story) in page
+
+
+def committee_name(_supervision) -> str:
+    return _committees()[0].name
+
+
+def test_the_supervision_api_gives_the_page_s_numbers(supervision_story, supervisor, api_client_for):
+    data = api_client_for(supervisor).get("/api/supervision-dashboard").json()
+    assert (data["total"], data["overdue"], data["verified"]) == (1, 1, 0)
+    assert data["by_addressee"][0]["overdue"] == 1
+    assert data["categories_by_unit"][0]["counts"] == [1] and data["units"][0]["unit_id"] is not None
+    narrowed = api_client_for(supervisor).get("/api/supervision-dashboard", {"supervision": supervision_story.pk})
+    assert narrowed.json()["total"] == 1
+
+
+# ------------------------------------------------------------------------------------------------ 404
+
+
+def _case_urls(unit) -> list[str]:
+    query = f"?unit={unit.pk}"
+    urls = [reverse("dashboards:cases") + query, "/api/case-dashboard" + query]
+    urls += [reverse("dashboards:cases_xlsx", args=[n]) + query for n in CASE_TABLES]
+    urls += [reverse("dashboards:cases_svg", args=[n]) + query for n in CASE_CHARTS]
+    return urls
+
+
+def _supervision_urls(supervision) -> list[str]:
+    query = f"?supervision={supervision.pk}"
+    urls = [reverse("dashboards:supervision") + query, "/api/supervision-dashboard" + query]
+    urls += [reverse("dashboards:supervision_xlsx", args=[n]) + query for n in SUPERVISION_TABLES]
+    urls += [reverse("dashboards:supervision_svg", args=[n]) + query for n in SUPERVISION_CHARTS]
+    return urls
+
+
+def test_an_outsider_gets_404_on_every_new_view_and_endpoint(
+    fixed_cases,
+    supervision_story,
+    outsider,
+    hotline_operator,
+    commune_worker,
+    province_officer,
+    client_for,
+    api_client_for,
+):
+    lam_dong = f.current_province(f.LAM_DONG)
+    urls = _case_urls(lam_dong) + _supervision_urls(supervision_story)
+    for url in urls:
+        assert client_for(outsider).get(url).status_code == 404, url
+    for url in [u for u in urls if u.startswith("/api/")]:
+        assert api_client_for(outsider).get(url).status_code == 404, url
+    # Without the permission at all: no cases statistics for the 111 operator, no supervision for a commune worker.
+    for url in _case_urls(lam_dong):
+        assert client_for(hotline_operator).get(url.split("?")[0]).status_code == 404, url
+    for url in _supervision_urls(supervision_story):
+        assert client_for(commune_worker).get(url.split("?")[0]).status_code == 404, url
+    # Names that are not a table or chart, and a unit that is not a number.
+    officer = client_for(province_officer)
+    assert officer.get(reverse("dashboards:cases_xlsx", args=["nothing"])).status_code == 404
+    assert officer.get(reverse("dashboards:supervision_svg", args=["nothing"])).status_code == 404
+    assert officer.get(reverse("dashboards:cases") + "?unit=abc").status_code == 404
+    # The same pages answer those who may see them.
+    for url in _case_urls(lam_dong):
+        assert officer.get(url).status_code == 200, url
