@@ -23,6 +23,10 @@ def cases_panel(user) -> dict:
     for rule in case_dashboard.STEP_RULES:
         _label, _on_time, _counted, percent = share_cells(None, steps[rule.key], small)
         headline.append((_("%(step)s: đúng hạn") % {"step": rule.label}, percent, "%" if percent is not None else ""))
+    intervened = cases.filter(minutes_to_intervention__isnull=False).count()
+    hidden = case_dashboard.hidden_share(intervened, intervened, small)
+    median = None if hidden else case_dashboard.overall_median(cases)
+    headline.append((_("Trung vị số giờ đến can thiệp đầu tiên"), median, ""))
     links = [(_("Số liệu và thời hạn: biểu đồ, bảng, tải Excel"), reverse("dashboards:cases"))]
     links.append((_("Thống kê vụ việc"), reverse("cases:statistics")))
     if user.can("cases.view"):
