@@ -11,11 +11,12 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.querysets import ScopedQuerySet, within_units
+from giamsat.units.models import Unit
 
 from . import clock
 from .choices import (
@@ -113,6 +114,12 @@ class CaseSettings(models.Model):
         )
 
 
+def unit_ids(jurisdiction) -> list[int]:
+    """Every unit in a (not nationwide) jurisdiction's subtrees, legacy units taken over in 2025 included: what
+    `within_units(jurisdiction, "commune__")` matches, as ids that an index on the case's commune can use."""
+    return sorted(Unit.objects.filter(within_units(jurisdiction)).values_list("pk", flat=True))
+
+
 class CaseQuerySet(ScopedQuerySet):
     """Need-to-know (DESIGN.md, security model): a case is seen by the workers and the chair of its commune (and
     the communes that took it over in 2025), the users assigned to it, the supervising chain (district and
@@ -129,19 +136,30 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(self.scope(user, action))
 
     def scope(self, user, action):
-        assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user, ended_at__isnull=True)
-        q = Q(Exists(assigned))
+        # The ids are looked up first (when restrict() is called) and given as lists: an OR of a correlated EXISTS
+        # and joined unit conditions cannot use an index, so every case query scanned the whole table
+        # (docs/performance.md, case list). A province is at most ~750 units.
+        ids = set(
+            CaseAssignment.objects.filter(user=user, ended_at__isnull=True).order_by().values_list("case_id", flat=True)
+        )
         if action == "view":
-            q |= Q(recorded_by=user, forwarded_at__isnull=True)
-        if user.role in LOCAL_ROLES or (action == "view" and user.role in SUPERVISING_ROLES):
-            q |= within_units(user.jurisdiction, "commune__")
+            ids.update(
+                Case.objects.filter(recorded_by=user, forwarded_at__isnull=True).order_by().values_list("pk", flat=True)
+            )
+        q = Q(pk__in=sorted(ids))
+        # A nationwide jurisdiction (administrators) adds no case: need-to-know, not rank.
+        local = user.role in LOCAL_ROLES or (action == "view" and user.role in SUPERVISING_ROLES)
+        if local and not user.jurisdiction.everywhere:
+            q |= Q(commune_id__in=unit_ids(user.jurisdiction))
         return q
 
     def for_statistics(self, user):
         """Cases counted for a user's statistics: anyone with cases.statistics, over their whole jurisdiction."""
         if user is None or not user.is_authenticated or not user.can("cases.statistics"):
             return self.none()
-        return self.filter(within_units(user.jurisdiction, "commune__"))
+        if user.jurisdiction.everywhere:
+            return self.all()
+        return self.filter(commune_id__in=unit_ids(user.jurisdiction))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -252,8 +270,12 @@ class Case(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "number"], name="case_unique_code")]
         indexes = [
             models.Index(fields=["commune", "received_at"]),
+            # The list and its counts: the communes of a jurisdiction, open cases, by due time (overdue).
+            models.Index(fields=["commune", "status", "next_due_at"]),
             models.Index(fields=["status", "next_due_at"]),
             models.Index(fields=["received_at"]),
+            # The recorder's unforwarded cases (need-to-know, the intake list): few rows, found without a scan.
+            models.Index(fields=["recorded_by"], condition=Q(forwarded_at__isnull=True), name="case_unforwarded_idx"),
         ]
 
     def __str__(self):
