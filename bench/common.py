@@ -75,3 +75,19 @@ def median_time(call, runs: int, label: str = "") -> tuple[float, list[float]]:
         if label:
             say(f"    {label} run {index + 1}/{runs}: {times[-1] * 1000:.1f} ms")
     return statistics.median(times), times
+
+
+def paired_times(calls: dict, runs: int) -> dict[str, tuple[float, list[float]]]:
+    """Median wall time of each call over `runs` rounds, after one warm-up round; each round runs every call once,
+    in turn, so that a machine busy with something else slows them alike and the ratios stay fair."""
+    for call in calls.values():
+        call()
+    times: dict[str, list[float]] = {label: [] for label in calls}
+    for index in range(runs):
+        for label, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times[label].append(time.perf_counter() - started)
+        done = ", ".join(f"{label} {values[-1] * 1000:.1f} ms" for label, values in times.items())
+        say(f"    round {index + 1}/{runs}: {done}")
+    return {label: (statistics.median(values), values) for label, values in times.items()}

@@ -8,7 +8,7 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from common import median_time, say
+from common import median_time, paired_times, say
 
 ORDER = ["baseline", "matrix_reexpressed", "matrix_current", "matrix_planpage", "cases_list", "import_reports"]
 
@@ -156,8 +156,8 @@ def _matrix(vendor, args, year: int, api: str = "dashboards") -> dict:
     with CaptureQueriesContext(connection) as queries:
         endpoint()
     say(f"  {len(data['rows'])} units × {len(data['rows'][0]['cells'])} indicators; {checked} rows checked against SQL")
-    endpoint_median, endpoint_runs = median_time(endpoint, args.runs, "endpoint")
-    sql_median, sql_runs = median_time(bare, args.runs, "bare SQL")
+    timed = paired_times({"endpoint": endpoint, "bare SQL": bare}, args.runs)
+    (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["endpoint"], timed["bare SQL"]
     return {
         "what": f"matrix {year}" + (" (plan page API)" if api == "plans" else ""),
         "units": len(data["rows"]),
@@ -250,8 +250,8 @@ def cases_list(vendor, args) -> dict:
     count, _rows = bare()
     endpoint()
     say(f"  {total:,} cases; commune {commune_id}: {count[0][0]} open cases named like {name!r}")
-    endpoint_median, endpoint_runs = median_time(endpoint, args.runs, "case list")
-    sql_median, sql_runs = median_time(bare, args.runs, "bare SQL")
+    timed = paired_times({"case list": endpoint, "bare SQL": bare}, args.runs)
+    (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["case list"], timed["bare SQL"]
     return {
         "what": "case list",
         "cases": total,

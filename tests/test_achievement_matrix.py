@@ -20,7 +20,7 @@ from giamsat.plans.models import Plan
 from giamsat.reporting.achievement import Ratio, Status
 from giamsat.reporting.choices import ActivityKind, ReportStatus
 from giamsat.reporting.models import Activity, ReportRequest
-from giamsat.reporting.queries import achievement_matrix, plan_achievement
+from giamsat.reporting.queries import achievement_matrix, matrix_with_total, plan_achievement
 from giamsat.units.models import Unit, UnitSuccession
 from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO, accepted_report, set_target
 
@@ -128,7 +128,7 @@ def test_every_district_cell_matches_the_reference(reported, year):
         data = _data(year)[key]
         for code, cell in cells_by_code(row).items():
             target = target_value(setup, code, setup.unit(key), year)
-            assert cell.target == target
+            assert (cell.target.value, cell.target.period) == (target.value, target.period)
             values = [data[code]] if code in data else []
             assert_cell(cell, reference(setup.ind(code), target.value, target.baseline_value, values))
 
@@ -239,8 +239,14 @@ def test_legacy_district_reports_roll_up_to_the_current_province(reported):
     assert_cell(cells[COUNT], reference(setup.ind(COUNT), 20, None, [12, 6]))  # Đức Linh + Tánh Linh
     assert cells[RATIO].actual == Ratio(2750, 3000)
     assert cells[RATIO].status == Status.MET
-    assert cells[AMOUNT].target is None and cells[AMOUNT].actual == 75_000_000  # shown without a target
-    assert (rows[0].share.met, rows[0].share.with_data) == (1, 2)
+    # Lâm Đồng has no AMOUNT target of its own: the legacy province's, which it took over wholly, judges it.
+    assert target_value(setup, AMOUNT, setup.province, 2023).value == 105_000_000
+    assert (cells[AMOUNT].target.value, cells[AMOUNT].actual) == (105_000_000, 75_000_000)
+    assert (cells[AMOUNT].achieved, cells[AMOUNT].status) == (Decimal("0.714285"), Status.AT_RISK)
+    # Every indicator the legacy province had a 2023 target for is now judged in Lâm Đồng: CT01 and CT02 by
+    # Lâm Đồng's own targets, the others by the legacy province's; met: CT02 and the milestone CT04.
+    assert all(cell.target is not None for cell in cells.values())
+    assert (rows[0].share.met, rows[0].share.with_data) == (2, 6)
 
 
 def test_a_span_target_half_way_is_judged_on_the_expected_progress(reported):
@@ -346,3 +352,32 @@ def test_the_demo_gifts_and_the_disability_plan(demo):
     disability = Plan.objects.get(reference="4525/KH-UBND", issued_on=datetime.date(2020, 11, 20))
     assert disability.indicators.count() == 8
     assert (disability.first_year, disability.last_year) == (2021, 2030)
+
+
+def _judged_cells(row) -> list[tuple]:
+    return [
+        (c.indicator.code, c.target and c.target.value, c.actual, c.achieved, c.expected, c.status) for c in row.cells
+    ]
+
+
+@pytest.mark.parametrize("period", [Period.year(2022), Period.year(2023), Period.span(2022, 2023)])
+def test_the_total_from_one_query_equals_the_roots_own_matrix(reported, period):
+    """matrix_with_total derives the root's row from the units' GROUP BY; it must equal the root's own query,
+    in the legacy tree (province → districts), with a unit left out (its reports count for the root alone),
+    across the reform (a legacy district under today's Lâm Đồng), and when the units are not below the root."""
+    setup = reported
+    lam_dong = f.current_province(f.LAM_DONG)
+    set_target(setup.ind(COUNT), lam_dong, 2023, 20)
+    for root, units in (
+        (setup.province, [setup.duc_linh, setup.tanh_linh]),
+        (setup.province, [setup.duc_linh]),  # Tánh Linh's reports count for the province only
+        (lam_dong, [setup.duc_linh]),
+        (setup.duc_linh, [setup.tanh_linh]),  # not below: two queries
+    ):
+        total, rows = matrix_with_total(setup.plan, root, units, period, AS_OF)
+        [own_total] = achievement_matrix(setup.plan, [root], period, AS_OF)
+        assert _judged_cells(total) == _judged_cells(own_total)
+        assert [_judged_cells(r) for r in rows] == [
+            _judged_cells(r) for r in achievement_matrix(setup.plan, units, period, AS_OF)
+        ]
+        assert any(c.actual is not None for c in total.cells)

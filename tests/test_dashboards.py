@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 import factories as f
 from giamsat.core.periods import Period
 from giamsat.dashboards import queries
+from giamsat.dashboards.api import MatrixOut
 from giamsat.dashboards.charts import Series, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
 from giamsat.reporting.achievement import Status
@@ -533,7 +534,11 @@ def test_a_district_officer_cannot_open_the_neighbouring_district(reported, clie
 
 
 def test_the_api_matrix_has_the_numbers_of_the_page(reported, api_client_for, province_officer):
-    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{reported.plan.pk}/matrix?period=2023").json()
+    response = api_client_for(province_officer).get(f"/api/dashboards/plans/{reported.plan.pk}/matrix?period=2023")
+    data = response.json()
+    # Built without the schema's validation (for speed), so it must be exactly what the schema would give.
+    assert response["Content-Type"].startswith("application/json")
+    assert MatrixOut.model_validate(data).model_dump(mode="json") == data
     result = queries.plan_matrix(legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate())
     assert data["total"]["unit"]["id"] == reported.province.pk and data["on"] == LEGACY.isoformat()
     for row_json, row in zip([data["total"], *data["rows"]], [result.total, *result.rows], strict=True):

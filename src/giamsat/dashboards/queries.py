@@ -12,21 +12,28 @@ only when the merged units had the same target, since a pooled target would need
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
-from functools import lru_cache
+from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import TruncDate
 
 from giamsat.core.periods import Period, PeriodKind, periods_between
-from giamsat.plans.choices import TimeAggregation, UnitAggregation
-from giamsat.plans.models import Indicator, Plan, Target
-from giamsat.reporting import achievement as engine
-from giamsat.reporting import sources
+from giamsat.plans.choices import TimeAggregation
+from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
-from giamsat.reporting.models import IndicatorValue, Report, ReportRequest, Schedule
-from giamsat.reporting.queries import Cell, UnitRow, choose_target, source_map, to_observation
+from giamsat.reporting.models import Report, ReportRequest
+from giamsat.reporting.queries import (
+    Cell,
+    ShownTarget,
+    UnitRow,
+    achievement_matrix,
+    choose_target,
+    display_targets,
+    judge,
+    matrix_with_total,
+    observations,
+    source_map,
+)
 from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 from giamsat.units.queries import current_units_for
 
@@ -116,260 +123,6 @@ def levels_below(tree: Tree, user) -> list[list[Unit]]:
 # ------------------------------------------------------------------------------------------ the matrix
 
 
-@dataclass(frozen=True, slots=True)
-class ShownTarget:
-    """A target as a display unit has it: its own, or combined from the old units it took over (never saved)."""
-
-    value: Decimal
-    baseline_value: Decimal | None
-    period_kind: str
-    period_start: datetime.date
-    period_end: datetime.date
-
-    @property
-    def period(self) -> Period:
-        return Period(self.period_start, self.period_end, PeriodKind(self.period_kind))
-
-
-# The display unit of a reported value: its unit's, else its unit's parent's, else its province's entry of the
-# mapping {source unit: display unit} (the rule of reporting.queries._display_case), joined instead of a CASE
-# with one branch per unit. The plan's requests of the period are resolved first (a few thousand rows, through
-# the request's schedule index), then their reports and values (CROSS JOIN keeps SQLite to that order), so the
-# work grows with the plan's data in the period, not with the country's. The totals (breakdown "") are picked
-# inside the sums rather than in WHERE: with that predicate SQLite 3.38+ builds a Bloom filter over the whole
-# values table for every query (3.3 s at 15 million values, 0.06 s without).
-VALUES_SQL = """
-WITH display(source_id, display_id) AS (VALUES {pairs}),
-plan_requests AS (
-    SELECT q.id, q.unit_id, q.period_end FROM {request} q
-    WHERE q.schedule_id IN ({schedules}) AND q.period_start >= %s AND q.period_end <= %s
-),
-shown(request_id, display_id, period_end) AS (
-    SELECT p.id, d.display_id, p.period_end FROM plan_requests p JOIN display d ON d.source_id = p.unit_id
-    UNION ALL
-    SELECT p.id, d.display_id, p.period_end
-    FROM plan_requests p JOIN {unit} u ON u.id = p.unit_id JOIN display d ON d.source_id = u.parent_id
-    WHERE p.unit_id NOT IN (SELECT source_id FROM display)
-    UNION ALL
-    SELECT p.id, d.display_id, p.period_end
-    FROM plan_requests p JOIN {unit} u ON u.id = p.unit_id JOIN display d ON d.source_id = u.province_id
-    WHERE p.unit_id NOT IN (SELECT source_id FROM display)
-      AND (u.parent_id IS NULL OR u.parent_id NOT IN (SELECT source_id FROM display))
-)
-SELECT v.indicator_id, s.display_id, MAX(s.period_end),
-       SUM(CASE WHEN v.breakdown = '' THEN v.value END), SUM(CASE WHEN v.breakdown = '' THEN v.numerator END),
-       SUM(CASE WHEN v.breakdown = '' THEN v.denominator END), COUNT(CASE WHEN v.breakdown = '' THEN 1 END)
-FROM shown s CROSS JOIN {report} r CROSS JOIN {value} v
-WHERE r.request_id = s.request_id AND v.report_id = r.id AND r.status = %s {only}
-GROUP BY v.indicator_id, s.display_id, {period_group}
-"""
-
-FOUR_PLACES = Decimal("0.0001")
-_FLOAT_CONTEXT = Context(prec=15)
-
-
-def _number(value) -> Decimal | None:
-    """A sum as the ORM would give it: SQLite returns REAL for decimal columns (Django quantizes those to the
-    field's places), PostgreSQL returns Decimal."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return _FLOAT_CONTEXT.create_decimal_from_float(value).quantize(FOUR_PLACES)
-    return Decimal(value)
-
-
-def _day(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
-
-
-def _run(sql: str, mapping: dict[int, int], params: list, **names) -> list[tuple]:
-    pairs = sorted(mapping.items())
-    tables = {
-        "request": ReportRequest._meta.db_table,
-        "report": Report._meta.db_table,
-        "value": IndicatorValue._meta.db_table,
-        "unit": Unit._meta.db_table,
-        "schedule": Schedule._meta.db_table,
-    }
-    text = sql.format(pairs=", ".join(["(%s, %s)"] * len(pairs)), **tables, **names)
-    with connection.cursor() as cursor:
-        cursor.execute(text, [n for pair in pairs for n in pair] + params)
-        return cursor.fetchall()
-
-
-def value_totals(
-    plan: Plan, mapping: dict[int, int], start, end, indicator: Indicator | None = None, whole: frozenset = frozenset()
-) -> list[dict]:
-    """Accepted totals per (indicator, display unit, period end), in the shape of reporting.queries.reported_totals;
-    for the indicators in `whole`, one total over all the periods (dated by the last), see `_summable`."""
-    if not mapping:
-        return []
-    only, params = ("AND v.indicator_id = %s", [indicator.pk]) if indicator is not None else ("", [])
-    period_group = "s.period_end"
-    if whole:
-        ids = ", ".join(str(int(pk)) for pk in sorted(whole))
-        period_group = f"CASE WHEN v.indicator_id IN ({ids}) THEN NULL ELSE s.period_end END"
-    # The plan's schedules as literals: the planner then walks the (schedule, unit, period) index, not the
-    # country's requests of the period.
-    schedules = list(Schedule.objects.filter(plan=plan).values_list("pk", flat=True))
-    if not schedules:
-        return []
-    rows = _run(
-        VALUES_SQL,
-        mapping,
-        [*schedules, start, end, ReportStatus.ACCEPTED.value, *params],
-        only=only,
-        period_group=period_group,
-        schedules=", ".join(["%s"] * len(schedules)),
-    )
-    return [
-        {
-            "indicator_id": indicator_id,
-            "display": shown,
-            "report__request__period_end": _day(period_end),
-            "total": _number(total),
-            "numerator": _number(numerator),
-            "denominator": _number(denominator),
-            "reporters": reporters,
-        }
-        for indicator_id, shown, period_end, total, numerator, denominator, reporters in rows
-    ]
-
-
-def display_targets(
-    plan: Plan, units: list[Unit], period: Period | None, indicator: Indicator | None = None
-) -> dict[tuple[int, int], list[ShownTarget]]:
-    """Targets per (indicator, display unit) that can judge `period` (all of them when None): the unit's own,
-    else those of the old units it took over wholly, combined (see `combine_targets`).
-
-    One indexed read of the targets of the display units and their old units (at most units × indicators ×
-    targets per period), combined here: joined to the mapping in SQL instead, SQLite 3.38+ first builds a
-    Bloom filter over every target of the country (0.7 s at 4.2 million targets, and growing with them)."""
-    mapping = source_map(units)
-    indicators = {i.pk: i for i in plan.indicators.all()}
-    rows = Target.objects.filter(unit_id__in=list(mapping), indicator_id__in=list(indicators))
-    if indicator is not None:
-        rows = rows.filter(indicator=indicator)
-    if period is not None:
-        rows = rows.filter(period_start__lte=period.end, period_end__gte=period.end)
-    own: dict[tuple[int, int], list[ShownTarget]] = defaultdict(list)
-    inherited: dict[tuple, list[tuple]] = defaultdict(list)
-    for indicator_id, unit_id, kind, start, end, value, baseline in rows.values_list(
-        "indicator_id", "unit_id", "period_kind", "period_start", "period_end", "value", "baseline_value"
-    ):
-        shown = mapping[unit_id]
-        if unit_id == shown:
-            own[(indicator_id, shown)].append(ShownTarget(value, baseline, kind, start, end))
-        else:
-            inherited[(indicator_id, shown, kind, start, end)].append((value, baseline))
-    combined: dict[tuple[int, int], list[ShownTarget]] = defaultdict(list)
-    for (indicator_id, shown, kind, start, end), pairs in inherited.items():
-        made = combine_targets(indicators[indicator_id], [v for v, _b in pairs], [b for _v, b in pairs])
-        if made is not None:
-            combined[(indicator_id, shown)].append(ShownTarget(made[0], made[1], kind, start, end))
-    for key, targets in combined.items():
-        own.setdefault(key, targets)
-    return own
-
-
-def combine_targets(
-    indicator: Indicator, values: list[Decimal], baselines: list[Decimal | None]
-) -> tuple[Decimal, Decimal | None] | None:
-    """One target (and baseline) for a new unit from those of the old units it took over: their sum for
-    additive indicators; otherwise their common value, or None when they differ (a rate cannot be pooled
-    without weights). A baseline is kept only when every old unit had one (and, for rates, the same)."""
-    complete = all(b is not None for b in baselines)
-    if indicator.unit_aggregation == UnitAggregation.SUM:
-        return sum(values, Decimal(0)), sum(baselines, Decimal(0)) if complete else None
-    if len(set(values)) != 1:
-        return None
-    return values[0], baselines[0] if complete and len(set(baselines)) == 1 else None
-
-
-def _summable(indicator: Indicator) -> bool:
-    """Indicators whose periods the database may add up before the engine sees them, because the engine would
-    only add them too: summed over time (counts, amounts, pooled rates, milestones done in any period) and not
-    averaged over units (an average per period divides by that period's reporters)."""
-    return (
-        indicator.source == sources.REPORTS
-        and indicator.time_aggregation == TimeAggregation.SUM
-        and indicator.unit_aggregation != UnitAggregation.AVERAGE
-    )
-
-
-def _series(plan: Plan, indicators: list[Indicator], units: list[Unit], start, end, indicator=None, whole=False):
-    """Observations per (indicator id, display unit id): one GROUP BY over the accepted values, then the
-    computed sources (cases…) for indicators that take their values from elsewhere. With `whole` (every cell's
-    window is exactly start–end), summable indicators come as one total per cell instead of one per period."""
-    series: dict[tuple[int, int], list[engine.Observation]] = defaultdict(list)
-    by_id = {i.pk: i for i in indicators}
-    mapping = source_map(units)
-    summed = frozenset(i.pk for i in indicators if _summable(i)) if whole else frozenset()
-    for row in value_totals(plan, mapping, start, end, indicator, summed):
-        found = by_id.get(row["indicator_id"])
-        if found is None or found.source != sources.REPORTS:
-            continue
-        observation = to_observation(found, row)
-        if observation is not None:
-            series[(found.pk, row["display"])].append(observation)
-    for found in indicators:
-        computed = sources.get(found.source) if found.source != sources.REPORTS else None
-        if computed is not None:
-            for display, period_end, value in computed(found, mapping, start, end):
-                series[(found.pk, display)].append(engine.Observation(period_end, value))
-    return series
-
-
-@lru_cache(maxsize=4096)
-def _expected(start: datetime.date, end: datetime.date, as_of: datetime.date) -> Decimal:
-    return engine.expected_progress(start, end, as_of)
-
-
-def judge(indicator: Indicator, target: ShownTarget | None, observations, window, as_of: datetime.date) -> Cell:
-    """A cell: the observations in the window combined over time, judged against the target."""
-    cell = Cell(indicator, target)
-    inside = [o for o in observations if window[0] <= o.period_end <= window[1]]
-    cell.actual = engine.combine_over_time(inside, indicator.time_aggregation, indicator.kind)
-    if target is not None:
-        cell.expected = (
-            Decimal(1)
-            if indicator.direction == "maintain"
-            else _expected(target.period_start, target.period_end, as_of)
-        )
-        baseline = target.baseline_value if target.baseline_value is not None else indicator.baseline_value
-        try:
-            cell.achieved = engine.achievement(
-                indicator.direction, target.value, cell.actual, baseline, indicator.tolerance
-            )
-        except ValueError as exc:  # a contradictory target (a decrease above its baseline): shown, not judged
-            cell.problem = str(exc)
-            return cell
-        cell.status = engine.status(cell.achieved, cell.expected)
-    return cell
-
-
-def matrix(plan: Plan, units: list[Unit], period: Period, as_of: datetime.date) -> list[UnitRow]:
-    """Each unit's cells for the plan's indicators in a period (as `reporting.queries.achievement_matrix`, with
-    targets re-expressed across the reform). A target set for a longer span is judged on the values from its
-    start to the end of the period, against the progress expected by then."""
-    if not units:
-        return []
-    indicators = list(plan.indicators.all())
-    targets = display_targets(plan, units, period)
-    earliest = min([t.period_start for ts in targets.values() for t in ts] + [period.start])
-    series = _series(plan, indicators, units, earliest, period.end, whole=earliest == period.start)
-    judged_on = min(as_of, period.end)
-    rows = []
-    for unit in units:
-        row = UnitRow(unit)
-        for indicator in indicators:
-            target = choose_target(targets.get((indicator.pk, unit.pk), []), period)
-            window = (target.period_start if target else period.start, period.end)
-            row.cells.append(judge(indicator, target, series.get((indicator.pk, unit.pk), []), window, judged_on))
-        rows.append(row)
-    return rows
-
-
 @dataclass
 class Matrix:
     tree: Tree
@@ -380,10 +133,9 @@ class Matrix:
 
 
 def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
-    """The root's row (everything below it) and one row per unit: two GROUP BY queries, because each reported
-    value counts for exactly one display unit."""
-    total = matrix(tree.plan, [tree.root], period, as_of)[0]
-    return Matrix(tree, period, list(tree.plan.indicators.all()), total, matrix(tree.plan, tree.units, period, as_of))
+    """The root's row (everything below it) and one row per unit, from one GROUP BY."""
+    total, rows = matrix_with_total(tree.plan, tree.root, tree.units, period, as_of)
+    return Matrix(tree, period, list(tree.plan.indicators.all()), total, rows)
 
 
 def sort_rows(rows: list[UnitRow], key: str, indicators: list[Indicator]) -> list[UnitRow]:
@@ -430,9 +182,9 @@ class Shortfall:
 def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> tuple[list[Shortfall], list[Shortfall]]:
     """Every target of the root and of every level below it that is below the progress expected by now,
     largest gap first; and, apart, the targets that have no data. One GROUP BY per level."""
-    rows = matrix(tree.plan, [tree.root], period, as_of)
+    rows = achievement_matrix(tree.plan, [tree.root], period, as_of)
     for level in levels_below(tree, user):
-        rows += matrix(tree.plan, level, period, as_of)
+        rows += achievement_matrix(tree.plan, level, period, as_of)
     behind, missing = [], []
     for row in rows:
         for cell in row.cells:
@@ -473,7 +225,7 @@ def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: dateti
     periods = periods_between(PeriodKind(step), plan.first_year, plan.last_year)
     span = plan.period
     targets = display_targets(plan, [unit], None, indicator).get((indicator.pk, unit.pk), [])
-    series = _series(plan, [indicator], [unit], span.start, span.end, indicator=indicator).get(
+    series = observations(plan, [indicator], source_map([unit]), span.start, span.end, indicator=indicator).get(
         (indicator.pk, unit.pk), []
     )
     points = []

@@ -20,12 +20,17 @@ exports and documents alike. The rules follow TolaData, DHIS2 and Open SDG pract
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal, Inexact
 from enum import StrEnum
 from fractions import Fraction
+from functools import cache, reduce
 from typing import TypeVar
 
 PLACES = 6
+# Traps any rounding: a product that would not be exact raises instead of being compared wrongly.
+_EXACT = Context(prec=200, traps=[Inexact])
+_SCALE = 10**PLACES
+_UNIT = Decimal(1)
 
 Number = int | Decimal
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -33,13 +38,20 @@ _Choice = TypeVar("_Choice", bound=StrEnum)
 
 def _exact(number: Number, name: str = "value") -> Fraction:
     """The exact value of a non-negative int or finite Decimal; anything else is refused with its name."""
-    if isinstance(number, bool) or not isinstance(number, int | Decimal):
-        raise TypeError(f"{name} must be an int or a Decimal, not {type(number).__name__} ({number!r})")
+    _check(number, name)
+    return Fraction(number)
+
+
+def _check(number: Number, name: str) -> None:
+    """Refuse what is not a non-negative int or finite Decimal, naming it. Exact types first: this runs for every
+    number of every cell of a national matrix."""
+    kind = type(number)
+    if kind is not int and kind is not Decimal and (isinstance(number, bool) or not isinstance(number, int | Decimal)):
+        raise TypeError(f"{name} must be an int or a Decimal, not {kind.__name__} ({number!r})")
     if isinstance(number, Decimal) and not number.is_finite():
         raise ValueError(f"{name} must be a finite number, not {number}")
     if number < 0:
         raise ValueError(f"{name} must not be negative, not {number}")
-    return Fraction(number)
 
 
 class Kind(StrEnum):
@@ -83,8 +95,9 @@ class Ratio:
     denominator: Number
 
     def __post_init__(self):
-        _exact(self.numerator, "numerator")
-        if _exact(self.denominator, "denominator") == 0 and self.numerator != 0:
+        _check(self.numerator, "numerator")
+        _check(self.denominator, "denominator")
+        if self.denominator == 0 and self.numerator != 0:
             raise ValueError(f"a ratio with denominator 0 must have numerator 0, not {self.numerator}")
 
     @property
@@ -105,7 +118,7 @@ class Observation:
         if not isinstance(self.period_end, date):
             raise TypeError(f"period_end must be a date, not {type(self.period_end).__name__}")
         if not isinstance(self.value, Ratio):
-            _exact(self.value, "value")
+            _check(self.value, "value")
 
 
 @dataclass(frozen=True)
@@ -156,14 +169,15 @@ def combine_over_time(observations: Iterable[Observation], method: str, kind: st
     if not values:
         return None
     if kind == Kind.MILESTONE:
-        return _decimal(max(_exact(v) for v in values))
+        return _as_decimal(max(values))
     if method == TimeMethod.LATEST:
         latest = max(zip(ends, values, strict=True), key=lambda pair: pair[0])[1]
-        return latest if kind == Kind.RATIO else _decimal(_exact(latest))
+        return latest if kind == Kind.RATIO else _as_decimal(latest)
     if kind == Kind.RATIO:
         return _pooled(values)
-    total = sum(_exact(v) for v in values)
-    return _decimal(total if method == TimeMethod.SUM else total / len(values))
+    if method == TimeMethod.SUM:
+        return _as_decimal(reduce(_EXACT.add, values, Decimal(0)))
+    return _decimal(sum(_exact(v) for v in values) / len(values))
 
 
 def combine_over_units(values: Iterable[Number | Ratio | None], method: str, kind: str) -> Decimal | Ratio | None:
@@ -209,11 +223,26 @@ def achievement(
       actual above it, so it is below 1 and keeps falling the further the actual strays from the band.
     """
     direction = _choice(Direction, direction, "direction")
-    target = _exact(target, "target")
-    baseline = None if baseline is None else _exact(baseline, "baseline")
-    tolerance = None if tolerance is None else _exact(tolerance, "tolerance")
+    _check(target, "target")
+    if baseline is not None:
+        _check(baseline, "baseline")
+    if tolerance is not None:
+        _check(tolerance, "tolerance")
     if actual is None:
         return None
+    if direction is Direction.INCREASE:  # most indicators: in integers, without Fractions
+        if not isinstance(actual, Ratio):
+            _check(actual, "actual")
+        numerator, denominator = _pair(actual)
+        if not denominator:
+            return None
+        if not target:
+            return Decimal(1)
+        target_numerator, target_denominator = target.as_integer_ratio()
+        return _truncated(numerator * target_denominator, denominator * target_numerator)
+    target = Fraction(target)
+    baseline = None if baseline is None else Fraction(baseline)
+    tolerance = None if tolerance is None else Fraction(tolerance)
     if isinstance(actual, Ratio):
         actual = _percent(actual)
         if actual is None:
@@ -262,17 +291,19 @@ def status(achievement: Decimal | None, expected: Number, bands: Bands = DEFAULT
     (expected 1) a target is met or not: what would be on track is at risk, below 60% off track. For a
     maintain indicator, pass expected 1: a level is held or it is not.
     """
-    expected = _exact(expected, "expected progress")
+    _check(expected, "expected progress")
     if expected > 1:
         raise ValueError(f"expected progress is a share of the period, at most 1, not {expected}")
     if achievement is None:
         return Status.NO_DATA
-    achieved = _exact(achievement, "achievement")
-    if achieved >= _exact(bands.met):
+    _check(achievement, "achievement")
+    # ints and Decimals compare exactly with each other; the products are exact in a context wide enough for
+    # both factors' digits (the engine's Decimals have at most PLACES decimals), so no Fraction is needed here.
+    if achievement >= bands.met:
         return Status.MET
-    if expected < 1 and achieved >= _exact(bands.on_track) * expected:
+    if expected < 1 and achievement >= _EXACT.multiply(bands.on_track, expected):
         return Status.ON_TRACK
-    if achieved >= _exact(bands.at_risk) * expected:
+    if achievement >= _EXACT.multiply(bands.at_risk, expected):
         return Status.AT_RISK
     return Status.OFF_TRACK
 
@@ -304,15 +335,47 @@ def _percent(ratio: Ratio) -> Fraction | None:
 
 def _decimal(exact: Fraction) -> Decimal:
     """Truncate to PLACES decimals and drop trailing zeros down to units: 15, 10.5, 0.666666."""
-    scaled, exponent = exact.numerator * 10**PLACES // exact.denominator, -PLACES
+    return _truncated(exact.numerator, exact.denominator)
+
+
+def _truncated(numerator: int, denominator: int) -> Decimal:
+    """numerator / denominator (both non-negative) as `_decimal` gives it."""
+    scaled, exponent = numerator * _SCALE // denominator, -PLACES
     while exponent < 0 and scaled % 10 == 0:
         scaled, exponent = scaled // 10, exponent + 1
     return Decimal(f"{scaled}E{exponent}")
 
 
+def _as_decimal(number: Number) -> Decimal:
+    """A checked int or Decimal as `_decimal` gives it; directly when it has at most PLACES decimals."""
+    if not number:
+        return Decimal(0)
+    if type(number) is int:
+        return Decimal(number)
+    if number.as_tuple().exponent < -PLACES:
+        return _decimal(Fraction(number))
+    shown = number.normalize(_EXACT)
+    return shown if shown.as_tuple().exponent <= 0 else shown.quantize(_UNIT, context=_EXACT)
+
+
+def _pair(value: Number | Ratio) -> tuple[int, int]:
+    """A number, or a ratio in percent, as a numerator and denominator (0 for a ratio with nobody counted)."""
+    if isinstance(value, Ratio):
+        top, top_denominator = value.numerator.as_integer_ratio()
+        bottom, bottom_denominator = value.denominator.as_integer_ratio()
+        return 100 * top * bottom_denominator, top_denominator * bottom
+    return value.as_integer_ratio()
+
+
 def _choice(enum: type[_Choice], value: str, name: str) -> _Choice:
-    try:
-        return enum(value)
-    except ValueError:
+    member = _members(enum).get(value) if isinstance(value, str) else None
+    if member is None:
         allowed = ", ".join(member.value for member in enum)
-        raise ValueError(f"unknown {name} {value!r}: expected one of {allowed}") from None
+        raise ValueError(f"unknown {name} {value!r}: expected one of {allowed}")
+    return member
+
+
+@cache
+def _members(enum: type[_Choice]) -> dict[str, _Choice]:
+    """Value → member, looked up directly: calling the enum costs more than the rest of a cell's judging."""
+    return {member.value: member for member in enum}
