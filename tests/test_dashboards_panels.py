@@ -11,7 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -594,3 +595,17 @@ def test_an_outsider_gets_404_on_every_new_view_and_endpoint(
     # The same pages answer those who may see them.
     for url in _case_urls(lam_dong):
         assert officer.get(url).status_code == 200, url
+
+
+def test_the_cases_dashboard_asks_the_database_the_same_number_of_times_whatever_the_number_of_cases(
+    province_officer, client_for
+):
+    """Aggregation happens in the database: no query per case or per period."""
+    client = client_for(province_officer)
+    counts = []
+    for batch in ([spec(day=10)], [spec(day=d, minute=m) for d in (10, 200, 400, 700) for m in (1, 2, 3)]):
+        make_cases(batch, communes())
+        with CaptureQueriesContext(connection) as queries:
+            assert _get(client, "dashboards:cases", step="quarter").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
