@@ -10,6 +10,7 @@ from django.utils import timezone
 
 import factories as f
 from giamsat.core.periods import Period
+from giamsat.plans.api import UnitAchievementOut
 from giamsat.plans.models import Indicator, Target, Task
 from giamsat.plans.queries import reporting_units
 from giamsat.reporting.choices import ReportStatus
@@ -178,6 +179,8 @@ def test_the_achievement_matches_the_matrix(api, province_officer, plan_setup):
     accepted_report(plan_setup.request("tl", 2023), {ind(COUNT): 6, ind(RATIO): (950, 1000), ind(DECREASE): 2})
     accepted_report(plan_setup.request("tl", 2022), {ind(COUNT): 100}, status=ReportStatus.SUBMITTED)
     rows = api(province_officer).get(f"/api/plans/{plan_setup.plan.pk}/achievement?period=2023").json()
+    # Built without the schema's validation (for speed), so it must be exactly what the schema would give.
+    assert [UnitAchievementOut.model_validate(row).model_dump(mode="json") for row in rows] == rows
     units = list(reporting_units(plan_setup.plan, province_officer))
     total, districts = plan_achievement(plan_setup.plan, units, Period.year(2023), timezone.localdate())
     # The province first, then each of its ten districts in code order.

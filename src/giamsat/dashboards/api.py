@@ -2,13 +2,11 @@
 outside the caller's jurisdiction answers 404, exactly like one that does not exist)."""
 
 import datetime
-import json
 from decimal import Decimal
 
-from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
-from ninja.responses import NinjaJSONEncoder
 
+from giamsat.core.jsonapi import already_shaped
 from giamsat.reporting.queries import Cell, UnitRow
 
 from . import queries
@@ -150,20 +148,6 @@ def _cell(c: Cell) -> dict:
     }
 
 
-class _NumbersFirst(NinjaJSONEncoder):
-    """The API's encoder, asked about Decimals first: a matrix has tens of thousands of them."""
-
-    def default(self, o):
-        return str(o) if type(o) is Decimal else super().default(o)
-
-
-def _already_shaped(data: dict) -> HttpResponse:
-    """JSON of data built in the documented shape (the tests compare it with the schema), rendered as the API
-    renders any answer but without validating it again: for a province's 10,000 cells validation took longer
-    than computing them (docs/performance.md)."""
-    return HttpResponse(json.dumps(data, cls=_NumbersFirst), content_type="application/json; charset=utf-8")
-
-
 def _row(r: UnitRow) -> dict:
     share = r.share
     return {
@@ -197,7 +181,7 @@ def _compliance_row(r: queries.ComplianceRow) -> dict:
 def matrix(request, plan_id: int, params: Query[Choice]):
     choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
-    return _already_shaped(
+    return already_shaped(
         {
             "plan_id": plan_id,
             "period": _period(choices.period),

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from giamsat.core.jsonapi import already_shaped
 from giamsat.core.periods import Period
 from giamsat.reporting import queries as achievement
 from giamsat.units.models import Organisation
@@ -233,23 +234,25 @@ def plan_achievement(request, plan_id: int, params: Query[PeriodQuery]):
     total, rows = achievement.plan_achievement(
         plan, list(queries.reporting_units(plan, request.user)), period, timezone.localdate()
     )
-    return [
-        UnitAchievementOut(
-            unit_id=row.unit.pk,
-            unit_name=row.unit.name,
-            targets_met=row.share.met,
-            targets_with_data=row.share.with_data,
-            cells=[
-                CellOut(
-                    indicator_id=c.indicator.pk,
-                    target=c.target.value if c.target else None,
-                    actual=c.actual_shown,
-                    achieved_percent=c.percent,
-                    expected_progress=c.expected,
-                    status=c.status.value,
-                )
-                for c in row.cells
-            ],
-        )
-        for row in [total, *rows]
-    ]
+    return already_shaped(
+        [
+            {
+                "unit_id": row.unit.pk,
+                "unit_name": row.unit.name,
+                "targets_met": row.share.met,
+                "targets_with_data": row.share.with_data,
+                "cells": [
+                    {
+                        "indicator_id": c.indicator.pk,
+                        "target": c.target.value if c.target else None,
+                        "actual": c.actual_shown,
+                        "achieved_percent": c.percent,
+                        "expected_progress": c.expected,
+                        "status": c.status.value,
+                    }
+                    for c in row.cells
+                ],
+            }
+            for row in [total, *rows]
+        ]
+    )
