@@ -26,7 +26,7 @@ from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import Report, ReportRequest
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
 from giamsat.supervision import dashboard as supervision_dashboard
-from giamsat.supervision.models import Finding, Recommendation, Supervision
+from giamsat.supervision.models import Supervision
 from giamsat.units.models import Unit
 
 from . import exports, panels, queries
@@ -374,7 +374,8 @@ class CaseChoices:
     level: str
     step: str
 
-    def query(self, **changes) -> str:
+    def query(self) -> str:
+        """The query string that keeps these choices (for the download links)."""
         params = {
             "from": self.start.strftime("%d/%m/%Y") if self.start else "",
             "to": self.end.strftime("%d/%m/%Y") if self.end else "",
@@ -382,7 +383,6 @@ class CaseChoices:
             "level": self.level,
             "step": self.step,
         }
-        params.update(changes)
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
@@ -528,9 +528,8 @@ class SupervisionChoices:
     supervision: Supervision | None
     year: int | None
 
-    def query(self, **changes) -> str:
+    def query(self) -> str:
         params = {"supervision": self.supervision.pk if self.supervision else "", "year": self.year or ""}
-        params.update(changes)
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
@@ -548,22 +547,9 @@ def supervision_choices(user, params) -> SupervisionChoices:
     return SupervisionChoices(supervision, int(year) if year.isdigit() else None)
 
 
-def supervision_rows(user, choices: SupervisionChoices):
-    """The recommendations and findings the user sees, narrowed to a supervision and the year it started."""
-    recommendations = Recommendation.objects.restrict(user, "view")
-    findings = Finding.objects.restrict(user, "view")
-    if choices.supervision is not None:
-        recommendations = recommendations.filter(supervision=choices.supervision)
-        findings = findings.filter(supervision=choices.supervision)
-    if choices.year is not None:
-        recommendations = recommendations.filter(supervision__start_on__year=choices.year)
-        findings = findings.filter(supervision__start_on__year=choices.year)
-    return recommendations, findings
-
-
 def _supervision_data(request):
     choices = supervision_choices(request.user, request.GET)
-    recommendations, findings = supervision_rows(request.user, choices)
+    recommendations, findings = supervision_dashboard.visible_rows(request.user, choices.supervision, choices.year)
     dash = supervision_dashboard.dashboard(recommendations, findings, timezone.localdate())
     return choices, dash, exports.supervision_sheets(dash)
 

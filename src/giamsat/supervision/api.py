@@ -671,15 +671,8 @@ def supervision_dashboard(request, supervision: int | None = None, year: int | N
     supervision the caller may not see answers 404."""
     if not request.user.can("supervision.view"):
         raise HttpError(404, "Không tìm thấy.")
-    recommendations = Recommendation.objects.restrict(request.user, "view")
-    findings = Finding.objects.restrict(request.user, "view")
-    if supervision is not None:
-        chosen = _supervision(request, supervision)
-        recommendations = recommendations.filter(supervision=chosen)
-        findings = findings.filter(supervision=chosen)
-    if year is not None:
-        recommendations = recommendations.filter(supervision__start_on__year=year)
-        findings = findings.filter(supervision__start_on__year=year)
+    chosen = _supervision(request, supervision) if supervision is not None else None
+    recommendations, findings = dashboard.visible_rows(request.user, chosen, year)
     dash = dashboard.dashboard(recommendations, findings, timezone.localdate())
     return {
         "supervision_id": supervision,

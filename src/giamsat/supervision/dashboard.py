@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import queries
 from .choices import FindingKind, RecommendationStatus
+from .models import Finding, Recommendation
 
 
 @dataclass
@@ -28,6 +29,19 @@ class Dashboard:
     addressees: list[dict]
     categories: list[dict]
     across: CategoryAcross
+
+
+def visible_rows(user, supervision=None, year: int | None = None):
+    """The recommendations and findings the user sees, narrowed to a supervision and the year it started."""
+    recommendations = Recommendation.objects.restrict(user, "view")
+    findings = Finding.objects.restrict(user, "view")
+    if supervision is not None:
+        recommendations = recommendations.filter(supervision=supervision)
+        findings = findings.filter(supervision=supervision)
+    if year is not None:
+        recommendations = recommendations.filter(supervision__start_on__year=year)
+        findings = findings.filter(supervision__start_on__year=year)
+    return recommendations, findings
 
 
 def categories_across_units(findings) -> CategoryAcross:
