@@ -3,6 +3,7 @@ any parsing (giamsat.core.uploads). Every bad file is built here, in the test th
 
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 import factories as f
+from giamsat.core.models import AuditEntry
 from giamsat.core.uploads import OLE2_MAGIC, UploadRejected, check_upload
 from giamsat.core.vntext import encode_legacy
 from giamsat.plans.choices import IndicatorKind, PeriodKind, PlanStatus, UnitAggregation
@@ -149,6 +151,49 @@ def the_error(request, content) -> str:
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+def rewritten(content: bytes, change) -> bytes:
+    """The workbook with each XML member passed through change(name, text); change may add members."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info).decode(), target))
+    return out.getvalue()
+
+
+def as_saved_by_excel(content: bytes) -> bytes:
+    """The same workbook with its texts in a shared-strings table, as Excel saves them (openpyxl writes every
+    text inline, so no other test reads a shared string)."""
+    strings: list[str] = []
+    inline = re.compile(r'<c ([^>]*?)t="inlineStr"([^>]*)><is>(<t[^>]*>.*?</t>|<t[^>]*/>)</is></c>', re.S)
+
+    def share(match) -> str:
+        strings.append(match[3])
+        return f'<c {match[1]}t="s"{match[2]}><v>{len(strings) - 1}</v></c>'
+
+    def change(name: str, text: str, target) -> str:
+        if name.startswith("xl/worksheets/sheet"):
+            return inline.sub(share, text)
+        if name == "[Content_Types].xml":
+            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+            return text.replace(
+                "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'
+            )
+        if name == "xl/_rels/workbook.xml.rels":
+            kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+            relation = f'<Relationship Id="rIdShared" Type="{kind}" Target="sharedStrings.xml"/>'
+            return text.replace("</Relationships>", relation + "</Relationships>")
+        if name == "xl/workbook.xml":  # openpyxl stores it after every sheet, whose texts are collected by now
+            items = "".join(f"<si>{t}</si>" for t in strings)
+            target.writestr(
+                "xl/sharedStrings.xml",
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>',
+            )
+        return text
+
+    return rewritten(content, change)
 
 
 # --------------------------------------------------------------------------------------------- uploads
@@ -467,6 +512,44 @@ def test_it_reads_numbers_typed_as_text_in_vietnamese_notation(report_request):
     assert values["CT05"].value == D("85.5")
 
 
+def test_a_file_saved_with_shared_strings_reads_the_same(report_request):
+    legacy = encode_legacy("Số liệu của Phòng Lao động huyện", "tcvn3")
+    content = fill(build_template(report_request), GOOD | {"F10": "2.000.000 đ", "K10": legacy, "J10": "=B9"})
+    excel = as_saved_by_excel(content)
+    with zipfile.ZipFile(io.BytesIO(excel)) as archive:
+        assert 't="s"' in archive.read("xl/worksheets/sheet1.xml").decode()
+        assert "<t>CT01</t>" in archive.read("xl/sharedStrings.xml").decode()
+    assert (
+        errors_of(report_request, excel)
+        == errors_of(report_request, content)
+        == {"J10": "Ô J10 chứa công thức; hãy dán giá trị (Paste Special → Values)."}
+    )
+    content = fill(build_template(report_request), GOOD | {"F10": "2.000.000 đ", "K10": legacy})
+    ours, excels = parse_upload(report_request, content), parse_upload(report_request, as_saved_by_excel(content))
+    assert excels.values == ours.values and excels.conversions == ours.conversions
+    assert excels.template_revision == ours.template_revision and excels.from_template
+
+
+def test_uploading_again_rewrites_only_the_values_that_changed(report_request, district_officer):
+    draft = get_or_start_draft(report_request, acting_user=district_officer)
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD))
+    do_save_draft(draft, acting_user=district_officer, revision=draft.revision, narrative={}, values=parsed.values)
+    rows = dict(draft.values.values_list("indicator__code", "pk"))
+
+    again = parse_upload(report_request, fill(build_template(report_request), GOOD | {"F9": 1300, "K10": "mới"}))
+    do_save_draft(draft, acting_user=district_officer, revision=draft.revision, narrative={}, values=again.values)
+    assert draft.revision == 2
+    now = dict(draft.values.values_list("indicator__code", "pk"))
+    assert {code for code in rows if now[code] != rows[code]} == {"CT01", "CT02"}  # unchanged rows are left alone
+    stored = {v.indicator.code: (v.value, v.comment) for v in draft.values.select_related("indicator")}
+    assert stored["CT01"] == (D(1300), "Số liệu đến 31/12") and stored["CT02"] == (D(35000000), "mới")
+    entries = AuditEntry.objects.filter(action="report.save", object_id=str(draft.pk)).order_by("pk")
+    assert [e.changes["indicators_changed"] for e in entries] == [["CT01", "CT02", "CT03", "CT04", "CT05"], ["CT01"]]
+
+    do_save_draft(draft, acting_user=district_officer, revision=draft.revision, narrative={}, values=again.values[1:])
+    assert sorted(draft.values.values_list("indicator__code", flat=True)) == ["CT02", "CT03", "CT04", "CT05"]
+
+
 def test_a_cell_formatted_as_percent_gives_the_percentage(report_request):
     wb = load_workbook(io.BytesIO(fill(build_template(report_request), GOOD)))
     wb[REPORT_SHEET]["F13"].value = 0.855
@@ -675,6 +758,17 @@ def test_a_copy_without_the_hidden_sheet_is_read_by_codes_and_merged_headings(re
 
 def test_in_a_copy_a_merged_source_applies_to_each_row_it_covers(report_request):
     parsed = parse_upload(report_request, copied_workbook(COPIED, merge_source=True))
+    assert {v.indicator.code: v.source for v in parsed.values}["CT02"] == "BHXH huyện"
+
+
+def test_in_a_copy_text_kept_under_a_merged_range_is_not_read(report_request):
+    # LibreOffice can keep the contents of the cells a merge covers; they stay hidden, and are not read either.
+    rows = COPIED | {"CT02": ["35.000.000", None, None, None, "ẩn dưới vùng gộp", "ước tính"]}
+
+    def merge(name: str, text: str, target) -> str:
+        return text.replace("</mergeCells>", '<mergeCell ref="H5:H6"/></mergeCells>') if "sheet1" in name else text
+
+    parsed = parse_upload(report_request, rewritten(copied_workbook(rows), merge))
     assert {v.indicator.code: v.source for v in parsed.values}["CT02"] == "BHXH huyện"
 
 

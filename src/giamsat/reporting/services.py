@@ -18,7 +18,7 @@ from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Plan
 
 from .choices import Frequency, ReportStatus
-from .models import Activity, BudgetLine, Report, ReportRequest, Schedule
+from .models import Activity, BudgetLine, IndicatorValue, Report, ReportRequest, Schedule
 
 audit.LABELS.update(
     {
@@ -43,6 +43,10 @@ class InvalidValues(WorkflowError):
 
 class StaleDraft(WorkflowError):
     """Someone else saved the draft after this copy was opened."""
+
+
+# What a stored value holds besides its key (report, indicator, breakdown); the first three are the numbers.
+VALUE_CONTENTS = ("value", "numerator", "denominator", "source", "comment")
 
 
 @dataclass
@@ -195,12 +199,26 @@ def do_save_draft(
                 _("Người khác (%(who)s) vừa lưu báo cáo này. Hãy tải lại trang để xem bản mới trước khi sửa.")
                 % {"who": fresh.updated_by or "?"}
             )
+        request = report.request  # refresh_from_db forgets it, and the audit entry's text names it
         report.refresh_from_db()
-        before = {(v.indicator_id, v.breakdown): v for v in report.values.all()}
-        report.values.all().delete()
-        report.values.bulk_create(
-            [
-                report.values.model(
+        report.request = request
+        before = {  # (indicator id, breakdown) -> (row id, contents)
+            (indicator, breakdown): (pk, tuple(contents))
+            for pk, indicator, breakdown, *contents in report.values.values_list(
+                "pk", "indicator_id", "breakdown", *VALUE_CONTENTS
+            )
+        }
+        # Only the rows whose contents change are replaced: re-saving a draft with a few edits (or re-uploading
+        # the same file) writes those few rows, not the whole report. A repeated key still fails on insert.
+        kept: set[int] = set()
+        new = []
+        for v in values:
+            old = before.get((v.indicator.pk, v.breakdown))
+            if old is not None and old[0] not in kept and old[1] == tuple(getattr(v, f) for f in VALUE_CONTENTS):
+                kept.add(old[0])
+                continue
+            new.append(
+                IndicatorValue(
                     report=report,
                     indicator=v.indicator,
                     breakdown=v.breakdown,
@@ -210,9 +228,10 @@ def do_save_draft(
                     source=v.source,
                     comment=v.comment,
                 )
-                for v in values
-            ]
-        )
+            )
+        if len(kept) < len(before):
+            report.values.exclude(pk__in=kept).delete()
+        report.values.bulk_create(new)
         if activities is not None:
             report.activities.all().delete()
             report.activities.bulk_create([Activity(report=report, **a) for a in activities])
@@ -223,7 +242,7 @@ def do_save_draft(
             v.indicator.code
             for v in values
             if (old := before.get((v.indicator.pk, v.breakdown))) is None
-            or (old.value, old.numerator, old.denominator) != (v.value, v.numerator, v.denominator)
+            or old[1][:3] != (v.value, v.numerator, v.denominator)
         )
         audit.record(acting_user, "report.save", report, {"indicators_changed": changed, "sections": sorted(narrative)})
     return report
