@@ -11,6 +11,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -279,25 +280,19 @@ class ReopenIn(Schema):
     reason: str = Field(..., min_length=1)
 
 
-class CountOut(Schema):
-    key: str
-    label: str
-    count: int
-
-
-class StatisticsOut(Schema):
-    total: int
-    by_harm: list[CountOut]
-    by_channel: list[CountOut]
-    by_age_group: list[CountOut]
-    by_sex: list[CountOut]
-
-
 class ShownCountOut(Schema):
     key: str = Field(description="mã của nhóm; rỗng cho đơn vị / the group's code; empty for units")
     label: str
     count: int | None = Field(description="null khi bị ẩn (< 3) / null when hidden (fewer than 3)")
     shown: str = Field(description="như trên trang: 12 hoặc < 3 / as the page shows it", examples=["< 3"])
+
+
+class StatisticsOut(Schema):
+    total: ShownCountOut
+    by_harm: list[ShownCountOut]
+    by_channel: list[ShownCountOut]
+    by_age_group: list[ShownCountOut]
+    by_sex: list[ShownCountOut]
 
 
 class CountTableOut(Schema):
@@ -586,13 +581,15 @@ def statistics(request, year_from: int | None = None, year_to: int | None = None
     if year_to:
         cases = cases.filter(received_at__year__lte=year_to)
     tables = queries.statistics(cases)
+    # Small counts hidden exactly as on the statistics page, for people who may not see the cases themselves.
+    small = dashboard.small_counts_hidden(request.user)
 
     def counts(table, enum):
         labels = {str(label): key for key, label in enum.choices}
-        return [{"key": labels.get(str(label), ""), "label": str(label), "count": n} for label, n in table.rows]
+        return [_shown(labels.get(str(label), ""), str(label), n, small) for label, n in table.rows]
 
     return {
-        "total": tables["total"],
+        "total": _shown("", str(_("Tổng")), tables["total"], small),
         "by_harm": counts(tables["harm"], Harm),
         "by_channel": counts(tables["channel"], Channel),
         "by_age_group": counts(tables["age"], AgeGroup),

@@ -5,7 +5,7 @@ children helped per commune), so nobody retypes numbers the system already holds
 A source receives the indicator, a map {unit id: display unit id} and a date range, and yields
 (display unit id, period end, value) with value a Decimal, or an achievement Ratio for ratio indicators. A record
 of unit U counts for the display unit that U itself, else U's parent, else U's province maps to — the same rule
-as for reports (see `queries._display_case`), so a commune's cases count for its district and its province."""
+as for reports (see `queries.VALUES_SQL`), so a commune's cases count for its district and its province."""
 
 import datetime
 from collections.abc import Callable, Iterable
