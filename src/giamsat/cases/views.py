@@ -23,7 +23,7 @@ from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE
 from giamsat.units.choices import Level
 from giamsat.units.models import Organisation, Unit
 
-from . import clock, documents, exports, forms, queries, services
+from . import clock, dashboard, documents, exports, forms, queries, services
 from .choices import (
     OPEN_STATUSES,
     AccessAction,
@@ -162,7 +162,7 @@ def statistics(request):
     level = request.GET.get("level", "commune")
     if level not in ("commune", "district", "province"):
         level = "commune"
-    small = not user.can("cases.view") or user.sees_all
+    small = dashboard.small_counts_hidden(user)
     tables = queries.statistics(cases, unit_level=level)
     timeliness = queries.timeliness(cases)
     return render(
