@@ -156,9 +156,32 @@ def _matrix(vendor, args, year: int, api: str = "dashboards") -> dict:
     with CaptureQueriesContext(connection) as queries:
         endpoint()
     say(f"  {len(data['rows'])} units × {len(data['rows'][0]['cells'])} indicators; {checked} rows checked against SQL")
-    timed = paired_times({"endpoint": endpoint, "bare SQL": bare}, args.runs)
+
+    def app_reads():
+        """The endpoint's database work alone: its value aggregate and its targets, with no judging or JSON."""
+        tree = tree_for(plan, user, datetime.date.today())
+        units = [tree.root, *tree.units]
+        mapping = source_map([tree.root]) | source_map(tree.units)
+        summed = frozenset(i.pk for i in plan.indicators.all() if summable(i))
+        return reported_totals(plan, mapping, period.start, period.end, None, summed), display_targets(
+            plan, units, period
+        )
+
+    from giamsat.core.periods import Period
+    from giamsat.dashboards.queries import tree_for
+    from giamsat.reporting.queries import display_targets, reported_totals, source_map, summable
+
+    period = Period.year(year)
+    calls = {"endpoint": endpoint, "bare SQL": bare}
+    if api == "dashboards":
+        calls["app SQL"] = app_reads
+    timed = paired_times(calls, args.runs)
     (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["endpoint"], timed["bare SQL"]
+    reads = {}
+    if "app SQL" in timed:
+        reads = {"app_sql_ms": timed["app SQL"][0] * 1000, "app_sql_runs_ms": [t * 1000 for t in timed["app SQL"][1]]}
     return {
+        **reads,
         "what": f"matrix {year}" + (" (plan page API)" if api == "plans" else ""),
         "units": len(data["rows"]),
         "indicators": len(data["rows"][0]["cells"]),
@@ -250,9 +273,22 @@ def cases_list(vendor, args) -> dict:
     count, _rows = bare()
     endpoint()
     say(f"  {total:,} cases; commune {commune_id}: {count[0][0]} open cases named like {name!r}")
-    timed = paired_times({"case list": endpoint, "bare SQL": bare}, args.runs)
+
+    def app_reads():
+        """The page's list and count alone, as the view builds them (scope, filter, search, order), no page."""
+        rows = (
+            Case.objects.restrict(user, "view")
+            .filter(status__in=OPEN_STATUSES)
+            .with_name(name)
+            .order_by("next_due_at", "-received_at")
+        )
+        return rows.count(), list(rows[:20])
+
+    timed = paired_times({"case list": endpoint, "bare SQL": bare, "app SQL": app_reads}, args.runs)
     (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["case list"], timed["bare SQL"]
     return {
+        "app_sql_ms": timed["app SQL"][0] * 1000,
+        "app_sql_runs_ms": [t * 1000 for t in timed["app SQL"][1]],
         "what": "case list",
         "cases": total,
         "found": count[0][0],
@@ -437,6 +473,11 @@ def table(results: list[dict]) -> str:
             f"{_n(r.get('endpoint_ms')):>10} {_n(bare):>10} {_n(r.get('ratio'), 2):>6} {_n(r.get('pandas_ms')):>10} "
             f"{_n(r.get('max_rss_mb'), 0):>7}"
         )
+        if r.get("app_sql_ms") is not None:
+            lines.append(
+                f"{'  its database reads alone':<32} {'':<28} {_n(r['app_sql_ms']):>10} {_n(bare):>10} "
+                f"{_n(r['app_sql_ms'] / bare, 2):>6}"
+            )
     full = {r["what"]: r for r in results if not r.get("small") and "endpoint_ms" in r}
     for r in results:
         if r.get("small") and r["what"] in full and "endpoint_ms" in r:
