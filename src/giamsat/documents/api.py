@@ -4,7 +4,7 @@ import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -114,7 +114,7 @@ def create_draft(request, supervision_id: int, payload: DraftIn):
             supervision, payload.kind, acting_user=request.user, session=session, addressee=addressee
         )
     )
-    return 201, document
+    return Status(201, document)
 
 
 @router.patch("/documents/{document_id}", response=DocumentOut, summary="Sửa dự thảo / edit a draft")

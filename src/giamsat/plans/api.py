@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -170,7 +170,7 @@ def create_plan(request, payload: PlanIn):
     issuer = get_object_or_404(Organisation.objects.restrict(request.user, "view"), pk=payload.issuer_id)
     fields = payload.dict() | {"issuer": issuer}
     fields.pop("issuer_id")
-    return 201, services.do_save_plan(Plan(), acting_user=request.user, fields=fields)
+    return Status(201, services.do_save_plan(Plan(), acting_user=request.user, fields=fields))
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="Một kế hoạch / one plan")
@@ -186,7 +186,8 @@ def plan_indicators(request, plan_id: int):
 @router.post("/plans/{plan_id}/indicators", response={201: IndicatorOut}, summary="Thêm chỉ tiêu / add an indicator")
 def create_indicator(request, plan_id: int, payload: IndicatorIn):
     plan = _plan(request, plan_id, "change")
-    return 201, services.do_save_indicator(Indicator(plan=plan), acting_user=request.user, fields=payload.dict())
+    made = services.do_save_indicator(Indicator(plan=plan), acting_user=request.user, fields=payload.dict())
+    return Status(201, made)
 
 
 @router.get("/plans/{plan_id}/targets", response=list[TargetOut], summary="Mục tiêu / targets")
@@ -220,7 +221,7 @@ def create_task(request, plan_id: int, payload: TaskIn):
     if fields["lead_id"] is not None:
         fields["lead"] = get_object_or_404(Organisation.objects.restrict(request.user, "view"), pk=fields["lead_id"])
     fields.pop("lead_id")
-    return 201, services.do_save_task(Task(plan=plan), acting_user=request.user, fields=fields)
+    return Status(201, services.do_save_task(Task(plan=plan), acting_user=request.user, fields=fields))
 
 
 @router.get(

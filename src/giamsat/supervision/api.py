@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -368,7 +368,7 @@ def create_supervision(request, payload: SupervisionIn):
     supervision = services.do_save_supervision(
         Supervision(), acting_user=request.user, fields=fields, plans=plans, supervised=supervised
     )
-    return 201, supervision
+    return Status(201, supervision)
 
 
 @router.put("/supervisions/{supervision_id}", response=SupervisionOut, summary="Sửa / update")
@@ -400,7 +400,7 @@ def add_member(request, supervision_id: int, payload: MemberIn):
     fields = payload.dict(exclude={"user_id"})
     if payload.user_id is not None:
         fields["user"] = get_object_or_404(User.objects.filter(is_active=True), pk=payload.user_id)
-    return 201, services.do_add_member(supervision, acting_user=request.user, fields=fields)
+    return Status(201, services.do_add_member(supervision, acting_user=request.user, fields=fields))
 
 
 # --------------------------------------------------------------------------------------------- sessions
@@ -428,7 +428,7 @@ def create_session(request, supervision_id: int, payload: SessionIn):
     session = services.do_save_session(
         WorkingSession(supervision=supervision), acting_user=request.user, fields=fields, reports=reports
     )
-    return 201, session
+    return Status(201, session)
 
 
 @router.get("/supervision-sessions/{session_id}", response=SessionOut, summary="Một buổi làm việc / one session")
@@ -516,7 +516,7 @@ def create_finding(request, supervision_id: int, payload: FindingIn):
         tasks=_pick(Task.objects.filter(plan__in=plans), payload.task_ids, "task_ids"),
         reports=_pick(Report.objects.restrict(request.user, "view"), payload.report_ids, "report_ids"),
     )
-    return 201, finding
+    return Status(201, finding)
 
 
 @router.get(
@@ -611,7 +611,7 @@ def create_recommendations(request, supervision_id: int, payload: Recommendation
         made_on=payload.made_on,
         findings=findings,
     )
-    return 201, made
+    return Status(201, made)
 
 
 @router.get("/recommendations/{recommendation_id}/responses", response=list[ResponseOut], summary="Các trả lời")
@@ -647,7 +647,7 @@ def respond(request, recommendation_id: int, payload: Form[ResponseIn], files: F
             files=checked,
         )
     )
-    return 201, response
+    return Status(201, response)
 
 
 @router.post(
