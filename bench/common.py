@@ -64,27 +64,18 @@ class Progress:
             )
 
 
-def median_time(call, runs: int, label: str = "") -> tuple[float, list[float]]:
-    """Median wall time of `call()` over `runs` runs, after one warm-up run (not counted)."""
-    call()
-    times = []
-    for index in range(runs):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-        if label:
-            say(f"    {label} run {index + 1}/{runs}: {times[-1] * 1000:.1f} ms")
-    return statistics.median(times), times
-
-
-def paired_times(calls: dict, runs: int) -> dict[str, tuple[float, list[float]]]:
+def paired_times(calls: dict, runs: int, before: dict | None = None) -> dict[str, tuple[float, list[float]]]:
     """Median wall time of each call over `runs` rounds, after one warm-up round; each round runs every call once,
-    in turn, so that a machine busy with something else slows them alike and the ratios stay fair."""
-    for call in calls.values():
+    in turn, so that a machine busy with something else slows them alike and the ratios stay fair. `before` may
+    give a call an untimed preparation run before each of its runs."""
+    before = before or {}
+    for label, call in calls.items():
+        before.get(label, lambda: None)()
         call()
     times: dict[str, list[float]] = {label: [] for label in calls}
     for index in range(runs):
         for label, call in calls.items():
+            before.get(label, lambda: None)()
             started = time.perf_counter()
             call()
             times[label].append(time.perf_counter() - started)
