@@ -51,7 +51,8 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_values(obj):
-        return list(obj.values.all())
+        # In the plan's indicator order: a draft save keeps unchanged rows, so row ids are not that order.
+        return list(obj.values.order_by("indicator__order", "indicator_id", "breakdown"))
 
 
 class ValueIn(Schema):
