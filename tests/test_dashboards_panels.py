@@ -19,8 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import factories as f
+from giamsat.cases import clock
 from giamsat.cases import dashboard as case_dashboard
-from giamsat.cases.choices import AgeGroup, Channel, Harm, Sex
+from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, Harm, Sex
 from giamsat.cases.models import Case, CaseHarm
 from giamsat.dashboards import exports
 from giamsat.supervision import dashboard as supervision_dashboard
@@ -36,7 +37,7 @@ from giamsat.units.choices import OrganisationKind
 from giamsat.units.models import Organisation
 
 H = datetime.timedelta(hours=1)
-NOW = timezone.now()
+NOW = timezone.now().replace(second=0, microsecond=0)  # whole minutes, so a due time can fall exactly on it
 FIRST_DAY = datetime.date(2022, 1, 1)
 DAYS = 3 * 365
 
@@ -78,11 +79,16 @@ case_specs = st.fixed_dictionaries(
         "approval_times": st.one_of(st.none(), step_times),
         "minutes_to_intervention": st.one_of(st.none(), st.integers(0, 20_000)),
         "duplicate": st.booleans(),
+        # Minutes before NOW (recent ones not yet due), replacing day and minute; None: the fixed cases' dates.
+        "ago": st.one_of(st.integers(0, 30 * 24 * 60), st.integers(0, DAYS * 24 * 60)),
+        "closed": st.one_of(st.none(), st.integers(0, 500)),  # hours after receipt (at most NOW)
     }
 )
 
 
 def _received(spec) -> datetime.datetime:
+    if spec.get("ago") is not None:
+        return NOW - datetime.timedelta(minutes=spec["ago"])
     tz = timezone.get_current_timezone()
     day = FIRST_DAY + datetime.timedelta(days=spec["day"])
     local = datetime.datetime.combine(day, datetime.time(spec["minute"] // 60, spec["minute"] % 60), tzinfo=tz)
@@ -96,6 +102,12 @@ def _times(received, pair):
     return received + due * H, (received + done * H) if done is not None else None
 
 
+def _closed(spec) -> datetime.datetime | None:
+    if spec.get("closed") is None:
+        return None
+    return min(_received(spec) + spec["closed"] * H, NOW)
+
+
 def make_cases(specs, units) -> list[Case]:
     """Cases as the clock leaves them (the stored summary the dashboards aggregate), written directly."""
     rows = []
@@ -107,6 +119,7 @@ def make_cases(specs, units) -> list[Case]:
             emergency_due = emergency_at = None
         plan_due, plan_at = _times(received, spec["plan_times"])
         approval_due, approved_at = _times(received, spec["approval_times"])
+        closed = _closed(spec)
         rows.append(
             Case(
                 year=2000,
@@ -125,6 +138,8 @@ def make_cases(specs, units) -> list[Case]:
                 approval_due_at=approval_due,
                 approved_at=approved_at,
                 minutes_to_intervention=spec["minutes_to_intervention"],
+                status=CaseStatus.CLOSED if closed else CaseStatus.IMPLEMENTING,
+                closed_at=closed,
             )
         )
     made = Case.objects.bulk_create(rows)
@@ -162,7 +177,9 @@ def ref_median(minutes: list[int]) -> Decimal | None:
 
 
 def ref_steps(specs, now) -> dict[str, tuple[int, int]]:
-    """(on time, counted) per step: a case counts once its step fell due or was done; on time when done by then."""
+    """(on time, counted) per step, as the clock itself judges each case: a case counts when its step is done
+    (on time or late), overdue or missed; it is on time when the clock says done on time."""
+    counted_states = {clock.State.DONE, clock.State.DONE_LATE, clock.State.OVERDUE, clock.State.MISSED}
     result = {}
     for key, applies, times in (
         ("emergency", lambda s: s["emergency"] is True, "emergency_times"),
@@ -170,15 +187,12 @@ def ref_steps(specs, now) -> dict[str, tuple[int, int]]:
         ("plan_after_emergency", lambda s: s["emergency"] is True and s["plan_times"] is not None, "plan_times"),
         ("approval", lambda s: s["approval_times"] is not None, "approval_times"),
     ):
-        ok = n = 0
-        for spec in specs:
-            if not applies(spec):
-                continue
-            due, done = _times(_received(spec), spec[times])
-            if due <= now or done is not None:
-                n += 1
-                ok += done is not None and done <= due
-        result[key] = (ok, n)
+        states = [
+            clock.state_of(*_times(_received(s), s[times]), now, datetime.timedelta(0), _closed(s))
+            for s in specs
+            if applies(s)
+        ]
+        result[key] = (states.count(clock.State.DONE), sum(state in counted_states for state in states))
     return result
 
 
@@ -203,18 +217,19 @@ def counted_specs(specs, start=None, end=None):
 @given(
     specs=st.lists(case_specs, max_size=14),
     step=st.sampled_from(["year", "quarter"]),
-    window=st.tuples(st.integers(0, DAYS), st.integers(0, DAYS)),
+    window=st.tuples(st.integers(0, DAYS + 1), st.integers(0, DAYS + 1)),
     whole=st.booleans(),
 )
 def test_the_case_figures_match_a_plain_computation(province_officer, specs, step, window, whole):
     units = communes()
     start = end = None
     if not whole:
-        start, end = (FIRST_DAY + datetime.timedelta(days=d) for d in sorted(window))
+        first = timezone.localtime(NOW).date() - datetime.timedelta(days=DAYS)
+        start, end = (first + datetime.timedelta(days=d) for d in sorted(window))
     with transaction.atomic():
         make_cases(specs, units)
         cases = case_dashboard.counted_cases(province_officer, start=start, end=end)
-        dash = case_dashboard.dashboard(cases, step=step)
+        dash = case_dashboard.dashboard(cases, step=step, now=NOW)
         kept = counted_specs(specs, start, end)
 
         assert dash.total == len(kept)
@@ -266,6 +281,8 @@ def spec(**changes) -> dict:
         "approval_times": (150, 100),
         "minutes_to_intervention": 360,
         "duplicate": False,
+        "ago": None,
+        "closed": None,
     }
     base.update(changes)
     return base
@@ -291,15 +308,18 @@ def test_small_counts_are_hidden_from_those_who_may_not_see_cases(
     fixed_cases, supervisor, province_officer, client_for
 ):
     html = _get(client_for(supervisor), "dashboards:cases").content.decode()
-    assert "&lt; 3" in html and "VV-" not in html
+    assert 'data-testid="hidden-legend"' in html and "VV-" not in html and "&lt; 3" not in html
     data = client_for(supervisor).get("/api/case-dashboard").json()
     assert data["small_counts_hidden"] is True
     harm = {r["key"]: r for r in next(t for t in data["tables"] if t["name"] == "harm")["rows"]}
-    assert harm["violence"] == {"key": "violence", "label": "Bạo lực", "count": None, "shown": "< 3"}
+    assert harm["violence"] == {"key": "violence", "label": "Bạo lực", "count": None, "shown": "ẩn"}
     assert harm["neglect"]["count"] == 3
+    # 3 girls and 1 boy of 4: the boy is hidden, and so are the girls, else 4 - 3 would give him away.
+    sex = {r["key"]: r["count"] for r in next(t for t in data["tables"] if t["name"] == "sex")["rows"]}
+    assert sex == {"female": None, "male": None} and data["total"] == 4
     emergency = next(s for s in data["steps"] if s["step"] == "emergency")
-    # 2 of 3 on time: the share would tell that one was late.
-    assert emergency == {**emergency, "on_time": None, "counted": 3, "percent": None}
+    # 2 of 3 on time would tell that one was late; one period only, so its whole-range row goes too.
+    assert emergency == {**emergency, "on_time": None, "counted": None, "percent": None}
 
     officer = client_for(province_officer).get("/api/case-dashboard").json()
     assert officer["small_counts_hidden"] is False
@@ -307,16 +327,98 @@ def test_small_counts_are_hidden_from_those_who_may_not_see_cases(
     assert (emergency["on_time"], emergency["counted"], emergency["percent"]) == (2, 3, "66.7")
     assert officer["median_hours_to_first_intervention"] == "6.0"
     page = _get(client_for(province_officer), "dashboards:cases").content.decode()
-    assert "&lt; 3" not in page
+    assert "hidden-legend" not in page
 
 
-def test_the_hiding_rule_covers_the_population_and_both_sides_of_a_share():
-    assert case_dashboard.hidden_share(2, 9, small=True)  # 7 late: fine, but 2 on time is small
-    assert case_dashboard.hidden_share(7, 9, small=True)  # 2 late
-    assert case_dashboard.hidden_share(2, 2, small=True)  # fewer than 3 cases
-    assert not case_dashboard.hidden_share(3, 6, small=True)
-    assert not case_dashboard.hidden_share(0, 5, small=True)
-    assert not case_dashboard.hidden_share(1, 2, small=False)
+def test_the_headline_total_is_hidden_like_every_other_count(fixed_cases, supervisor, province_officer, client_for):
+    make_cases([spec(day=10, minute=1), spec(day=10, minute=2)], communes())
+    day = (FIRST_DAY + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
+    html = _get(client_for(supervisor), "dashboards:cases", **{"from": day, "to": day}).content.decode()
+    headline = html.split('data-testid="headline-total">')[1].split("</b>")[0]
+    assert headline == "Số vụ việc: ẩn"
+    assert "2 vụ việc" not in html
+    officer = _get(client_for(province_officer), "dashboards:cases", **{"from": day, "to": day}).content.decode()
+    assert officer.split('data-testid="headline-total">')[1].split("</b>")[0] == "2 vụ việc"
+
+
+def test_a_malformed_date_is_said_not_ignored(fixed_cases, province_officer, client_for):
+    html = _get(client_for(province_officer), "dashboards:cases", **{"from": "31/02/2023"}).content.decode()
+    assert 'data-testid="cases-errors"' in html and "31/02/2023" in html
+
+
+def test_a_step_due_now_or_after_the_closure_is_not_counted_as_the_clock_says(province_officer):
+    """At the due time itself the step is not yet overdue; a case closed before its deadline did not miss it."""
+    received = NOW - 30 * H
+    made = make_cases(
+        [
+            spec(ago=30 * 60, emergency=False, plan_times=(30, None), approval_times=None),  # due exactly now
+            spec(ago=30 * 60, emergency=False, plan_times=(20, None), approval_times=None, closed=10),  # closed first
+            spec(ago=30 * 60, emergency=False, plan_times=(20, None), approval_times=None, closed=25),  # missed
+        ],
+        communes(),
+    )
+    assert made[0].plan_due_at == NOW and made[1].closed_at < made[1].plan_due_at and received
+    steps = case_dashboard.step_totals(case_dashboard.counted_cases(province_officer), NOW)
+    assert (steps["plan"].on_time, steps["plan"].counted) == (0, 1)
+
+
+# ----------------------------------------------------------------------------- recovery by subtraction
+
+
+def _pinned(cells: list, total, least: int) -> bool:
+    """Whether a hidden cell (None) of a table adding up to `total` has only one possible value: the hidden
+    cells add up to S = total - the shown ones, each at least `least`, so each lies in [least, S - (k-1)·least]."""
+    hidden = [c for c in cells if c is None]
+    if not hidden or total is None:
+        return False  # nothing hidden, or a hidden total: no upper bound to subtract from
+    rest = total - sum(c for c in cells if c is not None)
+    return len(hidden) == 1 or rest - (len(hidden) - 1) * least == least
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(case_specs, max_size=12), step=st.sampled_from(["year", "quarter"]))
+def test_no_hidden_cell_can_be_rebuilt_by_subtraction(supervisor, api_client_for, specs, step):
+    """Everything the API shows a supervisor (the page and the downloads show the same `shown` cells): no hidden
+    count, period, or on-time or late number is pinned to one value by the totals it adds up to."""
+    client = api_client_for(supervisor)
+    with transaction.atomic():
+        make_cases([{**s, "commune": s["commune"] % 2} for s in specs], communes())  # the supervisor's communes
+        data = client.get("/api/case-dashboard", {"step": step}).json()
+        transaction.set_rollback(True)
+    tables = {t["name"]: [r["count"] for r in t["rows"]] for t in data["tables"]}
+    periods = data["periods"]
+    # The total: shown, or rebuilt from any breakdown that hides nothing.
+    total = data["total"]
+    for cells in [tables[name] for name in case_dashboard.SUMMING] + [[p["received"] for p in periods]]:
+        if cells and None not in cells:
+            assert total is None or total == sum(cells)
+            total = sum(cells)
+    if data["total"] is None and total is not None:
+        pytest.fail(f"the hidden total {total} is the sum of a breakdown")
+    for name in case_dashboard.SUMMING:
+        assert not _pinned(tables[name], total, 1), (name, tables[name], total)
+    assert not _pinned([p["received"] for p in periods], total, 1), periods
+    assert not _pinned([p["intervened"] for p in periods], data["intervened"], 1), periods
+    for index, whole in enumerate(data["steps"]):
+        shares = [p["steps"][index] for p in periods]
+        counted = [s["counted"] for s in shares]
+        on_time = [s["on_time"] for s in shares]
+        late = [None if s["counted"] is None else s["counted"] - s["on_time"] for s in shares]
+        whole_late = None if whole["counted"] is None else whole["counted"] - whole["on_time"]
+        assert not _pinned(counted, whole["counted"], 1), (whole, shares)
+        assert not _pinned(on_time, whole["on_time"], 0), (whole, shares)
+        assert not _pinned(late, whole_late, 0), (whole, shares)
+        if whole["counted"] is None and counted and None not in counted:
+            pytest.fail(f"the hidden whole-range share of {whole['step']} is the sum of its periods")
+
+
+def test_secondary_suppression_hides_the_smallest_other_cells_until_none_is_pinned():
+    hidden = {0}
+    assert not case_dashboard.complement([([1, 3, 9], 1)], hidden) and hidden == {0, 1}
+    hidden = {0, 1, 2}  # three cases of 1: their sum 3 would still pin each one
+    assert not case_dashboard.complement([([1, 1, 1, 5], 1)], hidden) and hidden == {0, 1, 2, 3}
+    hidden = {0, 1}
+    assert case_dashboard.complement([([1, 1], 1)], hidden)  # nothing left: the total must go
 
 
 def test_a_unit_narrows_the_cases_and_keeps_the_legacy_communes_it_took_over(fixed_cases, province_officer):
@@ -332,14 +434,15 @@ def test_a_unit_narrows_the_cases_and_keeps_the_legacy_communes_it_took_over(fix
 def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
     client = client_for(supervisor)
     cases = case_dashboard.counted_cases(supervisor)
-    sheets = exports.cases_sheets(case_dashboard.dashboard(cases), small=True)
+    sheets = exports.cases_sheets(case_dashboard.shown(case_dashboard.dashboard(cases), True), small=True)
     for name in CASE_TABLES:
         response = _get(client, "dashboards:cases_xlsx", name)
         assert response.status_code == 200, name
         rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         expected = [tuple(sheets[name].headers), *[tuple(_plain(v) for v in row) for row in sheets[name].rows]]
-        assert [tuple(_plain(v) for v in row) for row in rows] == expected, name
-    assert any("< 3" in row for row in sheets["harm"].rows)
+        assert [tuple(_plain(v) for v in row) for row in rows[: len(expected)]] == expected, name
+        assert "ẩn" in rows[-1][0], name  # the note saying what the marker means
+    assert any("ẩn" in row for row in sheets["harm"].rows)
 
 
 def _plain(value):
@@ -372,7 +475,7 @@ def test_the_index_shows_the_panels_with_their_headline_numbers(fixed_cases, pro
     html = _get(client_for(province_officer), "dashboards:index").content.decode()
     assert 'data-testid="panel-cases"' in html and 'data-testid="panel-supervision"' in html
     assert reverse("dashboards:cases") in html and reverse("dashboards:supervision") in html
-    assert "66,7%" in html  # the emergency step
+    assert "66,7%" in html and "Khẩn cấp 12 giờ: đúng hạn" in html  # the emergency step, by its short name
 
 
 # ----------------------------------------------------------------------------------------- supervision
@@ -609,3 +712,13 @@ def test_the_cases_dashboard_asks_the_database_the_same_number_of_times_whatever
             assert _get(client, "dashboards:cases", step="quarter").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_year_out_of_range_is_ignored_on_the_page_and_refused_by_the_api(
+    supervision_story, supervisor, client_for, api_client_for
+):
+    page = _get(client_for(supervisor), "dashboards:supervision", year="99999")
+    assert page.status_code == 200 and committee_name(supervision_story) in page.content.decode()
+    response = api_client_for(supervisor).get("/api/supervision-dashboard", {"year": 99999})
+    assert response.status_code == 422 and "1900" in response.json()["detail"]
+    assert api_client_for(supervisor).get("/api/supervision-dashboard", {"year": 2023}).status_code == 200

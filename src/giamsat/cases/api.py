@@ -22,7 +22,6 @@ from . import dashboard, queries, services
 from .choices import (
     OPEN_STATUSES,
     AccessAction,
-    AgeGroup,
     Channel,
     ChildConsent,
     ClosureReason,
@@ -283,8 +282,11 @@ class ReopenIn(Schema):
 class ShownCountOut(Schema):
     key: str = Field(description="mã của nhóm; rỗng cho đơn vị / the group's code; empty for units")
     label: str
-    count: int | None = Field(description="null khi bị ẩn (< 3) / null when hidden (fewer than 3)")
-    shown: str = Field(description="như trên trang: 12 hoặc < 3 / as the page shows it", examples=["< 3"])
+    count: int | None = Field(
+        description="null khi bị ẩn (ít hơn 3, hoặc để không suy ra được ô như vậy bằng phép trừ) / null when hidden "
+        "(fewer than 3, or hidden so that such a cell cannot be found by subtraction)"
+    )
+    shown: str = Field(description="như trên trang: 12 hoặc ẩn / as the page shows it", examples=["ẩn"])
 
 
 class StatisticsOut(Schema):
@@ -305,7 +307,7 @@ class StepShareOut(Schema):
     step: str = Field(examples=["emergency"])
     label: str
     on_time: int | None = Field(description="null khi bị ẩn / null when hidden")
-    counted: int | None = Field(description="đã đến hạn hoặc đã làm; null khi < 3 bị ẩn / due or done")
+    counted: int | None = Field(description="đã đến hạn hoặc đã làm; null khi bị ẩn / due or done; null when hidden")
     percent: Decimal | None
 
 
@@ -575,47 +577,47 @@ def reopen(request, case_id: int, payload: ReopenIn):
 def statistics(request, year_from: int | None = None, year_to: int | None = None):
     if not request.user.can("cases.statistics"):
         raise Http404
-    cases = Case.objects.for_statistics(request.user)
+    cases = Case.objects.for_statistics(request.user).filter(duplicate_of__isnull=True)
     if year_from:
         cases = cases.filter(received_at__year__gte=year_from)
     if year_to:
         cases = cases.filter(received_at__year__lte=year_to)
-    tables = queries.statistics(cases)
-    # Small counts hidden exactly as on the statistics page, for people who may not see the cases themselves.
-    small = dashboard.small_counts_hidden(request.user)
+    # Hidden as on the dashboard (one rule, `dashboard.shown`), for people who may not see the cases themselves.
+    view = dashboard.shown(dashboard.dashboard(cases), dashboard.small_counts_hidden(request.user))
+    tables = {table.name: table for table in view.tables}
 
-    def counts(table, enum):
-        labels = {str(label): key for key, label in enum.choices}
-        return [_shown(labels.get(str(label), ""), str(label), n, small) for label, n in table.rows]
+    def counts(name):
+        return [_shown(key, label, n) for key, label, n in tables[name].rows]
 
     return {
-        "total": _shown("", str(_("Tổng")), tables["total"], small),
-        "by_harm": counts(tables["harm"], Harm),
-        "by_channel": counts(tables["channel"], Channel),
-        "by_age_group": counts(tables["age"], AgeGroup),
-        "by_sex": counts(tables["sex"], Sex),
+        "total": _shown("", str(_("Tổng")), view.total),
+        "by_harm": counts("harm"),
+        "by_channel": counts("channel"),
+        "by_age_group": counts("age"),
+        "by_sex": counts("sex"),
     }
 
 
-def _shown(key: str, label: str, n: int, small: bool) -> dict:
-    shown = dashboard.shown_count(n, small)
-    return {"key": key, "label": label, "count": shown if isinstance(shown, int) else None, "shown": str(shown)}
+def _shown(key: str, label: str, n: int | str) -> dict:
+    return {"key": key, "label": label, "count": _number(n), "shown": str(n)}
 
 
-def _steps(shares: dict, small: bool) -> list[dict]:
-    rows = []
-    for rule in dashboard.STEP_RULES:
-        on_time, counted, percent = dashboard.share_shown(shares[rule.key], small)
-        counted = counted if isinstance(counted, int) else None
-        rows.append(
-            {"step": rule.key, "label": str(rule.label), "on_time": on_time, "counted": counted, "percent": percent}
-        )
-    return rows
+def _number(n: int | str) -> int | None:
+    """A count as the API sends it: null when hidden."""
+    return n if isinstance(n, int) else None
 
 
-def _hidden_or(n: int, small: bool) -> int | None:
-    shown = dashboard.shown_count(n, small)
-    return shown if isinstance(shown, int) else None
+def _steps(shares: dict) -> list[dict]:
+    return [
+        {
+            "step": rule.key,
+            "label": str(rule.label),
+            "on_time": _number(shares[rule.key].on_time),
+            "counted": _number(shares[rule.key].counted),
+            "percent": shares[rule.key].percent,
+        }
+        for rule in dashboard.STEP_RULES
+    ]
 
 
 @router.get(
@@ -633,46 +635,39 @@ def case_dashboard(
 ):
     """The numbers of /dashboards/cases/: counts by form, channel, unit, age group and sex; each step's on-time
     share; the median hours to the first intervention; per year or quarter of receipt. `unit` narrows to a unit of
-    the caller's jurisdiction (and the legacy units it took over); another answers 404. Counts below 3 are null
-    (shown "< 3") for those who may not see the cases."""
+    the caller's jurisdiction (and the legacy units it took over); another answers 404. For those who may not see
+    the cases, counts below 3, and the cells that would give them away by subtraction, are null (shown "ẩn")."""
     user = request.user
     if not user.can("cases.statistics"):
         raise Http404
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
-    dash = dashboard.dashboard(cases, unit_level=level, step=step)
     small = dashboard.small_counts_hidden(user)
-    hide_median = dashboard.hidden_share(dash.intervened, dash.intervened, small)
+    view = dashboard.shown(dashboard.dashboard(cases, unit_level=level, step=step), small)
     return {
         "small_counts_hidden": small,
         "unit_id": chosen.pk if chosen else None,
         "date_from": date_from,
         "date_to": date_to,
-        "total": _hidden_or(dash.total, small),
+        "total": _number(view.total),
         "tables": [
-            {
-                "name": table.name,
-                "title": table.title,
-                "rows": [_shown(key, label, n, small) for key, label, n in table.rows],
-            }
-            for table in dash.tables
+            {"name": table.name, "title": table.title, "rows": [_shown(*row) for row in table.rows]}
+            for table in view.tables
         ],
-        "steps": _steps(dash.steps, small),
-        "intervened": _hidden_or(dash.intervened, small),
-        "median_hours_to_first_intervention": None if hide_median else dash.median_hours,
+        "steps": _steps(view.steps),
+        "intervened": _number(view.intervened),
+        "median_hours_to_first_intervention": view.median_hours,
         "periods": [
             {
                 "year": period.key[0],
                 "quarter": period.key[1] or None,
                 "label": period.label,
-                "received": _hidden_or(period.received, small),
-                "steps": _steps(period.steps, small),
-                "intervened": _hidden_or(period.intervened, small),
-                "median_hours_to_first_intervention": (
-                    None if dashboard.hidden_share(period.intervened, period.intervened, small) else period.median_hours
-                ),
+                "received": _number(period.received),
+                "steps": _steps(period.steps),
+                "intervened": _number(period.intervened),
+                "median_hours_to_first_intervention": period.median_hours,
             }
-            for period in dash.periods
+            for period in view.periods
         ],
-        "delay_reasons": [_shown(k, str(DelayReason(k).label), n, small) for k, n in dash.delays.items()],
+        "delay_reasons": [_shown(k, str(DelayReason(k).label), n) for k, n in view.delays],
     }

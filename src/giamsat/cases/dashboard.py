@@ -1,6 +1,7 @@
 """The cases dashboard's numbers: counts (through `queries.statistics`), each legal step's on-time share and the
 median time from receipt to first intervention, per year or quarter of receipt. Pseudonymous: only counts leave
-the database, and small counts are suppressed for people who may not see the cases (`queries.suppress`).
+the database, and small counts, with the cells that would give them away, are hidden from people who may not
+see the cases (`shown`).
 
 Every figure is one GROUP BY (or, for the median, one windowed query reading the middle rows); nothing loops over
 cases in Python. Only the first cycle counts, as in `queries.timeliness` and the plan indicators: it measures the
@@ -16,7 +17,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from giamsat.accounts.jurisdiction import jurisdiction_of
 from giamsat.core.querysets import within_units
@@ -30,63 +31,8 @@ YEAR, QUARTER = "year", "quarter"
 STEPS_OVER_TIME = (YEAR, QUARTER)
 
 
-@dataclass(frozen=True)
-class StepRule:
-    """A legal step whose due and done times the clock stores for the first cycle (Case.*_due_at / *_at). A case
-    counts for the step once the step has fallen due or been done; it is on time when done by its due time."""
-
-    key: str
-    label: str
-    short: str  # for chart legends and column headings
-    applies: Q
-    due: str
-    done: str
-
-    def counted(self, now: datetime.datetime) -> Q:
-        return self.applies & (Q(**{f"{self.due}__lte": now}) | Q(**{f"{self.done}__isnull": False}))
-
-    def on_time(self) -> Q:
-        return Q(**{f"{self.done}__lte": F(self.due)})
-
-
-# Emergency and plan are defined exactly as `queries.timeliness` defines them (their totals agree); the plan after
-# an emergency measure and the approval complete the steps whose due times are stored. Forwarding, the
-# assessments and reviews have no stored due time (their limits come from CaseSettings at the time), so they are
-# shown on each case's clock but not aggregated here.
-STEP_RULES = [
-    StepRule(
-        "emergency",
-        gettext_lazy("Biện pháp khẩn cấp trong 12 giờ (nguy cơ cao)"),
-        gettext_lazy("Khẩn cấp 12 giờ"),
-        Q(emergency_required=True),
-        "emergency_due_at",
-        "emergency_at",
-    ),
-    StepRule(
-        "plan",
-        gettext_lazy("Kế hoạch hỗ trợ trong 5 ngày làm việc (trừ khẩn cấp)"),
-        gettext_lazy("Kế hoạch 5 ngày"),
-        Q(emergency_required=False, plan_due_at__isnull=False),
-        "plan_due_at",
-        "plan_at",
-    ),
-    StepRule(
-        "plan_after_emergency",
-        gettext_lazy("Kế hoạch hỗ trợ sau biện pháp khẩn cấp"),
-        gettext_lazy("Kế hoạch sau khẩn cấp"),
-        Q(emergency_required=True, plan_due_at__isnull=False),
-        "plan_due_at",
-        "plan_at",
-    ),
-    StepRule(
-        "approval",
-        gettext_lazy("Phê duyệt kế hoạch (7 ngày làm việc; sau khẩn cấp theo thiết lập)"),
-        pgettext_lazy("bước", "Phê duyệt"),
-        Q(approval_due_at__isnull=False),
-        "approval_due_at",
-        "approved_at",
-    ),
-]
+# Emergency and plan are the steps `queries.timeliness` reports (their totals agree by construction).
+STEP_RULES = queries.STEP_RULES
 
 
 @dataclass
@@ -150,9 +96,7 @@ def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> 
     fields = _period_fields(step)
     groups = list(fields)
     aggregates = {"received": Count("pk"), "intervened": Count("pk", filter=Q(minutes_to_intervention__isnull=False))}
-    for rule in STEP_RULES:
-        aggregates[f"{rule.key}_n"] = Count("pk", filter=rule.counted(now))
-        aggregates[f"{rule.key}_ok"] = Count("pk", filter=rule.counted(now) & rule.on_time())
+    aggregates.update(queries.step_aggregates(STEP_RULES, now))
     rows = {}
     for row in cases.annotate(**fields).values(*groups).annotate(**aggregates).order_by(*groups):
         rows[_key(row)] = PeriodRow(
@@ -194,24 +138,11 @@ def median_hours(middle_minutes: list[int]) -> Decimal:
     return (Decimal(sum(middle_minutes)) / len(middle_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def step_totals(cases, now: datetime.datetime | None = None, timely: dict | None = None) -> dict[str, Share]:
-    """Each step's on-time share over the whole range: emergency and plan from `queries.timeliness`, the others
-    in one aggregate."""
-    now = now or timezone.now()
-    timely = timely or queries.timeliness(cases)
-    totals = {
-        "emergency": Share(timely["emergency"]["ok"], timely["emergency"]["n"]),
-        "plan": Share(timely["plan"]["ok"], timely["plan"]["n"]),
-    }
-    rest = [r for r in STEP_RULES if r.key not in totals]
-    aggregates = {}
-    for rule in rest:
-        aggregates[f"{rule.key}_n"] = Count("pk", filter=rule.counted(now))
-        aggregates[f"{rule.key}_ok"] = Count("pk", filter=rule.counted(now) & rule.on_time())
-    found = cases.aggregate(**aggregates)
-    for rule in rest:
-        totals[rule.key] = Share(found[f"{rule.key}_ok"], found[f"{rule.key}_n"])
-    return {rule.key: totals[rule.key] for rule in STEP_RULES}
+def step_totals(cases, now: datetime.datetime | None = None) -> dict[str, Share]:
+    """Each step's on-time share over the whole range, in one aggregate (emergency and plan as
+    `queries.timeliness` counts them: the same rules)."""
+    found = cases.aggregate(**queries.step_aggregates(STEP_RULES, now or timezone.now()))
+    return {rule.key: Share(found[f"{rule.key}_ok"], found[f"{rule.key}_n"]) for rule in STEP_RULES}
 
 
 # ------------------------------------------------------------------------------------------------ the whole
@@ -221,18 +152,6 @@ def small_counts_hidden(user) -> bool:
     """Whether counts below 3 are hidden from this user: the cases statistics page's rule (those who may not
     see the cases themselves, and administrators, who see counts but not children)."""
     return not user.can("cases.view") or user.sees_all
-
-
-def shown_count(n: int, small: bool) -> int | str:
-    return queries.suppress(n, small)
-
-
-def share_shown(share: Share, small: bool) -> tuple[int | None, int | str, Decimal | None]:
-    """On time, counted, percent as shown. When the share would give a small count away (`hidden_share`), only
-    the number counted is shown."""
-    if hidden_share(share.on_time, share.counted, small):
-        return None, shown_count(share.counted, small), None
-    return share.on_time, share.counted, share.percent
 
 
 def unit_for(user, wanted) -> Unit | None:
@@ -247,12 +166,17 @@ def unit_for(user, wanted) -> Unit | None:
 
 
 def hidden_share(on_time: int, counted: int, small: bool) -> bool:
-    """A share (or a median) is hidden when its population is below 3, or when it would give away a hidden count:
-    the on-time or the late number being 1 or 2."""
+    """A share is hidden when its population is below 3, or when it would give away a small count: the on-time
+    or the late number being 1 or 2."""
     if not small:
         return False
     late = counted - on_time
     return counted < queries.SMALL_CELL or 0 < on_time < queries.SMALL_CELL or 0 < late < queries.SMALL_CELL
+
+
+def median_shown(median: Decimal | None, population: int, small: bool) -> Decimal | None:
+    """A median is hidden when fewer than 3 cases make it (it would be one of their delays)."""
+    return None if small and population < queries.SMALL_CELL else median
 
 
 KEYED = {"harm": Harm, "channel": Channel, "age": AgeGroup, "sex": Sex}
@@ -281,7 +205,9 @@ class Dashboard:
         return sum(p.intervened for p in self.periods)
 
 
-def dashboard(cases, *, unit_level: str = "commune", step: str = YEAR) -> Dashboard:
+def dashboard(
+    cases, *, unit_level: str = "commune", step: str = YEAR, now: datetime.datetime | None = None
+) -> Dashboard:
     """Everything the page, its downloads and the API show, from the same queries."""
     stats = queries.statistics(cases, unit_level=unit_level)
     tables = []
@@ -291,14 +217,14 @@ def dashboard(cases, *, unit_level: str = "commune", step: str = YEAR) -> Dashbo
         tables.append(
             Counts(name, str(table.title), [(keys.get(str(label), ""), str(label), n) for label, n in table.rows])
         )
-    timely = queries.timeliness(cases)
+    now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
     return Dashboard(
         total=stats["total"],
         tables=tables,
-        steps=step_totals(cases, timely=timely),
-        periods=over_time(cases, step),
+        steps=step_totals(cases, now),
+        periods=over_time(cases, step, now),
         median_hours=overall_median(cases),
-        delays=timely["delays"],
+        delays=queries.timeliness(cases, now)["delays"],
     )
 
 
@@ -314,3 +240,149 @@ def overall_median(cases) -> Decimal | None:
         )
     )
     return median_hours(middle) if middle else None
+
+
+# ------------------------------------------------------------------------------------ what a viewer is shown
+
+# Every hidden cell carries the same marker, so a cell hidden to protect another cannot be told from a small one.
+HIDDEN = gettext_lazy("ẩn")
+# Tables that add up to the total (a case has one channel, unit, age group and sex); forms do not (a case may
+# have several) and neither do the delay reasons.
+SUMMING = ("channel", "unit", "age", "sex")
+
+
+@dataclass
+class ShownShare:
+    on_time: int | str
+    counted: int | str
+    percent: Decimal | None
+
+
+@dataclass
+class ShownPeriod:
+    label: str
+    key: tuple[int, int]
+    received: int | str
+    steps: dict[str, ShownShare]
+    intervened: int | str
+    median_hours: Decimal | None
+
+
+@dataclass
+class Shown:
+    """The dashboard as one viewer may see it: the only source of the page, its downloads, the index panel and
+    both APIs. A hidden count is the text `HIDDEN` (the API sends null); a hidden share or median is None."""
+
+    total: int | str
+    tables: list[Counts]
+    steps: dict[str, ShownShare]
+    periods: list[ShownPeriod]
+    intervened: int | str
+    median_hours: Decimal | None
+    delays: list[tuple[str, int | str]]
+
+
+def complement(columns: list[tuple[list[int], int]], hidden: set[int]) -> bool:
+    """Secondary suppression. `columns` are (cells, least value a hidden cell can have) of rows whose cells add
+    up to a shown total, column by column; `hidden` holds the rows already hidden and grows, smallest non-zero
+    rows of the first column first, until subtraction from the total pins no hidden cell: k hidden cells adding
+    up to S each lie between the least value m and S - (k - 1)m, more than one value when k >= 2 and S > k·m.
+    Returns True when no row is left to hide: then the total must be hidden too."""
+    first = columns[0][0]
+
+    def safe() -> bool:
+        k = len(hidden)
+        return k >= 2 and all(sum(cells[i] for i in hidden) > least * k for cells, least in columns)
+
+    while hidden and not safe():
+        others = [i for i, n in enumerate(first) if i not in hidden and n > 0]
+        if not others:
+            return True
+        hidden.add(min(others, key=lambda i: (first[i], i)))
+    return False
+
+
+def _small(n: int) -> bool:
+    return 0 < n < queries.SMALL_CELL
+
+
+def shown(dash: Dashboard, small: bool) -> Shown:
+    """Apply the small-count rule (`small_counts_hidden`): counts of 1 or 2 hidden, shares and medians of fewer
+    than 3 cases or giving away a late or on-time count of 1 or 2 hidden; then, in every table whose cells add
+    up to a shown total (the count tables and the headline total; the periods and their whole-range row; each
+    step's counts across the periods), enough further cells, or the total, so that none can be found by
+    subtraction."""
+    mark = str(HIDDEN)
+
+    def cell(n: int, hide: bool) -> int | str:
+        return mark if hide else n
+
+    def share(value: Share, hide: bool) -> ShownShare:
+        if hide:
+            return ShownShare(mark, mark, None)
+        return ShownShare(value.on_time, value.counted, value.percent)
+
+    if small and _small(dash.total):
+        # One or two cases: even which rows exist would describe them, so nothing is broken down.
+        hidden_share_ = ShownShare(mark, mark, None)
+        empty = [Counts(t.name, t.title, []) for t in dash.tables]
+        return Shown(mark, empty, {r.key: hidden_share_ for r in STEP_RULES}, [], mark, None, [])
+
+    hidden = {t.name: {i for i, row in enumerate(t.rows) if small and _small(row[2])} for t in dash.tables}
+    hidden["periods"] = {i for i, p in enumerate(dash.periods) if small and _small(p.received)}
+    cells = {t.name: [row[2] for row in t.rows] for t in dash.tables}
+    cells["periods"] = [p.received for p in dash.periods]
+    summing = [*SUMMING, "periods"]
+    total_hidden = any(complement([(cells[name], 1)], hidden[name]) for name in summing)
+    if total_hidden:
+        # Any table left whole would give the hidden total back.
+        for name in summing:
+            if not hidden[name] and cells[name]:
+                hidden[name].add(min(range(len(cells[name])), key=lambda i: (cells[name][i], i)))
+                complement([(cells[name], 1)], hidden[name])
+
+    intervened = [p.intervened for p in dash.periods]
+    hidden_intervened = {i for i, n in enumerate(intervened) if small and _small(n)}
+    whole_intervened_hidden = (small and _small(dash.intervened)) or complement([(intervened, 1)], hidden_intervened)
+
+    step_hidden: dict[str, set[int]] = {}
+    whole_step_hidden: dict[str, bool] = {}
+    for rule in STEP_RULES:
+        shares = [p.steps[rule.key] for p in dash.periods]
+        step_hidden[rule.key] = {
+            i for i, s in enumerate(shares) if s.counted and hidden_share(s.on_time, s.counted, small)
+        }
+        columns = [
+            ([s.counted for s in shares], 1),
+            ([s.on_time for s in shares], 0),
+            ([s.counted - s.on_time for s in shares], 0),
+        ]
+        whole = dash.steps[rule.key]
+        whole_step_hidden[rule.key] = bool(whole.counted and hidden_share(whole.on_time, whole.counted, small))
+        if complement(columns, step_hidden[rule.key]):
+            whole_step_hidden[rule.key] = True
+
+    periods = [
+        ShownPeriod(
+            p.label,
+            p.key,
+            cell(p.received, i in hidden["periods"]),
+            {r.key: share(p.steps[r.key], i in step_hidden[r.key]) for r in STEP_RULES},
+            cell(p.intervened, i in hidden_intervened),
+            median_shown(p.median_hours, p.intervened, small),
+        )
+        for i, p in enumerate(dash.periods)
+    ]
+    tables = [
+        Counts(t.name, t.title, [(k, label, cell(n, i in hidden[t.name])) for i, (k, label, n) in enumerate(t.rows)])
+        for t in dash.tables
+    ]
+    return Shown(
+        total=cell(dash.total, total_hidden),
+        tables=tables,
+        steps={r.key: share(dash.steps[r.key], whole_step_hidden[r.key]) for r in STEP_RULES},
+        periods=periods,
+        intervened=cell(dash.intervened, whole_intervened_hidden),
+        median_hours=median_shown(dash.median_hours, dash.intervened, small),
+        delays=[(k, cell(n, small and _small(n))) for k, n in dash.delays.items()],
+    )

@@ -6,10 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, Q, Value, When
+from django.db.models import CharField, Count, F, Q, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from giamsat.core.models import work_calendar
 
@@ -122,7 +123,7 @@ class Table:
         return sum(n for _label, n in self.rows)
 
 
-SMALL_CELL = 3  # counts below this are shown as "< 3" to those who may not see the cases themselves
+SMALL_CELL = 3  # counts below this are hidden from those who may not see the cases themselves (dashboard.shown)
 
 
 def statistics(cases, *, unit_level: str = "commune") -> dict:
@@ -160,28 +161,86 @@ def statistics(cases, *, unit_level: str = "commune") -> dict:
     }
 
 
-def timeliness(cases) -> dict:
-    """The first cycle's clock over many cases, from the stored facts (database aggregates)."""
-    now = timezone.now()
-    emergency = cases.filter(emergency_required=True).filter(
-        Q(emergency_due_at__lte=now) | Q(emergency_at__isnull=False)
-    )
-    plans = cases.filter(emergency_required=False, plan_due_at__isnull=False).filter(
-        Q(plan_due_at__lte=now) | Q(plan_at__isnull=False)
-    )
-    from django.db.models import F
+@dataclass(frozen=True)
+class StepRule:
+    """A legal step whose first-cycle due and done times the clock stores (Case.*_due_at / *_at). A case counts
+    for the step once the step is done or has fallen due as `clock.state_of` sees it: overdue only when now is
+    past the due time, and missed (not "not needed") only when the case was closed after it."""
 
-    e = emergency.aggregate(n=Count("pk"), ok=Count("pk", filter=Q(emergency_at__lte=F("emergency_due_at"))))
-    p = plans.aggregate(n=Count("pk"), ok=Count("pk", filter=Q(plan_at__lte=F("plan_due_at"))))
+    key: str
+    label: str
+    short: str  # for chart legends, column headings and headlines
+    applies: Q
+    due: str
+    done: str
+
+    def counted(self, now: datetime.datetime) -> Q:
+        fell_due = Q(**{f"{self.due}__lt": now}) & (
+            Q(closed_at__isnull=True) | Q(**{f"{self.due}__lt": F("closed_at")})
+        )
+        return self.applies & (Q(**{f"{self.done}__isnull": False}) | fell_due)
+
+    def on_time(self) -> Q:
+        return Q(**{f"{self.done}__lte": F(self.due)})
+
+
+# The steps whose due times are stored. Forwarding, the assessments and reviews have no stored due time (their
+# limits come from CaseSettings at the time), so they are shown on each case's clock but not aggregated.
+STEP_RULES = [
+    StepRule(
+        "emergency",
+        _("Biện pháp khẩn cấp trong 12 giờ (nguy cơ cao)"),
+        _("Khẩn cấp 12 giờ"),
+        Q(emergency_required=True),
+        "emergency_due_at",
+        "emergency_at",
+    ),
+    StepRule(
+        "plan",
+        _("Kế hoạch hỗ trợ trong 5 ngày làm việc (trừ khẩn cấp)"),
+        _("Kế hoạch 5 ngày"),
+        Q(emergency_required=False, plan_due_at__isnull=False),
+        "plan_due_at",
+        "plan_at",
+    ),
+    StepRule(
+        "plan_after_emergency",
+        _("Kế hoạch hỗ trợ sau biện pháp khẩn cấp"),
+        _("Kế hoạch sau khẩn cấp"),
+        Q(emergency_required=True, plan_due_at__isnull=False),
+        "plan_due_at",
+        "plan_at",
+    ),
+    StepRule(
+        "approval",
+        _("Phê duyệt kế hoạch (7 ngày làm việc; sau khẩn cấp theo thiết lập)"),
+        pgettext_lazy("bước", "Phê duyệt"),
+        Q(approval_due_at__isnull=False),
+        "approval_due_at",
+        "approved_at",
+    ),
+]
+RULES = {rule.key: rule for rule in STEP_RULES}
+
+
+def step_aggregates(rules, now: datetime.datetime) -> dict:
+    """Count(...) expressions giving `<key>_n` (counted) and `<key>_ok` (on time) for each rule."""
+    aggregates = {}
+    for rule in rules:
+        aggregates[f"{rule.key}_n"] = Count("pk", filter=rule.counted(now))
+        aggregates[f"{rule.key}_ok"] = Count("pk", filter=rule.counted(now) & rule.on_time())
+    return aggregates
+
+
+def timeliness(cases, now: datetime.datetime | None = None) -> dict:
+    """The first cycle's clock over many cases, from the stored facts (database aggregates): the emergency
+    measure and the 5-working-day plan by `STEP_RULES`, and the reasons for delays."""
+    wanted = [RULES["emergency"], RULES["plan"]]
+    found = cases.aggregate(**step_aggregates(wanted, now or timezone.now()))
     delays = dict(cases.exclude(delay_reason="").values_list("delay_reason").annotate(n=Count("pk")).order_by())
-    return {"emergency": e, "plan": p, "delays": delays}
+    result = {rule.key: {"n": found[f"{rule.key}_n"], "ok": found[f"{rule.key}_ok"]} for rule in wanted}
+    return {**result, "delays": delays}
 
 
 def level_choices():
     return [("commune", _("Xã")), ("district", _("Huyện (đến 30/6/2025)")), ("province", _("Tỉnh"))]
-
-
-def suppress(value: int, small: bool) -> str | int:
-    if small and 0 < value < SMALL_CELL:
-        return f"< {SMALL_CELL}"
-    return value

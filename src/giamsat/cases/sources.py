@@ -35,6 +35,7 @@ from giamsat.reporting.achievement import Ratio
 
 from .choices import MAIN_HARMS
 from .models import Case, CaseHarm
+from .queries import RULES
 
 PREFIX = "cases."
 
@@ -95,30 +96,22 @@ def children_supported(indicator, mapping, start, end, harm: str | None = None):
         yield display, period_end, Decimal(row["n"])
 
 
-def emergency_within_12h(indicator, mapping, start, end):
+def _on_time_share(rule, mapping, start, end):
+    """Monthly on time / counted for one step, by the dashboards' rule (`queries.StepRule`)."""
     now = timezone.now()
-    qs = (
-        _cases(mapping)
-        .filter(_between("received_at", start, end), emergency_required=True)
-        .filter(Q(emergency_due_at__lte=now) | Q(emergency_at__isnull=False))
-    )
+    qs = _cases(mapping).filter(_between("received_at", start, end)).filter(rule.counted(now))
     for display, period_end, row in _monthly(
-        qs, "received_at", end, n=Count("pk"), ok=Count("pk", filter=Q(emergency_at__lte=F("emergency_due_at")))
+        qs, "received_at", end, n=Count("pk"), ok=Count("pk", filter=rule.on_time())
     ):
         yield display, period_end, Ratio(row["ok"], row["n"])
+
+
+def emergency_within_12h(indicator, mapping, start, end):
+    return _on_time_share(RULES["emergency"], mapping, start, end)
 
 
 def plan_within_5_working_days(indicator, mapping, start, end):
-    now = timezone.now()
-    qs = (
-        _cases(mapping)
-        .filter(_between("received_at", start, end), emergency_required=False, plan_due_at__isnull=False)
-        .filter(Q(plan_due_at__lte=now) | Q(plan_at__isnull=False))
-    )
-    for display, period_end, row in _monthly(
-        qs, "received_at", end, n=Count("pk"), ok=Count("pk", filter=Q(plan_at__lte=F("plan_due_at")))
-    ):
-        yield display, period_end, Ratio(row["ok"], row["n"])
+    return _on_time_share(RULES["plan"], mapping, start, end)
 
 
 def median_hours_to_first_intervention(indicator, mapping, start, end):

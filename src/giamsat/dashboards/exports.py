@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from giamsat.cases.choices import DelayReason
-from giamsat.cases.dashboard import STEP_RULES, hidden_share, share_shown, shown_count
+from giamsat.cases.dashboard import HIDDEN, STEP_RULES, Shown, ShownShare
 from giamsat.reporting.templatetags.achievement import STATUS_LABELS
 from giamsat.supervision.choices import RecommendationStatus
 
@@ -132,29 +132,32 @@ def compliance_table(compliance: Compliance) -> tuple[list, list[list]]:
 @dataclass
 class Sheet:
     """A table of a panel: shown on the page and downloaded as XLSX, the same cells. A cell is a number, a text
-    ("< 3" for a suppressed count) or None (nothing to show)."""
+    (`cases.dashboard.HIDDEN` for a suppressed count) or None (nothing to show). `note` follows the rows."""
 
     name: str
     title: str
     headers: list
     rows: list[list]
+    note: str = ""
+
+    def export_rows(self) -> list[list]:
+        """The rows for the XLSX, the note in a row of its own after a blank one."""
+        return [*self.rows, [], [self.note]] if self.note else self.rows
 
 
-def cases_sheets(dash, small: bool) -> dict[str, Sheet]:
-    """The cases dashboard's tables (cases/dashboard.py), counts below 3 hidden when `small`."""
+def cases_sheets(view: Shown, small: bool) -> dict[str, Sheet]:
+    """The cases dashboard's tables as a viewer may see them (`cases.dashboard.shown`). For those who get small
+    counts hidden, each sheet ends with a note saying what the marker means."""
     sheets = {}
-    for table in dash.tables:
+    for table in view.tables:
         sheets[table.name] = Sheet(
-            table.name,
-            table.title,
-            [_("Nhóm"), _("Số vụ việc")],
-            [[label, shown_count(n, small)] for _key, label, n in table.rows],
+            table.name, table.title, [_("Nhóm"), _("Số vụ việc")], [[label, n] for _key, label, n in table.rows]
         )
     sheets["steps"] = Sheet(
         "steps",
         _("Đúng thời hạn từng bước (chu kỳ đầu)"),
         [_("Bước"), _("Đúng hạn"), _("Đã đến hạn hoặc đã làm"), _("Tỷ lệ đúng hạn (%)")],
-        [share_cells(str(rule.label), dash.steps[rule.key], small) for rule in STEP_RULES],
+        [[str(rule.label), *share_cells(view.steps[rule.key])] for rule in STEP_RULES],
     )
     headers = [_("Kỳ"), _("Vụ việc tiếp nhận")]
     for rule in STEP_RULES:
@@ -165,30 +168,36 @@ def cases_sheets(dash, small: bool) -> dict[str, Sheet]:
         ]
     headers += [_("Đã can thiệp, hỗ trợ"), _("Trung vị số giờ đến can thiệp đầu tiên")]
     rows = []
-    for period in dash.periods:
-        line = [period.label, shown_count(period.received, small)]
+    for period in view.periods:
+        line = [period.label, period.received]
         for rule in STEP_RULES:
-            line += share_cells(None, period.steps[rule.key], small)[1:]
-        hide = hidden_share(period.intervened, period.intervened, small)
-        line += [shown_count(period.intervened, small), None if hide else period.median_hours]
-        rows.append(line)
-    whole = [_("Cả khoảng thời gian"), shown_count(dash.total, small)]
+            line += share_cells(period.steps[rule.key])
+        rows.append([*line, period.intervened, period.median_hours])
+    whole = [_("Cả khoảng thời gian"), view.total]
     for rule in STEP_RULES:
-        whole += share_cells(None, dash.steps[rule.key], small)[1:]
-    hide = hidden_share(dash.intervened, dash.intervened, small)
-    rows.append([*whole, shown_count(dash.intervened, small), None if hide else dash.median_hours])
+        whole += share_cells(view.steps[rule.key])
+    rows.append([*whole, view.intervened, view.median_hours])
     sheets["periods"] = Sheet("periods", _("Theo thời gian"), headers, rows)
     sheets["delays"] = Sheet(
         "delays",
         _("Lý do chậm can thiệp"),
         [_("Lý do"), _("Số vụ việc")],
-        [[str(DelayReason(k).label), shown_count(n, small)] for k, n in dash.delays.items()],
+        [[str(DelayReason(k).label), n] for k, n in view.delays],
     )
+    if small:
+        for sheet in sheets.values():
+            sheet.note = hidden_note()
     return sheets
 
 
-def share_cells(label, share, small: bool) -> list:
-    return [label, *share_shown(share, small)]
+def hidden_note() -> str:
+    return _("“%(mark)s”: ô bị ẩn vì có ít hơn 3 trường hợp, hoặc để không suy ra được ô như vậy bằng phép trừ.") % {
+        "mark": HIDDEN
+    }
+
+
+def share_cells(share: ShownShare) -> list:
+    return [share.on_time, share.counted, share.percent]
 
 
 def supervision_sheets(dash) -> dict[str, Sheet]:

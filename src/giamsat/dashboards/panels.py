@@ -11,22 +11,16 @@ from giamsat.supervision import queries as supervision_queries
 from giamsat.supervision.choices import FindingKind
 from giamsat.supervision.models import Finding, Recommendation
 
-from .exports import share_cells
-
 
 def cases_panel(user) -> dict:
-    cases = case_dashboard.counted_cases(user)
+    """The dashboard's own figures, hidden for this viewer exactly as on the dashboard (`shown`)."""
     small = case_dashboard.small_counts_hidden(user)
-    steps = case_dashboard.step_totals(cases)
-    total = cases.count()
-    headline = [(_("Vụ việc"), case_dashboard.shown_count(total, small), "")]
+    view = case_dashboard.shown(case_dashboard.dashboard(case_dashboard.counted_cases(user)), small)
+    headline = [(_("Vụ việc"), view.total, "")]
     for rule in case_dashboard.STEP_RULES:
-        _label, _on_time, _counted, percent = share_cells(None, steps[rule.key], small)
-        headline.append((_("%(step)s: đúng hạn") % {"step": rule.label}, percent, "%" if percent is not None else ""))
-    intervened = cases.filter(minutes_to_intervention__isnull=False).count()
-    hidden = case_dashboard.hidden_share(intervened, intervened, small)
-    median = None if hidden else case_dashboard.overall_median(cases)
-    headline.append((_("Trung vị số giờ đến can thiệp đầu tiên"), median, ""))
+        percent = view.steps[rule.key].percent
+        headline.append((_("%(step)s: đúng hạn") % {"step": rule.short}, percent, "%" if percent is not None else ""))
+    headline.append((_("Trung vị số giờ đến can thiệp đầu tiên"), view.median_hours, ""))
     links = [(_("Số liệu và thời hạn: biểu đồ, bảng, tải Excel"), reverse("dashboards:cases"))]
     links.append((_("Thống kê vụ việc"), reverse("cases:statistics")))
     if user.can("cases.view"):

@@ -373,6 +373,7 @@ class CaseChoices:
     unit: Unit | None
     level: str
     step: str
+    errors: list[str]
 
     def query(self) -> str:
         """The query string that keeps these choices (for the download links)."""
@@ -393,12 +394,26 @@ def case_choices(user, params) -> CaseChoices:
     unit = case_dashboard.unit_for(user, params.get("unit"))
     level = params.get("level")
     step = params.get("step")
+    days, errors = {}, []
+    for name, label in (("from", _("Tiếp nhận từ ngày")), ("to", _("đến ngày"))):
+        text = (params.get(name) or "").strip()
+        days[name] = parse_day(text)
+        if text and days[name] is None:
+            # Said, not silently dropped: the figures would otherwise cover a range the user did not ask for.
+            errors.append(
+                _("%(field)s: “%(text)s” không phải ngày (dd/mm/yyyy); không lọc theo ngày này.")
+                % {
+                    "field": label,
+                    "text": text,
+                }
+            )
     return CaseChoices(
-        start=parse_day(params.get("from") or ""),
-        end=parse_day(params.get("to") or ""),
+        start=days["from"],
+        end=days["to"],
         unit=unit,
         level=level if level in ("commune", "district", "province") else "commune",
         step=step if step in case_dashboard.STEPS_OVER_TIME else case_dashboard.YEAR,
+        errors=errors,
     )
 
 
@@ -418,7 +433,8 @@ def _case_data(request):
     cases = case_dashboard.counted_cases(request.user, unit=choices.unit, start=choices.start, end=choices.end)
     dash = case_dashboard.dashboard(cases, unit_level=choices.level, step=choices.step)
     small = case_dashboard.small_counts_hidden(request.user)
-    return choices, dash, small, exports.cases_sheets(dash, small)
+    view = case_dashboard.shown(dash, small)
+    return choices, view, small, exports.cases_sheets(view, small)
 
 
 def _marks() -> dict:
@@ -438,7 +454,7 @@ def _count_bars(sheet: exports.Sheet) -> list[Bar]:
     ]
 
 
-def case_chart(name: str, dash, sheets: dict) -> str | None:
+def case_chart(name: str, sheets: dict) -> str | None:
     """One chart of the cases dashboard as SVG; None for a name it does not have."""
     marks = _marks()
     if name in ("harm", "channel", "unit", "age", "sex"):
@@ -446,7 +462,11 @@ def case_chart(name: str, dash, sheets: dict) -> str | None:
     if name == "steps":
         bars = []
         for label, on_time, counted, percent in sheets["steps"].rows:
-            shown = f"{number_label(percent, **marks)}% ({on_time}/{counted})" if percent is not None else "–"
+            if percent is None:
+                shown = "–"
+            else:
+                counts = "/".join(number_label(Decimal(n), **marks) for n in (on_time, counted))
+                shown = f"{number_label(percent, **marks)}% ({counts})"
             bars.append(Bar(label, percent, shown))
         return bar_chart(sheets["steps"].title + " (%)", bars, colour="#2f7d32", **marks)
     periods = sheets["periods"].rows[:-1]  # the last row is the whole range
@@ -472,8 +492,8 @@ CASE_CHARTS = ("harm", "channel", "unit", "age", "sex", "steps", "ontime", "medi
 @login_required
 def cases_panel(request):
     """Cases in counts only (no codes, no names) over the user's jurisdiction or one unit of it."""
-    choices, dash, small, sheets = _case_data(request)
-    charts = {name: mark_safe(case_chart(name, dash, sheets)) for name in CASE_CHARTS}  # noqa: S308 - charts.py escapes
+    choices, view, small, sheets = _case_data(request)
+    charts = {name: mark_safe(case_chart(name, sheets)) for name in CASE_CHARTS}  # noqa: S308 - charts.py escapes
     return render(
         request,
         "dashboards/cases.html",
@@ -481,11 +501,13 @@ def cases_panel(request):
             "tab": "cases",
             "choices": choices,
             "q": choices.query(),
-            "dash": dash,
+            "view": view,
             "small": small,
+            "hidden_note": exports.hidden_note() if small else "",
+            "total_hidden": not isinstance(view.total, int),
             "sheets": sheets,
-            "count_tables": [sheets[t.name] for t in dash.tables],
-            "median": sheets["periods"].rows[-1][-1],
+            "count_tables": [sheets[t.name] for t in view.tables],
+            "median": view.median_hours,
             "charts": charts,
             "units": case_unit_choices(request.user),
             "levels": case_queries.level_choices(),
@@ -496,17 +518,17 @@ def cases_panel(request):
 
 @login_required
 def cases_panel_xlsx(request, table):
-    _choices_, _dash, _small, sheets = _case_data(request)
+    _choices_, _view, _small, sheets = _case_data(request)
     if table not in sheets:
         raise Http404
     sheet = sheets[table]
-    return _xlsx(export_rows(sheet.headers, sheet.rows, title=sheet.title), f"vu-viec-{table}.xlsx")
+    return _xlsx(export_rows(sheet.headers, sheet.export_rows(), title=sheet.title), f"vu-viec-{table}.xlsx")
 
 
 @login_required
 def cases_panel_svg(request, chart):
-    _choices_, dash, _small, sheets = _case_data(request)
-    svg = case_chart(chart, dash, sheets)
+    _choices_, _view, _small, sheets = _case_data(request)
+    svg = case_chart(chart, sheets)
     if svg is None:
         raise Http404
     return _svg(svg, f"vu-viec-{chart}.svg")
@@ -544,7 +566,8 @@ def supervision_choices(user, params) -> SupervisionChoices:
             raise Http404
         supervision = get_object_or_404(Supervision.objects.restrict(user, "view"), pk=int(wanted))
     year = str(params.get("year") or "")
-    return SupervisionChoices(supervision, int(year) if year.isdigit() else None)
+    valid = year.isdigit() and supervision_dashboard.valid_year(int(year))
+    return SupervisionChoices(supervision, int(year) if valid else None)
 
 
 def _supervision_data(request):

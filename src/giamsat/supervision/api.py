@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -480,7 +481,7 @@ def session_figures(request, session_id: int):
 @router.get("/finding-categories", response=list[CategoryOut], summary="Nhóm hạn chế / limitation categories")
 def list_categories(request):
     if not request.user.can("supervision.view"):
-        raise HttpError(404, "Không tìm thấy.")
+        raise HttpError(404, _("Không tìm thấy."))
     return FindingCategory.objects.all()
 
 
@@ -526,7 +527,7 @@ def create_finding(request, supervision_id: int, payload: FindingIn):
 )
 def category_summary(request):
     if not request.user.can("supervision.view"):
-        raise HttpError(404, "Không tìm thấy.")
+        raise HttpError(404, _("Không tìm thấy."))
     return [
         {
             "category_id": row["category_id"],
@@ -570,7 +571,7 @@ def list_recommendations(
 )
 def recommendation_summary(request, supervision: int | None = None):
     if not request.user.can("supervision.view"):
-        raise HttpError(404, "Không tìm thấy.")
+        raise HttpError(404, _("Không tìm thấy."))
     rows = Recommendation.objects.restrict(request.user, "view")
     if supervision:
         rows = rows.filter(supervision_id=supervision)
@@ -627,7 +628,7 @@ def list_responses(request, recommendation_id: int):
 def respond(request, recommendation_id: int, payload: Form[ResponseIn], files: File[list[UploadedFile]] = None):
     rec = _rec(request, recommendation_id)
     if not services.can_respond(request.user, rec):
-        raise HttpError(404, "Không tìm thấy.")
+        raise HttpError(404, _("Không tìm thấy."))
     files = files or []
     if len(files) > MAX_EVIDENCE_FILES:
         raise ValidationError({"files": f"Tối đa {MAX_EVIDENCE_FILES} tệp / at most {MAX_EVIDENCE_FILES} files"})
@@ -670,7 +671,13 @@ def supervision_dashboard(request, supervision: int | None = None, year: int | N
     per addressee; limitation categories, and the same across the units of the organisations they concern. A
     supervision the caller may not see answers 404."""
     if not request.user.can("supervision.view"):
-        raise HttpError(404, "Không tìm thấy.")
+        raise HttpError(404, _("Không tìm thấy."))
+    if year is not None and not dashboard.valid_year(year):
+        raise HttpError(
+            422,
+            _("year: phải là năm từ %(first)s đến %(last)s")
+            % {"first": dashboard.FIRST_YEAR, "last": dashboard.LAST_YEAR},
+        )
     chosen = _supervision(request, supervision) if supervision is not None else None
     recommendations, findings = dashboard.visible_rows(request.user, chosen, year)
     dash = dashboard.dashboard(recommendations, findings, timezone.localdate())

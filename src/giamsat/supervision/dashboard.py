@@ -31,6 +31,13 @@ class Dashboard:
     across: CategoryAcross
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9999  # a year outside these is no date the database can compare with
+
+
+def valid_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 def visible_rows(user, supervision=None, year: int | None = None):
     """The recommendations and findings the user sees, narrowed to a supervision and the year it started."""
     recommendations = Recommendation.objects.restrict(user, "view")
