@@ -125,9 +125,9 @@ def test_an_outsider_finds_nothing(all_cases, outsider, client_for):
     assert_sees(client_for(worker_elsewhere), all_cases, set())
     response = client_for(worker_elsewhere).get(reverse("cases:index"), {"status": "open", "q": "do van ben demo"})
     assert not response.context["page_obj"].object_list and response.context["overdue_count"] == 0
-    # Without cases.view the list sends the commune officer to the statistics; a case's page is not found.
+    # Without cases.view the list sends the commune officer to the counts; a case's page is not found.
     client = client_for(outsider)
-    assert client.get(reverse("cases:index")).url == reverse("cases:statistics")
+    assert client.get(reverse("cases:index")).url == reverse("dashboards:cases")
     for target in all_cases.values():
         assert client.get(reverse("cases:detail", args=[target.pk])).status_code == 404
     assert not Case.objects.restrict(outsider, "view").exists()

@@ -328,17 +328,18 @@ def test_the_administrator_reviews_the_access_log(case, commune_worker, admin_us
     assert client_for(commune_worker).get(reverse("cases:access_log")).status_code == 404
 
 
-def test_statistics_count_without_naming_and_hide_small_cells_from_outsiders(
-    case, legacy_case, supervisor, province_officer, outsider, client_for
+def test_the_old_statistics_address_leads_to_the_cases_dashboard_with_its_filters(
+    case, legacy_case, supervisor, province_officer, hotline_operator, client_for
 ):
-    html = client_for(supervisor).get(reverse("cases:statistics")).content.decode()
-    assert case.code not in html and CHILD not in html
-    assert "&lt; 3" in html
-    assert re.search(r"1 vụ việc|2 vụ việc", html)
-    officer = client_for(province_officer).get(reverse("cases:statistics")).content.decode()
-    assert "&lt; 3" not in officer and "Bạo lực" in officer
-    outside = client_for(outsider).get(reverse("cases:statistics")).content.decode()
-    assert "0 vụ việc" in outside
+    response = client_for(supervisor).get(reverse("cases:statistics"), {"from": "2023", "to": "2024", "level": "x"})
+    assert response.status_code == 302
+    assert response.url == reverse("dashboards:cases") + "?from=01%2F01%2F2023&to=31%2F12%2F2024"
+    # There the supervisor, who may not see cases, gets counts without codes or names and small ones hidden.
+    html = client_for(supervisor).get(response.url).content.decode()
+    assert case.code not in html and CHILD not in html and "ẩn" in html
+    officer = client_for(province_officer).get(reverse("cases:statistics"), follow=True).content.decode()
+    assert "Bạo lực" in officer
+    assert client_for(hotline_operator).get(reverse("cases:statistics")).status_code == 404
 
 
 def test_the_overdue_list_groups_by_unit(hotline_operator, commune_worker, duc_linh, province_officer, client_for):

@@ -650,6 +650,6 @@ def test_the_index_links_to_the_case_and_supervision_statistics_only_for_roles_g
     client_for, province_officer, hotline_operator
 ):
     page = client_for(province_officer).get(reverse("dashboards:index")).content.decode()
-    assert reverse("cases:statistics") in page and reverse("supervision:recommendations") in page
+    assert reverse("dashboards:cases") in page and reverse("supervision:recommendations") in page
     page = client_for(hotline_operator).get(reverse("dashboards:index")).content.decode()
-    assert reverse("cases:statistics") not in page and reverse("supervision:recommendations") not in page
+    assert reverse("dashboards:cases") not in page and reverse("supervision:recommendations") not in page

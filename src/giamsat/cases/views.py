@@ -23,14 +23,13 @@ from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE
 from giamsat.units.choices import Level
 from giamsat.units.models import Organisation, Unit
 
-from . import clock, dashboard, documents, exports, forms, queries, services
+from . import clock, documents, exports, forms, queries, services
 from .choices import (
     OPEN_STATUSES,
     AccessAction,
     AgeGroup,
     AssessmentKind,
     CaseStatus,
-    DelayReason,
     PlanStatus,
     ReferralStatus,
     RiskLevel,
@@ -65,7 +64,7 @@ def index(request):
     user = request.user
     if not user.can("cases.view"):
         if user.can("cases.statistics"):
-            return redirect("cases:statistics")
+            return redirect("dashboards:cases")
         if user.can("cases.intake"):
             return redirect("cases:intake")
         raise Http404
@@ -147,38 +146,18 @@ def overdue(request):
 
 @login_required
 def statistics(request):
-    """Counts only (no case codes, no names) over the user's whole jurisdiction. Small counts are shown as "< 3"
-    to people who may not see the cases themselves."""
-    user = request.user
-    if not user.can("cases.statistics"):
+    """The old address of the case statistics, kept for bookmarks and links: the cases dashboard shows the same
+    counts, with small ones hidden so that no sum or difference gives them away (docs/privacy.md)."""
+    if not request.user.can("cases.statistics"):
         raise Http404
-    cases = Case.objects.for_statistics(user)
-    year_from = request.GET.get("from", "")
-    year_to = request.GET.get("to", "")
-    if year_from.isdigit():
-        cases = cases.filter(received_at__year__gte=int(year_from))
-    if year_to.isdigit():
-        cases = cases.filter(received_at__year__lte=int(year_to))
-    level = request.GET.get("level", "commune")
-    if level not in ("commune", "district", "province"):
-        level = "commune"
-    small = dashboard.small_counts_hidden(user)
-    tables = queries.statistics(cases, unit_level=level)
-    timeliness = queries.timeliness(cases)
-    return render(
-        request,
-        "cases/statistics.html",
-        {
-            "stats": tables,
-            "tables": [tables[k] for k in ("harm", "channel", "age", "sex", "year", "unit")],
-            "timeliness": timeliness,
-            "delays": [(DelayReason(k).label, n) for k, n in timeliness["delays"].items()],
-            "small": small,
-            "level": level,
-            "levels": queries.level_choices(),
-            "filters": {"from": year_from, "to": year_to},
-        },
-    )
+    query = {}
+    for name, day in (("from", "01/01/{}"), ("to", "31/12/{}")):  # this page took years, the dashboard dates
+        year = request.GET.get(name, "")
+        if year.isdigit() and len(year) == 4:
+            query[name] = day.format(year)
+    if request.GET.get("level") in ("commune", "district", "province"):
+        query["level"] = request.GET["level"]
+    return redirect(reverse("dashboards:cases") + (f"?{urlencode(query)}" if query else ""))
 
 
 # --------------------------------------------------------------------------------------------- intake

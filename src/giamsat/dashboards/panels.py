@@ -22,7 +22,6 @@ def cases_panel(user) -> dict:
         headline.append((_("%(step)s: đúng hạn") % {"step": rule.short}, percent, "%" if percent is not None else ""))
     headline.append((_("Trung vị số giờ đến can thiệp đầu tiên"), view.median_hours, ""))
     links = [(_("Số liệu và thời hạn: biểu đồ, bảng, tải Excel"), reverse("dashboards:cases"))]
-    links.append((_("Thống kê vụ việc"), reverse("cases:statistics")))
     if user.can("cases.view"):
         links.append((_("Vụ việc quá hạn theo đơn vị"), reverse("cases:overdue")))
     return {"title": _("Vụ việc trẻ em"), "headline": headline, "links": links, "testid": "panel-cases"}
