@@ -575,17 +575,18 @@ def recommendation_summary(request, supervision: int | None = None):
     rows = Recommendation.objects.restrict(request.user, "view")
     if supervision:
         rows = rows.filter(supervision_id=supervision)
-    return [
-        {
-            "addressee_id": row["addressee_id"],
-            "addressee": row["addressee__name"],
-            "total": row["total"],
-            "overdue": row["overdue"],
-            "verified": row["verified"],
-            "by_status": {s.value: row[f"n_{s.value}"] for s in RecommendationStatus},
-        }
-        for row in queries.recommendations_by_addressee(rows, timezone.localdate())
-    ]
+    return [_addressee(row) for row in queries.recommendations_by_addressee(rows, timezone.localdate())]
+
+
+def _addressee(row: dict) -> dict:
+    return {
+        "addressee_id": row["addressee_id"],
+        "addressee": row["addressee__name"],
+        "total": row["total"],
+        "overdue": row["overdue"],
+        "verified": row["verified"],
+        "by_status": {s.value: row[f"n_{s.value}"] for s in RecommendationStatus},
+    }
 
 
 @router.get("/recommendations/{recommendation_id}", response=RecommendationOut, summary="Một kiến nghị")
@@ -688,17 +689,7 @@ def supervision_dashboard(request, supervision: int | None = None, year: int | N
         "overdue": dash.totals["overdue"],
         "verified": dash.totals["verified"],
         "by_status": [{"status": key, "label": label, "count": n} for key, label, n in dash.statuses],
-        "by_addressee": [
-            {
-                "addressee_id": row["addressee_id"],
-                "addressee": row["addressee__name"],
-                "total": row["total"],
-                "overdue": row["overdue"],
-                "verified": row["verified"],
-                "by_status": {s.value: row[f"n_{s.value}"] for s in RecommendationStatus},
-            }
-            for row in dash.addressees
-        ],
+        "by_addressee": [_addressee(row) for row in dash.addressees],
         "categories": [
             {
                 "category_id": row["category_id"],
