@@ -410,3 +410,41 @@ def test_invalid_input_raises_a_value_error_that_names_the_problem(call, message
 def test_floats_booleans_and_text_are_refused_as_numbers(number):
     with pytest.raises(TypeError, match="must be an int or a Decimal"):
         achievement("increase", D(1), number)
+
+
+# The integer paths (sums, "increase", the bands) against the rules written with Fractions
+
+
+def _shown(exact: Fraction) -> str:
+    """The engine's text of an exact value: six places cut off, trailing zeros dropped down to units."""
+    text = f"{exact.numerator * 10**6 // exact.denominator:07d}"
+    return f"{text[:-6]}.{text[-6:]}".rstrip("0").rstrip(".")
+
+
+numbers = st.one_of(st.integers(min_value=0, max_value=10**15), amounts, st.decimals(0, 10, places=9))
+
+
+@given(numbers, st.one_of(numbers, ratios))
+def test_increase_gives_what_fractions_give(target, actual):
+    exact_actual = Fraction(actual.numerator * 100, actual.denominator) if isinstance(actual, Ratio) else actual
+    expected = Fraction(1) if not target else Fraction(exact_actual) / Fraction(target)
+    assert str(achievement("increase", target, actual)) == _shown(expected)
+
+
+@given(st.lists(numbers, min_size=1, max_size=8))
+def test_a_sum_over_time_gives_what_fractions_give(values):
+    assert str(combine_over_time(observations(values), "sum", "amount")) == _shown(sum(map(Fraction, values)))
+
+
+@given(st.one_of(shares, st.decimals(0, 3, places=6)), shares)
+def test_the_bands_give_what_fractions_give(achieved, expected):
+    exact, share = Fraction(achieved), Fraction(expected)
+    if exact >= 1:
+        band = Status.MET
+    elif share < 1 and exact >= Fraction(85, 100) * share:
+        band = Status.ON_TRACK
+    elif exact >= Fraction(60, 100) * share:
+        band = Status.AT_RISK
+    else:
+        band = Status.OFF_TRACK
+    assert status(achieved, expected) == band

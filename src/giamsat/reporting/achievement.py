@@ -12,8 +12,9 @@ exports and documents alike. The rules follow TolaData, DHIS2 and Open SDG pract
 - A target is judged against the progress expected by now (the share of its period elapsed), so a five-year
   target half-way through is on track at 50%, and "met" / "not met" is all that is left once its period ends.
 - Numbers are exact: inputs are `int` or `Decimal` (floats are refused: 0.1 + 0.2 must not miss a target of
-  0.3), computed as `Fraction`, and returned as `Decimal` truncated to six places (0.0001%). Exactly 100% is
-  `Decimal("1")`, never 0.9999999, and truncating rather than rounding means 99.99999% never shows as met.
+  0.3), computed exactly (as `Fraction`, or as integers where they suffice), and returned as `Decimal` truncated
+  to six places (0.0001%). Exactly 100% is `Decimal("1")`, never 0.9999999, and truncating rather than rounding
+  means 99.99999% never shows as met.
 - Negative values are errors, not data: every indicator here counts, sums money, or is a rate.
 """
 
