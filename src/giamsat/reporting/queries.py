@@ -3,6 +3,7 @@ display unit and period (one GROUP BY); the achievement engine judges the few re
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from functools import lru_cache
@@ -25,7 +26,7 @@ from .models import IndicatorValue, Report, ReportRequest, Schedule
 @dataclass
 class Cell:
     indicator: Indicator
-    target: Target | None
+    target: "ShownTarget | None"  # a unit's own target, or one combined from the units it took over
     actual: Decimal | engine.Ratio | None = None
     achieved: Decimal | None = None
     expected: Decimal = Decimal(1)
@@ -66,7 +67,7 @@ def source_map(units: list[Unit]) -> dict[int, int]:
     return mapping
 
 
-def choose_target(targets: list[Target], period: Period) -> Target | None:
+def choose_target(targets: "Sequence[ShownTarget]", period: Period) -> "ShownTarget | None":
     """The target for exactly this period, else the shortest one whose period contains it (a year judged
     against its phase's target). A longer period with only shorter targets (a phase with yearly targets) has
     no target to judge by: judging it on its last year alone would mislead."""
