@@ -2,7 +2,7 @@
 
     python -m bench generate --db /tmp/gs-bench/sqlite-1 --scale 1
     python -m bench generate --db postgres://user:pw@127.0.0.1/gs_bench_1 --scale 1
-    python -m bench run --db DB [--small-db DB10] [--runs 5] [--only matrix,cases,import]
+    python -m bench run --db DB [--small-db DB10] [--runs 5] [--only matrix,cases,import,pages]
 
 Run from the repository root with the project's virtual environment. `--db` is a directory (SQLite, it becomes
 GIAMSAT_HOME) or a PostgreSQL URL; it must be a database made for the benchmark, never the demo's or a real one.
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     run.add_argument("--db", required=True)
     run.add_argument("--small-db", help="the same data set at scale 0.1, for the growth figure")
     run.add_argument("--runs", type=int, default=5)
-    run.add_argument("--only", default="matrix,cases,import")
+    run.add_argument("--only", default="matrix,cases,import,pages")
     run.add_argument("--files", type=int, default=700, help="report spreadsheets to import")
     run.add_argument("--import-runs", type=int, default=3, help="runs of the import (each imports every file)")
     run.add_argument("--out", default=None, help="where to write the JSON results")
@@ -93,7 +93,7 @@ def run_all(args) -> int:
         if group not in wanted:
             continue
         results.append({"db": _label(args.db), **_child(args.db, what, args)})
-        if group == "matrix" and args.small_db and what.startswith("matrix"):
+        if group in ("matrix", "pages") and args.small_db:
             results.append({"db": _label(args.small_db), "small": True, **_child(args.small_db, what, args)})
     print(measure.table(results))
     out = Path(args.out or HERE / "results" / f"{'pg' if args.db.startswith('postgres') else 'sqlite'}.json")

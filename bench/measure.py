@@ -11,7 +11,18 @@ from urllib.parse import urlencode
 
 from common import paired_times, say
 
-ORDER = ["baseline", "matrix_reexpressed", "matrix_current", "matrix_planpage", "cases_list", "import_reports"]
+ORDER = [
+    "baseline",
+    "matrix_reexpressed",
+    "matrix_current",
+    "matrix_planpage",
+    "cases_list",
+    "import_reports",
+    "pages_plan",
+    "pages_matrix",
+    "pages_dashboards",
+    "pages_cases",
+]
 
 
 def max_rss_mb() -> float:
@@ -451,6 +462,62 @@ def import_reports(vendor, args) -> dict:
     return result
 
 
+# ------------------------------------------------------------------------------------------------- pages
+
+# Whole pages as the province's leader opens them. No bare SQL does a page's work, so these are times and their
+# growth with the data (with --small-db), to catch what the endpoint ratios do not: a page that loads every target
+# of a plan, or renders 10,000 cells through the template engine.
+PAGES = {
+    "plan": ("plan page (its matrix, 2027)", "/plans/{plan}/?period=2027-2027-year"),
+    "matrix": ("dashboard matrix page 2027", "/dashboards/plans/{plan}/?period=2027"),
+    "dashboards": ("dashboards index", "/dashboards/"),
+    "cases": ("cases dashboard (quarters)", "/dashboards/cases/?step=quarter"),
+}
+
+
+def _page(vendor, args, name: str) -> dict:
+    import gzip
+
+    from django.contrib.auth import get_user_model
+
+    plan, province = _bench_province()
+    client = _client_for(get_user_model().objects.get(username=f"bench_{province.code}"))
+    what, url = PAGES[name]
+    url = url.format(plan=plan.pk)
+
+    def page():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    body = page().content
+    say(f"  {url}: {len(body):,} bytes, {len(gzip.compress(body)):,} gzipped")
+    median, runs = paired_times({"page": page}, args.runs)["page"]
+    return {
+        "what": what,
+        "endpoint_ms": median * 1000,
+        "endpoint_runs_ms": [t * 1000 for t in runs],
+        "bytes": len(body),
+        "gzip_bytes": len(gzip.compress(body)),
+    }
+
+
+def pages_plan(vendor, args) -> dict:
+    return _page(vendor, args, "plan")
+
+
+def pages_matrix(vendor, args) -> dict:
+    return _page(vendor, args, "matrix")
+
+
+def pages_dashboards(vendor, args) -> dict:
+    return _page(vendor, args, "dashboards")
+
+
+def pages_cases(vendor, args) -> dict:
+    return _page(vendor, args, "cases")
+
+
 def baseline(vendor, args) -> dict:
     """Django set up and connected, nothing else: the memory every other figure starts from."""
     from django.db import connection
@@ -466,6 +533,10 @@ MEASUREMENTS = {
     "matrix_planpage": matrix_planpage,
     "cases_list": cases_list,
     "import_reports": import_reports,
+    "pages_plan": pages_plan,
+    "pages_matrix": pages_matrix,
+    "pages_dashboards": pages_dashboards,
+    "pages_cases": pages_cases,
 }
 
 
@@ -491,10 +562,10 @@ def table(results: list[dict]) -> str:
     for r in results:
         if r.get("small") and r["what"] in full and "endpoint_ms" in r:
             big = full[r["what"]]
-            lines.append(
-                f"growth ×10 data, {r['what']}: endpoint ×{big['endpoint_ms'] / r['endpoint_ms']:.2f}, "
-                f"bare SQL ×{big['sql_ms'] / r['sql_ms']:.2f}"
-            )
+            line = f"growth ×10 data, {r['what']}: endpoint ×{big['endpoint_ms'] / r['endpoint_ms']:.2f}"
+            if "sql_ms" in r:
+                line += f", bare SQL ×{big['sql_ms'] / r['sql_ms']:.2f}"
+            lines.append(line)
     return "\n".join(lines)
 
 

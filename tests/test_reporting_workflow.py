@@ -323,6 +323,31 @@ def test_a_save_with_the_current_revision_goes_through(plan_setup, duc_linh_2023
     assert Report.objects.get(pk=report.pk).revision == 3
 
 
+def test_a_draft_with_more_values_than_one_insert_takes_keeps_every_one(plan_setup, duc_linh_2023, district_officer):
+    # 400 rows × 8 columns is more parameters than one statement takes on SQLite (999): several INSERTs.
+    values = [
+        *all_values(plan_setup),
+        *(
+            ValueInput(plan_setup.ind(BY_SEX), breakdown=f"xa={n}", value=D(n) / 10_000, comment="ghi chú" if n else "")
+            for n in range(400)
+        ),
+    ]
+    report = get_or_start_draft(duc_linh_2023, acting_user=district_officer)
+    do_save_draft(report, acting_user=district_officer, revision=0, narrative={}, values=values)
+
+    def stored():
+        return {
+            (v.indicator_id, v.breakdown): (v.value, v.numerator, v.denominator, v.source, v.comment)
+            for v in IndicatorValue.objects.filter(report=report)
+        }
+
+    expected = {
+        (v.indicator.pk, v.breakdown): (v.value, v.numerator, v.denominator, v.source, v.comment) for v in values
+    }
+    assert stored() == expected
+    assert stored()[(plan_setup.ind(BY_SEX).pk, "xa=399")][0] == D("0.0399")
+
+
 def test_activities_and_budget_are_kept_when_a_save_does_not_send_them(plan_setup, duc_linh_2023, district_officer):
     report = get_or_start_draft(duc_linh_2023, acting_user=district_officer)
     save(report, district_officer, all_values(plan_setup), activities=ACTIVITIES, budget=BUDGET)

@@ -81,6 +81,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed for slow links (a province's matrix: 1.7 MB of HTML, 75 KB gzipped). Below WhiteNoise,
+    # which serves static files compressed already; Django adds random bytes against BREACH, and CSRF tokens are
+    # masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "giamsat.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Window
-from django.db.models.functions import ExtractQuarter, ExtractYear, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,27 +78,28 @@ def counted_cases(user, *, unit=None, start: datetime.date | None = None, end: d
     return cases
 
 
-def _period_fields(step: str) -> dict:
-    fields = {"p_year": ExtractYear("received_at")}
-    if step == QUARTER:
-        fields["p_quarter"] = ExtractQuarter("received_at")
-    return fields
+def _period_fields(cases, step: str) -> dict:
+    return {"p_period": queries.received_period(cases, quarters=step == QUARTER)}
 
 
 def _key(row: dict) -> tuple[int, int]:
-    return row["p_year"], row.get("p_quarter", 0)
+    """(year, quarter), quarter 0 for a whole year."""
+    period = row["p_period"]
+    return divmod(period, 10) if period >= 10_000 else (period, 0)
 
 
 def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> list[PeriodRow]:
     """Per year (or quarter) of receipt: cases received, each step's on-time share, the median hours to the first
     intervention. Two queries: one GROUP BY for the counts, one windowed query for the medians."""
     now = now or timezone.now()
-    fields = _period_fields(step)
+    fields = _period_fields(cases, step)
     groups = list(fields)
     aggregates = {"received": Count("pk"), "intervened": Count("pk", filter=Q(minutes_to_intervention__isnull=False))}
     aggregates.update(queries.step_aggregates(STEP_RULES, now))
     rows = {}
     for row in cases.annotate(**fields).values(*groups).annotate(**aggregates).order_by(*groups):
+        if not row["received"]:  # no case at all: the grouping by a constant still gives one row
+            continue
         rows[_key(row)] = PeriodRow(
             _key(row),
             row["received"],
@@ -114,7 +115,7 @@ def medians(cases, step: str = YEAR) -> dict[tuple[int, int], Decimal]:
     """Median hours from receipt to first intervention per period, found by the database as the plan indicator
     does (cases/sources.py): ROW_NUMBER() and COUNT() windows over each period, ordered by the delay, and only
     the one or two middle rows read back (portable SQL: SQLite 3.25+ and PostgreSQL)."""
-    fields = _period_fields(step)
+    fields = _period_fields(cases, step)
     partition = [F(name) for name in fields]
     ranked = (
         cases.filter(minutes_to_intervention__isnull=False)

@@ -6,8 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, F, Q, Value, When
-from django.db.models.functions import ExtractYear
+from django.db.models import CharField, Count, F, IntegerField, Max, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -123,6 +122,28 @@ class Table:
         return sum(n for _label, n in self.rows)
 
 
+def received_period(cases, *, quarters: bool) -> When_ | Value:
+    """The local year of receipt (or year × 10 + quarter) of each of `cases`, as comparisons with the periods'
+    first instants. ExtractYear runs a Python function per row on SQLite (django_datetime_extract): 0.6 s over a
+    province's 50,000 cases at national scale (python -m bench, pages). One look-up finds the years to cover."""
+    span = cases.aggregate(first=Min("received_at"), last=Max("received_at"))
+    if span["first"] is None:
+        return Value(0, output_field=IntegerField())
+    first, last = (timezone.localtime(span[k]).year for k in ("first", "last"))
+    tz = timezone.get_current_timezone()
+    starts = [
+        (
+            year * 10 + quarter if quarters else year,
+            datetime.datetime(year, 3 * quarter - 2 if quarters else 1, 1, tzinfo=tz),
+        )
+        for year in range(first, last + 1)
+        for quarter in (range(1, 5) if quarters else [1])
+    ]
+    ends = [start for _key, start in starts[1:]]
+    whens = [When(received_at__lt=end, then=Value(key)) for (key, _start), end in zip(starts, ends, strict=False)]
+    return When_(*whens, default=Value(starts[-1][0]), output_field=IntegerField())
+
+
 SMALL_CELL = 3  # counts below this are hidden from those who may not see the cases themselves (dashboard.shown)
 
 
@@ -138,7 +159,9 @@ def statistics(cases, *, unit_level: str = "commune") -> dict:
     by_channel = dict(cases.values_list("channel").annotate(n=Count("pk")).order_by())
     by_sex = dict(cases.values_list("sex").annotate(n=Count("pk")).order_by())
     by_age = dict(cases.annotate(g=age_group_expression()).values_list("g").annotate(n=Count("pk")).order_by())
-    by_year = list(cases.annotate(y=ExtractYear("received_at")).values_list("y").annotate(n=Count("pk")).order_by("y"))
+    by_year = list(
+        cases.annotate(y=received_period(cases, quarters=False)).values_list("y").annotate(n=Count("pk")).order_by("y")
+    )
     path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[unit_level]
     by_unit = list(
         cases.values_list(f"{path}__name", f"{path}__parent__name")
@@ -153,7 +176,7 @@ def statistics(cases, *, unit_level: str = "commune") -> dict:
         ),
         "age": Table(_("Theo nhóm tuổi"), [(AgeGroup(k).label, by_age[k]) for k in AgeGroup.values if by_age.get(k)]),
         "sex": Table(_("Theo giới tính"), [(Sex(k).label, by_sex[k]) for k in Sex.values if by_sex.get(k)]),
-        "year": Table(_("Theo năm tiếp nhận"), [(str(y), n) for y, n in by_year]),
+        "year": Table(_("Theo năm tiếp nhận"), [(str(y), n) for y, n in by_year if n]),  # no case: one row of 0
         "unit": Table(
             _("Theo đơn vị"),
             [((f"{name} ({parent})" if parent else name) or "—", n) for name, parent, n in by_unit],

@@ -435,23 +435,35 @@ def _judged(indicators, units, targets, series, period: Period, as_of: datetime.
 
 
 def breakdown_warnings(plan: Plan) -> list[tuple[Indicator, Period, Unit, Decimal, Decimal]]:
-    """Additive indicators whose units' targets do not add up to the parent's target for the same period."""
-    warnings = []
+    """Additive indicators whose units' targets do not add up to the parent's target for the same period.
+
+    Only targets of units that have a target below them can be off, so the sums run over the children of those
+    alone (a province's communes), not over every target of the plan: a national plan has millions."""
+    targets = Target.objects.filter(indicator__plan=plan, indicator__unit_aggregation=UnitAggregation.SUM)
+    owners = targets.filter(unit_id__in=Unit.objects.filter(pk__in=targets.values("unit_id")).values("parent_id"))
+    parents = {
+        (indicator, unit, start, end): (pk, value)
+        for pk, indicator, unit, start, end, value in owners.values_list(
+            "pk", "indicator_id", "unit_id", "period_start", "period_end", "value"
+        )
+    }
     sums = (
-        Target.objects.filter(indicator__plan=plan, indicator__unit_aggregation="sum", unit__parent__isnull=False)
-        .values("indicator_id", "unit__parent_id", "period_start", "period_end", "period_kind")
+        targets.filter(unit__parent_id__in={unit for _i, unit, _s, _e in parents})
+        .values("indicator_id", "unit__parent_id", "period_start", "period_end")
         .annotate(total=Sum("value"))
         .order_by()
     )
-    parents = {
-        (t.indicator_id, t.unit_id, t.period_start, t.period_end): t
-        for t in Target.objects.filter(indicator__plan=plan).select_related("indicator", "unit")
-    }
+    off = {}
     for row in sums:
         parent = parents.get((row["indicator_id"], row["unit__parent_id"], row["period_start"], row["period_end"]))
-        if parent is not None and parent.value != row["total"]:
-            warnings.append((parent.indicator, parent.period, parent.unit, parent.value, row["total"]))
-    return warnings
+        if parent is not None and parent[1] != row["total"]:
+            off[parent[0]] = row["total"]
+    shown = (
+        Target.objects.filter(pk__in=off)
+        .select_related("indicator", "unit")
+        .order_by("indicator__order", "period_start", "unit__code")
+    )
+    return [(t.indicator, t.period, t.unit, t.value, off[t.pk]) for t in shown]
 
 
 def requests_for(user, today: datetime.date):

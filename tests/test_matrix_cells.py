@@ -1,0 +1,81 @@
+"""The matrix cells are built in Python for speed: they must read exactly as the template markup they replace."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import engines
+from django.template.defaultfilters import floatformat
+from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from giamsat.reporting.achievement import Ratio, Status
+from giamsat.reporting.queries import Cell, ShownTarget
+from giamsat.reporting.templatetags.achievement import matrix_cells, shown_number
+
+# The markup of the two matrix rows' cells as it was written in the templates before `matrix_cells`.
+PLAN_CELLS = (
+    '{% load achievement %}{% for cell in cells %}<td>{% if cell.target %}<div>{{ cell.actual_shown|floatformat:"-2g"'
+    '|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>{% if cell.percent is not None %}<div>'
+    '{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}{% status_badge cell.status %}{% else %}<span class="muted">'
+    '{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>{% endif %}</td>{% endfor %}'
+)
+DASHBOARD_CELLS = (
+    '{% load i18n achievement %}{% for cell in cells %}<td class="cell-num">{% if cell.target %}<div>'
+    '{{ cell.actual_shown|floatformat:"-2g"|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>'
+    '{% if cell.percent is not None %}<div class="pct">{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}'
+    '{% status_badge cell.status %}{% if cell.problem %} <span title="{{ cell.problem }}">⚠ '
+    '{% translate "chỉ tiêu mâu thuẫn" %}</span>{% endif %}{% else %}<span class="muted" title="'
+    '{% translate \'Không giao chỉ tiêu\' %}">{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>'
+    "{% endif %}</td>{% endfor %}"
+)
+
+numbers = st.one_of(
+    st.integers(min_value=0, max_value=10**15),
+    st.decimals(min_value=0, max_value=10**12, places=4, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=1000, places=6, allow_nan=False, allow_infinity=False),
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@settings(max_examples=300, deadline=None)
+@given(value=numbers, places=st.sampled_from([1, 2]))
+def test_a_shown_number_reads_as_floatformat_shows_it(language, value, places):
+    with translation.override(language):
+        assert shown_number(value, places) == floatformat(value, f"-{places}g")
+
+
+def test_numbers_outside_the_engines_range_go_to_floatformat_itself():
+    assert shown_number(None, 2) == ""
+    assert shown_number(Decimal("-1234.567"), 2) == floatformat(Decimal("-1234.567"), "-2g")
+    assert shown_number(1.5, 2) == floatformat(1.5, "-2g")
+
+
+def _target(value):
+    return ShownTarget(value=value, baseline_value=None, period_kind="year", period_start=None, period_end=None)
+
+
+cells = st.builds(
+    lambda actual, target, achieved, status, problem: Cell(
+        indicator=None, target=target, actual=actual, achieved=achieved, status=status, problem=problem
+    ),
+    actual=st.one_of(
+        st.none(),
+        numbers,
+        st.builds(lambda d, n: Ratio(min(n, d), d), st.integers(0, 10_000), st.integers(0, 10_000)),
+    ),
+    target=st.one_of(st.none(), numbers.map(_target)),
+    achieved=st.one_of(st.none(), st.decimals(min_value=0, max_value=5, places=6, allow_nan=False)),
+    status=st.sampled_from(list(Status)),
+    problem=st.sampled_from(["", 'chỉ tiêu giảm (5) cao hơn "mốc" <3>']),
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@settings(max_examples=150, deadline=None)
+@given(row=st.lists(cells, max_size=6))
+def test_the_cells_read_as_the_template_markup_did(language, row):
+    django = engines["django"]
+    with translation.override(language):
+        assert matrix_cells(row) == django.from_string(PLAN_CELLS).render({"cells": row})
+        assert matrix_cells(row, dashboard=True) == django.from_string(DASHBOARD_CELLS).render({"cells": row})
