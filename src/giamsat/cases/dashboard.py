@@ -106,16 +106,17 @@ def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> 
             {r.key: Share(row[f"{r.key}_ok"], row[f"{r.key}_n"]) for r in STEP_RULES},
             row["intervened"],
         )
-    for key, hours in medians(cases, step).items():
+    for key, hours in medians(cases, step, fields).items():
         rows[key].median_hours = hours
     return [rows[key] for key in sorted(rows)]
 
 
-def medians(cases, step: str = YEAR) -> dict[tuple[int, int], Decimal]:
+def medians(cases, step: str = YEAR, fields: dict | None = None) -> dict[tuple[int, int], Decimal]:
     """Median hours from receipt to first intervention per period, found by the database as the plan indicator
     does (cases/sources.py): ROW_NUMBER() and COUNT() windows over each period, ordered by the delay, and only
-    the one or two middle rows read back (portable SQL: SQLite 3.25+ and PostgreSQL)."""
-    fields = _period_fields(cases, step)
+    the one or two middle rows read back (portable SQL: SQLite 3.25+ and PostgreSQL). `fields`: the periods as
+    `over_time` found them for the same cases."""
+    fields = fields or _period_fields(cases, step)
     partition = [F(name) for name in fields]
     ranked = (
         cases.filter(minutes_to_intervention__isnull=False)
@@ -140,10 +141,20 @@ def median_hours(middle_minutes: list[int]) -> Decimal:
 
 
 def step_totals(cases, now: datetime.datetime | None = None) -> dict[str, Share]:
-    """Each step's on-time share over the whole range, in one aggregate (emergency and plan as
-    `queries.timeliness` counts them: the same rules)."""
-    found = cases.aggregate(**queries.step_aggregates(STEP_RULES, now or timezone.now()))
-    return {rule.key: Share(found[f"{rule.key}_ok"], found[f"{rule.key}_n"]) for rule in STEP_RULES}
+    """Each step's on-time share over the whole range (emergency and plan as `queries.timeliness` counts them:
+    the same rules)."""
+    return totals_of(over_time(cases, YEAR, now))
+
+
+def totals_of(periods: list[PeriodRow]) -> dict[str, Share]:
+    """The periods' shares added up: every case of the range lies in exactly one period, counted at the same
+    instant, so no second pass over the cases is needed."""
+    return {
+        rule.key: Share(
+            sum(p.steps[rule.key].on_time for p in periods), sum(p.steps[rule.key].counted for p in periods)
+        )
+        for rule in STEP_RULES
+    }
 
 
 # ------------------------------------------------------------------------------------------------ the whole
@@ -219,13 +230,14 @@ def dashboard(
             Counts(name, str(table.title), [(keys.get(str(label), ""), str(label), n) for label, n in table.rows])
         )
     now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
+    periods = over_time(cases, step, now)
     return Dashboard(
         total=stats["total"],
         tables=tables,
-        steps=step_totals(cases, now),
-        periods=over_time(cases, step, now),
+        steps=totals_of(periods),
+        periods=periods,
         median_hours=overall_median(cases),
-        delays=queries.timeliness(cases, now)["delays"],
+        delays=queries.delay_counts(cases),
     )
 
 
