@@ -653,3 +653,16 @@ def test_the_index_links_to_the_case_and_supervision_statistics_only_for_roles_g
     assert reverse("dashboards:cases") in page and reverse("supervision:recommendations") in page
     page = client_for(hotline_operator).get(reverse("dashboards:index")).content.decode()
     assert reverse("dashboards:cases") not in page and reverse("supervision:recommendations") not in page
+
+
+def test_the_matrix_page_travels_gzipped_to_a_browser_that_accepts_it(plan_setup, province_officer, client_for):
+    import gzip
+
+    client = client_for(province_officer)
+    url = reverse("dashboards:matrix", args=[plan_setup.plan.pk]) + "?period=2023"
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    page = gzip.decompress(packed.content).decode()
+    assert page.count("<tr") == plain.content.decode().count("<tr") > 2  # the same matrix, rows and all
+    assert len(packed.content) < len(plain.content) / 3
