@@ -7,6 +7,7 @@ GIAMSAT_DATA_KEYS       comma-separated Fernet keys for case data, newest first 
 GIAMSAT_PRODUCTION      "1": hardened settings; keys must then come from the environment
 GIAMSAT_ALLOWED_HOSTS   comma-separated host names (production)
 GIAMSAT_EMAIL_HOST      SMTP server (with _PORT, _USER, _PASSWORD); unset means e-mail is printed to the console
+GIAMSAT_TWO_FACTOR_REQUIRED  "1": two-step login for the roles that see case files (always on in production)
 """
 
 import base64
@@ -65,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "giamsat.core",
     "giamsat.units",
@@ -90,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "giamsat.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -151,6 +157,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: after 5 failures for one user name from one address, that pair waits 15 minutes.
+# Two-step login for the roles that see case files (accounts/twofactor.py): always in production; elsewhere
+# (the demo, a developer's machine) only for those who turn it on, unless GIAMSAT_TWO_FACTOR_REQUIRED=1.
+GIAMSAT_TWO_FACTOR_REQUIRED = PRODUCTION or os.environ.get("GIAMSAT_TWO_FACTOR_REQUIRED") == "1"
+OTP_TOTP_ISSUER = os.environ.get("GIAMSAT_TWO_FACTOR_ISSUER", "giamsat")
+
 AXES_FAILURE_LIMIT = int(os.environ.get("GIAMSAT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -14,3 +14,24 @@ class TokenForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Hãy đặt tên gợi nhớ cho mã."))
         return name
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits), or with `backup` also a backup code."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={"required": _("Hãy nhập mã.")},
+    )
+
+    def __init__(self, *args, backup: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            _("6 chữ số trong ứng dụng xác thực, hoặc một mã dự phòng (mỗi mã dùng một lần).")
+            if backup
+            else _("6 chữ số đang hiện trong ứng dụng xác thực.")
+        )
+        if backup:
+            self.fields["code"].widget.attrs["inputmode"] = "text"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from giamsat.demo.loader import demo_password, load_demo
@@ -13,3 +14,8 @@ class Command(BaseCommand):
         for _spec, user, _new in users:
             self.stdout.write(f"  {user.username:<{width}}  {user.get_role_display()} — {user.jurisdiction_label}")
         self.stdout.write(f"  Mật khẩu chung / password for all: {demo_password()}")
+        if not settings.GIAMSAT_TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "  Xác thực hai bước: không bắt buộc trong bản minh họa (bật tại Tài khoản); "
+                "bắt buộc khi chạy chính thức. / Two-step login: optional in the demo, required in production."
+            )
