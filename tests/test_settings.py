@@ -96,3 +96,11 @@ def test_sqlite_connections_use_wal_and_wait_for_the_writer(tmp_path, django_db_
                 assert cursor.fetchone()[0] == 20_000
         finally:
             other.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile_the_short_dashboard_queries():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
