@@ -161,3 +161,15 @@ def test_the_english_page_explains_a_wrong_code_in_english(required, client_for,
     client.get(SETUP)
     response = client.post(SETUP, {"code": "abc"})
     assert "authenticator app" in response.content.decode()
+
+
+def test_without_two_step_login_there_are_no_backup_codes_to_renew_or_anything_to_turn_off(client_for, supervisor):
+    client = client_for(supervisor)
+    for name in ("accounts:two_factor_backup_codes", "accounts:two_factor_disable"):
+        assert client.post(reverse(name)).status_code == 404
+
+
+def test_the_pages_of_the_second_step_need_the_password_first(client):
+    for url in (SETUP, VERIFY):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
