@@ -358,7 +358,7 @@ def test_a_step_due_now_or_after_the_closure_is_not_counted_as_the_clock_says(pr
         communes(),
     )
     assert made[0].plan_due_at == NOW and made[1].closed_at < made[1].plan_due_at and received
-    steps = case_dashboard.step_totals(case_dashboard.counted_cases(province_officer), NOW)
+    steps = case_dashboard.dashboard(case_dashboard.counted_cases(province_officer), now=NOW).steps
     assert (steps["plan"].on_time, steps["plan"].counted) == (0, 1)
 
 

@@ -4,7 +4,7 @@ the database, and small counts, with the cells that would give them away, are hi
 see the cases (`shown`).
 
 Every figure is one GROUP BY (or, for the median, one windowed query reading the middle rows); nothing loops over
-cases in Python. Only the first cycle counts, as in `queries.timeliness` and the plan indicators: it measures the
+cases in Python. Only the first cycle counts, as in the plan indicators (cases/sources.py): it measures the
 response to a report. Cases marked as duplicates never count."""
 
 import datetime
@@ -31,7 +31,6 @@ YEAR, QUARTER = "year", "quarter"
 STEPS_OVER_TIME = (YEAR, QUARTER)
 
 
-# Emergency and plan are the steps `queries.timeliness` reports (their totals agree by construction).
 STEP_RULES = queries.STEP_RULES
 
 
@@ -140,15 +139,9 @@ def median_hours(middle_minutes: list[int]) -> Decimal:
     return (Decimal(sum(middle_minutes)) / len(middle_minutes) / 60).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def step_totals(cases, now: datetime.datetime | None = None) -> dict[str, Share]:
-    """Each step's on-time share over the whole range (emergency and plan as `queries.timeliness` counts them:
-    the same rules)."""
-    return totals_of(over_time(cases, YEAR, now))
-
-
 def totals_of(periods: list[PeriodRow]) -> dict[str, Share]:
-    """The periods' shares added up: every case of the range lies in exactly one period, counted at the same
-    instant, so no second pass over the cases is needed."""
+    """Each step's on-time share over the whole range: the periods' shares added up. Every case of the range lies
+    in exactly one period, counted at the same instant, so no second pass over the cases is needed."""
     return {
         rule.key: Share(
             sum(p.steps[rule.key].on_time for p in periods), sum(p.steps[rule.key].counted for p in periods)

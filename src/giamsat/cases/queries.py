@@ -263,15 +263,6 @@ def step_aggregates(rules, now: datetime.datetime) -> dict:
     return aggregates
 
 
-def timeliness(cases, now: datetime.datetime | None = None) -> dict:
-    """The first cycle's clock over many cases, from the stored facts (database aggregates): the emergency
-    measure and the 5-working-day plan by `STEP_RULES`, and the reasons for delays."""
-    wanted = [RULES["emergency"], RULES["plan"]]
-    found = cases.aggregate(**step_aggregates(wanted, now or timezone.now()))
-    result = {rule.key: {"n": found[f"{rule.key}_n"], "ok": found[f"{rule.key}_ok"]} for rule in wanted}
-    return {**result, "delays": delay_counts(cases)}
-
-
 def delay_counts(cases) -> dict[str, int]:
     """How many of the cases were late for each reason given."""
     return dict(cases.exclude(delay_reason="").values_list("delay_reason").annotate(n=Count("pk")).order_by())
