@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import factories as f
 from giamsat.cases import clock
 from giamsat.cases import dashboard as case_dashboard
-from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, Harm, Sex
+from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, DelayReason, Harm, Sex
 from giamsat.cases.models import Case, CaseHarm
 from giamsat.dashboards import exports
 from giamsat.supervision import dashboard as supervision_dashboard
@@ -78,6 +78,7 @@ case_specs = st.fixed_dictionaries(
         "plan_times": st.one_of(st.none(), step_times),
         "approval_times": st.one_of(st.none(), step_times),
         "minutes_to_intervention": st.one_of(st.none(), st.integers(0, 20_000)),
+        "delay": st.sampled_from(["", *DelayReason.values]),
         "duplicate": st.booleans(),
         # Minutes before NOW (recent ones not yet due), replacing day and minute; None: the fixed cases' dates.
         "ago": st.one_of(st.integers(0, 30 * 24 * 60), st.integers(0, DAYS * 24 * 60)),
@@ -138,6 +139,7 @@ def make_cases(specs, units) -> list[Case]:
                 approval_due_at=approval_due,
                 approved_at=approved_at,
                 minutes_to_intervention=spec["minutes_to_intervention"],
+                delay_reason=spec.get("delay", ""),
                 status=CaseStatus.CLOSED if closed else CaseStatus.IMPLEMENTING,
                 closed_at=closed,
             )
@@ -242,6 +244,7 @@ def test_the_case_figures_match_a_plain_computation(province_officer, specs, ste
         assert tables["age"] == {str(AgeGroup(k).label): n for k, n in ages.items()}
         names = [f"{u.name} ({u.parent.name})" if u.parent else u.name for u in units]
         assert tables["unit"] == dict(Counter(names[s["commune"]] for s in kept))
+        assert dash.delays == dict(Counter(s["delay"] for s in kept if s["delay"]))
 
         expected_steps = ref_steps(kept, NOW)
         assert {k: (v.on_time, v.counted) for k, v in dash.steps.items()} == expected_steps

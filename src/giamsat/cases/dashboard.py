@@ -8,7 +8,7 @@ cases in Python. Only the first cycle counts, as in the plan indicators (cases/s
 response to a report. Cases marked as duplicates never count."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -53,6 +53,7 @@ class PeriodRow:
     steps: dict[str, Share] = field(default_factory=dict)
     intervened: int = 0  # cases with a first intervention, the median's population
     median_hours: Decimal | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # queries.keyed_counts of the period's cases
 
     @property
     def label(self) -> str:
@@ -77,8 +78,8 @@ def counted_cases(user, *, unit=None, start: datetime.date | None = None, end: d
     return cases
 
 
-def _period_fields(cases, step: str) -> dict:
-    return {"p_period": queries.received_period(cases, quarters=step == QUARTER)}
+def _period_fields(step: str) -> dict:
+    return {"p_period": queries.received_period(quarters=step == QUARTER)}
 
 
 def _key(row: dict) -> tuple[int, int]:
@@ -87,16 +88,19 @@ def _key(row: dict) -> tuple[int, int]:
     return divmod(period, 10) if period >= 10_000 else (period, 0)
 
 
-def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> list[PeriodRow]:
+def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> tuple[list[PeriodRow], Decimal | None]:
     """Per year (or quarter) of receipt: cases received, each step's on-time share, the median hours to the first
-    intervention. Two queries: one GROUP BY for the counts, one windowed query for the medians."""
+    intervention, and the channel, sex, age and delay-reason counts; and the median over the whole range. Two
+    queries: one GROUP BY for the counts, one windowed query for the medians."""
     now = now or timezone.now()
-    fields = _period_fields(cases, step)
+    fields = _period_fields(step)
     groups = list(fields)
     aggregates = {"received": Count("pk"), "intervened": Count("pk", filter=Q(minutes_to_intervention__isnull=False))}
     aggregates.update(queries.step_aggregates(STEP_RULES, now))
+    aggregates.update(queries.keyed_aggregates())
+    grouped = cases.annotate(**fields, age=queries.age_group_expression()).values(*groups).annotate(**aggregates)
     rows = {}
-    for row in cases.annotate(**fields).values(*groups).annotate(**aggregates).order_by(*groups):
+    for row in grouped.order_by(*groups):
         if not row["received"]:  # no case at all: the grouping by a constant still gives one row
             continue
         rows[_key(row)] = PeriodRow(
@@ -104,34 +108,51 @@ def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> 
             row["received"],
             {r.key: Share(row[f"{r.key}_ok"], row[f"{r.key}_n"]) for r in STEP_RULES},
             row["intervened"],
+            counts=queries.keyed_counts([row]),
         )
-    for key, hours in medians(cases, step, fields).items():
+    by_period, overall = medians(cases, fields)
+    for key, hours in by_period.items():
         rows[key].median_hours = hours
-    return [rows[key] for key in sorted(rows)]
+    return [rows[key] for key in sorted(rows)], overall
 
 
-def medians(cases, step: str = YEAR, fields: dict | None = None) -> dict[tuple[int, int], Decimal]:
-    """Median hours from receipt to first intervention per period, found by the database as the plan indicator
-    does (cases/sources.py): ROW_NUMBER() and COUNT() windows over each period, ordered by the delay, and only
-    the one or two middle rows read back (portable SQL: SQLite 3.25+ and PostgreSQL). `fields`: the periods as
-    `over_time` found them for the same cases."""
-    fields = fields or _period_fields(cases, step)
+def medians(cases, fields: dict) -> tuple[dict[tuple[int, int], Decimal], Decimal | None]:
+    """Median hours from receipt to first intervention per period (`fields`: the periods as `over_time` found
+    them) and over all the cases, found by the database as the plan indicator does (cases/sources.py): ROW_NUMBER()
+    and COUNT() windows over each period and over everything, ordered by the delay, and only the rows in the middle
+    of either read back (portable SQL: SQLite 3.25+ and PostgreSQL). One pass over the cases for both."""
     partition = [F(name) for name in fields]
+    order = [F("minutes_to_intervention").asc()]
     ranked = (
         cases.filter(minutes_to_intervention__isnull=False)
         .annotate(**fields)
         .annotate(
-            position=Window(RowNumber(), partition_by=partition, order_by=[F("minutes_to_intervention").asc()]),
+            position=Window(RowNumber(), partition_by=partition, order_by=order),
             size=Window(Count("pk"), partition_by=partition),
+            position_all=Window(RowNumber(), order_by=order),
+            size_all=Window(Count("pk")),
         )
     )
-    middle = ranked.filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2)).values(
-        *fields, "minutes_to_intervention"
-    )
+    middle = ranked.filter(
+        Q(position=(F("size") + 1) / 2)
+        | Q(position=(F("size") + 2) / 2)
+        | Q(position_all=(F("size_all") + 1) / 2)
+        | Q(position_all=(F("size_all") + 2) / 2)
+    ).values(*fields, "minutes_to_intervention", "position", "size", "position_all", "size_all")
     found: dict[tuple[int, int], list[int]] = defaultdict(list)
+    whole: list[int] = []
     for row in middle:
-        found[_key(row)].append(row["minutes_to_intervention"])
-    return {key: median_hours(minutes) for key, minutes in found.items()}
+        minutes = row["minutes_to_intervention"]
+        if _in_middle(row["position"], row["size"]):
+            found[_key(row)].append(minutes)
+        if _in_middle(row["position_all"], row["size_all"]):
+            whole.append(minutes)
+    return {key: median_hours(minutes) for key, minutes in found.items()}, (median_hours(whole) if whole else None)
+
+
+def _in_middle(position: int, size: int) -> bool:
+    """Whether a row is the middle one of `size` ordered rows, or one of the two middle ones."""
+    return position in ((size + 1) // 2, (size + 2) // 2)
 
 
 def median_hours(middle_minutes: list[int]) -> Decimal:
@@ -213,8 +234,16 @@ class Dashboard:
 def dashboard(
     cases, *, unit_level: str = "commune", step: str = YEAR, now: datetime.datetime | None = None
 ) -> Dashboard:
-    """Everything the page, its downloads and the API show, from the same queries."""
-    stats = queries.statistics(cases, unit_level=unit_level)
+    """Everything the page, its downloads and the API show, from the same queries: four passes over the cases
+    (the GROUP BY by period, the medians, the harms, the units)."""
+    cases = cases.filter(duplicate_of__isnull=True)
+    now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
+    periods, median = over_time(cases, step, now)
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for period in periods:
+        for name, found in period.counts.items():
+            counts[name].update(found)
+    stats = queries.statistics(cases, counts, unit_level=unit_level)
     tables = []
     for name in ("harm", "channel", "unit", "age", "sex"):
         table = stats[name]
@@ -222,30 +251,14 @@ def dashboard(
         tables.append(
             Counts(name, str(table.title), [(keys.get(str(label), ""), str(label), n) for label, n in table.rows])
         )
-    now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
-    periods = over_time(cases, step, now)
     return Dashboard(
-        total=stats["total"],
+        total=sum(p.received for p in periods),
         tables=tables,
         steps=totals_of(periods),
         periods=periods,
-        median_hours=overall_median(cases),
-        delays=queries.delay_counts(cases),
+        median_hours=median,
+        delays={reason: n for reason, n in counts["delay"].items() if n},
     )
-
-
-def overall_median(cases) -> Decimal | None:
-    """The median over the whole range, with the same windowed query partitioned by nothing."""
-    ranked = cases.filter(minutes_to_intervention__isnull=False).annotate(
-        position=Window(RowNumber(), order_by=[F("minutes_to_intervention").asc()]),
-        size=Window(Count("pk")),
-    )
-    middle = list(
-        ranked.filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2)).values_list(
-            "minutes_to_intervention", flat=True
-        )
-    )
-    return median_hours(middle) if middle else None
 
 
 # ------------------------------------------------------------------------------------ what a viewer is shown

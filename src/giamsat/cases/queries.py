@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case as When_
-from django.db.models import CharField, Count, F, IntegerField, Max, Min, Q, Value, When
+from django.db.models import CharField, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from giamsat.core.models import work_calendar
 
 from . import clock
-from .choices import OPEN_STATUSES, AgeGroup, Channel, Harm, Sex
+from .choices import OPEN_STATUSES, AgeGroup, Channel, DelayReason, Harm, Sex
 from .models import Case, CaseHarm, CaseSettings
 
 STEP_LABELS = {
@@ -122,14 +122,17 @@ class Table:
         return sum(n for _label, n in self.rows)
 
 
-def received_period(cases, *, quarters: bool) -> When_ | Value:
-    """The local year of receipt (or year × 10 + quarter) of each of `cases`, as comparisons with the periods'
-    first instants. ExtractYear runs a Python function per row on SQLite (django_datetime_extract): 0.6 s over a
-    province's 50,000 cases at national scale (python -m bench, pages). One look-up finds the years to cover."""
-    span = cases.aggregate(first=Min("received_at"), last=Max("received_at"))
-    if span["first"] is None:
+def received_period(*, quarters: bool) -> When_ | Value:
+    """The local year of receipt (or year × 10 + quarter) of a case, as comparisons with the periods' first
+    instants. ExtractYear runs a Python function per row on SQLite (django_datetime_extract): 0.6 s over a
+    province's 50,000 cases at national scale (python -m bench, pages). The years covered are those of the first
+    and last case of the whole table: two look-ups in the received_at index, where the span of the cases asked
+    for would be one more pass over them; periods without any of them are simply absent from a GROUP BY."""
+    received = Case.objects.values_list("received_at", flat=True)
+    first, last = received.order_by("received_at").first(), received.order_by("-received_at").first()
+    if first is None:
         return Value(0, output_field=IntegerField())
-    first, last = (timezone.localtime(span[k]).year for k in ("first", "last"))
+    first, last = (timezone.localtime(moment).year for moment in (first, last))
     tz = timezone.get_current_timezone()
     starts = [
         (
@@ -146,11 +149,38 @@ def received_period(cases, *, quarters: bool) -> When_ | Value:
 
 SMALL_CELL = 3  # counts below this are hidden from those who may not see the cases themselves (dashboard.shown)
 
+# What the conditional counts count: each case has one channel, sex, age group and (at most one) delay reason.
+COUNTED_BY = {
+    "channel": ("channel", Channel),
+    "sex": ("sex", Sex),
+    "age": ("age", AgeGroup),
+    "delay": ("delay_reason", DelayReason),
+}
 
-def statistics(cases, *, unit_level: str = "commune") -> dict:
-    """Counts of cases by harm, channel, unit, age group and sex: the total and the channel, sex and age counts in
-    one pass over the cases (conditional counts), the harms and the units in one GROUP BY each. At national scale
-    every pass over a province's cases costs about 0.2 s on SQLite (python -m bench, pages)."""
+
+def keyed_aggregates() -> dict:
+    """Count(...) expressions `<name>_<index>` of the cases per channel, sex, age group and delay reason, to be
+    added to another GROUP BY over the same cases (needs the `age` annotation, `age_group_expression`)."""
+    return {
+        f"{name}_{index}": Count("pk", filter=Q(**{field: value}))
+        for name, (field, choices) in COUNTED_BY.items()
+        for index, value in enumerate(choices.values)
+    }
+
+
+def keyed_counts(rows: list[dict]) -> dict[str, dict[str, int]]:
+    """The counts `keyed_aggregates` gave, added up over rows: {"channel": {"hotline_111": 12, …}, …}."""
+    return {
+        name: {value: sum(row[f"{name}_{index}"] for row in rows) for index, value in enumerate(choices.values)}
+        for name, (_field, choices) in COUNTED_BY.items()
+    }
+
+
+def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "commune") -> dict:
+    """Tables of cases by harm, channel, unit, age group and sex. The channel, sex and age counts are given
+    (`keyed_counts`: the dashboard counts them in its GROUP BY by period); the harms and the units are one GROUP BY
+    each. At national scale every pass over a province's cases costs about 0.2 s on SQLite (python -m bench,
+    pages)."""
     cases = cases.filter(duplicate_of__isnull=True)
     harms = dict(
         CaseHarm.objects.filter(case__in=cases.values("pk"))
@@ -158,18 +188,6 @@ def statistics(cases, *, unit_level: str = "commune") -> dict:
         .annotate(n=Count("case_id", distinct=True))
         .order_by()
     )
-    keyed = {"channel": Channel.values, "sex": Sex.values, "age": AgeGroup.values}
-    found = cases.annotate(age=age_group_expression()).aggregate(
-        total=Count("pk"),
-        **{
-            f"{name}_{index}": Count("pk", filter=Q(**{name: value}))
-            for name, values in keyed.items()
-            for index, value in enumerate(values)
-        },
-    )
-    counts = {
-        name: {value: found[f"{name}_{index}"] for index, value in enumerate(values)} for name, values in keyed.items()
-    }
     by_channel, by_sex, by_age = counts["channel"], counts["sex"], counts["age"]
     path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[unit_level]
     by_unit = list(
@@ -178,7 +196,6 @@ def statistics(cases, *, unit_level: str = "commune") -> dict:
         .order_by("-n", f"{path}__name")
     )
     return {
-        "total": found["total"],
         "harm": Table(_("Theo hình thức"), [(Harm(k).label, harms[k]) for k in Harm.values if harms.get(k)]),
         "channel": Table(
             _("Theo kênh tiếp nhận"), [(Channel(k).label, by_channel[k]) for k in Channel.values if by_channel.get(k)]
@@ -261,11 +278,6 @@ def step_aggregates(rules, now: datetime.datetime) -> dict:
         aggregates[f"{rule.key}_n"] = Count("pk", filter=rule.counted(now))
         aggregates[f"{rule.key}_ok"] = Count("pk", filter=rule.counted(now) & rule.on_time())
     return aggregates
-
-
-def delay_counts(cases) -> dict[str, int]:
-    """How many of the cases were late for each reason given."""
-    return dict(cases.exclude(delay_reason="").values_list("delay_reason").annotate(n=Count("pk")).order_by())
 
 
 def level_choices():
