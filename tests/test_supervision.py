@@ -677,6 +677,27 @@ def test_the_session_page_shows_the_districts_report_figures_without_retyping(
     assert (Decimal(count["actual"]), Decimal(count["target"]), count["status"]) == (Decimal(12), Decimal(12), "met")
 
 
+def test_a_session_opened_from_a_unit_offers_its_received_reports_in_a_fixed_number_of_queries(
+    client_for, supervisor, plan_setup
+):
+    """The report list names each report's plan, unit and period: read with the reports, not one query each."""
+    supervision = build_supervision(supervisor, plans=[plan_setup.plan])
+    client = client_for(supervisor)
+    url = reverse("supervision:session_create", args=[supervision.pk]) + f"?organisation={committee(f.DUC_LINH).pk}"
+    accepted_report(plan_setup.request("tl", 2023), {plan_setup.ind("CT01"): 3})
+    counts, offered = [], []
+    for key, year in (("dl", 2022), ("dl", 2023)):
+        accepted_report(plan_setup.request(key, year), {plan_setup.ind("CT01"): 5})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+        offered.append({r.request.unit_id for r in response.context["form"].fields["reports"].queryset})
+    assert counts[0] == counts[1]
+    assert offered[1] == {plan_setup.duc_linh.pk}  # Tánh Linh's report is not offered for Đức Linh's session
+    assert len(response.context["form"].fields["reports"].queryset) == 2
+
+
 def test_a_session_refuses_a_report_of_another_unit(client_for, supervisor, plan_setup):
     report = accepted_report(plan_setup.request("tl", 2023), {plan_setup.ind("CT01"): 3})
     supervision = build_supervision(supervisor, plans=[plan_setup.plan])

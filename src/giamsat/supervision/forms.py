@@ -182,17 +182,10 @@ class SessionForm(forms.ModelForm):
         self.supervision = supervision
         organisations = Organisation.objects.filter(pk__in=supervision.schedule.values("organisation"))
         self.fields["organisation"].queryset = organisations
-        chosen = self.data.get("organisation") or (self.instance.organisation_id if self.instance.pk else None)
+        # A new session opened from an organisation's row (?organisation=…) has it on the instance already.
+        chosen = self.data.get("organisation") or self.instance.organisation_id
         organisation = organisations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
-        from giamsat.reporting.models import Report
-
-        if organisation is not None:
-            self.fields["reports"].queryset = candidate_reports(supervision, organisation, user)
-        else:
-            self.fields["reports"].queryset = Report.objects.restrict(user, "view").filter(
-                request__schedule__plan__in=supervision.plans.all(),
-                request__unit__in=organisations.values("unit"),
-            )
+        self.fields["reports"].queryset = candidate_reports(supervision, organisation, user)
         self.fields["reports"].label_from_instance = lambda r: (
             f"{r.request.schedule.plan.reference} · {r.request.unit} · {r.request.period.label} "
             f"({r.get_status_display()})"

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import Report
 from giamsat.reporting.queries import UnitRow, achievement_matrix
+from giamsat.units.models import Organisation
 
 from .choices import FINAL_STATUSES, FindingKind, RecommendationStatus
 from .models import Finding, Recommendation, Supervision
@@ -27,14 +28,16 @@ class ReportFigures:
 
 
 def candidate_reports(supervision: Supervision, organisation, user):
-    """Reports of the supervised organisation's unit on the supervised plans that the user may see."""
+    """Reports of the supervised organisation's unit (of every supervised organisation's unit when None) on the
+    supervised plans that the user may see, with what their labels show."""
+    if organisation is not None:
+        units = Q(request__unit_id=organisation.unit_id)
+    else:
+        supervised = Organisation.objects.filter(pk__in=supervision.schedule.values("organisation"))
+        units = Q(request__unit__in=supervised.values("unit"))
     return (
         Report.objects.restrict(user, "view")
-        .filter(
-            request__schedule__plan__in=supervision.plans.all(),
-            request__unit_id=organisation.unit_id,
-            status__in=RECEIVED,
-        )
+        .filter(units, request__schedule__plan__in=supervision.plans.all(), status__in=RECEIVED)
         .select_related("request__unit", "request__schedule__plan")
         .order_by("request__schedule__plan__reference", "-request__period_end", "-version")
     )
