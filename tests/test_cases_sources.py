@@ -130,6 +130,21 @@ def test_children_supported_count_per_district_and_month_of_first_intervention(c
     assert sum(v for _u, _d, v in _values("cases.children_supported", [province])) == 5
 
 
+def test_a_case_counts_for_its_commune_else_its_district_else_its_province(cases_2023):
+    """Display units of several levels at once (a matrix's province row with its districts' rows): the nearest
+    one wins, as in reporting/sources.py. The fixture's Đức Linh cases are all in Võ Xu, Tánh Linh's elsewhere."""
+    vo_xu, tanh_linh = f.legacy_commune(f.VO_XU), f.legacy_district(f.TANH_LINH)
+    province = f.legacy_province(f.BINH_THUAN)
+
+    def counted(units):
+        rows = _values("cases.received", units)
+        return {unit: sum(v for u, _d, v in rows if u == unit.pk) for unit in units}
+
+    assert counted([vo_xu, tanh_linh, province]) == {vo_xu: 4, tanh_linh: 1, province: 0}
+    assert counted([vo_xu, province]) == {vo_xu: 4, province: 1}
+    assert counted([province]) == {province: 5}
+
+
 def test_the_share_of_emergencies_within_12_hours_and_of_plans_within_5_working_days(cases_2023):
     duc_linh = f.legacy_district(f.DUC_LINH)
     assert _values("cases.emergency_within_12h", [duc_linh]) == [(duc_linh.pk, datetime.date(2023, 3, 31), Ratio(1, 2))]

@@ -25,13 +25,15 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case as When_
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, When, Window
+from django.db import connection
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from giamsat.reporting import sources
 from giamsat.reporting.achievement import Ratio
+from giamsat.units.models import Unit
 
 from .choices import MAIN_HARMS
 from .models import Case, CaseHarm
@@ -40,23 +42,34 @@ from .queries import RULES
 PREFIX = "cases."
 
 
-def _display(mapping: dict[int, int]) -> When_:
-    by_shown: dict[int, list[int]] = defaultdict(list)
-    for unit, shown in mapping.items():
-        by_shown[shown].append(unit)
-    whens = []
-    for path in ("commune_id", "commune__parent_id", "commune__province_id"):
-        whens += [When(**{f"{path}__in": units}, then=shown) for shown, units in by_shown.items()]
-    return When_(*whens, default=None, output_field=IntegerField())
+def _shown_communes(mapping: dict[int, int]) -> dict[int, int]:
+    """The communes whose cases count, each with the display unit it counts for: the one its commune maps to,
+    else its district's, else its province's."""
+    units = list(mapping)
+    found = Unit.objects.filter(Q(pk__in=units) | Q(parent_id__in=units) | Q(province_id__in=units))
+    shown = {}
+    for commune, parent, province in found.values_list("pk", "parent_id", "province_id"):
+        for unit in (commune, parent, province):
+            if unit in mapping:
+                shown[commune] = mapping[unit]
+                break
+    return shown
+
+
+def _display(shown: dict[int, int]) -> RawSQL | Value:
+    """The display unit of a case, as one CASE over its commune id with the ids written out (integers read from
+    the database): built as When() expressions, one per display unit and level, Django took about a second to
+    compile them for the case indicators of one province's plan page."""
+    if not shown:
+        return Value(None, output_field=IntegerField())
+    column = f"{connection.ops.quote_name(Case._meta.db_table)}.{connection.ops.quote_name('commune_id')}"
+    whens = " ".join(f"WHEN {int(commune)} THEN {int(unit)}" for commune, unit in sorted(shown.items()))
+    return RawSQL(f"CASE {column} {whens} END", [], output_field=IntegerField())  # noqa: S611 - integers only
 
 
 def _cases(mapping: dict[int, int]):
-    units = list(mapping)
-    return (
-        Case.objects.filter(duplicate_of__isnull=True)
-        .filter(Q(commune_id__in=units) | Q(commune__parent_id__in=units) | Q(commune__province_id__in=units))
-        .annotate(display=_display(mapping))
-    )
+    shown = _shown_communes(mapping)
+    return Case.objects.filter(duplicate_of__isnull=True, commune_id__in=list(shown)).annotate(display=_display(shown))
 
 
 def _between(field: str, start: datetime.date, end: datetime.date) -> Q:
