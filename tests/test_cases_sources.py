@@ -10,7 +10,7 @@ from django.utils import timezone
 import factories as f
 from giamsat.cases import services
 from giamsat.cases.choices import AssessmentKind, RiskLevel
-from giamsat.cases.models import SupportPlan
+from giamsat.cases.models import Case, SupportPlan
 from giamsat.core.periods import Period
 from giamsat.plans.choices import Direction, IndicatorKind, TimeAggregation, UnitAggregation
 from giamsat.plans.models import Indicator, Plan, Programme
@@ -177,6 +177,23 @@ def test_cases_outside_the_period_or_marked_duplicate_do_not_count(cases_2023, c
     )
     assert rows == [(duc_linh.pk, datetime.date(2023, 3, 31), Decimal(1))]
     assert _values("cases.received", [duc_linh], start=datetime.date(2024, 1, 1), end=datetime.date(2024, 12, 31)) == []
+
+
+def test_a_period_runs_from_local_midnight_to_local_midnight(cases_2023):
+    """Days are Vietnam's: a case received at 00:00 or 23:59 local time belongs to that day (UTC would put the
+    first on the previous day)."""
+    vo_xu = f.legacy_commune(f.VO_XU)
+    first = cases_2023[0]
+
+    def received_on(day):
+        return sum(v for _u, _d, v in _values("cases.received", [vo_xu], start=day, end=day))
+
+    march_1, march_2, february_28 = datetime.date(2023, 3, 1), datetime.date(2023, 3, 2), datetime.date(2023, 2, 28)
+    before = received_on(march_1)
+    for moment in (at(2023, 3, 1, 0), timezone.make_aware(datetime.datetime(2023, 3, 1, 23, 59, 59))):
+        Case.objects.filter(pk=first.pk).update(received_at=moment)
+        assert received_on(march_1) == before
+        assert received_on(february_28) == received_on(march_2) == 0
 
 
 def test_a_plan_page_shows_the_case_figures_without_retyping(cases_2023):

@@ -73,7 +73,13 @@ def _cases(mapping: dict[int, int]):
 
 
 def _between(field: str, start: datetime.date, end: datetime.date) -> Q:
-    return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": end})
+    """From the first instant of `start` to before the first of the day after `end`, local time: the same days
+    as `field__date` between them, without converting every row's time to a date (a Python function per row on
+    SQLite, and no index on PostgreSQL)."""
+    tz = timezone.get_current_timezone()
+    first = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return Q(**{f"{field}__gte": first, f"{field}__lt": after})
 
 
 def _month_end(day) -> datetime.date:
