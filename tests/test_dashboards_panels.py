@@ -474,6 +474,24 @@ def test_the_english_cases_page_is_english(fixed_cases, province_officer, client
     assert 'data-testid="panel-cases"' in index and "Hotline" not in index
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(case_specs, max_size=12))
+def test_the_index_panel_leaves_out_the_forms_without_changing_what_is_shown(province_officer, specs):
+    """The panel skips the forms' pass: its headline, hidden or not, is the dashboard's."""
+    with transaction.atomic():
+        make_cases(specs, communes())
+        cases = case_dashboard.counted_cases(province_officer)
+        whole, headline = (
+            case_dashboard.dashboard(cases, now=NOW),
+            case_dashboard.dashboard(cases, now=NOW, harms=False),
+        )
+        assert [t.rows for t in headline.tables if t.name == "harm"] == [[]]
+        for small in (True, False):
+            shown, panel = case_dashboard.shown(whole, small), case_dashboard.shown(headline, small)
+            assert (panel.total, panel.steps, panel.median_hours) == (shown.total, shown.steps, shown.median_hours)
+        transaction.set_rollback(True)
+
+
 def test_the_index_shows_the_panels_with_their_headline_numbers(fixed_cases, province_officer, client_for):
     html = _get(client_for(province_officer), "dashboards:index").content.decode()
     assert 'data-testid="panel-cases"' in html and 'data-testid="panel-supervision"' in html

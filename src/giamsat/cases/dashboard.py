@@ -232,10 +232,17 @@ class Dashboard:
 
 
 def dashboard(
-    cases, *, unit_level: str = "commune", step: str = YEAR, now: datetime.datetime | None = None
+    cases,
+    *,
+    unit_level: str = "commune",
+    step: str = YEAR,
+    now: datetime.datetime | None = None,
+    harms: bool = True,
 ) -> Dashboard:
     """Everything the page, its downloads and the API show, from the same queries: four passes over the cases
-    (the GROUP BY by period, the medians, the harms, the units)."""
+    (the GROUP BY by period, the medians, the harms, the units). Without `harms` the forms table is empty: a
+    headline needs no forms, and hiding small counts does not depend on them (a case may have several forms, so
+    their table does not add up to the total, see `shown`)."""
     cases = cases.filter(duplicate_of__isnull=True)
     now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
     periods, median = over_time(cases, step, now)
@@ -243,7 +250,7 @@ def dashboard(
     for period in periods:
         for name, found in period.counts.items():
             counts[name].update(found)
-    stats = queries.statistics(cases, counts, unit_level=unit_level)
+    stats = queries.statistics(cases, counts, unit_level=unit_level, harms=harms)
     tables = []
     for name in ("harm", "channel", "unit", "age", "sex"):
         table = stats[name]

@@ -176,18 +176,20 @@ def keyed_counts(rows: list[dict]) -> dict[str, dict[str, int]]:
     }
 
 
-def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "commune") -> dict:
+def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "commune", harms: bool = True) -> dict:
     """Tables of cases by harm, channel, unit, age group and sex. The channel, sex and age counts are given
     (`keyed_counts`: the dashboard counts them in its GROUP BY by period); the harms and the units are one GROUP BY
     each. At national scale every pass over a province's cases costs about 0.2 s on SQLite (python -m bench,
-    pages)."""
+    pages). Without `harms` the forms table is left empty and its pass saved."""
     cases = cases.filter(duplicate_of__isnull=True)
-    harms = dict(
-        CaseHarm.objects.filter(case__in=cases.values("pk"))
-        .values_list("kind")
-        .annotate(n=Count("case_id", distinct=True))
-        .order_by()
-    )
+    by_harm = {}
+    if harms:
+        by_harm = dict(
+            CaseHarm.objects.filter(case__in=cases.values("pk"))
+            .values_list("kind")
+            .annotate(n=Count("case_id", distinct=True))
+            .order_by()
+        )
     by_channel, by_sex, by_age = counts["channel"], counts["sex"], counts["age"]
     path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[unit_level]
     by_unit = list(
@@ -196,7 +198,7 @@ def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "c
         .order_by("-n", f"{path}__name")
     )
     return {
-        "harm": Table(_("Theo hình thức"), [(Harm(k).label, harms[k]) for k in Harm.values if harms.get(k)]),
+        "harm": Table(_("Theo hình thức"), [(Harm(k).label, by_harm[k]) for k in Harm.values if by_harm.get(k)]),
         "channel": Table(
             _("Theo kênh tiếp nhận"), [(Channel(k).label, by_channel[k]) for k in Channel.values if by_channel.get(k)]
         ),

@@ -15,7 +15,8 @@ from giamsat.supervision.models import Finding, Recommendation
 def cases_panel(user) -> dict:
     """The dashboard's own figures, hidden for this viewer exactly as on the dashboard (`shown`)."""
     small = case_dashboard.small_counts_hidden(user)
-    view = case_dashboard.shown(case_dashboard.dashboard(case_dashboard.counted_cases(user)), small)
+    dash = case_dashboard.dashboard(case_dashboard.counted_cases(user), harms=False)
+    view = case_dashboard.shown(dash, small)
     headline = [(_("Vụ việc"), view.total, "")]
     for rule in case_dashboard.STEP_RULES:
         percent = view.steps[rule.key].percent
