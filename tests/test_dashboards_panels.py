@@ -349,6 +349,18 @@ def test_a_malformed_date_is_said_not_ignored(fixed_cases, province_officer, cli
     assert 'data-testid="cases-errors"' in html and "31/02/2023" in html
 
 
+def test_a_mistyped_old_year_gets_its_own_period_and_leaves_the_others_alone(province_officer):
+    """The periods span the whole table's cases, so one case typed a century early lengthens every dashboard's
+    list of periods; it must not move any other case."""
+    with transaction.atomic():
+        make_cases([spec(), spec(day=400 - 40_000), spec(day=700)], communes())
+        dash = case_dashboard.dashboard(case_dashboard.counted_cases(province_officer), step="quarter", now=NOW)
+        received = {p.key: p.received for p in dash.periods}
+        old = timezone.localtime(_received(spec(day=400 - 40_000)))
+        assert received == {(old.year, (old.month - 1) // 3 + 1): 1, (2023, 1): 1, (2023, 4): 1}
+        transaction.set_rollback(True)
+
+
 def test_a_step_due_now_or_after_the_closure_is_not_counted_as_the_clock_says(province_officer):
     """At the due time itself the step is not yet overdue; a case closed before its deadline did not miss it."""
     received = NOW - 30 * H

@@ -142,9 +142,10 @@ def received_period(*, quarters: bool) -> When_ | Value:
         for year in range(first, last + 1)
         for quarter in (range(1, 5) if quarters else [1])
     ]
-    ends = [start for _key, start in starts[1:]]
-    whens = [When(received_at__lt=end, then=Value(key)) for (key, _start), end in zip(starts, ends, strict=False)]
-    return When_(*whens, default=Value(starts[-1][0]), output_field=IntegerField())
+    # Latest period first: most cases are recent, and a mistyped old year somewhere (the span is the whole
+    # table's) then adds comparisons only for the cases that old.
+    whens = [When(received_at__gte=start, then=Value(key)) for key, start in reversed(starts[1:])]
+    return When_(*whens, default=Value(starts[0][0]), output_field=IntegerField())
 
 
 SMALL_CELL = 3  # counts below this are hidden from those who may not see the cases themselves (dashboard.shown)
