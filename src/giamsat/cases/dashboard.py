@@ -108,7 +108,7 @@ def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> 
             row["received"],
             {r.key: Share(row[f"{r.key}_ok"], row[f"{r.key}_n"]) for r in STEP_RULES},
             row["intervened"],
-            counts=queries.keyed_counts([row]),
+            counts=queries.keyed_counts(row),
         )
     by_period, overall = medians(cases, fields)
     for key, hours in by_period.items():

@@ -169,10 +169,10 @@ def keyed_aggregates() -> dict:
     }
 
 
-def keyed_counts(rows: list[dict]) -> dict[str, dict[str, int]]:
-    """The counts `keyed_aggregates` gave, added up over rows: {"channel": {"hotline_111": 12, …}, …}."""
+def keyed_counts(row: dict) -> dict[str, dict[str, int]]:
+    """The counts `keyed_aggregates` gave in a row: {"channel": {"hotline_111": 12, …}, …}."""
     return {
-        name: {value: sum(row[f"{name}_{index}"] for row in rows) for index, value in enumerate(choices.values)}
+        name: {value: row[f"{name}_{index}"] for index, value in enumerate(choices.values)}
         for name, (_field, choices) in COUNTED_BY.items()
     }
 
@@ -181,8 +181,8 @@ def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "c
     """Tables of cases by harm, channel, unit, age group and sex. The channel, sex and age counts are given
     (`keyed_counts`: the dashboard counts them in its GROUP BY by period); the harms and the units are one GROUP BY
     each. At national scale every pass over a province's cases costs about 0.2 s on SQLite (python -m bench,
-    pages). Without `harms` the forms table is left empty and its pass saved."""
-    cases = cases.filter(duplicate_of__isnull=True)
+    pages). Without `harms` the forms table is left empty and its pass saved. `cases`: duplicates already left
+    out (`dashboard.dashboard`)."""
     by_harm = {}
     if harms:
         by_harm = dict(
