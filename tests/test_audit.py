@@ -22,11 +22,16 @@ AUDIT = reverse("audit_log")
 def test_record_refuses_to_run_outside_a_transaction(django_db_setup, django_db_blocker):
     # No `db` fixture on purpose: that would wrap the test in a transaction. Nothing is written either way.
     with django_db_blocker.unblock():
-        before = AuditEntry.objects.count()
-        assert not transaction.get_connection().in_atomic_block
-        with pytest.raises(RuntimeError, match="inside the transaction"):
-            audit.record(None, "test.outside")
-        assert AuditEntry.objects.count() == before
+        try:
+            before = AuditEntry.objects.count()
+            assert not transaction.get_connection().in_atomic_block
+            with pytest.raises(RuntimeError, match="inside the transaction"):
+                audit.record(None, "test.outside")
+            assert AuditEntry.objects.count() == before
+        finally:
+            # Opened outside pytest-django's care (it runs among the last tests): left open on PostgreSQL, it kept
+            # the test database from being dropped at the end of the run.
+            transaction.get_connection().close()
 
 
 @pytest.mark.django_db
