@@ -164,6 +164,33 @@ def test_decrease_with_the_baseline_equal_to_the_target_falls_back_to_target_ove
     assert achievement("decrease", D(4), D(5), baseline=D(4)) == D("0.8")
 
 
+def reference_decrease(target, actual, baseline):
+    """The decrease rule written out in Fractions, as the docstring of `achievement` states it."""
+    target, actual = Fraction(target), Fraction(actual)
+    if baseline is not None and Fraction(baseline) != target:
+        return max(Fraction(0), (Fraction(baseline) - actual) / (Fraction(baseline) - target))
+    return min(Fraction(1), target / actual) if actual else Fraction(1)
+
+
+@given(amounts, amounts, amounts, st.booleans())
+def test_decrease_achievement_is_the_exact_rule_truncated(target, reduction, actual, with_baseline):
+    baseline = target + reduction if with_baseline else None
+    result = achievement("decrease", target, actual, baseline=baseline)
+    assert truncated(result, reference_decrease(target, actual, baseline))
+
+
+@given(ratios, st.decimals(min_value=D("0.0001"), max_value=100, places=4), st.booleans())
+def test_a_ratio_actual_is_judged_on_its_exact_percent(rate, target, decrease):
+    exact = Fraction(100 * rate.numerator, rate.denominator)
+    assert truncated(rate.percent, exact)
+    if decrease:
+        assert truncated(
+            achievement("decrease", target, rate), min(Fraction(1), Fraction(target) / exact) if exact else 1
+        )
+    else:
+        assert truncated(achievement("increase", target, rate), exact / Fraction(target))
+
+
 def test_a_decrease_target_above_its_baseline_is_refused():
     with pytest.raises(ValueError, match="must not be above its baseline"):
         achievement("decrease", D(5), D(4), baseline=D(4))

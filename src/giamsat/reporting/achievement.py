@@ -104,8 +104,8 @@ class Ratio:
     @property
     def percent(self) -> Decimal | None:
         """100 · numerator / denominator; None when the denominator is 0 (nobody to count, so no data)."""
-        exact = _percent(self)
-        return None if exact is None else _decimal(exact)
+        numerator, denominator = _pair(self)
+        return _truncated(numerator, denominator) if denominator else None
 
 
 @dataclass(frozen=True)
@@ -231,45 +231,43 @@ def achievement(
         _check(tolerance, "tolerance")
     if actual is None:
         return None
-    if direction is Direction.INCREASE:  # most indicators: in integers, without Fractions
-        if not isinstance(actual, Ratio):
-            _check(actual, "actual")
-        numerator, denominator = _pair(actual)
-        if not denominator:
-            return None
-        if not target:
-            return Decimal(1)
-        target_numerator, target_denominator = target.as_integer_ratio()
-        return _truncated(numerator * target_denominator, denominator * target_numerator)
-    target = Fraction(target)
-    baseline = None if baseline is None else Fraction(baseline)
-    tolerance = None if tolerance is None else Fraction(tolerance)
-    if isinstance(actual, Ratio):
-        actual = _percent(actual)
-        if actual is None:
-            return None
-    else:
-        actual = _exact(actual, "actual")
-
+    if not isinstance(actual, Ratio):
+        _check(actual, "actual")
+    # In integers, without Fractions: a national matrix judges tens of thousands of cells.
+    numerator, denominator = _pair(actual)
+    if not denominator:
+        return None
+    target_numerator, target_denominator = target.as_integer_ratio()
     match direction:
         case Direction.INCREASE:
-            result = actual / target if target else Fraction(1)
+            if not target:
+                return Decimal(1)
+            return _truncated(numerator * target_denominator, denominator * target_numerator)
         case Direction.DECREASE if baseline is not None and baseline != target:
             if target > baseline:
                 raise ValueError(f"a decrease target ({target}) must not be above its baseline ({baseline})")
-            result = max(Fraction(0), (baseline - actual) / (baseline - target))
+            baseline_numerator, baseline_denominator = baseline.as_integer_ratio()
+            # (baseline - actual) / (baseline - target), both differences over the baseline's denominator
+            reduced = baseline_numerator * denominator - numerator * baseline_denominator
+            asked = baseline_numerator * target_denominator - target_numerator * baseline_denominator
+            return _truncated(max(reduced, 0) * target_denominator, asked * denominator)
         case Direction.DECREASE:
-            result = min(Fraction(1), target / actual) if actual else Fraction(1)
-        case Direction.MAINTAIN:
-            if tolerance is None:
-                raise ValueError("a maintain indicator needs a tolerance (0 to require the exact target)")
-            low, high = target - tolerance, target + tolerance
-            if actual < low:
-                result = actual / low
-            elif actual > high:
-                result = high / actual
-            else:
-                result = Fraction(1)
+            if not numerator:
+                return Decimal(1)
+            # target / actual, capped at 1
+            return _truncated(
+                min(target_numerator * denominator, numerator * target_denominator), numerator * target_denominator
+            )
+    if tolerance is None:
+        raise ValueError("a maintain indicator needs a tolerance (0 to require the exact target)")
+    actual, target, tolerance = Fraction(numerator, denominator), Fraction(target), Fraction(tolerance)
+    low, high = target - tolerance, target + tolerance
+    if actual < low:
+        result = actual / low
+    elif actual > high:
+        result = high / actual
+    else:
+        result = Fraction(1)
     return _decimal(result)
 
 
@@ -327,11 +325,6 @@ def _checked_value(value: Number | Ratio, kind: Kind) -> Number | Ratio:
 
 def _pooled(ratios: list[Ratio]) -> Ratio:
     return Ratio(sum(r.numerator for r in ratios), sum(r.denominator for r in ratios))
-
-
-def _percent(ratio: Ratio) -> Fraction | None:
-    denominator = _exact(ratio.denominator)
-    return 100 * _exact(ratio.numerator) / denominator if denominator else None
 
 
 def _decimal(exact: Fraction) -> Decimal:
