@@ -67,6 +67,10 @@ def main(argv=None) -> int:
         vendor = setup(args.db)
         import measure
 
+        from giamsat.core.process import freeze_loaded_objects
+
+        freeze_loaded_objects()  # as giamsat.wsgi does for a server: the measurements serve requests
+
         result = measure.MEASUREMENTS[args.what](vendor, args)
         result["max_rss_mb"] = measure.max_rss_mb()
         print("RESULT " + json.dumps(result, default=str), flush=True)

@@ -65,6 +65,16 @@ def test_production_ignores_the_debug_switch(tmp_path):
     assert not (tmp_path / "keys.json").exists()  # production keys never come from a file
 
 
+def test_the_wsgi_application_starts_with_the_loaded_modules_kept_out_of_full_collections(tmp_path):
+    script = (
+        "import gc, sys; import giamsat.wsgi as w; "
+        "print(callable(w.application), gc.get_freeze_count() > 0, 'giamsat.dashboards.views' in sys.modules)"
+    )
+    result = _run_django(["-c", script], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
+
+
 def test_a_developer_machine_generates_its_keys_once_into_home(tmp_path):
     script = "from django.conf import settings as s; print(s.SECRET_KEY, *s.DATA_ENCRYPTION_KEYS)"
     first = _run_django(["-c", script], tmp_path)
