@@ -19,6 +19,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -35,6 +36,7 @@ from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, MERGE_TAG, ROW_TAG, WorkSheetParser
@@ -187,21 +189,29 @@ def export_rows(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title:
     for index, header in enumerate(headers, start=1):
         width = min(max(len(str(header)) + 4, 12), 60)
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.append([_write_only_cell(ws, h, BOLD, HEADING_FILL) for h in headers])
+    heading, body = _style_of(ws, BOLD, HEADING_FILL), _style_of(ws, FONT)
+    ws.append([_write_only_cell(ws, h, heading) for h in headers])
     for row in rows:
-        ws.append([_write_only_cell(ws, v) for v in row])
+        ws.append([_write_only_cell(ws, v, body) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _write_only_cell(ws, value, font=FONT, fill=None) -> WriteOnlyCell:
+def _style_of(ws, font, fill=None) -> StyleArray:
+    """The workbook's style indices for a font and fill, looked up once: assigning a font to a cell hashes it
+    (two thirds of the export of a province's 40,000-cell matrix went to that)."""
     cell = WriteOnlyCell(ws)
-    set_cell(cell, value)
     cell.font = font
     if fill is not None:
         cell.fill = fill
-    return cell
+    return cell._style
+
+
+def _write_only_cell(ws, value, style: StyleArray) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws)
+    cell._style = copy(style)  # openpyxl's own way of giving a cell another's style
+    return set_cell(cell, value)  # after: it may add the quote prefix to the style
 
 
 def _sheet_title(title: str) -> str:
