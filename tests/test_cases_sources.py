@@ -196,6 +196,21 @@ def test_a_period_runs_from_local_midnight_to_local_midnight(cases_2023):
         assert received_on(february_28) == received_on(march_2) == 0
 
 
+def test_a_case_counts_in_its_local_month_across_a_year(cases_2023):
+    """Months are Vietnam's too: 00:30 on 1 March local time is still 28 February in UTC, and a window across
+    New Year keeps each month apart, the last one cut at the window's end."""
+    vo_xu = f.legacy_commune(f.VO_XU)
+    first, second = cases_2023[0], cases_2023[1]
+    Case.objects.filter(pk=first.pk).update(received_at=timezone.make_aware(datetime.datetime(2023, 3, 1, 0, 30)))
+    Case.objects.filter(pk=second.pk).update(received_at=timezone.make_aware(datetime.datetime(2022, 12, 31, 23, 59)))
+    rows = _values("cases.received", [vo_xu], start=datetime.date(2022, 11, 15), end=datetime.date(2023, 4, 10))
+    assert rows == [
+        (vo_xu.pk, datetime.date(2022, 12, 31), Decimal(1)),
+        (vo_xu.pk, datetime.date(2023, 3, 31), Decimal(1)),
+        (vo_xu.pk, datetime.date(2023, 4, 10), Decimal(2)),
+    ]
+
+
 def test_a_plan_page_shows_the_case_figures_without_retyping(cases_2023):
     duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
     issuer = Organisation.objects.get(name="Ủy ban nhân dân huyện Đức Linh")
