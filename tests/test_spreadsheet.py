@@ -452,8 +452,12 @@ def test_exports_neutralise_formula_injection_and_keep_the_text_exact():
     assert all(ws.cell(row=r, column=1).data_type == "s" for r in range(2, 9))
     assert all(ws.cell(row=r, column=1).quotePrefix for r in range(2, 8))
     assert ws["A1"].font.b and ws["A1"].value == "Nội dung"
+    assert ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
     assert ws.freeze_panes == "A2"
     assert (ws["A8"].value, ws["B8"].value) == ("bình thường", 2.5)
+    body = ws["B8"]
+    assert body.font.name == "Times New Roman" and body.font.sz == 12 and not body.font.b
+    assert not ws["A8"].quotePrefix and body.fill.fill_type is None
 
 
 def test_safe_cell_value_converts_what_excel_cannot_hold():
