@@ -503,11 +503,7 @@ def create_finding(request, supervision_id: int, payload: FindingIn):
     fields["category"] = get_object_or_404(FindingCategory, pk=payload.category_id) if payload.category_id else None
     fields["session"] = get_object_or_404(supervision.sessions, pk=payload.session_id) if payload.session_id else None
     fields["organisation"] = (
-        get_object_or_404(
-            Organisation.objects.filter(pk__in=supervision.schedule.values("organisation")), pk=payload.organisation_id
-        )
-        if payload.organisation_id
-        else None
+        get_object_or_404(supervision.supervised.all(), pk=payload.organisation_id) if payload.organisation_id else None
     )
     finding = services.do_save_finding(
         Finding(supervision=supervision),

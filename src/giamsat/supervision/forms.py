@@ -180,7 +180,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, supervision, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.supervision = supervision
-        organisations = Organisation.objects.filter(pk__in=supervision.schedule.values("organisation"))
+        organisations = supervision.supervised.all()
         self.fields["organisation"].queryset = organisations
         # A new session opened from an organisation's row (?organisation=…) has it on the instance already.
         chosen = self.data.get("organisation") or self.instance.organisation_id
@@ -219,9 +219,7 @@ class FindingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         plans = supervision.plans.all()
         self.fields["session"].queryset = supervision.sessions.select_related("organisation")
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=supervision.schedule.values("organisation")
-        )
+        self.fields["organisation"].queryset = supervision.supervised.all()
         self.fields["category"].queryset = FindingCategory.objects.filter(
             Q(active=True) | Q(pk=self.instance.category_id or 0)
         )

@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import Report
 from giamsat.reporting.queries import UnitRow, achievement_matrix
-from giamsat.units.models import Organisation
 
 from .choices import FINAL_STATUSES, FindingKind, RecommendationStatus
 from .models import Finding, Recommendation, Supervision
@@ -33,8 +32,7 @@ def candidate_reports(supervision: Supervision, organisation, user):
     if organisation is not None:
         units = Q(request__unit_id=organisation.unit_id)
     else:
-        supervised = Organisation.objects.filter(pk__in=supervision.schedule.values("organisation"))
-        units = Q(request__unit__in=supervised.values("unit"))
+        units = Q(request__unit__in=supervision.supervised.values("unit"))
     return (
         Report.objects.restrict(user, "view")
         .filter(units, request__schedule__plan__in=supervision.plans.all(), status__in=RECEIVED)
