@@ -258,6 +258,7 @@ def achievement(
             return _truncated(
                 min(target_numerator * denominator, numerator * target_denominator), numerator * target_denominator
             )
+    # Direction.MAINTAIN, the rare one: in Fractions.
     if tolerance is None:
         raise ValueError("a maintain indicator needs a tolerance (0 to require the exact target)")
     actual, target, tolerance = Fraction(numerator, denominator), Fraction(target), Fraction(tolerance)
