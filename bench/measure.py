@@ -22,6 +22,7 @@ ORDER = [
     "pages_matrix",
     "pages_dashboards",
     "pages_cases",
+    "pages_trend",
 ]
 
 
@@ -472,6 +473,7 @@ PAGES = {
     "matrix": ("dashboard matrix page 2027", "/dashboards/plans/{plan}/?period=2027"),
     "dashboards": ("dashboards index", "/dashboards/"),
     "cases": ("cases dashboard (quarters)", "/dashboards/cases/?step=quarter"),
+    "trend": ("trend of an indicator (quarters)", "/dashboards/plans/{plan}/trend/?indicator={indicator}&step=quarter"),
 }
 
 
@@ -483,7 +485,7 @@ def _page(vendor, args, name: str) -> dict:
     plan, province = _bench_province()
     client = _client_for(get_user_model().objects.get(username=f"bench_{province.code}"))
     what, url = PAGES[name]
-    url = url.format(plan=plan.pk)
+    url = url.format(plan=plan.pk, indicator=plan.indicators.order_by("order", "pk").first().pk)
 
     def page():
         response = client.get(url)
@@ -518,6 +520,10 @@ def pages_cases(vendor, args) -> dict:
     return _page(vendor, args, "cases")
 
 
+def pages_trend(vendor, args) -> dict:
+    return _page(vendor, args, "trend")
+
+
 def baseline(vendor, args) -> dict:
     """Django set up and connected, nothing else: the memory every other figure starts from."""
     from django.db import connection
@@ -537,6 +543,7 @@ MEASUREMENTS = {
     "pages_matrix": pages_matrix,
     "pages_dashboards": pages_dashboards,
     "pages_cases": pages_cases,
+    "pages_trend": pages_trend,
 }
 
 
