@@ -5,6 +5,7 @@ compliance; and the same numbers in the JSON API and the XLSX / SVG downloads.""
 
 import datetime
 import io
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
 from dataclasses import dataclass
 from decimal import Decimal
@@ -644,6 +645,36 @@ def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, prov
     assert "Xã Đức Linh" in today and "Huyện Đức Linh" not in today
     assert "bảng chuyển đổi" in today
     assert Unit.objects.get(structure="current", level=1, code=f.LAM_DONG).name in today
+
+
+def test_the_index_counts_each_plans_overdue_requests_and_a_sent_report_is_not_overdue(
+    reported, client_for, province_officer, district_officer
+):
+    """Requests due before today with no report sent (a draft or a returned report does not count as sent)."""
+    plan, today = reported.plan, timezone.localdate()
+    requests = ReportRequest.objects.filter(schedule__plan=plan)
+    sent = {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED}
+
+    def expected(units) -> int:
+        return sum(
+            1
+            for request in requests.filter(unit__in=units)
+            if request.due_on < today and not any(r.status in sent for r in request.reports.all())
+        )
+
+    def shown(user) -> int:
+        page = client_for(user).get(reverse("dashboards:index")).content.decode()
+        row = page[page.index(plan.reference) :].split("</tr>")[0]
+        found = re.search(r"(\d+) quá hạn", row)
+        return int(found.group(1)) if found else 0
+
+    province_units = Unit.objects.filter(pk__in=requests.values("unit"))
+    in_province = shown(province_officer)
+    assert in_province == expected(province_units) > 0
+    district = district_officer.unit
+    in_district = shown(district_officer)
+    assert in_district == expected(province_units.filter(pk=district.pk) | province_units.filter(parent=district))
+    assert 0 < in_district < in_province
 
 
 def test_the_index_links_to_the_case_and_supervision_statistics_only_for_roles_granted_them(

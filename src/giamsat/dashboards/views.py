@@ -140,9 +140,12 @@ def _file_stem(choices: Choices, what: str) -> str:
 def index(request):
     """The plans the user may see, each with its reports overdue; and the other capabilities' panels."""
     today = timezone.localdate()
-    plans = Plan.objects.restrict(request.user, "view").select_related("issuer__unit", "programme")
+    plans = list(Plan.objects.restrict(request.user, "view").select_related("issuer__unit", "programme"))
+    # Counted for the listed plans only: the requests' scope alone (an OR over the plan's issuer and the request's
+    # unit) made SQLite walk every plan's requests in the country (0.25-0.39 s at national scale).
     overdue = dict(
         ReportRequest.objects.restrict(request.user, "view")
+        .filter(schedule__plan__in=[plan.pk for plan in plans])
         .overdue(today)
         .values("schedule__plan")
         .annotate(n=Count("pk", distinct=True))
