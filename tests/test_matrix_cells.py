@@ -1,4 +1,5 @@
-"""The matrix cells are built in Python for speed: they must read exactly as the template markup they replace."""
+"""The matrix and compliance cells are built in Python for speed: they must read exactly as the template markup
+they replace."""
 
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from giamsat.dashboards.queries import Tally
+from giamsat.dashboards.templatetags.dashboards_tags import tally
 from giamsat.reporting.achievement import Ratio, Status
 from giamsat.reporting.queries import Cell, ShownTarget
 from giamsat.reporting.templatetags.achievement import matrix_cells, shown_number
@@ -79,3 +82,23 @@ def test_the_cells_read_as_the_template_markup_did(language, row):
     with translation.override(language):
         assert matrix_cells(row) == django.from_string(PLAN_CELLS).render({"cells": row})
         assert matrix_cells(row, dashboard=True) == django.from_string(DASHBOARD_CELLS).render({"cells": row})
+
+
+# The compliance cell as dashboards/_tally.html wrote it before the `tally` tag.
+TALLY = (
+    '{% load i18n %}{% if t.total %}<span class="tally" title="{% blocktranslate with a=t.on_time b=t.late '
+    "c=t.missing d=t.not_due %}{{ a }} đúng hạn, {{ b }} muộn, {{ c }} chưa nộp, {{ d }} chưa đến hạn"
+    '{% endblocktranslate %}"><span class="ok">✓{{ t.on_time }}</span> <span class="late">!{{ t.late }}</span> '
+    '<span class="miss">✗{{ t.missing }}</span>{% if t.not_due %} <span class="muted">…{{ t.not_due }}</span>'
+    '{% endif %}</span>{% else %}<span class="muted">–</span>{% endif %}'
+)
+counts = st.integers(min_value=0, max_value=20_000)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@settings(max_examples=150, deadline=None)
+@given(on_time=counts, late=counts, missing=counts, not_due=counts, empty=st.booleans())
+def test_a_compliance_cell_reads_as_the_template_markup_did(language, on_time, late, missing, not_due, empty):
+    t = Tally() if empty else Tally(on_time, late, missing, not_due)
+    with translation.override(language):
+        assert tally(t) == engines["django"].from_string(TALLY).render({"t": t})

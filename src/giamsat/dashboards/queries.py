@@ -14,8 +14,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, When
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from giamsat.core.periods import Period, PeriodKind, periods_between
 from giamsat.plans.choices import TimeAggregation
@@ -310,27 +325,57 @@ def compliance_counts(plan: Plan, units: list[Unit], start, end, today: datetime
     and the due date has passed (a report returned for correction and not sent again is missing); otherwise
     not yet due."""
     mapping = source_map(units)
-    sent = (
+    # The plan's schedules as literals (as in reporting.queries.reported_totals) and the period compared without
+    # its index: otherwise SQLite reads the country's requests of the years through the period index (0.6 s a
+    # query for a plan's ten years at national scale, 0.14 s through the schedule).
+    schedules = list(plan.schedules.values_list("pk", flat=True))
+    requests = (
+        ReportRequest.objects.restrict(user, "view")
+        .filter(schedule_id__in=schedules)
+        .alias(ends=_Unindexed("period_end", output_field=DateField()))
+        .filter(ends__gte=start, ends__lte=end)
+        .filter(within_mapping(mapping))
+    )
+    first_sent = (
         Report.objects.filter(request=OuterRef("pk"), status__in=SENT, submitted_at__isnull=False)
         .order_by()
         .values("request")
-        .annotate(first=Min(TruncDate("submitted_at")))
+        .annotate(first=Min("submitted_at"))
         .values("first")
     )
     return (
-        ReportRequest.objects.restrict(user, "view")
-        .filter(schedule__plan=plan, period_end__gte=start, period_end__lte=end)
-        .filter(within_mapping(mapping))
-        .annotate(display=display_case(mapping), sent_on=Subquery(sent))
+        requests.annotate(display=display_case(mapping), sent_at=Subquery(first_sent), deadline=_deadlines(requests))
         .values("display", "period_start", "period_end", "period_kind")
         .annotate(
-            on_time=Count("pk", filter=Q(sent_on__isnull=False, sent_on__lte=F("due_on"))),
-            late=Count("pk", filter=Q(sent_on__isnull=False, sent_on__gt=F("due_on"))),
-            missing=Count("pk", filter=Q(sent_on__isnull=True, due_on__lt=today)),
-            not_due=Count("pk", filter=Q(sent_on__isnull=True, due_on__gte=today)),
+            on_time=Count("pk", filter=Q(sent_at__isnull=False, sent_at__lt=F("deadline"))),
+            late=Count("pk", filter=Q(sent_at__isnull=False, sent_at__gte=F("deadline"))),
+            missing=Count("pk", filter=Q(sent_at__isnull=True, due_on__lt=today)),
+            not_due=Count("pk", filter=Q(sent_at__isnull=True, due_on__gte=today)),
         )
         .order_by()
     )
+
+
+class _Unindexed(Func):
+    """A column's value that SQLite will not look up in an index (`+column`, its documented way to say so)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="+%(expressions)s", **extra)
+
+
+def _deadlines(requests) -> Case:
+    """Each request's deadline: the first instant after its due date in Vietnam time, looked up among the few due
+    dates of the requests. The date of each report's sending (TruncDate) is a Python function per row on SQLite:
+    over a plan's ten years at national scale that was 2 s of a 6 s page."""
+    tz = timezone.get_current_timezone()
+    due_dates = requests.order_by().values_list("due_on", flat=True).distinct()
+    whens = [
+        When(due_on=day, then=Value(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, tz)))
+        for day in due_dates
+    ]
+    return Case(*whens, default=None, output_field=DateTimeField())
 
 
 @dataclass

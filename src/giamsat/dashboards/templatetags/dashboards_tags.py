@@ -2,6 +2,9 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -37,3 +40,32 @@ def sheet_cell(value) -> str:
 def chart_of(charts: dict, name: str):
     """A panel's chart by name (SVG already built safe by charts.py)."""
     return charts.get(name, "")
+
+
+@register.simple_tag
+def tally(t) -> str:
+    """A compliance cell (`queries.Tally`): ✓ on time, ! late, ✗ missing, … not yet due, with the counts in words
+    as its title. Built here rather than by an included template: the whole plan's span is 40 periods × 167
+    units, and the include took about 2 s of the page at national scale."""
+    if not t.total:
+        return mark_safe('<span class="muted">–</span>')  # noqa: S308 - a constant
+    # Counts below 1,000 read the same in every language; the rest are grouped as the template did.
+    on_time, late, missing, not_due = (
+        str(n) if n < 1000 else formats.localize(n) for n in (t.on_time, t.late, t.missing, t.not_due)
+    )
+    title = _("%(a)s đúng hạn, %(b)s muộn, %(c)s chưa nộp, %(d)s chưa đến hạn") % {
+        "a": on_time,
+        "b": late,
+        "c": missing,
+        "d": not_due,
+    }
+    due = format_html(' <span class="muted">…{}</span>', not_due) if t.not_due else ""
+    return format_html(
+        '<span class="tally" title="{}"><span class="ok">✓{}</span> <span class="late">!{}</span> '
+        '<span class="miss">✗{}</span>{}</span>',
+        title,
+        on_time,
+        late,
+        missing,
+        due,
+    )
