@@ -46,7 +46,7 @@ def chart_of(charts: dict, name: str):
 def tally(t) -> str:
     """A compliance cell (`queries.Tally`): ✓ on time, ! late, ✗ missing, … not yet due, with the counts in words
     as its title. Built here rather than by an included template: the whole plan's span is 40 periods × 167
-    units, and the include took about 2 s of the page at national scale."""
+    units, and the includes took 1.3 s of the page at national scale."""
     if not t.total:
         return mark_safe('<span class="muted">–</span>')  # noqa: S308 - a constant
     # Counts below 1,000 read the same in every language; the rest are grouped as the template did.
