@@ -142,9 +142,15 @@ def received_period(*, quarters: bool) -> When_ | Value:
         for year in range(first, last + 1)
         for quarter in (range(1, 5) if quarters else [1])
     ]
-    # Latest period first: most cases are recent, and a mistyped old year somewhere (the span is the whole
-    # table's) then adds comparisons only for the cases that old.
-    whens = [When(received_at__gte=start, then=Value(key)) for key, start in reversed(starts[1:])]
+    return period_key("received_at", starts)
+
+
+def period_key(field: str, starts: list[tuple[int, datetime.datetime]]) -> When_:
+    """The key of the period `field` falls in, given each period's (key, first instant) in order, for rows already
+    within them: comparisons with the instants, latest period first (most cases are recent, and a mistyped old
+    year somewhere then adds comparisons only for the cases that old). Extracting the year or truncating to the
+    month with a time zone is a Python function per row on SQLite."""
+    whens = [When(**{f"{field}__gte": start}, then=Value(key)) for key, start in reversed(starts[1:])]
     return When_(*whens, default=Value(starts[0][0]), output_field=IntegerField())
 
 

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -38,7 +38,7 @@ from giamsat.units.models import Unit
 
 from .choices import MAIN_HARMS
 from .models import Case, CaseHarm
-from .queries import RULES
+from .queries import RULES, period_key
 
 PREFIX = "cases."
 
@@ -83,17 +83,14 @@ def _between(field: str, start: datetime.date, end: datetime.date) -> Q:
 
 
 def _month(field: str, start: datetime.date, end: datetime.date) -> When_:
-    """The local month (year × 100 + month) of `field`, for rows already filtered to start–end, as comparisons with
-    the first instants of the months between them, latest first. TruncMonth with a time zone runs a Python
-    function on every row on SQLite (django_datetime_trunc), as ExtractYear does (cases/queries.received_period)."""
+    """The local month (year × 100 + month) of `field`, for rows already filtered to start–end (`period_key`)."""
     tz = timezone.get_current_timezone()
     months = []
     day = start.replace(day=1)
     while day <= end:
         months.append((day.year * 100 + day.month, datetime.datetime(day.year, day.month, 1, tzinfo=tz)))
         day = (day + datetime.timedelta(days=32)).replace(day=1)
-    whens = [When(**{f"{field}__gte": first}, then=Value(key)) for key, first in reversed(months[1:])]
-    return When_(*whens, default=Value(months[0][0]), output_field=IntegerField())
+    return period_key(field, months)
 
 
 def _month_end(key: int, end: datetime.date) -> datetime.date:
