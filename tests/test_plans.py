@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import factories as f
+from giamsat.core.formatting import plain_number
 from giamsat.core.models import AuditEntry
 from giamsat.core.periods import Period
 from giamsat.plans.choices import Direction, IndicatorKind, PlanStatus, TimeAggregation, UnitAggregation
@@ -329,8 +330,6 @@ PERIOD_2022 = "2022-2022-year"
 
 def _grid(setup, year: int) -> dict[str, str]:
     """The grid as the page would post it back: every shown cell, with the current values."""
-    from giamsat.core.formatting import plain_number
-
     units = [setup.province, *setup.province.children.all()]
     current = {
         (t.indicator_id, t.unit_id): t.value
@@ -398,6 +397,53 @@ def test_an_emptied_cell_removes_the_target(client_for, province_officer, child_
     assert _target(setup, COUNT, setup.tanh_linh) is None
     assert _target(setup, COUNT, setup.duc_linh).value == 10
     assert _target(setup, COUNT, setup.tanh_linh, 2023).value == 10  # another period is untouched
+
+
+def test_a_grid_of_more_cells_than_djangos_default_form_limit_is_saved_whole(client_for, province_officer, child_plan):
+    """A province's grid has one field per unit and indicator (about 10,000 at the largest); Django's default
+    refused any form above 1,000 fields, losing everything typed."""
+    setup = child_plan
+    units = [setup.province, *setup.province.children.all()]
+    extra = 1_200 // len(units) + 1 - len(setup.indicators)
+    for n in range(extra):
+        setup.plan.indicators.create(order=100 + n, code=f"X{n}", name=f"Chỉ tiêu thêm {n}", measure="người")
+    data = {
+        f"t-{ind.pk}-{unit.pk}": str(ind.pk % 7 + unit.pk % 5 + 1)
+        for ind in setup.plan.indicators.all()
+        for unit in units
+    }
+    assert len(data) > 1_200
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    assert client_for(province_officer).post(url, data).status_code == 302
+    saved = {
+        f"t-{t.indicator_id}-{t.unit_id}": plain_number(t.value)
+        for t in Target.objects.filter(indicator__plan=setup.plan, period_start__year=2022, period_end__year=2022)
+    }
+    assert saved == data
+
+
+def test_cells_the_form_did_not_send_are_left_as_they_are(client_for, province_officer, child_plan):
+    setup = child_plan
+    name = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}"
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    before = Target.objects.filter(indicator__plan=setup.plan).count()
+    assert client_for(province_officer).post(url, {name: "12"}).status_code == 302
+    assert _target(setup, COUNT, setup.duc_linh).value == 12
+    assert _target(setup, COUNT, setup.tanh_linh).value == 8
+    assert _target(setup, AMOUNT, setup.tanh_linh).value == 40_000_000
+    assert Target.objects.filter(indicator__plan=setup.plan).count() == before
+
+
+def test_a_changed_target_keeps_the_units_own_baseline(client_for, province_officer, child_plan):
+    setup = child_plan
+    target = _target(setup, COUNT, setup.duc_linh)
+    target.baseline_value = D("7")
+    target.save()
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    name = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}"
+    assert client_for(province_officer).post(url, {name: "13"}).status_code == 302
+    changed = _target(setup, COUNT, setup.duc_linh)
+    assert (changed.value, changed.baseline_value) == (13, 7)
 
 
 def test_the_targets_grid_shows_the_current_values(client_for, province_officer, child_plan):

@@ -228,6 +228,10 @@ if PRODUCTION:
 # Uploads are refused above this size before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django refuses forms of more than 1,000 fields by default; a province's targets grid has one per commune and
+# indicator (166 × 60 ≈ 10,000 at the largest), and was refused whole, losing what was typed. The size cap above
+# still bounds a request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 GIAMSAT_MAX_UPLOAD_BYTES = int(os.environ.get("GIAMSAT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 NINJA_PAGINATION_PER_PAGE = 50

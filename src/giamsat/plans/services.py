@@ -70,7 +70,7 @@ def do_save_task(task: Task, *, acting_user, fields: dict, coordinators=None) ->
 
 def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], Decimal | None], *, acting_user) -> int:
     """Set the targets of a period from a grid {(indicator id, unit id): value}; an empty cell removes the
-    target. Returns how many cells changed."""
+    target, a cell not in the grid is left as it is. Returns how many cells changed."""
     with transaction.atomic():
         _check_change(acting_user, plan)
         indicator_ids = set(plan.indicators.values_list("pk", flat=True))
@@ -85,31 +85,41 @@ def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], De
                 % {"cells": ", ".join(f"{i}/{u}" for i, u in bad)}
             )
         existing = {
-            (t.indicator_id, t.unit_id): t
-            for t in Target.objects.filter(indicator__plan=plan, period_start=period.start, period_end=period.end)
+            (indicator_id, unit_id): (pk, value, baseline)
+            for pk, indicator_id, unit_id, value, baseline in Target.objects.filter(
+                indicator__plan=plan, period_start=period.start, period_end=period.end
+            ).values_list("pk", "indicator_id", "unit_id", "value", "baseline_value")
         }
-        changed = {}
+        # A province's grid is up to 10,000 cells: a changed cell is written again (delete, then one bulk insert)
+        # rather than updated row by row; nothing refers to a target's id.
+        changed, removed, written = {}, [], []
         for (indicator_id, unit_id), value in values.items():
             if indicator_id not in indicator_ids:
                 raise Http404
-            current = existing.get((indicator_id, unit_id))
-            if value is None and current is not None:
-                current.delete()
-                changed[f"{indicator_id}/{unit_id}"] = [str(current.value), None]
-            elif value is not None and current is None:
-                Target.objects.create(
-                    indicator_id=indicator_id,
-                    unit_id=unit_id,
-                    period_kind=period.kind.value,
-                    period_start=period.start,
-                    period_end=period.end,
-                    value=value,
+            pk, current, baseline = existing.get((indicator_id, unit_id), (None, None, None))
+            if current == value:
+                continue
+            changed[f"{indicator_id}/{unit_id}"] = [
+                None if current is None else str(current),
+                None if value is None else str(value),
+            ]
+            if pk is not None:
+                removed.append(pk)
+            if value is not None:
+                written.append(
+                    Target(
+                        indicator_id=indicator_id,
+                        unit_id=unit_id,
+                        period_kind=period.kind.value,
+                        period_start=period.start,
+                        period_end=period.end,
+                        value=value,
+                        baseline_value=baseline,
+                    )
                 )
-                changed[f"{indicator_id}/{unit_id}"] = [None, str(value)]
-            elif value is not None and current.value != value:
-                changed[f"{indicator_id}/{unit_id}"] = [str(current.value), str(value)]
-                current.value = value
-                current.save(update_fields=["value"])
+        for first in range(0, len(removed), 500):
+            Target.objects.filter(pk__in=removed[first : first + 500]).delete()
+        Target.objects.bulk_create(written, batch_size=500)
         if changed:
             audit.record(acting_user, "targets.update", plan, {"period": period.label, "cells": changed})
     return len(changed)

@@ -161,10 +161,10 @@ def _target_grid(request, pk):
     units = [plan.issuer.unit, *queries.reporting_units(plan, request.user)]
     indicators = list(plan.indicators.all())
     current = {
-        (t.indicator_id, t.unit_id): t.value
-        for t in Target.objects.restrict(request.user, "change").filter(
-            indicator__plan=plan, period_start=period.start, period_end=period.end
-        )
+        (indicator_id, unit_id): value
+        for indicator_id, unit_id, value in Target.objects.restrict(request.user, "change")
+        .filter(indicator__plan=plan, period_start=period.start, period_end=period.end)
+        .values_list("indicator_id", "unit_id", "value")
     }
     return plan, period, units, indicators, current
 
@@ -202,7 +202,9 @@ def targets_edit(request, pk):
         for unit in units:
             for indicator in indicators:
                 name = f"t-{indicator.pk}-{unit.pk}"
-                raw = request.POST.get(name, "").strip()
+                if name not in request.POST:  # a cell the form did not send is left as it is, never emptied
+                    continue
+                raw = request.POST[name].strip()
                 posted[name] = raw
                 if not raw:
                     values[(indicator.pk, unit.pk)] = None
