@@ -401,3 +401,19 @@ def test_opening_a_step_form_is_logged_as_a_view(case, commune_worker, client_fo
     assert CaseAccess.objects.filter(
         user=commune_worker, case=case, action=AccessAction.VIEW, detail="Biện pháp khẩn cấp"
     ).exists()
+
+
+def test_no_case_form_keeps_a_draft_in_the_browser(case, hotline_operator, commune_worker, client_for):
+    """Forms marked data-draft keep what is typed in the browser's storage (drafts.js); a child's data must
+    never stay on a shared office computer, so no case page marks one."""
+    pages = [(hotline_operator, reverse("cases:intake"))] + [
+        (commune_worker, reverse(name, args=[case.pk]))
+        for name in ("cases:detail", "cases:emergency", "cases:plan", "cases:service", "cases:consent",
+                     "cases:referral", "cases:offender", "cases:delay", "cases:close")
+    ]  # fmt: skip
+    for user, url in pages:
+        response = client_for(user).get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "<form" in page, url
+        assert "data-draft" not in page, url
