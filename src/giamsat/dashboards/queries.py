@@ -196,9 +196,12 @@ class Shortfall:
 
 def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> tuple[list[Shortfall], list[Shortfall]]:
     """Every target of the root and of every level below it that is below the progress expected by now,
-    largest gap first; and, apart, the targets that have no data. One GROUP BY per level."""
-    rows = achievement_matrix(tree.plan, [tree.root], period, as_of)
-    for level in levels_below(tree, user):
+    largest gap first; and, apart, the targets that have no data. One GROUP BY per level below the root."""
+    [first, *deeper] = levels_below(tree, user)
+    # The root's row comes from the first level's values (one pass over them, not two).
+    total, rows = matrix_with_total(tree.plan, tree.root, first, period, as_of)
+    rows = [total, *rows]
+    for level in deeper:
         rows += achievement_matrix(tree.plan, level, period, as_of)
     behind, missing = [], []
     for row in rows:
