@@ -23,6 +23,8 @@ ORDER = [
     "pages_dashboards",
     "pages_cases",
     "pages_trend",
+    "pages_targets",
+    "pages_targets_save",
 ]
 
 
@@ -474,6 +476,7 @@ PAGES = {
     "dashboards": ("dashboards index", "/dashboards/"),
     "cases": ("cases dashboard (quarters)", "/dashboards/cases/?step=quarter"),
     "trend": ("trend of an indicator (quarters)", "/dashboards/plans/{plan}/trend/?indicator={indicator}&step=quarter"),
+    "targets": ("targets grid 2027 (communes × indicators)", "/plans/{plan}/targets/?period=2027-2027-year"),
 }
 
 
@@ -524,6 +527,43 @@ def pages_trend(vendor, args) -> dict:
     return _page(vendor, args, "trend")
 
 
+def pages_targets(vendor, args) -> dict:
+    return _page(vendor, args, "targets")
+
+
+def pages_targets_save(vendor, args) -> dict:
+    """The targets grid posted back as a browser sends it (urlencoded), one cell in ten changed; each run in a
+    transaction rolled back, so every run saves the same change."""
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    plan, province = _bench_province()
+    client = _client_for(get_user_model().objects.get(username=f"bench_{province.code}"))
+    what, url = PAGES["targets"]
+    url = url.format(plan=plan.pk)
+    html = client.get(url).content.decode()
+    cells = re.findall(r'name="(t-\d+-\d+)" id="[^"]*"[^>]*value="([^"]*)"', html)
+    posted = {name: (str(int(float(value.replace(",", "."))) + 1) if value and n % 10 == 0 else value)
+              for n, (name, value) in enumerate(cells)}  # fmt: skip
+    body = urlencode(posted)
+    say(f"  {url}: {len(cells):,} cells posted, {sum(1 for n in range(len(cells)) if n % 10 == 0):,} changed")
+
+    def save():
+        with transaction.atomic():
+            response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+            assert response.status_code == 302, (url, response.status_code)
+            transaction.set_rollback(True)
+
+    median, runs = paired_times({"save": save}, args.runs)["save"]
+    return {
+        "what": f"targets grid saved ({len(cells):,} cells, 1 in 10 changed)",
+        "endpoint_ms": median * 1000,
+        "endpoint_runs_ms": [t * 1000 for t in runs],
+    }
+
+
 def baseline(vendor, args) -> dict:
     """Django set up and connected, nothing else: the memory every other figure starts from."""
     from django.db import connection
@@ -544,6 +584,8 @@ MEASUREMENTS = {
     "pages_dashboards": pages_dashboards,
     "pages_cases": pages_cases,
     "pages_trend": pages_trend,
+    "pages_targets": pages_targets,
+    "pages_targets_save": pages_targets_save,
 }
 
 

@@ -276,12 +276,7 @@ class Target(models.Model):
                 fields=["indicator", "unit", "period_start", "period_end"], name="target_unique_cell"
             )
         ]
-        indexes = [
-            models.Index(fields=["unit", "period_end"]),
-            # A period's grid of a plan: without it the database reads every period's targets of each indicator
-            # (at national scale 0.8 s to find 10,000 of 4 million).
-            models.Index(fields=["indicator", "period_start", "period_end"], name="target_period_of_indicator"),
-        ]
+        indexes = [models.Index(fields=["unit", "period_end"])]
 
     def __str__(self):
         return f"{self.indicator.code} · {self.unit} · {self.period.label}: {self.value}"

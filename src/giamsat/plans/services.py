@@ -87,7 +87,7 @@ def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], De
         existing = {
             (indicator_id, unit_id): (pk, value, baseline)
             for pk, indicator_id, unit_id, value, baseline in Target.objects.filter(
-                indicator__plan=plan, period_start=period.start, period_end=period.end
+                indicator__plan=plan, unit_id__in=unit_ids, period_start=period.start, period_end=period.end
             ).values_list("pk", "indicator_id", "unit_id", "value", "baseline_value")
         }
         # A province's grid is up to 10,000 cells: a changed cell is written again (delete, then one bulk insert)

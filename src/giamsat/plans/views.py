@@ -160,10 +160,12 @@ def _target_grid(request, pk):
     period = _period_from(request, plan)
     units = [plan.issuer.unit, *queries.reporting_units(plan, request.user)]
     indicators = list(plan.indicators.all())
+    # Read by the grid's units, so that the (unit, period_end) index finds the period's targets; by the plan's
+    # indicators alone the database went through every period's (0.8 s for 10,000 of 4 million).
     current = {
         (indicator_id, unit_id): value
         for indicator_id, unit_id, value in Target.objects.restrict(request.user, "change")
-        .filter(indicator__plan=plan, period_start=period.start, period_end=period.end)
+        .filter(indicator__plan=plan, unit__in=units, period_start=period.start, period_end=period.end)
         .values_list("indicator_id", "unit_id", "value")
     }
     return plan, period, units, indicators, current
