@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+import factories as f
 from factories import PASSWORD
 from giamsat.core.models import AuditEntry
 from giamsat.units.models import Unit
@@ -129,6 +130,13 @@ def test_home_counts_the_units_the_user_may_see(commune_worker, client_for):
 
 
 # --- throttling --------------------------------------------------------------------------------------------
+
+
+def test_pages_name_the_signed_in_account_by_its_plain_id(client_for):
+    """drafts.js keys what it keeps by this id: a Vietnamese page must not print it as "12.345"."""
+    user = f.CommuneWorkerFactory(pk=12_345)
+    html = client_for(user).get(reverse("home")).content.decode()
+    assert 'data-user="12345"' in html
 
 
 def test_it_locks_out_after_five_failures_even_with_the_right_password(client, commune_worker):

@@ -255,6 +255,20 @@ def test_autosave_answers_htmx_with_the_new_revision(client_for, district_office
     assert '<input type="hidden" name="revision" value="2">' in again.content.decode()
 
 
+def test_a_report_saved_a_thousand_times_still_saves(client_for, district_officer, plan_setup, dl_2023):
+    """Every autosave counts a revision; the page must send back 1234, not the Vietnamese "1.234"."""
+    client = client_for(district_officer)
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    Report.objects.filter(request=dl_2023).update(revision=1234)
+    html = client.get(request_url(dl_2023)).content.decode()
+    assert '<input type="hidden" name="revision" value="1234">' in html
+    response = client.post(
+        request_url(dl_2023), form_data(plan_setup, revision=1234, initial_activities=2), headers={"HX-Request": "true"}
+    )
+    assert '<input type="hidden" name="revision" value="1235">' in response.content.decode()
+    assert Report.objects.get(request=dl_2023).revision == 1235
+
+
 def test_an_autosave_on_a_stale_copy_says_so_and_changes_nothing(client_for, district_officer, plan_setup, dl_2023):
     client = client_for(district_officer)
     client.post(request_url(dl_2023), form_data(plan_setup, save="1"))

@@ -386,6 +386,24 @@ def test_an_outsider_gets_404_on_every_endpoint(api_client_for, supervisor, dist
 # --------------------------------------------------------------------------------------------- deadlines
 
 
+def test_a_programme_links_to_its_year_written_plainly(client_for, supervisor, supervision):
+    """A Vietnamese page writes 2023 as "2.023"; the link must not, or the filter is silently ignored."""
+    services.do_save_programme(
+        services.SupervisionProgramme(),
+        acting_user=supervisor,
+        fields={"organisation": union(), "year": 2023, "title": "Chương trình 2023 (thử)"},
+    )
+    later = build_supervision(supervisor)
+    Supervision.objects.filter(pk=later.pk).update(
+        start_on=datetime.date(2024, 3, 1), end_on=datetime.date(2024, 4, 1), title="Giám sát năm 2024"
+    )
+    client = client_for(supervisor)
+    index = client.get(reverse("supervision:index")).content.decode()
+    assert 'href="?year=2023"' in index
+    listed = client.get(reverse("supervision:index") + "?year=2023").content.decode()
+    assert supervision.title in listed and "Giám sát năm 2024" not in listed
+
+
 def test_the_answer_deadline_counts_working_days_and_skips_tet(supervisor, supervision):
     (rec,) = recommend(supervision, supervisor, made_on=MADE_ON)
     # Friday 02/02/2024 + 5 working days: 5, 6, 7 February, then Tết (8–14), then 15 and 16 February.
