@@ -2,9 +2,12 @@
 the indicator rules, the targets grid and the breakdown warnings, and who may see or change what."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
+from html import escape as html_escape
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +23,7 @@ from giamsat.plans.choices import Direction, IndicatorKind, PlanStatus, TimeAggr
 from giamsat.plans.forms import PlanForm
 from giamsat.plans.models import Indicator, Plan, Programme, Target, Task, validate_reference
 from giamsat.reporting.queries import breakdown_warnings
-from plan_fixtures import AMOUNT, COUNT, RATIO, ubnd_binh_thuan
+from plan_fixtures import AMOUNT, COUNT, DECREASE, MILESTONE, RATIO, ubnd_binh_thuan
 
 pytest_plugins = ["plan_fixtures"]
 
@@ -379,7 +382,7 @@ def test_one_bad_cell_in_the_targets_grid_saves_nothing_and_is_marked(client_for
     response = client_for(province_officer).post(url, data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert re.search(rf'id="{bad}-err"[^>]*>Không đọc được số', html)
+    assert re.search(rf'id="{bad}-err"[^>]*>Chỉ tiêu {AMOUNT}: “nhiều” không phải là số', html)
     assert re.search(rf'id="{negative}-err"[^>]*>Chỉ tiêu không được âm', html)
     assert f'id="{good}-err"' not in html
     assert f'name="{bad}" id="{bad}"' in html and 'value="nhiều"' in html  # the typed text is kept
@@ -452,6 +455,130 @@ def test_the_targets_grid_shows_the_current_values(client_for, province_officer,
     html = client_for(province_officer).get(url).content.decode()
     name = f"t-{setup.ind(AMOUNT).pk}-{setup.duc_linh.pk}"
     assert re.search(rf'name="{name}"[^>]*value="50000000"', html)
+
+
+def test_the_targets_grid_checks_each_number_as_a_report_does(client_for, province_officer, child_plan):
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    huge, percent_count, percent_rate = (
+        f"t-{setup.ind(AMOUNT).pk}-{setup.duc_linh.pk}",
+        f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}",
+        f"t-{setup.ind(RATIO).pk}-{setup.duc_linh.pk}",
+    )
+    response = client_for(province_officer).post(url, {huge: "100000000000000000000", percent_count: "85%"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(rf'id="{huge}-err"[^>]*>Chỉ tiêu {AMOUNT}: số quá lớn', html)
+    assert re.search(rf'id="{percent_count}-err"[^>]*>Chỉ tiêu {COUNT} không tính bằng %', html)
+    assert _target(setup, AMOUNT, setup.duc_linh).value == 50_000_000
+    assert client_for(province_officer).post(url, {percent_rate: "93,5%"}).status_code == 302
+    assert _target(setup, RATIO, setup.duc_linh).value == D("93.5")
+
+
+# ------------------------------------------------------------------------------------ targets by spreadsheet
+
+
+def _targets_file(client, setup, period=PERIOD_2022):
+    """The grid as downloaded, opened in openpyxl, with each unit's row number."""
+    url = reverse("plans:targets_download", args=[setup.plan.pk]) + f"?period={period}"
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+    ws = wb.worksheets[0]
+    rows = {ws.cell(row, 1).value: row for row in range(2, ws.max_row + 1)}
+    columns = {ws.cell(1, column).value: column for column in range(3, ws.max_column + 1)}
+    return wb, ws, rows, columns
+
+
+def _upload(client, setup, wb, period=PERIOD_2022, name="chi-tieu.xlsx"):
+    out = io.BytesIO()
+    wb.save(out)
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={period}"
+    return client.post(url, {"file": SimpleUploadedFile(name, out.getvalue())})
+
+
+def test_a_filled_targets_file_is_saved(client_for, province_officer, child_plan):
+    setup = child_plan
+    client = client_for(province_officer)
+    wb, ws, rows, columns = _targets_file(client, setup)
+    ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = " 15 "
+    rate = ws.cell(rows[setup.tanh_linh.code], columns[RATIO])
+    rate.value, rate.number_format = 0.935, "0.0%"  # what Excel keeps for 93,5% typed in a percentage cell
+    ws.cell(rows[setup.duc_linh.code], columns[AMOUNT]).value = "1.234.567,5"
+    wb.create_sheet("Ghi chú", 0)  # a sheet of one's own put first
+    response = _upload(client, setup, wb)
+    assert response.status_code == 302
+    assert _target(setup, COUNT, setup.duc_linh).value == 15
+    assert _target(setup, RATIO, setup.tanh_linh).value == D("93.5")
+    assert _target(setup, AMOUNT, setup.duc_linh).value == D("1234567.5")
+    assert _target(setup, COUNT, setup.tanh_linh).value == 8
+    entry = AuditEntry.objects.get(action="targets.update", object_id=str(setup.plan.pk))
+    assert len(entry.changes["cells"]) == 3
+
+
+def test_a_targets_file_with_bad_cells_is_refused_whole_and_every_cell_is_named(
+    client_for, province_officer, child_plan
+):
+    setup = child_plan
+    client = client_for(province_officer)
+    wb, ws, rows, columns = _targets_file(client, setup)
+    dl, tl = rows[setup.duc_linh.code], rows[setup.tanh_linh.code]
+    col = {code: openpyxl.utils.get_column_letter(n) for code, n in columns.items()}
+    ws.cell(dl, columns[COUNT]).value = "nhiều"
+    ws.cell(dl, columns[AMOUNT]).value = 1e20
+    ws.cell(tl, columns[COUNT]).value = "=1+1"
+    ws.cell(tl, columns[AMOUNT]).value = datetime.date(2022, 1, 15)
+    ws.cell(tl, columns[DECREASE]).value = -3
+    ws.merge_cells(f"{col[MILESTONE]}{min(dl, tl)}:{col[MILESTONE]}{max(dl, tl)}")
+    copy = ws.max_row + 1
+    ws.cell(copy, 1).value, ws.cell(copy, columns[COUNT]).value = setup.duc_linh.code, 1
+    before = list(Target.objects.order_by("pk").values_list("pk", "value"))
+    response = _upload(client, setup, wb)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tệp chưa được nhận, chưa có gì được lưu" in html
+    expected = [
+        f"Chỉ tiêu!{col[COUNT]}{dl}: Chỉ tiêu {COUNT}: “nhiều” không phải là số.",
+        f"Chỉ tiêu!{col[AMOUNT]}{dl}: Chỉ tiêu {AMOUNT}: số quá lớn.",
+        f"Chỉ tiêu!{col[COUNT]}{tl}: Ô {col[COUNT]}{tl} chứa công thức",
+        f"Chỉ tiêu!{col[AMOUNT]}{tl}: Chỉ tiêu {AMOUNT}: ô chứa ngày tháng, không phải số",
+        f"Chỉ tiêu!{col[DECREASE]}{tl}: Chỉ tiêu không được âm.",
+        f"Vùng gộp ô {col[MILESTONE]}{min(dl, tl)}:{col[MILESTONE]}{max(dl, tl)}",
+        f"Chỉ tiêu!A{copy}: Đơn vị {setup.duc_linh.name} đã có ở dòng {dl}",
+    ]
+    errors = re.search(r'data-testid="upload-errors">(.*?)</div>', html, re.S).group(1)
+    for text in expected:
+        assert html_escape(text, quote=False) in errors, text
+    assert errors.count("<li>") == len(expected)
+    assert list(Target.objects.order_by("pk").values_list("pk", "value")) == before
+
+
+def test_a_targets_file_of_another_period_is_refused(client_for, province_officer, child_plan):
+    """A grid downloaded for 2021 and uploaded on the 2022 page was written into 2022."""
+    setup = child_plan
+    client = client_for(province_officer)
+    wb, ws, rows, columns = _targets_file(client, setup, period="2023-2023-year")
+    ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = 40
+    before = list(Target.objects.order_by("pk").values_list("pk", "value"))
+    response = _upload(client, setup, wb, period=PERIOD_2022)
+    assert response.status_code == 200
+    assert "Tệp này là bảng chỉ tiêu Năm 2023, trang đang mở Năm 2022" in response.content.decode()
+    assert list(Target.objects.order_by("pk").values_list("pk", "value")) == before
+
+
+def test_a_file_that_is_no_targets_grid_gets_a_message_in_the_users_language(
+    client_for, province_officer, child_plan, settings
+):
+    setup = child_plan
+    client = client_for(province_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    csv = SimpleUploadedFile("chi-tieu.xlsx", b"Ma don vi;CT01\n600;12\n")
+    html = client.post(url, {"file": csv}).content.decode()
+    assert "File not accepted; nothing was saved:" in html
+    assert "The file is not really an Excel workbook (.xlsx) (its content does not match its extension)." in html
+    wb, ws, rows, columns = _targets_file(client, setup)
+    ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = "many"
+    html = _upload(client, setup, wb).content.decode()
+    assert f"Indicator {COUNT}: “many” is not a number." in html
 
 
 # --------------------------------------------------------------------------------------- breakdown warnings

@@ -451,6 +451,47 @@ def test_uploading_a_template_with_bad_cells_lists_each_cell(client_for, distric
     assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
 
 
+def test_an_old_file_cannot_undo_a_web_edit_that_a_later_upload_carried_on(
+    client_for, district_officer, plan_setup, dl_2023
+):
+    """The file of before a web edit was refused only until a fresh file had been uploaded; after that it was
+    taken and silently put the edited figure back."""
+    client = client_for(district_officer)
+    upload_url = reverse("reporting:upload", args=[dl_2023.pk])
+    old = client.get(reverse("reporting:template", args=[dl_2023.pk])).content
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1", **{f"{prefix(plan_setup, COUNT)}-value": "99"}))
+    fresh = client.get(reverse("reporting:template", args=[dl_2023.pk])).content
+    filled = _fill(fresh, plan_setup, GOOD_CELLS | {COUNT: {"value": 99}})
+    assert client.post(upload_url, {"file": SimpleUploadedFile("moi.xlsx", filled)}).status_code == 302
+    report = Report.objects.get(request=dl_2023)
+    assert report.revision == 2
+    response = client.post(upload_url, {"file": SimpleUploadedFile("cu.xlsx", _fill(old, plan_setup, GOOD_CELLS))})
+    assert response.status_code == 400
+    assert "Bản nháp đã được sửa trên web" in response.content.decode()
+    report.refresh_from_db()
+    assert report.revision == 2
+    assert report.values.get(indicator=plan_setup.ind(COUNT), breakdown="").value == 99
+    corrected = _fill(fresh, plan_setup, GOOD_CELLS | {COUNT: {"value": 98}})  # the fresh file, corrected
+    assert client.post(upload_url, {"file": SimpleUploadedFile("moi-2.xlsx", corrected)}).status_code == 302
+    assert report.values.get(indicator=plan_setup.ind(COUNT), breakdown="").value == 98
+
+
+def test_uploading_into_a_sent_report_says_it_was_sent(client_for, district_officer, plan_setup, dl_2023):
+    client = client_for(district_officer)
+    template = client.get(reverse("reporting:template", args=[dl_2023.pk])).content
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    Report.objects.filter(request=dl_2023).update(status=ReportStatus.ACCEPTED)
+    response = client.post(
+        reverse("reporting:upload", args=[dl_2023.pk]),
+        {"file": SimpleUploadedFile("b.xlsx", _fill(template, plan_setup, GOOD_CELLS | {COUNT: {"value": 7}}))},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa." in html
+    assert "sửa trên web" not in html
+    assert Report.objects.get(request=dl_2023).values.get(indicator=plan_setup.ind(COUNT), breakdown="").value == 12
+
+
 def test_uploading_without_a_file_is_a_400(client_for, district_officer, dl_2023):
     response = client_for(district_officer).post(reverse("reporting:upload", args=[dl_2023.pk]))
     assert response.status_code == 400

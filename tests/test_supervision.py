@@ -808,6 +808,31 @@ def test_limitation_categories_show_which_problems_recur(client_for, supervisor)
     assert response.context["categories"][0]["category__name"] == SEED_CATEGORIES[6]
 
 
+def test_limitation_categories_count_only_the_recommendations_the_user_sees(
+    client_for, supervisor, district_officer, supervision
+):
+    """The count of recommendations per category went through every recommendation made about the limitations,
+    also those to units outside the user's jurisdiction."""
+    limitation = add_limitation(supervision, supervisor, category_index=6)
+    services.do_create_recommendations(
+        supervision,
+        acting_user=supervisor,
+        text="Bố trí kinh phí cho công tác bảo vệ trẻ em.",
+        addressees=[committee(f.DUC_LINH), committee(f.TANH_LINH)],
+        addressee_kind=AddresseeKind.SUPERVISED,
+        priority=Priority.HIGH,
+        made_on=MADE_ON,
+        findings=[limitation],
+    )
+    for user, expected in ((supervisor, 2), (district_officer, 1)):
+        response = client_for(user).get(reverse("supervision:limitations"))
+        rows = {row["category__name"]: row for row in response.context["categories"]}
+        assert rows[SEED_CATEGORIES[6]]["recommendations"] == expected, user
+        dashboard = client_for(user).get(reverse("dashboards:supervision"))
+        rows = {row["category__name"]: row for row in dashboard.context["dash"].categories}
+        assert rows[SEED_CATEGORIES[6]]["recommendations"] == expected, user
+
+
 def test_the_one_page_overview_adds_up_the_supervision(client_for, supervisor, district_officer, supervision):
     add_session(supervision, supervisor)
     add_limitation(supervision, supervisor)

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from giamsat.core.formatting import plain_number
 from giamsat.core.periods import Period
 from giamsat.core.uploads import UploadRejected, check_upload
-from giamsat.core.vntext import parse_number
 from giamsat.reporting import queries as achievement
 from giamsat.reporting.models import ReportRequest
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, SpreadsheetErrors
@@ -20,7 +19,7 @@ from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, SpreadsheetErrors
 from . import queries, services
 from .forms import IndicatorForm, PlanForm, TaskForm
 from .models import Indicator, Plan, Programme, Target, Task
-from .spreadsheet import parse_targets, targets_workbook
+from .spreadsheet import parse_targets, target_value, targets_workbook
 
 
 def get_plan_for_user(user, pk, action="view") -> Plan:
@@ -174,7 +173,7 @@ def _target_grid(request, pk):
 @login_required
 def targets_download(request, pk):
     plan, period, units, indicators, current = _target_grid(request, pk)
-    response = HttpResponse(targets_workbook(indicators, units, current), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(targets_workbook(plan, period, indicators, units, current), content_type=XLSX_CONTENT_TYPE)
     name = f"chi-tieu-{plan.pk}-{period.start:%Y}-{period.end:%Y}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -188,7 +187,7 @@ def targets_edit(request, pk):
     if request.method == "POST" and "file" in request.FILES:
         try:
             check_upload(request.FILES["file"], allowed={"xlsx"})
-            values = parse_targets(request.FILES["file"], indicators, units)
+            values = parse_targets(request.FILES["file"], plan, period, indicators, units)
         except UploadRejected as exc:
             upload_errors = [("", "", str(exc))]
         except SpreadsheetErrors as exc:
@@ -212,10 +211,7 @@ def targets_edit(request, pk):
                     values[(indicator.pk, unit.pk)] = None
                     continue
                 try:
-                    number = parse_number(raw)
-                    if number < 0:
-                        raise ValueError(_("Chỉ tiêu không được âm."))
-                    values[(indicator.pk, unit.pk)] = number
+                    values[(indicator.pk, unit.pk)] = target_value(raw, indicator)
                 except ValueError as exc:
                     errors[name] = str(exc)
         if not errors:
@@ -246,5 +242,6 @@ def targets_edit(request, pk):
             "indicators": indicators,
             "grid": grid,
             "errors": errors,
+            "upload_errors": upload_errors,
         },
     )

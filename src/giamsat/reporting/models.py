@@ -118,9 +118,9 @@ class Report(models.Model):
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     # Bumped on every save of the draft: a save that carries an older number was made on a stale copy.
     revision = models.PositiveIntegerField(default=0, editable=False)
-    # The revision the last spreadsheet upload produced: a later upload may replace an upload, but not edits
-    # made on the web after the template was downloaded.
-    uploaded_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The revision of the last save made on the web (not by a spreadsheet upload): an uploaded template
+    # downloaded before it would silently undo that edit.
+    edited_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -188,7 +188,7 @@ def do_save_draft(
             revision=F("revision") + 1,
             updated_by=acting_user,
             updated_at=timezone.now(),
-            **({"uploaded_revision": F("revision") + 1} if from_upload else {}),
+            **({} if from_upload else {"edited_revision": F("revision") + 1}),
             **narrative,
         )
         if not updated:
@@ -261,8 +261,9 @@ def _insert_values(rows: list[tuple]) -> None:
 
 def upload_conflict(report: Report, template_revision: int | None) -> bool:
     """True when the draft was edited on the web after the uploaded template was downloaded: taking the file
-    would silently overwrite those edits. A file may always replace an earlier upload."""
-    return report.revision not in (template_revision or 0, report.uploaded_revision)
+    would silently undo those edits, even when a later upload (of a fresh template) has carried them on. Uploads
+    in between do not count: a corrected copy of the same file may replace the first."""
+    return (report.edited_revision or 0) > (template_revision or 0)
 
 
 def missing_values(report: Report) -> list[Indicator]:

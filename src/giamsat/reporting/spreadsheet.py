@@ -65,6 +65,7 @@ __all__ = [
     "SpreadsheetErrors",
     "build_template",
     "export_rows",
+    "open_upload",
     "parse_upload",
     "safe_cell_value",
     "set_cell",
@@ -179,10 +180,17 @@ def set_cell(cell, value: Any):
     return cell
 
 
-def export_rows(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title: str | None = None) -> bytes:
+def export_rows(
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    hidden: Sequence[tuple[str, Any]] = (),
+) -> bytes:
     """A plain XLSX of a table: bold headings, frozen heading row, readable widths, every cell safe.
 
-    Streams (openpyxl write-only mode), so `rows` may be a generator over a large queryset."""
+    Streams (openpyxl write-only mode), so `rows` may be a generator over a large queryset. `hidden` (key,
+    value) pairs go to a very hidden sheet "_giamsat", for a file that is meant to be uploaded again."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(title or _("Dữ liệu")))
     ws.freeze_panes = "A2"
@@ -193,6 +201,12 @@ def export_rows(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, title:
     ws.append([_write_only_cell(ws, h, heading) for h in headers])
     for row in rows:
         ws.append([_write_only_cell(ws, v, body) for v in row])
+    if hidden:
+        meta = wb.create_sheet(META_SHEET)
+        meta.sheet_state = "veryHidden"
+        for key, value in hidden:
+            meta.append([safe_cell_value(key), safe_cell_value(value)])
+        meta.protection.sheet = True
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -696,11 +710,11 @@ class _SheetParser(WorkSheetParser):
 
 
 class _Sheet:
-    """One worksheet of an upload, read in a single pass: its non-empty cells (up to column SCAN_COLUMNS, all
+    """One worksheet of an upload, read in a single pass: its non-empty cells (up to column `max_column`, all
     that the reading ever looks at) by row and column, and its merged ranges. A cell covered by a merged range
     other than its top-left one reads as empty, as in openpyxl's full mode."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, max_column: int = SCAN_COLUMNS):
         self.title = ws.title
         self.sheet_state = ws.sheet_state
         self.rows: dict[int, dict[int, ReadOnlyCell]] = {}
@@ -718,7 +732,7 @@ class _Sheet:
                 )
                 for row in parser.rows_and_merged():
                     for cell in row:
-                        if cell["value"] is not None and cell["column"] <= SCAN_COLUMNS:
+                        if cell["value"] is not None and cell["column"] <= max_column:
                             self.rows.setdefault(cell["row"], {})[cell["column"]] = ReadOnlyCell(ws, **cell)
         self.merged = parser.merged
         for merged in self.merged:
@@ -744,15 +758,16 @@ class _Book:
     """The uploaded workbook, opened read-only (it keeps the file open: close it); each sheet is read once,
     when first needed."""
 
-    def __init__(self, wb):
+    def __init__(self, wb, max_column: int = SCAN_COLUMNS):
         self.wb = wb
+        self.max_column = max_column
         self.sheetnames = wb.sheetnames
         self._sheets: dict[str, _Sheet] = {}
 
     def __getitem__(self, name: str) -> _Sheet:
         if name not in self._sheets:
             try:
-                self._sheets[name] = _Sheet(self.wb[name])
+                self._sheets[name] = _Sheet(self.wb[name], self.max_column)
             except Exception as exc:  # a damaged sheet shows only now that it is read
                 raise _corrupted() from exc
         return self._sheets[name]
@@ -764,7 +779,7 @@ class _Book:
         self.wb.close()
 
 
-def _open_workbook(data: bytes) -> _Book:
+def _open_workbook(data: bytes, max_column: int = SCAN_COLUMNS) -> _Book:
     try:
         kind = detect_kind(io.BytesIO(data), extension="xlsx", max_unpacked=MAX_UNPACKED_BYTES)
     except UploadRejected as exc:
@@ -778,7 +793,17 @@ def _open_workbook(data: bytes) -> _Book:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False)
     except Exception as exc:  # whatever openpyxl trips on, the answer for the user is the same
         raise _corrupted() from exc
-    return _Book(wb)
+    return _Book(wb, max_column)
+
+
+def open_upload(content, *, max_column: int = SCAN_COLUMNS) -> _Book:
+    """Another upload read as a report file is (size, type and unpacked size checked, merged ranges and
+    formulas kept, cells beyond `max_column` dropped): for the other spreadsheets users fill in. Raises
+    SpreadsheetErrors; close the book after reading."""
+    try:
+        return _open_workbook(_read_bytes(content), max_column)
+    except _Refused as refused:
+        raise SpreadsheetErrors([refused.error]) from None
 
 
 def parse_upload(request: ReportRequest, content) -> ParsedReport:

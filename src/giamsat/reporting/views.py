@@ -300,6 +300,8 @@ def upload(request, pk):
                 for v in report.values.exclude(breakdown="").select_related("indicator")
             ]
             try:
+                if not report.editable:  # a page opened before the report was sent
+                    raise services.WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
                 if parsed.from_template and services.upload_conflict(report, parsed.template_revision):
                     raise services.StaleDraft(
                         _(

@@ -532,7 +532,9 @@ def category_summary(request):
             "supervisions": row["supervisions"],
             "organisations": row["organisations"],
         }
-        for row in queries.limitation_categories(Finding.objects.restrict(request.user, "view"))
+        for row in queries.limitation_categories(
+            Finding.objects.restrict(request.user, "view"), Recommendation.objects.restrict(request.user, "view")
+        )
     ]
 
 

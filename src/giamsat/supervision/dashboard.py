@@ -82,6 +82,6 @@ def dashboard(recommendations, findings, today: datetime.date) -> Dashboard:
         totals=totals,
         statuses=statuses,
         addressees=list(queries.recommendations_by_addressee(recommendations, today)),
-        categories=list(queries.limitation_categories(findings)),
+        categories=list(queries.limitation_categories(findings, recommendations)),
         across=categories_across_units(findings),
     )

@@ -108,9 +108,10 @@ def status_totals(recommendations, today: datetime.date) -> dict:
     )
 
 
-def limitation_categories(findings):
+def limitation_categories(findings, recommendations):
     """Per category: how many limitations, in how many supervisions, about how many organisations — which
-    problems recur across units and supervisions."""
+    problems recur across units and supervisions — and how many of `recommendations` (those the user sees)
+    answer them: a limitation seen by many is followed by recommendations to units a user may not see."""
     return (
         findings.filter(kind=FindingKind.LIMITATION)
         .values("category_id", "category__name")
@@ -119,7 +120,9 @@ def limitation_categories(findings):
             supervisions=Count("supervision", distinct=True),
             organisations=Count("organisation", distinct=True),
             sessions=Count("session", distinct=True),
-            recommendations=Count("recommendations", distinct=True),
+            recommendations=Count(
+                "recommendations", filter=Q(recommendations__in=recommendations.values("pk")), distinct=True
+            ),
         )
         .order_by("-supervisions", "-findings", "category__name")
     )

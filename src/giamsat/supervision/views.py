@@ -178,7 +178,7 @@ def limitations(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         findings = findings.filter(supervision__start_on__year=int(year))
-    categories = list(queries.limitation_categories(findings))
+    categories = list(queries.limitation_categories(findings, Recommendation.objects.restrict(request.user, "view")))
     supervisions = findings.filter(kind=FindingKind.LIMITATION).values("supervision").distinct().count()
     return render(
         request,
@@ -312,7 +312,7 @@ def overview(request, pk):
     context["status_totals"] = queries.status_totals(recs, today)
     context["by_addressee"] = queries.recommendations_by_addressee(recs, today)
     context["categories"] = queries.limitation_categories(
-        Finding.objects.restrict(request.user, "view").filter(supervision=supervision)
+        Finding.objects.restrict(request.user, "view").filter(supervision=supervision), recs
     )
     context["status_columns"] = [(s.value, s.label, f"n_{s.value}") for s in RecommendationStatus]
     return render(request, "supervision/overview.html", context)
