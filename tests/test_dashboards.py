@@ -25,6 +25,7 @@ from giamsat.dashboards import queries
 from giamsat.dashboards.api import MatrixOut
 from giamsat.dashboards.charts import Series, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
+from giamsat.plans.models import Target
 from giamsat.reporting.achievement import Status
 from giamsat.reporting.choices import Frequency, ReportStatus
 from giamsat.reporting.models import Report, ReportRequest, Schedule
@@ -230,6 +231,24 @@ def test_sorting_puts_the_best_share_first_and_units_without_data_last(plan_setu
     )
 
 
+def test_an_indicator_without_targets_sorts_by_its_figures(plan_setup, province_officer):
+    """Sorting by a column of figures without targets (counted from case records, say) left the rows as they were."""
+    setup = plan_setup
+    Target.objects.filter(indicator=setup.ind(AMOUNT)).delete()
+    accepted_report(setup.request("dl", 2023), value_map(setup, {AMOUNT: 500}))
+    accepted_report(setup.request("tl", 2023), value_map(setup, {AMOUNT: 9000}))
+    result = queries.plan_matrix(legacy_tree(setup, province_officer), Period.year(2023), AS_OF)
+    key = f"ind{setup.ind(AMOUNT).pk}"
+    assert [r.unit for r in queries.sort_rows(result.rows, key, result.indicators)[:2]] == [
+        setup.duc_linh,
+        setup.tanh_linh,
+    ]
+    assert [r.unit for r in queries.sort_rows(result.rows, f"-{key}", result.indicators)[:2]] == [
+        setup.tanh_linh,
+        setup.duc_linh,
+    ]
+
+
 # ------------------------------------------------------------------------------ across the 2025 reform
 
 
@@ -317,6 +336,23 @@ def test_legacy_communes_are_re_expressed_in_todays_communes(
                 reference("count", "increase", TARGETS[COUNT]["bt"][1], None, [v[COUNT] for v in everyone]),
             )
         transaction.set_rollback(True)
+
+
+def test_an_island_district_taken_over_whole_counts_for_its_special_zone(plan_setup, province_officer):
+    """Huyện Phú Quí's communes all became Đặc khu Phú Quý. Its own reports and targets counted for nothing in
+    today's units: only communes were followed through the conversion table."""
+    setup = plan_setup
+    district = Unit.objects.get(structure="legacy", level=2, name="Huyện Phú Quí", parent__code=f.BINH_THUAN)
+    zone = f.current_commune("Đặc khu Phú Quý")
+    accepted_report(district_request(setup, district, 2023), value_map(setup, {COUNT: 7}))
+    set_target(setup.ind(COUNT), district, 2023, 10)
+    tree = queries.tree_for(setup.plan, province_officer, TODAY_UNITS)
+    rows = {r.unit.pk: cells(r) for r in queries.plan_matrix(tree, Period.year(2023), AS_OF).rows}
+    assert rows[zone.pk][COUNT].actual_shown == 7
+    assert rows[zone.pk][COUNT].target.value == 10
+    # A district split among several new communes stays unapportioned.
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    assert duc_linh.pk not in queries.source_map(tree.units)
 
 
 def test_the_plan_shown_today_keeps_only_the_communes_of_its_area(plan_setup, province_officer):
@@ -697,3 +733,13 @@ def test_the_matrix_page_travels_gzipped_to_a_browser_that_accepts_it(plan_setup
     page = gzip.decompress(packed.content).decode()
     assert page.count("<tr") == plain.content.decode().count("<tr") > 2  # the same matrix, rows and all
     assert len(packed.content) < len(plain.content) / 3
+
+
+def test_a_charts_large_numbers_fit_beside_its_axis():
+    """A trend in VND had its top tick cut to "000.000.000" and written over the axis title."""
+    svg = line_chart("Giá trị", ["2023", "2024"], [Series("Thực hiện", [Decimal(10**9), None], "#000")], y_label="VND")
+    root = ET.fromstring(svg)  # noqa: S314 - our own SVG
+    ticks = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("text-anchor") == "end"]
+    assert "1.000.000.000" in [t.text for t in ticks]
+    for tick in ticks:
+        assert float(tick.get("x")) - 7 * len(tick.text) >= 24, tick.text  # clear of the axis title at x = 14

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+import factories as f
 from giamsat.core.models import AuditEntry
 from giamsat.reporting.choices import ActivityKind, FundingSource, ReportStatus
 from giamsat.reporting.models import Activity, BudgetLine, IndicatorValue, Report
@@ -449,6 +450,21 @@ def test_uploading_a_template_with_bad_cells_lists_each_cell(client_for, distric
     assert "<td>F9</td>" in html and "<td>G10</td>" in html
     assert "Có 2 lỗi" in html
     assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
+
+
+def test_the_inbox_filtered_by_a_province_lists_the_requests_below_it(client_for, province_officer, plan_setup):
+    """The dashboards' "open in the Reports page" link filters by the row's unit, a province: the inbox matched
+    that unit alone and listed nothing."""
+    client = client_for(province_officer)
+    inbox = reverse("reporting:inbox")
+    today = f.current_province(f.LAM_DONG)
+    for unit in (plan_setup.province, today):  # legacy Bình Thuận, and Lâm Đồng that took it over
+        html = client.get(inbox, {"plan": plan_setup.plan.pk, "unit": unit.pk}).content.decode()
+        assert html.count(f'href="{request_url(plan_setup.request("dl", 2023))}"') == 1, unit
+        assert f'href="{request_url(plan_setup.request("tl", 2022))}"' in html, unit
+    html = client.get(inbox, {"plan": plan_setup.plan.pk, "unit": plan_setup.duc_linh.pk}).content.decode()
+    assert f'href="{request_url(plan_setup.request("dl", 2023))}"' in html
+    assert f'href="{request_url(plan_setup.request("tl", 2022))}"' not in html
 
 
 def test_an_old_file_cannot_undo_a_web_edit_that_a_later_upload_carried_on(

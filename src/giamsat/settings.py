@@ -235,6 +235,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
 GIAMSAT_MAX_UPLOAD_BYTES = int(os.environ.get("GIAMSAT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_CLASS = "giamsat.core.jsonapi.Pagination"
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # gitignored
 DISTRICT = 597  # Huyện Hàm Thuận Bắc, a legacy district of Bình Thuận whose 2022 report was accepted
 YEAR = 2022
+PRINTABLE_WIDTH = 1060
 
 
 def _shot(page, name: str) -> None:
@@ -47,6 +48,16 @@ def test_a_leader_drills_from_the_province_matrix_to_a_districts_report(logged_i
     assert targeted and row.locator(".status").count() == targeted
     assert all(text.strip()[1:].strip() for text in row.locator(".status").all_inner_texts())
     _shot(page, "1-province")
+
+    # On paper (A4 landscape less the margins, ~1,060 CSS pixels) every indicator's column stays on the page:
+    # the browser cuts what is wider, and half the columns were lost. The indicators' key prints too.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": PRINTABLE_WIDTH, "height": 800})
+    assert matrix.bounding_box()["width"] <= PRINTABLE_WIDTH
+    assert page.get_by_text("Chú thích chỉ tiêu").is_visible()
+    assert page.locator("details li").last.is_visible()
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     row.get_by_role("link", name=district.name).click()
     page.wait_for_url(f"**unit={district.pk}**")

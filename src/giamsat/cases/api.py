@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from giamsat.core.jsonapi import Day, Id, Year
 from giamsat.units.models import Organisation
 
 from . import dashboard, queries, services
@@ -574,7 +575,7 @@ def reopen(request, case_id: int, payload: ReopenIn):
 
 
 @router.get("/case-statistics", response=StatisticsOut, summary="Thống kê (chỉ số đếm) / counts only")
-def statistics(request, year_from: int | None = None, year_to: int | None = None):
+def statistics(request, year_from: Year | None = None, year_to: Year | None = None):
     if not request.user.can("cases.statistics"):
         raise Http404
     cases = Case.objects.for_statistics(request.user).filter(duplicate_of__isnull=True)
@@ -627,9 +628,9 @@ def _steps(shares: dict) -> list[dict]:
 )
 def case_dashboard(
     request,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    unit: int | None = None,
+    date_from: Day | None = None,
+    date_to: Day | None = None,
+    unit: Id | None = None,
     level: Literal["commune", "district", "province"] = "commune",
     step: Literal["year", "quarter"] = "year",
 ):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamsat.accounts.jurisdiction import jurisdiction_of
+from giamsat.core.params import as_id
 from giamsat.core.querysets import within_units
 from giamsat.units.models import Unit
 
@@ -185,7 +186,7 @@ def unit_for(user, wanted) -> Unit | None:
     wanted = str(wanted or "")
     if not wanted:
         return None
-    unit = Unit.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    unit = Unit.objects.filter(pk=unit_id).first() if (unit_id := as_id(wanted)) else None
     if unit is None or not user.jurisdiction.covers(unit):
         raise Http404
     return unit

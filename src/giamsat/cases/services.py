@@ -17,6 +17,7 @@ from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core import audit
 from giamsat.core.models import work_calendar
+from giamsat.core.params import as_id
 from giamsat.units.choices import Level
 from giamsat.units.models import Unit, UnitSuccession
 
@@ -298,7 +299,7 @@ def clean_intake(data: dict) -> dict:
 
     commune = data.get("commune")
     if not isinstance(commune, Unit):
-        commune = Unit.objects.filter(pk=commune).first() if str(commune or "").isdigit() else None
+        commune = Unit.objects.filter(pk=commune_id).first() if (commune_id := as_id(commune)) else None
     if commune is None or commune.level != Level.COMMUNE:
         errors.setdefault("commune", []).append(_("Hãy chọn xã, phường nơi trẻ sinh sống."))
     elif received_on and not commune.is_valid_on(received_on):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core.dates import parse_day
+from giamsat.core.params import as_id, as_year
 from giamsat.core.text import fold
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE
 from giamsat.units.choices import Level
@@ -85,7 +86,7 @@ def index(request):
         code = query.upper().replace(" ", "")
         if code.startswith("VV-") and code.count("-") == 2:
             _vv, year, number = code.split("-")
-            rows = rows.filter(year=int(year) if year.isdigit() else 0, number=int(number) if number.isdigit() else 0)
+            rows = rows.filter(year=as_year(year) or 0, number=as_id(number) or 0)
         else:
             rows = rows.with_name(query)
             searched_by_name = True
@@ -153,8 +154,8 @@ def statistics(request):
     query = {}
     for name, day in (("from", "01/01/{}"), ("to", "31/12/{}")):  # this page took years, the dashboard dates
         year = request.GET.get(name, "")
-        if year.isdigit() and len(year) == 4:
-            query[name] = day.format(year)
+        if as_year(year):
+            query[name] = day.format(as_year(year))
     if request.GET.get("level") in ("commune", "district", "province"):
         query["level"] = request.GET["level"]
     return redirect(reverse("dashboards:cases") + (f"?{urlencode(query)}" if query else ""))
@@ -678,8 +679,10 @@ def close(request, pk):
         other = None
         if code.startswith("VV-") and code.count("-") == 2:
             _vv, year, number = code.split("-")
-            if year.isdigit() and number.isdigit():
-                other = Case.objects.restrict(request.user, "view").filter(year=int(year), number=int(number)).first()
+            if as_year(year) and as_id(number):
+                other = (
+                    Case.objects.restrict(request.user, "view").filter(year=as_year(year), number=as_id(number)).first()
+                )
         done = _run(
             request,
             case,

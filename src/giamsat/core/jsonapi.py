@@ -1,10 +1,33 @@
-"""Answers the API sends without validating them again through their schema."""
+"""What every API endpoint shares: bounded numbers in query strings, bounded pages, and answers sent without
+validating them again through their schema."""
 
+import datetime
 import json
 from decimal import Decimal
+from typing import Annotated
 
+from django.conf import settings
 from django.http import HttpResponse
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.responses import NinjaJSONEncoder
+
+from .params import MAX_ID, MAX_YEAR, MIN_YEAR
+
+# Query parameters: an id or year beyond what the database's integers or Python's dates hold was a server error,
+# not a 422 naming the parameter.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Day = Annotated[datetime.date, Field(ge=datetime.date(MIN_YEAR, 1, 1), le=datetime.date(MAX_YEAR, 12, 30))]
+MAX_PAGE = 1000
+
+
+class Pagination(LimitOffsetPagination):
+    """django-ninja's limit and offset, bounded (settings.NINJA_PAGINATION_CLASS)."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 class _NumbersFirst(NinjaJSONEncoder):

@@ -3,14 +3,19 @@ outside the caller's jurisdiction answers 404, exactly like one that does not ex
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
-from giamsat.core.jsonapi import already_shaped
+from giamsat.core.dates import parse_day
+from giamsat.core.jsonapi import Id, already_shaped
+from giamsat.core.params import as_year
 from giamsat.reporting.queries import Cell, UnitRow
 
 from . import queries
-from .views import parse_year, resolve, trend_inputs
+from .views import Choices, chosen_period, parse_year, resolve, trend_inputs
 
 router = Router(tags=["dashboards"])
 
@@ -24,7 +29,7 @@ class Choice(Schema):
         description="ngày của cây đơn vị (2025-06-30: tỉnh–huyện–xã; hôm nay: tỉnh–xã) / date whose units are shown",
         examples=["2025-06-30"],
     )
-    unit: int | None = Field(None, description="đơn vị gốc (mặc định: đơn vị của kế hoạch) / root unit")
+    unit: Id | None = Field(None, description="đơn vị gốc (mặc định: đơn vị của kế hoạch) / root unit")
 
 
 class PeriodOut(Schema):
@@ -120,12 +125,28 @@ class ComplianceOut(Schema):
 
 
 class TrendQuery(Choice):
-    indicator: int | None = None
-    step: str = Field("year", examples=["year", "quarter"])
+    indicator: Id | None = None
+    step: Literal["year", "quarter"] = "year"
 
 
 class ComplianceQuery(Choice):
     year: str | None = Field(None, description="2023, hoặc all / a year, or all")
+
+
+def _choices(request, plan_id: int, params: Choice) -> Choices:
+    """What the pages resolve, except that a period or date the API cannot use is a 422 naming it: the pages
+    fall back to the defaults, which an API caller would take for the figures asked for."""
+    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    plan = choices.plan
+    if params.period and chosen_period(params.period, plan) is None:
+        raise HttpError(
+            422,
+            _("period: không có kỳ này trong kế hoạch (%(first)s–%(last)s); dạng 2023, 2021-2025 hoặc 2023-2023-year")
+            % {"first": plan.first_year, "last": plan.last_year},
+        )
+    if params.on and parse_day(params.on) is None:
+        raise HttpError(422, _("on: ngày dạng 2025-06-30 hoặc 30/06/2025"))
+    return choices
 
 
 def _period(p) -> dict:
@@ -179,7 +200,7 @@ def _compliance_row(r: queries.ComplianceRow) -> dict:
     summary="Kết quả đạt chỉ tiêu theo đơn vị / achievement matrix",
 )
 def matrix(request, plan_id: int, params: Query[Choice]):
-    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    choices = _choices(request, plan_id, params)
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
     return already_shaped(
         {
@@ -199,7 +220,7 @@ def matrix(request, plan_id: int, params: Query[Choice]):
     summary="Chỉ tiêu chưa đạt tiến độ, khoảng cách lớn nhất trước / unmet targets by gap",
 )
 def unmet(request, plan_id: int, params: Query[Choice]):
-    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    choices = _choices(request, plan_id, params)
     behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
 
     def shortfall(s: queries.Shortfall) -> dict:
@@ -220,7 +241,7 @@ def unmet(request, plan_id: int, params: Query[Choice]):
     summary="Xu hướng một chỉ tiêu theo năm hoặc quý / an indicator over time",
 )
 def trend(request, plan_id: int, params: Query[TrendQuery]):
-    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    choices = _choices(request, plan_id, params)
     _indicators, indicator, step, points = trend_inputs(request.user, choices, params.indicator, params.step)
     return {
         "plan_id": plan_id,
@@ -237,7 +258,14 @@ def trend(request, plan_id: int, params: Query[TrendQuery]):
     summary="Báo cáo đúng hạn, muộn, chưa nộp theo đơn vị và kỳ / reporting compliance",
 )
 def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
-    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    choices = _choices(request, plan_id, params)
+    plan, wanted = choices.plan, as_year(params.year)
+    if params.year not in (None, "", "all") and not (wanted and plan.first_year <= wanted <= plan.last_year):
+        raise HttpError(
+            422,
+            _("year: một năm của kế hoạch (%(first)s–%(last)s) hoặc all")
+            % {"first": plan.first_year, "last": plan.last_year},
+        )
     year = parse_year(params.year, choices)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     return {

@@ -44,17 +44,21 @@ def line_chart(
     """An SVG line chart of several series over the same labels; missing values (None) break the line."""
     present = [v for s in series for v in s.values if v is not None]
     top = nice_ceiling(max(present, default=Decimal(0)))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    count = max(len(labels), 1)
-
-    def x(i: int) -> float:
-        return LEFT + (plot_w * (i + 0.5) / count)
-
-    def y(v: Decimal) -> float:
-        return TOP + plot_h - float(v / top) * plot_h
 
     def fmt(v: Decimal) -> str:
         return number_label(v, decimal_mark, thousands)
+
+    ticks = [top * step / 4 for step in range(5)]
+    # Wide enough for the longest tick ("1.000.000.000" was cut to "000.000.000") and the axis title beside it.
+    left = max(LEFT, 34 + 7 * max(len(fmt(t)) for t in ticks))
+    plot_w, plot_h = WIDTH - left - RIGHT, HEIGHT - TOP - BOTTOM
+    count = max(len(labels), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * (i + 0.5) / count)
+
+    def y(v: Decimal) -> float:
+        return TOP + plot_h - float(v / top) * plot_h
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
@@ -63,17 +67,16 @@ def line_chart(
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
         f'<text x="{LEFT}" y="18" font-size="14" font-weight="600" fill="#1d2530">{escape(title)}</text>',
     ]
-    for step in range(5):
-        value = top * step / 4
+    for value in ticks:
         gy = y(value)
-        out.append(f'<line x1="{LEFT}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}" stroke="#d5dae1"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#1d2530">{fmt(value)}</text>')
+        out.append(f'<line x1="{left}" y1="{gy:.1f}" x2="{WIDTH - RIGHT}" y2="{gy:.1f}" stroke="#d5dae1"/>')
+        out.append(f'<text x="{left - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#1d2530">{fmt(value)}</text>')
     if y_label:
         out.append(
             f'<text x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" '
             f'text-anchor="middle" fill="#1d2530">{escape(y_label)}</text>'
         )
-    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2530"/>')
+    out.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2530"/>')
     every = max(1, count // 12)
     for i, label in enumerate(labels):
         if i % every == 0:

@@ -32,6 +32,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from giamsat.core.params import as_id
 from giamsat.core.periods import Period, PeriodKind, periods_between
 from giamsat.plans.choices import TimeAggregation
 from giamsat.plans.models import Indicator, Plan
@@ -48,6 +49,7 @@ from giamsat.reporting.queries import (
     matrix_with_total,
     observations,
     source_map,
+    within_mapping,
 )
 from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 from giamsat.units.queries import current_units_for
@@ -154,8 +156,8 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
 
 
 def sort_rows(rows: list[UnitRow], key: str, indicators: list[Indicator]) -> list[UnitRow]:
-    """Rows by unit code, name, share of targets met, or one indicator's achievement ("ind<id>", "-ind<id>");
-    units without a value go last either way."""
+    """Rows by unit code, name, share of targets met, or one indicator's achievement ("ind<id>", "-ind<id>"), or
+    its reported figure when no unit has a target for it; units without a value go last either way."""
     descending = key.startswith("-")
     name = key.lstrip("-")
     if name == "name":
@@ -165,12 +167,17 @@ def sort_rows(rows: list[UnitRow], key: str, indicators: list[Indicator]) -> lis
         return sorted(present, key=lambda r: (r.share.value, r.share.met), reverse=descending) + [
             r for r in rows if not r.share.with_data
         ]
-    if name.startswith("ind") and name[3:].isdigit():
-        position = next((i for i, ind in enumerate(indicators) if ind.pk == int(name[3:])), None)
+    if name.startswith("ind") and (indicator_id := as_id(name[3:])) is not None:
+        position = next((i for i, ind in enumerate(indicators) if ind.pk == indicator_id), None)
         if position is not None:
-            present = [r for r in rows if r.cells[position].achieved is not None]
-            absent = [r for r in rows if r.cells[position].achieved is None]
-            return sorted(present, key=lambda r: r.cells[position].achieved, reverse=descending) + absent
+            judged = any(r.cells[position].achieved is not None for r in rows)
+
+            def value(row):
+                return row.cells[position].achieved if judged else row.cells[position].actual_shown
+
+            present = [r for r in rows if value(r) is not None]
+            absent = [r for r in rows if value(r) is None]
+            return sorted(present, key=value, reverse=descending) + absent
     return sorted(rows, key=lambda r: r.unit.code, reverse=descending)
 
 
@@ -310,14 +317,6 @@ def display_case(mapping: dict[int, int], prefix: str = "") -> Case:
     for path in ("unit_id", "unit__parent_id", "unit__province_id"):
         whens += [When(**{f"{prefix}{path}__in": ids}, then=shown) for shown, ids in by_display.items()]
     return Case(*whens, default=None, output_field=IntegerField())
-
-
-def within_mapping(mapping: dict[int, int], prefix: str = "") -> Q:
-    return (
-        Q(**{f"{prefix}unit_id__in": mapping})
-        | Q(**{f"{prefix}unit__parent_id__in": mapping})
-        | Q(**{f"{prefix}unit__province_id__in": mapping})
-    )
 
 
 def compliance_counts(plan: Plan, units: list[Unit], start, end, today: datetime.date, user):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from giamsat.cases import dashboard as case_dashboard
 from giamsat.cases import queries as case_queries
 from giamsat.core.dates import parse_day
+from giamsat.core.params import as_id, as_year
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.querysets import within_units
 from giamsat.plans import queries as plan_queries
@@ -45,18 +46,22 @@ def period_key(period: Period) -> str:
     return f"{period.start:%Y}-{period.end:%Y}-{period.kind}"
 
 
-def parse_period(text: str | None, plan: Plan, today: datetime.date) -> Period:
-    """'2023-2023-year' (the picker's keys), '2023' or '2021-2025'; anything else: the plan's default period."""
+def chosen_period(text: str | None, plan: Plan) -> Period | None:
+    """'2023-2023-year' (the picker's keys), '2023' or '2021-2025' within the plan; None for anything else."""
     choices = {period_key(p): p for p in plan_queries.plan_periods(plan)}
     text = (text or "").strip()
     if text in choices:
         return choices[text]
     first, _sep, last = text.partition("-")
-    if first.isdigit() and (not last or last.isdigit()):
-        year, until = int(first), int(last) if last else int(first)
-        if plan.first_year <= year <= until <= plan.last_year:
-            return Period.year(year) if year == until else Period.span(year, until)
-    return plan_queries.default_period(plan, today)
+    year, until = as_year(first), as_year(last or first)
+    if year is not None and until is not None and plan.first_year <= year <= until <= plan.last_year:
+        return Period.year(year) if year == until else Period.span(year, until)
+    return None
+
+
+def parse_period(text: str | None, plan: Plan, today: datetime.date) -> Period:
+    """The period asked for (`chosen_period`); else the plan's default period."""
+    return chosen_period(text, plan) or plan_queries.default_period(plan, today)
 
 
 def parse_on(text: str | None, period: Period, today: datetime.date) -> datetime.date:
@@ -93,7 +98,7 @@ def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int |
     chosen = parse_period(period, plan, today)
     day = parse_on(on, chosen, today)
     unit = str(unit or "")
-    tree = queries.tree_for(plan, user, day, int(unit) if unit.isdigit() else None)
+    tree = queries.tree_for(plan, user, day, as_id(unit))
     if tree is None:
         raise Http404
     return Choices(plan, chosen, day, tree, today)
@@ -239,9 +244,9 @@ def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
     title = f"{indicator.code}. {indicator.name} — {choices.tree.root.name}"
     series = [
         Series(_("Thực hiện"), [p.actual for p in points], "#0b57a4"),
-        Series(_("Chỉ tiêu"), [p.target for p in points], "#8a1c1c", dash="7 5", marker="square"),
+        Series(_("Chỉ tiêu giao"), [p.target for p in points], "#8a1c1c", dash="7 5", marker="square"),
     ]
-    return line_chart(title, [p.period.label for p in points], series, y_label=indicator.measure)
+    return line_chart(title, [p.period.label for p in points], series, y_label=indicator.measure, **_marks())
 
 
 @login_required
@@ -290,8 +295,8 @@ def parse_year(text: str | None, choices: Choices) -> int | None:
     text = str(text or "")
     if text == "all":
         return None
-    if text.isdigit() and choices.plan.first_year <= int(text) <= choices.plan.last_year:
-        return int(text)
+    if (year := as_year(text)) is not None and choices.plan.first_year <= year <= choices.plan.last_year:
+        return year
     # The latest year with a report already due; the plan's first year when none is.
     last_due = (
         ReportRequest.objects.filter(schedule__plan=choices.plan, due_on__lte=choices.today)
@@ -565,12 +570,12 @@ def supervision_choices(user, params) -> SupervisionChoices:
     wanted = str(params.get("supervision") or "")
     supervision = None
     if wanted:
-        if not wanted.isdigit():
+        if as_id(wanted) is None:
             raise Http404
-        supervision = get_object_or_404(Supervision.objects.restrict(user, "view"), pk=int(wanted))
-    year = str(params.get("year") or "")
-    valid = year.isdigit() and supervision_dashboard.valid_year(int(year))
-    return SupervisionChoices(supervision, int(year) if valid else None)
+        supervision = get_object_or_404(Supervision.objects.restrict(user, "view"), pk=as_id(wanted))
+    year = as_year(params.get("year"))
+    valid = year is not None and supervision_dashboard.valid_year(year)
+    return SupervisionChoices(supervision, year if valid else None)
 
 
 def _supervision_data(request):

@@ -8,6 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from giamsat.core.jsonapi import Id, Year
 from giamsat.supervision.models import Supervision
 from giamsat.units.models import Organisation
 
@@ -78,7 +79,7 @@ def _refused(call):
 
 @router.get("/documents", response=list[DocumentOut], summary="Văn bản / documents")
 @paginate
-def list_documents(request, supervision: int | None = None, year: int | None = None, status: str | None = None):
+def list_documents(request, supervision: Id | None = None, year: Year | None = None, status: str | None = None):
     rows = Document.objects.restrict(request.user, "view")
     if supervision:
         rows = rows.filter(supervision_id=supervision)

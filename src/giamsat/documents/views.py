@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
+from giamsat.core.params import as_year
 from giamsat.supervision.models import Supervision
 from giamsat.units.models import Organisation
 
@@ -36,8 +37,8 @@ def register(request):
         raise Http404
     rows = Document.objects.restrict(request.user, "view").select_related("organisation", "supervision")
     year = request.GET.get("year", "")
-    if year.isdigit():
-        rows = rows.filter(year=int(year))
+    if (chosen_year := as_year(year)) is not None:
+        rows = rows.filter(year=chosen_year)
     status = request.GET.get("status", "")
     if status in DocumentStatus.values:
         rows = rows.filter(status=status)

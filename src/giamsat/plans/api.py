@@ -7,7 +7,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from giamsat.core.jsonapi import already_shaped
+from giamsat.core.jsonapi import Id, already_shaped
+from giamsat.core.params import as_year
 from giamsat.core.periods import Period
 from giamsat.reporting import queries as achievement
 from giamsat.units.models import Organisation
@@ -80,7 +81,9 @@ class TargetOut(Schema):
 class TargetIn(Schema):
     indicator_id: int
     unit_id: int
-    value: Decimal | None = Field(None, ge=0, description="null xóa chỉ tiêu / null removes the target")
+    value: Decimal | None = Field(
+        None, ge=0, max_digits=18, decimal_places=4, description="null xóa chỉ tiêu / null removes the target"
+    )
 
 
 class IndicatorIn(Schema):
@@ -146,11 +149,11 @@ def _plan(request, plan_id: int, action: str = "view") -> Plan:
 def _period(text: str | None, plan: Plan) -> Period:
     if not text:
         return queries.default_period(plan, timezone.localdate())
-    try:
-        first, _, last = text.partition("-")
-        return Period.year(int(first)) if not last else Period.span(int(first), int(last))
-    except ValueError as exc:
-        raise HttpError(422, "period: dạng 2023 hoặc 2021-2025 / use 2023 or 2021-2025") from exc
+    first, _, last = text.partition("-")
+    start, end = as_year(first), as_year(last or first)
+    if start is None or end is None or end < start:
+        raise HttpError(422, "period: dạng 2023 hoặc 2021-2025 / use 2023 or 2021-2025")
+    return Period.year(start) if not last else Period.span(start, end)
 
 
 @router.get("/programmes", response=list[ProgrammeOut], summary="Lĩnh vực / programmes")
@@ -160,7 +163,7 @@ def list_programmes(request):
 
 @router.get("/plans", response=list[PlanOut], summary="Kế hoạch / plans")
 @paginate
-def list_plans(request, programme: int | None = None):
+def list_plans(request, programme: Id | None = None):
     rows = Plan.objects.restrict(request.user, "view")
     return rows.filter(programme_id=programme) if programme else rows
 

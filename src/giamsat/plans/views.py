@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamsat.core.formatting import plain_number
+from giamsat.core.params import as_id
 from giamsat.core.periods import Period
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.reporting import queries as achievement
@@ -35,8 +36,8 @@ def _period_from(request, plan: Plan) -> Period:
 def plan_list(request):
     plans = Plan.objects.restrict(request.user, "view").select_related("issuer", "programme")
     programme = request.GET.get("programme", "")
-    if programme.isdigit():
-        plans = plans.filter(programme_id=programme)
+    if (programme_id := as_id(programme)) is not None:
+        plans = plans.filter(programme_id=programme_id)
     return render(
         request,
         "plans/plan_list.html",

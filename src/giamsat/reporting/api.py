@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from giamsat.core.jsonapi import Id
 from giamsat.plans.models import Indicator
 
 from . import services
@@ -97,7 +98,7 @@ def _workflow(call):
 
 @router.get("/report-requests", response=list[RequestOut], summary="Yêu cầu báo cáo / report requests")
 @paginate
-def list_requests(request, plan: int | None = None, unit: int | None = None, overdue: bool = False):
+def list_requests(request, plan: Id | None = None, unit: Id | None = None, overdue: bool = False):
     rows = ReportRequest.objects.restrict(request.user, "view").select_related("schedule")
     if plan:
         rows = rows.filter(schedule__plan_id=plan)

@@ -10,13 +10,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import CharField, Sum
+from django.db.models import CharField, Q, Sum
 from django.db.models.functions import Cast
 
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.plans.choices import IndicatorKind, TimeAggregation, UnitAggregation
 from giamsat.plans.models import Indicator, Plan, Target
-from giamsat.units.models import Unit, UnitSuccession
+from giamsat.units.choices import Level
+from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 
 from . import achievement as engine
 from . import sources
@@ -56,7 +57,8 @@ class UnitRow:
 
 def source_map(units: list[Unit]) -> dict[int, int]:
     """Map each unit whose reports count for a display unit to that display unit: the unit itself and, across
-    the 2025 reform, the old units it took over wholly (a split old commune cannot be apportioned)."""
+    the 2025 reform, the old units it took over wholly (a split old commune cannot be apportioned), and an old
+    district all of whose communes it took over (island districts became special zones: Phú Quí, Côn Đảo…)."""
     mapping = {u.pk: u.pk for u in units}
     frontier = dict(mapping)
     while frontier:
@@ -65,7 +67,34 @@ def source_map(units: list[Unit]) -> dict[int, int]:
         )
         frontier = {old: frontier[new] for old, new in links if old not in mapping}
         mapping |= frontier
-    return mapping
+    return mapping | _whole_districts(mapping)
+
+
+def within_mapping(mapping: dict[int, int], prefix: str = "") -> Q:
+    """Rows (requests, or anything with a `unit` through `prefix`) of the mapped units and of the units below them."""
+    return (
+        Q(**{f"{prefix}unit_id__in": mapping})
+        | Q(**{f"{prefix}unit__parent_id__in": mapping})
+        | Q(**{f"{prefix}unit__province_id__in": mapping})
+    )
+
+
+def _whole_districts(mapping: dict[int, int]) -> dict[int, int]:
+    """{old district: display unit} for districts whose communes of the reform's eve all count for one display
+    unit that is none of them (a district with one commune shown as itself is not taken over)."""
+    taken_over = [old for old, shown in mapping.items() if old != shown]
+    if not taken_over:
+        return {}
+    eve = REFORM_DATE - datetime.timedelta(days=1)
+    districts = Unit.objects.filter(pk__in=taken_over, level=Level.COMMUNE).values("parent_id")
+    communes: dict[int, set[int | None]] = defaultdict(set)
+    for district, commune in (
+        Unit.objects.filter(parent_id__in=districts, parent__level=Level.DISTRICT, level=Level.COMMUNE)
+        .valid_on(eve)
+        .values_list("parent_id", "pk")
+    ):
+        communes[district].add(mapping.get(commune) if mapping.get(commune) != commune else None)
+    return {district: shown.pop() for district, shown in communes.items() if len(shown) == 1 and None not in shown}
 
 
 def choose_target(targets: "Sequence[ShownTarget]", period: Period) -> "ShownTarget | None":

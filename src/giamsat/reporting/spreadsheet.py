@@ -949,7 +949,7 @@ def _code_key(value) -> str | None:
     text = normalize_text(str(value), legacy=None)[0].replace(" ", "").casefold()
     if not text:
         return None
-    return str(int(text)) if text.isdigit() else text
+    return str(int(text)) if text.isascii() and text.isdigit() else text
 
 
 def _heading_key(value) -> str:

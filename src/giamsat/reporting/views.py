@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
+from giamsat.core.params import as_id
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Plan, Target
 from giamsat.units.models import Unit
 
-from . import services, sources, spreadsheet
+from . import queries, services, sources, spreadsheet
 from .choices import ReportStatus
 from .forms import (
     ActivityFormSet,
@@ -50,9 +51,12 @@ def inbox(request):
     today = timezone.localdate()
     rows = ReportRequest.objects.restrict(request.user, "view").select_related("schedule__plan", "unit")
     rows = rows.prefetch_related(Prefetch("reports", queryset=Report.objects.order_by("-version")))
-    for key, field in (("plan", "schedule__plan_id"), ("unit", "unit_id")):
-        if request.GET.get(key, "").isdigit():
-            rows = rows.filter(**{field: request.GET[key]})
+    if (plan_id := as_id(request.GET.get("plan"))) is not None:
+        rows = rows.filter(schedule__plan_id=plan_id)
+    if (unit_id := as_id(request.GET.get("unit"))) is not None:
+        # The unit's requests and those of the units below it, or that it took over in 2025 (the dashboards link here).
+        unit = Unit.objects.filter(pk=unit_id).first()
+        rows = rows.filter(queries.within_mapping(queries.source_map([unit]))) if unit else rows.none()
     if request.GET.get("overdue"):
         rows = rows.overdue(today)
     waiting = Report.objects.none()

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from giamsat.core.jsonapi import Id
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Indicator, Plan, Task
 from giamsat.reporting.models import Report
@@ -545,8 +546,8 @@ def category_summary(request):
 @paginate
 def list_recommendations(
     request,
-    supervision: int | None = None,
-    addressee: int | None = None,
+    supervision: Id | None = None,
+    addressee: Id | None = None,
     status: str | None = None,
     overdue: bool = False,
 ):
@@ -567,7 +568,7 @@ def list_recommendations(
     response=list[AddresseeSummaryOut],
     summary="Kiến nghị theo nơi nhận / by addressee",
 )
-def recommendation_summary(request, supervision: int | None = None):
+def recommendation_summary(request, supervision: Id | None = None):
     if not request.user.can("supervision.view"):
         raise HttpError(404, _("Không tìm thấy."))
     rows = Recommendation.objects.restrict(request.user, "view")
@@ -665,7 +666,7 @@ def verify(request, recommendation_id: int, payload: VerifyIn):
     response=SupervisionDashboardOut,
     summary="Bảng điều khiển giám sát / supervision dashboard",
 )
-def supervision_dashboard(request, supervision: int | None = None, year: int | None = None):
+def supervision_dashboard(request, supervision: Id | None = None, year: int | None = None):
     """The numbers of /dashboards/supervision/: recommendations (one per addressee) by status, overdue and verified
     per addressee; limitation categories, and the same across the units of the organisations they concern. A
     supervision the caller may not see answers 404."""

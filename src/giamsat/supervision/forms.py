@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from giamsat.core.params import as_id
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Indicator, Plan, Task
 from giamsat.units.models import Organisation
@@ -184,7 +185,7 @@ class SessionForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations
         # A new session opened from an organisation's row (?organisation=…) has it on the instance already.
         chosen = self.data.get("organisation") or self.instance.organisation_id
-        organisation = organisations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        organisation = organisations.filter(pk=chosen_id).first() if (chosen_id := as_id(chosen)) else None
         self.fields["reports"].queryset = candidate_reports(supervision, organisation, user)
         self.fields["reports"].label_from_instance = lambda r: (
             f"{r.request.schedule.plan.reference} · {r.request.unit} · {r.request.period.label} "

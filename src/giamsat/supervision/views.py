@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
+from giamsat.core.params import as_id, as_year
 from giamsat.documents.choices import DocumentKind
 from giamsat.documents.models import Document
 from giamsat.documents.services import can_draft
@@ -99,8 +100,8 @@ def index(request):
     if status in SupervisionStatus.values:
         rows = rows.filter(status=status)
     year = request.GET.get("year", "")
-    if year.isdigit():
-        rows = rows.filter(Q(start_on__year=int(year)) | Q(programme__year=int(year)))
+    if (chosen_year := as_year(year)) is not None:
+        rows = rows.filter(Q(start_on__year=chosen_year) | Q(programme__year=chosen_year))
     visible_recs = Recommendation.objects.restrict(request.user, "view").values("pk")
     rows = rows.annotate(
         n_recommendations=Count("recommendations", filter=Q(recommendations__in=visible_recs), distinct=True),
@@ -142,15 +143,15 @@ def recommendations(request):
     today = timezone.localdate()
     rows = Recommendation.objects.restrict(request.user, "view")
     filters = {key: request.GET.get(key, "").strip() for key in ("status", "addressee", "supervision", "overdue")}
-    if filters["supervision"].isdigit():
-        rows = rows.filter(supervision_id=filters["supervision"])
+    if (supervision_id := as_id(filters["supervision"])) is not None:
+        rows = rows.filter(supervision_id=supervision_id)
     summary = queries.recommendations_by_addressee(rows, today)
     totals = queries.status_totals(rows, today)
     listed = rows.select_related("supervision", "addressee")
     if filters["status"] in RecommendationStatus.values:
         listed = listed.filter(status=filters["status"])
-    if filters["addressee"].isdigit():
-        listed = listed.filter(addressee_id=filters["addressee"])
+    if (addressee_id := as_id(filters["addressee"])) is not None:
+        listed = listed.filter(addressee_id=addressee_id)
     if filters["overdue"]:
         listed = listed.overdue(today)
     status_columns = [(s.value, s.label, f"n_{s.value}") for s in RecommendationStatus]
@@ -176,8 +177,8 @@ def limitations(request):
         raise Http404
     findings = Finding.objects.restrict(request.user, "view")
     year = request.GET.get("year", "")
-    if year.isdigit():
-        findings = findings.filter(supervision__start_on__year=int(year))
+    if (chosen_year := as_year(year)) is not None:
+        findings = findings.filter(supervision__start_on__year=chosen_year)
     categories = list(queries.limitation_categories(findings, Recommendation.objects.restrict(request.user, "view")))
     supervisions = findings.filter(kind=FindingKind.LIMITATION).values("supervision").distinct().count()
     return render(
@@ -383,8 +384,8 @@ def session_edit(request, supervision_pk=None, pk=None):
     else:
         supervision = get_supervision_for_user(request.user, supervision_pk, "change")
         session = WorkingSession(supervision=supervision)
-        if request.GET.get("organisation", "").isdigit():
-            session.organisation_id = int(request.GET["organisation"])
+        if (organisation_id := as_id(request.GET.get("organisation"))) is not None:
+            session.organisation_id = organisation_id
     form = SessionForm(request.POST or None, instance=session, supervision=supervision, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -436,8 +437,7 @@ def finding_edit(request, supervision_pk=None, pk=None):
     else:
         supervision = get_supervision_for_user(request.user, supervision_pk, "change")
         finding = Finding(supervision=supervision)
-        session_pk = request.GET.get("session", "")
-        if session_pk.isdigit():
+        if (session_pk := as_id(request.GET.get("session"))) is not None:
             session = get_object_or_404(supervision.sessions, pk=session_pk)
             finding.session, finding.organisation = session, session.organisation
         if request.GET.get("kind") in FindingKind.values:

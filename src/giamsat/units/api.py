@@ -5,6 +5,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from giamsat.core.jsonapi import Id
+
 from . import queries
 from .choices import Level, Structure
 from .models import Organisation, Unit
@@ -45,7 +47,7 @@ class UnitFilter(Schema):
     level: Level | None = None
     structure: Structure | None = None
     on: datetime.date | None = Field(None, description="chỉ đơn vị hiệu lực tại ngày này / valid on this date")
-    parent: int | None = Field(None, description="id của đơn vị cấp trên / parent unit id")
+    parent: Id | None = Field(None, description="id của đơn vị cấp trên / parent unit id")
 
 
 class OnDate(Schema):
@@ -110,7 +112,7 @@ def unit_current(request, unit_id: int, params: Query[OnDate]):
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Cơ quan, tổ chức / organisations")
 @paginate
-def list_organisations(request, unit: int | None = None):
+def list_organisations(request, unit: Id | None = None):
     rows = Organisation.objects.restrict(request.user, "view")
     if unit:
         rows = rows.filter(unit_id=unit)

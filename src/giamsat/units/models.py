@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from giamsat.core.params import as_id
 from giamsat.core.querysets import ScopedQuerySet, within_units
 from giamsat.core.text import fold
 
@@ -29,8 +30,8 @@ class UnitQuerySet(ScopedQuerySet):
         key = fold(text)
         if not key:
             return self.none()
-        if key.isdigit():
-            return self.filter(code=int(key))
+        if (code := as_id(key)) is not None:
+            return self.filter(code=code)
         return self.filter(name_folded__contains=key)
 
     def subtree_of(self, unit):

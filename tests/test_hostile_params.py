@@ -1,0 +1,132 @@
+"""Numbers typed into query strings by hand or by crawlers: digits that are not ASCII ("²", which str.isdigit()
+accepts and int() refuses), year 0, ids beyond a 64-bit column. Each was a server error on some page or
+endpoint; a page now ignores such a filter (or answers 404 for a unit or supervision), the API answers 422
+naming the parameter."""
+
+import pytest
+from django.urls import reverse
+
+from plan_fixtures import COUNT
+
+pytest_plugins = ["plan_fixtures"]
+
+HUGE = "99999999999999999999999"
+JUNK = ("²", "2023²", "١٢", "0", "-1", HUGE)
+
+
+def _pages(plan) -> list[tuple[str, str]]:
+    """(address, parameter) of every filter of the list and dashboard pages."""
+    dashboard = reverse("dashboards:matrix", args=[plan.pk])
+    return [
+        (reverse("plans:list"), "programme"),
+        (reverse("reporting:inbox"), "plan"),
+        (reverse("reporting:inbox"), "unit"),
+        (reverse("supervision:index"), "year"),
+        (reverse("supervision:limitations"), "year"),
+        (reverse("supervision:recommendations"), "supervision"),
+        (reverse("supervision:recommendations"), "addressee"),
+        (reverse("documents:register"), "year"),
+        (dashboard, "unit"),
+        (dashboard, "period"),
+        (dashboard, "sort"),
+        (reverse("dashboards:compliance", args=[plan.pk]), "year"),
+        (reverse("dashboards:trend", args=[plan.pk]), "indicator"),
+        (reverse("dashboards:supervision"), "year"),
+        (reverse("dashboards:supervision"), "supervision"),
+        (reverse("dashboards:cases"), "unit"),
+        (reverse("units:browse"), "q"),
+    ]
+
+
+def test_no_page_fails_on_a_number_it_cannot_use(client_for, province_officer, admin_user, child_plan):
+    for user in (province_officer, admin_user):
+        client = client_for(user)
+        for url, name in _pages(child_plan.plan):
+            for value in JUNK:
+                value = f"ind{value}" if name == "sort" else value
+                response = client.get(url, {name: value})
+                assert response.status_code in (200, 404), (user.username, url, name, value, response.status_code)
+
+
+def test_a_page_ignores_a_filter_it_cannot_use_and_keeps_a_good_one(client_for, province_officer, child_plan):
+    client = client_for(province_officer)
+    plans = reverse("plans:list")
+    assert child_plan.plan.title in client.get(plans, {"programme": "²"}).content.decode()
+    assert (
+        child_plan.plan.title
+        not in client.get(plans, {"programme": str(child_plan.plan.programme_id + 1)}).content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/api/units", {"parent": HUGE}, "parent"),
+        ("/api/units", {"limit": HUGE}, "limit"),
+        ("/api/units", {"offset": HUGE}, "offset"),
+        ("/api/organisations", {"unit": HUGE}, "unit"),
+        ("/api/plans", {"programme": HUGE}, "programme"),
+        ("/api/report-requests", {"plan": HUGE}, "plan"),
+        ("/api/recommendations", {"addressee": HUGE}, "addressee"),
+        ("/api/recommendations/summary", {"supervision": HUGE}, "supervision"),
+        ("/api/documents", {"year": "0"}, "year"),
+        ("/api/case-statistics", {"year_from": "-1"}, "year_from"),
+        ("/api/case-statistics", {"year_to": HUGE}, "year_to"),
+        ("/api/case-dashboard", {"date_from": "0001-01-01"}, "date_from"),
+        ("/api/case-dashboard", {"date_to": "9999-12-31"}, "date_to"),
+    ],
+)
+def test_the_api_names_a_parameter_out_of_bounds(api_client_for, admin_user, path, query, field):
+    response = api_client_for(admin_user).get(path, query)
+    assert response.status_code == 422, response.content
+    assert field in response.content.decode()
+
+
+def test_the_plan_apis_refuse_a_period_they_cannot_read(api_client_for, province_officer, child_plan):
+    client = api_client_for(province_officer)
+    plan = child_plan.plan.pk
+    for path in (f"/api/plans/{plan}/targets", f"/api/plans/{plan}/achievement"):
+        response = client.get(path, {"period": f"{HUGE}-{HUGE}"})
+        assert response.status_code == 422 and "period" in response.content.decode(), path
+    body = f'[{{"indicator_id": {child_plan.ind(COUNT).pk}, "unit_id": {child_plan.duc_linh.pk}, "value": 1}}]'
+    response = client.put(f"/api/plans/{plan}/targets?period={HUGE}", body, content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_a_target_too_large_for_its_column_is_refused_by_the_api(api_client_for, province_officer, child_plan):
+    """1e20 was saved, and every page of the plan then failed to read it back."""
+    body = f'[{{"indicator_id": {child_plan.ind(COUNT).pk}, "unit_id": {child_plan.duc_linh.pk}, "value": 1e20}}]'
+    response = api_client_for(province_officer).put(
+        f"/api/plans/{child_plan.plan.pk}/targets?period=2022", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "value" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("tail", "query", "field"),
+    [
+        ("matrix", {"period": "abc"}, "period"),
+        ("matrix", {"period": "1990"}, "period"),
+        ("unmet", {"on": "2025-02-30"}, "on"),
+        ("trend", {"step": "month"}, "step"),
+        ("compliance", {"year": "foo"}, "year"),
+        ("compliance", {"year": "1990"}, "year"),
+    ],
+)
+def test_the_dashboard_apis_refuse_what_the_pages_would_replace_by_defaults(
+    api_client_for, province_officer, child_plan, tail, query, field
+):
+    response = api_client_for(province_officer).get(f"/api/dashboards/plans/{child_plan.plan.pk}/{tail}", query)
+    assert response.status_code == 422, response.content
+    assert field in response.content.decode()
+
+
+def test_the_dashboard_apis_still_take_what_they_can_read(api_client_for, province_officer, child_plan):
+    client = api_client_for(province_officer)
+    base = f"/api/dashboards/plans/{child_plan.plan.pk}"
+    assert (
+        client.get(f"{base}/matrix", {"period": "2022", "on": "30/06/2025"}).json()["period"]["start"] == "2022-01-01"
+    )
+    assert client.get(f"{base}/compliance", {"year": "all"}).status_code == 200
+    assert client.get(f"{base}/compliance", {"year": "2022"}).json()["year"] == 2022
