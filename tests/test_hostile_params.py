@@ -130,3 +130,17 @@ def test_the_dashboard_apis_still_take_what_they_can_read(api_client_for, provin
     )
     assert client.get(f"{base}/compliance", {"year": "all"}).status_code == 200
     assert client.get(f"{base}/compliance", {"year": "2022"}).json()["year"] == 2022
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(client_for, api_client_for, province_officer):
+    """PostgreSQL cannot store a NUL character: a unit search or an API text with one was a server error there."""
+    html = client_for(province_officer).get(reverse("units:browse"), {"q": "duc\x00linh"})
+    assert html.status_code == 400
+    assert "ký tự NUL" in html.content.decode() and "q" in html.content.decode()
+    client = api_client_for(province_officer)
+    response = client.post(
+        "/api/plans", '{"reference": "1/KH-UBND", "title": "a\\u0000b"}', content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "title"
+    assert client.get("/api/units", {"q": "duc linh"}).status_code == 200

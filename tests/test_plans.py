@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 import factories as f
 from giamsat.core.formatting import plain_number
@@ -699,3 +700,15 @@ def test_the_indicator_rules_hold_through_the_api(api_client_for, province_offic
     response = client.post(url, payload | {"unit_aggregation": "ratio"}, content_type="application/json")
     assert response.status_code == 201
     assert child_plan.plan.indicators.get(code="CT07").unit_aggregation == "ratio"
+
+
+def test_a_periods_label_follows_the_language_and_the_official_one_stays_vietnamese(db):
+    """The English pages, exports and API said "Năm 2023"; minutes and the audit log keep the Vietnamese."""
+    with translation.override("en"):
+        assert Period.year(2023).label == "Year 2023"
+        assert Period.quarter(2023, 2).label == "Q2/2023"
+        assert Period.half(2024, 1).label == "First half of 2024"
+        assert Period.span(2021, 2025).label == "2021–2025"
+        assert Period.half(2024, 2).official_label == "6 tháng cuối năm 2024"
+    assert Period.month(2023, 3).label == "Tháng 03/2023"
+    assert Period.span(2021, 2025).label == "Giai đoạn 2021–2025"

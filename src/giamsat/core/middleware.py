@@ -1,6 +1,11 @@
+import json
+
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -20,3 +25,54 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def nul_field(request) -> str | None:
+    """The first parameter (query string, form field, or JSON member) holding a NUL character, else None. Files
+    are not looked at: their bytes are theirs."""
+    for key, values in request.GET.lists():
+        if _has_nul(key) or any(_has_nul(v) for v in values):
+            return key
+    if request.method in ("POST", "PUT", "PATCH"):
+        if request.content_type == "application/json":
+            try:
+                data = json.loads(request.body or b"null")
+            except ValueError:
+                return None  # the API answers an unreadable body itself
+            if isinstance(data, dict):
+                return next((str(k) for k, v in data.items() if _has_nul(k) or _has_nul(v)), None)
+            return "body" if _has_nul(data) else None
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            for key, values in request.POST.lists():
+                if _has_nul(key) or any(_has_nul(v) for v in values):
+                    return key
+    return None
+
+
+class RefuseNulCharacters:
+    """A NUL character (%00, \\u0000) can be stored by SQLite but not by PostgreSQL, which fails the request with
+    a server error; no one types it. Django's forms refuse it field by field; query strings and the API's JSON
+    reached the database, so it is refused here for every request, naming the parameter."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        field = nul_field(request)
+        if field is None:
+            return self.get_response(request)
+        message = _("Dữ liệu gửi lên chứa ký tự NUL (mã 0), không lưu được: %(field)s.") % {"field": field}
+        if request.path_info.startswith("/api/"):
+            body = {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": [{"field": field, "message": message}]}
+            return JsonResponse(body, status=422)
+        return render(request, "400.html", {"message": message}, status=400)

@@ -1,9 +1,14 @@
 """Reporting periods: a year, a half, a quarter, a month, or a span of years (a plan phase).
-No Django import: used by models, the spreadsheet round-trip and the achievement engine alike."""
+Used by models, the spreadsheet round-trip and the achievement engine alike; Django only for the labels'
+language."""
 
 import datetime
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class PeriodKind(StrEnum):
@@ -53,19 +58,29 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Vietnamese label as officials write it: 'Năm 2023', 'Quý 2/2023', '6 tháng đầu năm 2023'."""
+        """The label as officials write it, in the user's language: 'Năm 2023', 'Quý 2/2023', '6 tháng đầu năm
+        2023', 'Giai đoạn 2021–2025' (in English 'Year 2023', 'Q2 2023'…)."""
         y = self.start.year
         match self.kind:
             case PeriodKind.YEAR:
-                return f"Năm {y}"
+                return _("Năm %(year)s") % {"year": y}
             case PeriodKind.HALF:
-                return f"6 tháng {'đầu' if self.start.month == 1 else 'cuối'} năm {y}"
+                first = self.start.month == 1
+                return (_("6 tháng đầu năm %(year)s") if first else _("6 tháng cuối năm %(year)s")) % {"year": y}
             case PeriodKind.QUARTER:
-                return f"Quý {(self.start.month + 2) // 3}/{y}"
+                return _("Quý %(quarter)s/%(year)s") % {"quarter": (self.start.month + 2) // 3, "year": y}
             case PeriodKind.MONTH:
-                return f"Tháng {self.start.month:02d}/{y}"
+                return _("Tháng %(month)s/%(year)s") % {"month": f"{self.start.month:02d}", "year": y}
             case _:
-                return f"Giai đoạn {y}–{self.end.year}" if self.end.year != y else f"Năm {y}"
+                if self.end.year == y:
+                    return _("Năm %(year)s") % {"year": y}
+                return _("Giai đoạn %(first)s–%(last)s") % {"first": y, "last": self.end.year}
+
+    @property
+    def official_label(self) -> str:
+        """The Vietnamese label whatever the user's language: for official documents and the audit log."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.label
 
 
 def _month_end(year: int, month: int) -> datetime.date:

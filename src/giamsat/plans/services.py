@@ -121,5 +121,5 @@ def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], De
             Target.objects.filter(pk__in=removed[first : first + 500]).delete()
         Target.objects.bulk_create(written, batch_size=500)
         if changed:
-            audit.record(acting_user, "targets.update", plan, {"period": period.label, "cells": changed})
+            audit.record(acting_user, "targets.update", plan, {"period": period.official_label, "cells": changed})
     return len(changed)

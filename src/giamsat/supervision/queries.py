@@ -58,8 +58,9 @@ def figures_text(figures: list[ReportFigures]) -> str:
     for item in figures:
         request = item.report.request
         share = item.share
+        period = request.period.official_label.lower()  # the minutes are an official document, in Vietnamese
         lines.append(
-            f"- Báo cáo {request.period.label.lower()} ({request.schedule.plan.reference}) của {request.unit}: "
+            f"- Báo cáo {period} ({request.schedule.plan.reference}) của {request.unit}: "
             f"đạt {share.met}/{share.with_data} chỉ tiêu có số liệu."
         )
         for cell in item.row.cells:
