@@ -654,6 +654,29 @@ def test_the_trend_chart_is_an_svg_file_with_its_numbers(reported, client_for, p
     assert "17" in texts and "22" in texts  # the 2023 actual (13 + 4) and target
 
 
+def test_figures_without_targets_say_no_target_was_set_not_no_data(reported, client_for, province_officer):
+    """Rows with figures but no target said "chưa có số liệu" (no data), sending leaders after missing reports."""
+    Target.objects.filter(indicator__plan=reported.plan, period_start__year=2023).delete()
+    url = reverse("dashboards:matrix", args=[reported.plan.pk])
+    response = client_for(province_officer).get(url, {"period": "2023", "on": LEGACY.isoformat()})
+    html = response.content.decode()
+    root_share = re.search(r'data-testid="root-share">(.*?)</p>', html, re.S).group(1)
+    assert "chưa giao chỉ tiêu cho kỳ này" in root_share and "chưa có số liệu" not in root_share
+    row = re.search(rf'data-unit="{reported.duc_linh.pk}">(.*?)</tr>', html, re.S).group(1)
+    assert "Chưa giao chỉ tiêu" in row and "13" in row
+
+
+def test_the_trend_page_offers_no_period_it_would_not_use(reported, client_for, province_officer):
+    """The trend covers the plan's whole span; its period picker changed nothing, and the trail named a year."""
+    plan = reported.plan
+    html = client_for(province_officer).get(reverse("dashboards:trend", args=[plan.pk]), {"period": "2022"}).content
+    html = html.decode()
+    assert 'id="d-period"' not in html
+    assert f"cả thời kỳ kế hoạch {plan.first_year}–{plan.last_year}" in html
+    matrix = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk])).content.decode()
+    assert 'id="d-period"' in matrix
+
+
 def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():
     svg = line_chart("<b>&", ["2021", "2022", "2023"], [Series("a<", [D(1), None, D(3)], "#000")])
     root = ET.fromstring(svg)  # noqa: S314

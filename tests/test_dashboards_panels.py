@@ -331,6 +331,8 @@ def test_small_counts_are_hidden_from_those_who_may_not_see_cases(
     assert officer["median_hours_to_first_intervention"] == "6.0"
     page = _get(client_for(province_officer), "dashboards:cases").content.decode()
     assert "hidden-legend" not in page
+    # The forms of harm add up to more than the cases (a case may have several): the page says so.
+    assert "cộng các dòng có thể lớn hơn tổng số vụ việc" in page.split('data-testid="sheet-harm"')[0]
 
 
 def test_the_headline_total_is_hidden_like_every_other_count(fixed_cases, supervisor, province_officer, client_for):
@@ -755,3 +757,19 @@ def test_a_year_out_of_range_is_ignored_on_the_page_and_refused_by_the_api(
     response = api_client_for(supervisor).get("/api/supervision-dashboard", {"year": 99999})
     assert response.status_code == 422 and "1900" in response.json()["detail"]
     assert api_client_for(supervisor).get("/api/supervision-dashboard", {"year": 2023}).status_code == 200
+
+
+def test_the_cases_dashboard_puts_reversed_dates_right_and_says_so(client_for, api_client_for, province_officer):
+    """Dates typed the wrong way round showed "0 vụ việc" with no word why; a year-1 date was a server error."""
+    url = reverse("dashboards:cases")
+    client = client_for(province_officer)
+    response = client.get(url, {"from": "31/12/2023", "to": "01/01/2023"})
+    assert "Hai ngày bị đảo thứ tự; đã lọc từ 01/01/2023 đến 31/12/2023." in response.content.decode()
+    choices = response.context["choices"]
+    assert (choices.start, choices.end) == (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
+    far = client.get(url, {"from": "01/01/0001"})
+    assert far.status_code == 200
+    assert "không phải ngày" in far.content.decode()
+    swapped = {"date_from": "2023-12-31", "date_to": "2023-01-01"}
+    api = api_client_for(province_officer).get("/api/case-dashboard", swapped)
+    assert api.status_code == 422 and "date_to" in api.content.decode()

@@ -415,6 +415,12 @@ def case_choices(user, params) -> CaseChoices:
                     "text": text,
                 }
             )
+    if days["from"] and days["to"] and days["from"] > days["to"]:
+        days["from"], days["to"] = days["to"], days["from"]
+        errors.append(
+            _("Hai ngày bị đảo thứ tự; đã lọc từ %(start)s đến %(end)s.")
+            % {"start": days["from"].strftime("%d/%m/%Y"), "end": days["to"].strftime("%d/%m/%Y")}
+        )
     return CaseChoices(
         start=days["from"],
         end=days["to"],
