@@ -18,6 +18,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # gitignored
 DISTRICT = 597  # Huyện Hàm Thuận Bắc, a legacy district of Bình Thuận whose 2022 report was accepted
 YEAR = 2022
 PRINTABLE_WIDTH = 1060
+PHONE = {"width": 390, "height": 844}
 
 
 def _shot(page, name: str) -> None:
@@ -72,3 +73,18 @@ def test_a_leader_drills_from_the_province_matrix_to_a_districts_report(logged_i
     assert district.name in page.content()
     assert "Đã duyệt" in page.content()
     _shot(page, "3-report")
+
+
+def test_on_a_phone_the_trend_chart_stays_readable_and_the_menu_shows_where_one_is(logged_in, live_server):
+    """At 390 px the chart was shrunk to the screen (its text about 3 px high) and the sideways-scrolling menu hid
+    the current section."""
+    plan = Plan.objects.get(reference=CHILD_PLAN_REFERENCE)
+    page = logged_in(PHONE)
+    page.goto(f"{live_server.url}/dashboards/plans/{plan.pk}/trend/")
+    chart = page.get_by_test_id("trend-chart")
+    assert chart.locator("svg").bounding_box()["width"] >= 560  # scrolls inside its frame
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page itself does not
+    current = page.locator("nav.main a[aria-current=page]")
+    box = current.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    _shot(page, "4-phone-trend")
