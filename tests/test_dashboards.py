@@ -766,3 +766,10 @@ def test_a_charts_large_numbers_fit_beside_its_axis():
     assert "1.000.000.000" in [t.text for t in ticks]
     for tick in ticks:
         assert float(tick.get("x")) - 7 * len(tick.text) >= 24, tick.text  # clear of the axis title at x = 14
+
+
+def test_the_matrix_page_says_what_each_status_means(reported, client_for, province_officer):
+    html = client_for(province_officer).get(reverse("dashboards:matrix", args=[reported.plan.pk])).content.decode()
+    note = re.search(r'data-testid="bands-note">(.*?)</p>', html, re.S).group(1)
+    assert "Đạt: thực hiện từ 100% chỉ tiêu" in note
+    assert "từ 85% tiến độ cần đạt" in note and "Chậm: dưới 60%" in note

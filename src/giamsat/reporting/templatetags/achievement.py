@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from giamsat.reporting.achievement import Status
+from giamsat.reporting.achievement import DEFAULT_BANDS, Status
 
 register = template.Library()
 
@@ -30,6 +30,26 @@ _STEPS = {places: Decimal(1).scaleb(-places) for places in (1, 2)}
 def status_badge(status):
     symbol, label = STATUS_LABELS[Status(status)]
     return format_html('<span class="status {}"><span aria-hidden="true">{}</span> {}</span>', status, symbol, label)
+
+
+@register.simple_tag
+def bands_note() -> str:
+    """What each status means, with the thresholds the engine uses (DEFAULT_BANDS)."""
+    bands = DEFAULT_BANDS
+    return _(
+        "Đạt: thực hiện từ %(met)s%% chỉ tiêu. Đúng tiến độ: từ %(on_track)s%% tiến độ cần đạt đến nay (chỉ khi kỳ "
+        "chưa kết thúc). Có nguy cơ: từ %(at_risk)s%% tiến độ cần đạt (khi kỳ đã kết thúc: chưa đạt nhưng gần đạt). "
+        "Chậm: dưới %(at_risk)s%%. Chỉ tiêu giảm: tỷ lệ đạt là mức đã giảm từ giá trị cơ sở chia cho mức phải "
+        "giảm (giảm nhiều hơn yêu cầu thì trên 100%%)."
+    ) % {
+        "met": _percent(bands.met),
+        "on_track": _percent(bands.on_track),
+        "at_risk": _percent(bands.at_risk),
+    }
+
+
+def _percent(share: Decimal) -> str:
+    return f"{(share * 100).normalize():f}"
 
 
 @register.filter
