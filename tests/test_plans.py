@@ -239,6 +239,21 @@ def test_a_real_pdf_is_accepted_as_the_signed_file(client_for, province_officer,
     assert (media_root / plan.signed_file.name).read_bytes() == PDF
 
 
+def test_a_signed_file_with_a_long_official_name_is_accepted(client_for, province_officer, media_root):
+    """A 128-character name was refused: "Tên tệp tin có tối đa 100 kí tự"."""
+    name = (
+        "Kế hoạch số 4525-KH-UBND ngày 15 tháng 12 năm 2021 về thực hiện Chương trình trợ giúp người khuyết tật "
+        "(bản ký).pdf"
+    )
+    assert len(name) > 100
+    upload = SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    response = client_for(province_officer).post(reverse("plans:create"), plan_post(signed_file=upload))
+    assert response.status_code == 302
+    plan = Plan.objects.get(reference="4525/KH-UBND")
+    assert len(plan.signed_file.name) <= 100 and plan.signed_file.name.endswith(".pdf")
+    assert (media_root / plan.signed_file.name).read_bytes() == PDF
+
+
 def test_a_text_file_named_pdf_is_refused_next_to_the_field_and_nothing_is_saved(
     client_for, province_officer, media_root
 ):

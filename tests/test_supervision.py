@@ -4,6 +4,7 @@ API, and the demo's story."""
 
 import datetime
 import io
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -535,6 +536,18 @@ def test_the_district_answers_with_an_evidence_file_through_the_page(client_for,
     download = client.get(reverse("supervision:evidence", args=[evidence.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_an_evidence_files_name_is_kept_in_composed_unicode(client_for, district_officer, duc_linh_rec):
+    """macOS and some phones send "Đức" decomposed (NFD); stored so, it matched no search and sorted apart."""
+    name = unicodedata.normalize("NFD", "Biên bản Đức Linh.pdf")
+    upload = SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    response = client_for(district_officer).post(
+        reverse("supervision:respond", args=[duc_linh_rec.pk]),
+        {"status": "implemented", "text": "Đã khắc phục.", "files": [upload]},
+    )
+    assert response.status_code == 302
+    assert Evidence.objects.get().name == unicodedata.normalize("NFC", name) == "Biên bản Đức Linh.pdf"
 
 
 @pytest.mark.parametrize(

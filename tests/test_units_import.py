@@ -292,6 +292,15 @@ def test_it_refuses_a_file_that_is_not_json(data_dir):
     _assert_nothing_written(before)
 
 
+def test_it_reads_a_file_saved_with_a_byte_order_mark(data_dir):
+    """Notepad on Windows saves UTF-8 with a BOM; the file was refused as "not valid JSON"."""
+    _with_pending_changes(data_dir)
+    path = data_dir.path / LEGACY_FILE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    import_units(data_dir.path)
+    assert legacy_province(1).name == "Tên đã đổi"
+
+
 def test_it_refuses_a_missing_file(data_dir):
     (data_dir.path / CURRENT_FILE).unlink()
     with pytest.raises(ImportProblem, match=f"^{CURRENT_FILE}: .*file not found"):

@@ -33,6 +33,9 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = Organisation.objects.restrict(user, "view")
         self.fields["replaced_by"].queryset = Plan.objects.restrict(user, "view")
+        # Official file names are long ("Kế hoạch số 1318-KH-UBND ngày … (bản ký).pdf", 128 characters) and were
+        # refused over the column's 100; storage shortens the stored name to fit instead.
+        self.fields["signed_file"].max_length = None
 
     def clean_signed_file(self):
         upload = self.cleaned_data.get("signed_file")

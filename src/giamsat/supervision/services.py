@@ -12,6 +12,7 @@ Follow-up rules (docs/supervision.md):
 """
 
 import datetime
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -370,7 +371,11 @@ def do_respond(rec: Recommendation, *, acting_user, text: str, status: str, reas
         )
         for uploaded, kind in files:
             Evidence.objects.create(
-                response=response, file=uploaded, name=uploaded.name[:255], kind=kind, size=uploaded.size
+                response=response,
+                file=uploaded,
+                name=unicodedata.normalize("NFC", uploaded.name)[:255],  # macOS and some phones send NFD
+                kind=kind,
+                size=uploaded.size,
             )
         was = rec.status
         rec.status = status

@@ -69,7 +69,7 @@ class Summary:
 
 def _load(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # Notepad on Windows writes a BOM
     except FileNotFoundError as exc:
         raise ImportProblem(f"{path.name}: không tìm thấy tệp / file not found") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
