@@ -4,6 +4,7 @@ endpoint; a page now ignores such a filter (or answers 404 for a unit or supervi
 naming the parameter."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from plan_fixtures import COUNT
@@ -144,3 +145,25 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client_for, a
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "title"
     assert client.get("/api/units", {"q": "duc linh"}).status_code == 200
+
+
+def test_a_form_sent_without_its_token_is_explained_in_the_users_language(province_officer, settings):
+    """Django's own page said "Forbidden (403) CSRF verification failed" in English."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(province_officer)
+    response = client.post(reverse("plans:create"), {"reference": "1/KH-UBND"})
+    assert response.status_code == 403
+    assert "Hãy tải lại trang (F5) rồi gửi lại" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    api = client.post("/api/plans", "{}", content_type="application/json")
+    assert api.status_code == 403 and "Please reload the page" in api.json()["detail"]
+
+
+def test_the_apis_field_messages_speak_the_users_language(api_client_for, province_officer):
+    client = api_client_for(province_officer)
+    vi = client.get("/api/units", {"on": "không phải ngày"}, headers={"Accept-Language": "vi"}).json()["errors"][0]
+    assert vi == {"field": "on", "message": "Phải là ngày dạng 2025-06-30."}
+    en = client.get("/api/units", {"limit": "0"}, headers={"Accept-Language": "en"}).json()["errors"][0]
+    assert en == {"field": "limit", "message": "Must be 1 or more."}
+    body = client.post("/api/plans", "{", content_type="application/json", headers={"Accept-Language": "vi"})
+    assert body.status_code == 400 and body.json()["detail"].startswith("Không đọc được nội dung gửi lên")

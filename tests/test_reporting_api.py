@@ -295,7 +295,7 @@ def test_a_negative_value_is_a_422_with_its_field(api, district_officer, plan_se
     payload["values"][0]["value"] = "-1"
     response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["payload.values.0.value"]
+    assert [e["field"] for e in response.json()["errors"]] == ["values.0.value"]
     assert not Report.objects.filter(request=req).exists()
 
 

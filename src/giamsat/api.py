@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from giamsat.accounts.api import router as accounts_router
 from giamsat.accounts.services import user_for_token
 from giamsat.cases.api import router as cases_router
+from giamsat.core.views import csrf_failure
 from giamsat.dashboards.api import router as dashboards_router
 from giamsat.documents.api import router as documents_router
 from giamsat.plans.api import router as plans_router
@@ -40,16 +41,62 @@ api = NinjaAPI(
 )
 
 
+def _field_message(err: dict) -> str:
+    """pydantic's message for a field, in the user's language for the errors people meet (pydantic speaks only
+    English); its own text for the rest."""
+    ctx = err.get("ctx") or {}
+    messages = {
+        "missing": lambda: _("Thiếu trường này."),
+        "int_parsing": lambda: _("Phải là số nguyên."),
+        "int_type": lambda: _("Phải là số nguyên."),
+        "decimal_parsing": lambda: _("Phải là số."),
+        "decimal_type": lambda: _("Phải là số."),
+        "float_parsing": lambda: _("Phải là số."),
+        "bool_parsing": lambda: _("Phải là true hoặc false."),
+        "string_type": lambda: _("Phải là chuỗi ký tự."),
+        "date_from_datetime_parsing": lambda: _("Phải là ngày dạng 2025-06-30."),
+        "date_parsing": lambda: _("Phải là ngày dạng 2025-06-30."),
+        "date_type": lambda: _("Phải là ngày dạng 2025-06-30."),
+        "greater_than_equal": lambda: _("Phải từ %(limit)s trở lên.") % {"limit": ctx.get("ge")},
+        "greater_than": lambda: _("Phải lớn hơn %(limit)s.") % {"limit": ctx.get("gt")},
+        "less_than_equal": lambda: _("Phải từ %(limit)s trở xuống.") % {"limit": ctx.get("le")},
+        "less_than": lambda: _("Phải nhỏ hơn %(limit)s.") % {"limit": ctx.get("lt")},
+        "literal_error": lambda: _("Phải là một trong: %(choices)s.") % {"choices": ctx.get("expected", "")},
+        "enum": lambda: _("Phải là một trong: %(choices)s.") % {"choices": ctx.get("expected", "")},
+        "decimal_max_digits": lambda: _("Số quá lớn (tối đa %(n)s chữ số).") % {"n": ctx.get("max_digits")},
+        "decimal_max_places": lambda: _("Tối đa %(n)s chữ số sau dấu thập phân.") % {"n": ctx.get("decimal_places")},
+        "string_too_long": lambda: _("Tối đa %(n)s ký tự.") % {"n": ctx.get("max_length")},
+        "string_too_short": lambda: _("Cần ít nhất %(n)s ký tự.") % {"n": ctx.get("min_length")},
+    }
+    message = messages.get(err.get("type", ""))
+    return message() if message else err.get("msg", "")
+
+
+def _field_name(loc) -> str | None:
+    """ "title", "values.0.value", "parent": the body's own field names, as the other errors give them (django-ninja
+    puts the body under the endpoint's argument: "payload.title")."""
+    path = [str(part) for part in loc[1:]]
+    if loc[:1] == ("body",) and path[:1] == ["payload"]:
+        path = path[1:]
+    return ".".join(path) or None
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = [
-        {
-            "field": ".".join(str(p) for p in err.get("loc", [])[1:]) or None,
-            "message": err.get("msg", ""),
-        }
-        for err in exc.errors
-    ]
+    errors = [{"field": _field_name(err.get("loc", ())), "message": _field_message(err)} for err in exc.errors]
     return api.create_response(request, {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """As django-ninja answers, with its own English messages (an unreadable body, a session request without
+    its CSRF token) in the user's language."""
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = _("Không đọc được nội dung gửi lên: cần JSON hợp lệ, mã UTF-8.")
+    elif message == "CSRF check Failed":
+        return csrf_failure(request)
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(DjangoValidationError)

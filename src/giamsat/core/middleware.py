@@ -75,4 +75,5 @@ class RefuseNulCharacters:
         if request.path_info.startswith("/api/"):
             body = {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": [{"field": field, "message": message}]}
             return JsonResponse(body, status=422)
-        return render(request, "400.html", {"message": message}, status=400)
+        context = {"title": _("Yêu cầu không hợp lệ"), "message": message}
+        return render(request, "core/refused.html", context, status=400)

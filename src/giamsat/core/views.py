@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from giamsat.units.models import Unit
 
@@ -32,3 +33,15 @@ def audit_log(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in filters.items() if v})
     return render(request, "core/audit_log.html", {"page_obj": page, "filters": filters, "query": query})
+
+
+def csrf_failure(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: Django's own page is in English and speaks of tokens. What the user did is
+    submit a page opened before their session ended or in another login."""
+    message = _(
+        "Trang này đã cũ (phiên đăng nhập đã hết hoặc đã đổi) nên yêu cầu chưa được nhận. Hãy tải lại trang (F5) rồi "
+        "gửi lại."
+    )
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "core/refused.html", {"title": _("Yêu cầu chưa được nhận"), "message": message}, status=403)
