@@ -773,3 +773,12 @@ def test_the_matrix_page_says_what_each_status_means(reported, client_for, provi
     note = re.search(r'data-testid="bands-note">(.*?)</p>', html, re.S).group(1)
     assert "Đạt: thực hiện từ 100% chỉ tiêu" in note
     assert "từ 85% tiến độ cần đạt" in note and "Chậm: dưới 60%" in note
+
+
+def test_an_officer_of_a_unit_that_ended_in_2025_sees_the_old_units_by_default(reported, client_for):
+    """The Bình Thuận officer (their province merged into Lâm Đồng) got today's tree by default, where their
+    jurisdiction holds no unit: an empty matrix saying no unit was in their area."""
+    officer = f.ProvinceOfficerFactory(username="so_binhthuan", unit=f.legacy_province(f.BINH_THUAN))
+    response = client_for(officer).get(reverse("dashboards:matrix", args=[reported.plan.pk]), {"period": "2021-2025"})
+    assert response.context["on"] == queries.LAST_LEGACY_DAY
+    assert reported.duc_linh.name in response.content.decode()

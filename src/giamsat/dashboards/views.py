@@ -64,8 +64,16 @@ def parse_period(text: str | None, plan: Plan, today: datetime.date) -> Period:
     return chosen_period(text, plan) or plan_queries.default_period(plan, today)
 
 
-def parse_on(text: str | None, period: Period, today: datetime.date) -> datetime.date:
-    return parse_day(text or "") or queries.default_on(period, today)
+def parse_on(text: str | None, period: Period, today: datetime.date, user=None) -> datetime.date:
+    """The date asked for; else the old units for a user whose own unit ended in 2025 (their jurisdiction holds
+    the old units only, so today's tree would show them no row), else `default_on`."""
+    chosen = parse_day(text or "")
+    if chosen:
+        return chosen
+    own = getattr(user, "unit", None)
+    if own is not None and not own.is_valid_on(today):
+        return queries.LAST_LEGACY_DAY
+    return queries.default_on(period, today)
 
 
 def on_choices(today: datetime.date) -> list[tuple[datetime.date, str]]:
@@ -96,7 +104,7 @@ def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int |
     plan = get_plan_for_user(user, pk)
     today = timezone.localdate()
     chosen = parse_period(period, plan, today)
-    day = parse_on(on, chosen, today)
+    day = parse_on(on, chosen, today, user)
     unit = str(unit or "")
     tree = queries.tree_for(plan, user, day, as_id(unit))
     if tree is None:

@@ -58,7 +58,8 @@ class UnitRow:
 def source_map(units: list[Unit]) -> dict[int, int]:
     """Map each unit whose reports count for a display unit to that display unit: the unit itself and, across
     the 2025 reform, the old units it took over wholly (a split old commune cannot be apportioned), and an old
-    district all of whose communes it took over (island districts became special zones: Phú Quí, Côn Đảo…)."""
+    district all of whose communes it took over (Huyện Phú Quí became Đặc khu Phú Quý). Districts without communes
+    (Côn Đảo, Lý Sơn…) are not in the official conversion table, so they count for their province only."""
     mapping = {u.pk: u.pk for u in units}
     frontier = dict(mapping)
     while frontier:
