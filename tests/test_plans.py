@@ -717,6 +717,21 @@ def test_the_indicator_rules_hold_through_the_api(api_client_for, province_offic
     assert child_plan.plan.indicators.get(code="CT07").unit_aggregation == "ratio"
 
 
+def test_the_api_refuses_a_negative_tolerance_or_baseline_and_a_year_one(api_client_for, province_officer, child_plan):
+    """A tolerance of -1 inverted the maintain band; year 1 and negative baselines were stored as sent."""
+    client = api_client_for(province_officer)
+    url = f"/api/plans/{child_plan.plan.pk}/indicators"
+    payload = {"code": "CT08", "name": "Số điểm vui chơi", "measure": "điểm", "direction": "maintain"}
+    bad = payload | {"tolerance": "-1", "baseline_value": "-1", "baseline_year": 1}
+    response = client.post(url, bad, content_type="application/json")
+    assert response.status_code == 422
+    assert sorted(e["field"] for e in response.json()["errors"]) == ["baseline_value", "tolerance"]
+    response = client.post(url, payload | {"tolerance": "1", "baseline_year": 1}, content_type="application/json")
+    assert [e["field"] for e in response.json()["errors"]] == ["baseline_year"]
+    assert not child_plan.plan.indicators.filter(code="CT08").exists()
+    assert client.post(url, payload | {"tolerance": "1"}, content_type="application/json").status_code == 201
+
+
 def test_a_periods_label_follows_the_language_and_the_official_one_stays_vietnamese(db):
     """The English pages, exports and API said "Năm 2023"; minutes and the audit log keep the Vietnamese."""
     with translation.override("en"):

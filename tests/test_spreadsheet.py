@@ -564,6 +564,12 @@ def test_a_cell_formatted_as_percent_gives_the_percentage(report_request):
     assert values["CT05"].value == D("85.5")
 
 
+def test_a_percent_sign_in_a_rates_numerator_says_the_parts_are_counts(report_request):
+    """"12%" in CT03's numerator was told "CT03 không tính bằng %", though the template shows CT03 in %."""
+    errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"G11": "12%"}))
+    assert errors == {"G11": "Chỉ tiêu CT03: tử số và mẫu số là số đếm, không có dấu %; tỷ lệ được tính tự động."}
+
+
 def test_nfd_text_is_normalised_without_being_reported_as_converted(report_request):
     nfd = unicodedata.normalize("NFD", "Phòng Lao động – Thương binh và Xã hội")
     parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"J9": nfd}))

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.docnumbers import parse_reference
+from giamsat.core.params import MAX_YEAR, MIN_YEAR
 from giamsat.core.periods import Period
 from giamsat.core.periods import PeriodKind as Kind
 from giamsat.core.querysets import ScopedQuerySet, within_units
@@ -232,6 +233,21 @@ class Indicator(models.Model):
             raise ValidationError({"source": _("Nguồn số liệu không có: %(s)s") % {"s": self.source}})
         if self.direction == Direction.MAINTAIN and self.tolerance is None:
             raise ValidationError({"tolerance": _("Chỉ tiêu duy trì cần sai số cho phép.")})
+        # The API reached the engine with what no form would offer: a negative tolerance inverts the maintain band.
+        negative = {
+            name: _("Không được âm.")
+            for name in ("tolerance", "baseline_value")
+            if getattr(self, name) is not None and getattr(self, name) < 0
+        }
+        if negative:
+            raise ValidationError(negative)
+        if self.baseline_year is not None and not MIN_YEAR <= self.baseline_year <= MAX_YEAR:
+            raise ValidationError(
+                {
+                    "baseline_year": _("Năm cơ sở phải từ %(first)s đến %(last)s.")
+                    % {"first": MIN_YEAR, "last": MAX_YEAR}
+                }
+            )
 
     @property
     def is_ratio(self) -> bool:

@@ -1194,6 +1194,13 @@ class _Reader:
                 key,
                 _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]},
             )
+        if unit == "%" and key in ("numerator", "denominator"):
+            return self.error(
+                row,
+                key,
+                _("Chỉ tiêu %(code)s: tử số và mẫu số là số đếm, không có dấu %%; tỷ lệ được tính tự động.")
+                % {"code": code},
+            )
         if unit == "%" and not percent:
             return self.error(
                 row,
