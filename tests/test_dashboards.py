@@ -621,6 +621,11 @@ def test_the_unmet_trend_and_compliance_exports_carry_the_page_numbers(reported,
     lines = list(unmet.active.iter_rows(values_only=True))[1:]
     assert len(lines) == len(behind) + len(missing)
     assert [Decimal(str(r[7])) for r in lines[: len(behind)]] == [s.gap for s in behind]
+    # Fractions show two decimals, as on the page; whole numbers as they are.
+    cells = [c for row in unmet.active.iter_rows(min_row=2) for c in row if isinstance(c.value, int | float)]
+    fractions = [c for c in cells if not float(c.value).is_integer()]
+    assert fractions and all(c.number_format == "#,##0.00" for c in fractions)
+    assert all(c.number_format == "General" for c in cells if float(c.value).is_integer())
 
     trend = openpyxl.load_workbook(
         io.BytesIO(

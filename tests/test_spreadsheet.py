@@ -565,7 +565,7 @@ def test_a_cell_formatted_as_percent_gives_the_percentage(report_request):
 
 
 def test_a_percent_sign_in_a_rates_numerator_says_the_parts_are_counts(report_request):
-    """"12%" in CT03's numerator was told "CT03 không tính bằng %", though the template shows CT03 in %."""
+    """ "12%" in CT03's numerator was told "CT03 không tính bằng %", though the template shows CT03 in %."""
     errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"G11": "12%"}))
     assert errors == {"G11": "Chỉ tiêu CT03: tử số và mẫu số là số đếm, không có dấu %; tỷ lệ được tính tự động."}
 

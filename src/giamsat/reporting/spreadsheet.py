@@ -37,6 +37,7 @@ from openpyxl.cell.rich_text import CellRichText
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, MERGE_TAG, ROW_TAG, WorkSheetParser
@@ -198,9 +199,12 @@ def export_rows(
         width = min(max(len(str(header)) + 4, 12), 60)
         ws.column_dimensions[get_column_letter(index)].width = width
     heading, body = _style_of(ws, BOLD, HEADING_FILL), _style_of(ws, FONT)
+    # A fraction is shown with two decimals, as on the page (98,38 rather than 98.379255), its full value kept.
+    fraction = copy(body)
+    fraction.numFmtId = BUILTIN_FORMATS_REVERSE["#,##0.00"]
     ws.append([_write_only_cell(ws, h, heading) for h in headers])
     for row in rows:
-        ws.append([_write_only_cell(ws, v, body) for v in row])
+        ws.append([_write_only_cell(ws, v, fraction if _is_fraction(v) else body) for v in row])
     if hidden:
         meta = wb.create_sheet(META_SHEET)
         meta.sheet_state = "veryHidden"
@@ -210,6 +214,12 @@ def export_rows(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _is_fraction(value) -> bool:
+    return (isinstance(value, Decimal) and value.is_finite() and value != value.to_integral_value()) or (
+        isinstance(value, float) and not value.is_integer()
+    )
 
 
 def _style_of(ws, font, fill=None) -> StyleArray:
