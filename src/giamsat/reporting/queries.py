@@ -87,10 +87,10 @@ def _whole_districts(mapping: dict[int, int]) -> dict[int, int]:
     if not taken_over:
         return {}
     eve = REFORM_DATE - datetime.timedelta(days=1)
-    districts = Unit.objects.filter(pk__in=taken_over, level=Level.COMMUNE).values("parent_id")
+    districts = Unit.objects.filter(pk__in=taken_over, level=Level.COMMUNE, parent__level=Level.DISTRICT)
     communes: dict[int, set[int | None]] = defaultdict(set)
     for district, commune in (
-        Unit.objects.filter(parent_id__in=districts, parent__level=Level.DISTRICT, level=Level.COMMUNE)
+        Unit.objects.filter(parent_id__in=districts.values("parent_id"), level=Level.COMMUNE)
         .valid_on(eve)
         .values_list("parent_id", "pk")
     ):
