@@ -111,6 +111,16 @@ def full_case(case, commune_worker):
     return case, consent, referral, assignment
 
 
+def test_no_case_page_may_be_kept_in_a_cache(full_case, commune_worker, client_for):
+    """Only prints and exports said no-store; the case page itself (name, birth date, story) did not."""
+    client = client_for(commune_worker)
+    pages = [("index", reverse("cases:index")), *_object_urls(*full_case)]
+    for name, url in pages:
+        response = client.get(url)
+        if response.status_code == 200:
+            assert "no-store" in response["Cache-Control"], name
+
+
 @pytest.mark.parametrize("persona", ["outsider", "other_commune_worker", "supervisor", "admin_user"], indirect=True)
 def test_outsiders_get_404_on_every_page_of_a_case(persona, full_case, client_for):
     client = client_for(persona)

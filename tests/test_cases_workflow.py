@@ -43,8 +43,9 @@ def states(case):
 
 
 def test_a_hotline_intake_is_forwarded_and_the_commune_is_told(
-    hotline_operator, commune_worker, chair, duc_linh, mailoutbox, django_capture_on_commit_callbacks
+    hotline_operator, commune_worker, chair, duc_linh, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.GIAMSAT_BASE_URL = "https://giamsat.example.gov.vn"
     with django_capture_on_commit_callbacks(execute=True):
         case = new_case(hotline_operator, duc_linh)
     case.refresh_from_db()
@@ -57,6 +58,7 @@ def test_a_hotline_intake_is_forwarded_and_the_commune_is_told(
     [mail] = mailoutbox
     assert case.code in mail.subject
     assert CHILD not in mail.body and "Thôn Demo" not in mail.body  # e-mail carries no identity
+    assert f"https://giamsat.example.gov.vn/cases/{case.pk}/" in mail.body  # a link that opens from a mail client
     entry = AuditEntry.objects.get(action="case.intake", object_id=str(case.pk))
     assert CHILD not in str(entry.changes) and entry.object_repr == case.code
     assert states(case)["forward"] == "done"

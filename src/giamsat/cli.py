@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     units = sub.add_parser("units").add_subparsers(dest="action", required=True)
     units.add_parser("import").add_argument("--dir", default=None)
     args = parser.parse_args(argv)
+    if args.command == "demo" and not args.no_serve:
+        # The demo's e-mails (printed to the console) link to the demo's own address.
+        os.environ.setdefault("GIAMSAT_BASE_URL", f"http://{args.host}:{args.port}")
 
     call_command = _django()
     if args.command == "units":

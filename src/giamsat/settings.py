@@ -8,6 +8,7 @@ GIAMSAT_PRODUCTION      "1": hardened settings; keys must then come from the env
 GIAMSAT_ALLOWED_HOSTS   comma-separated host names (production)
 GIAMSAT_EMAIL_HOST      SMTP server (with _PORT, _USER, _PASSWORD); unset means e-mail is printed to the console
 GIAMSAT_TWO_FACTOR_REQUIRED  "1": two-step login for the roles that see case files (always on in production)
+GIAMSAT_BASE_URL        the site's address (https://giamsat.example.gov.vn), put before the links in e-mails
 """
 
 import base64
@@ -204,6 +205,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 EMAIL_BACKEND = os.environ.get("GIAMSAT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GIAMSAT_FROM_EMAIL", "giamsat@localhost")
+# E-mails are sent by commands and services, outside a request: their links need the site's address.
+GIAMSAT_BASE_URL = os.environ.get("GIAMSAT_BASE_URL", "").rstrip("/")
 if os.environ.get("GIAMSAT_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["GIAMSAT_EMAIL_HOST"]

@@ -45,7 +45,7 @@ def _send(users, template: str, context: dict) -> int:
 
 
 def _context(case, **extra) -> dict:
-    return {"case": case, "path": reverse("cases:detail", args=[case.pk]), **extra}
+    return {"case": case, "path": settings.GIAMSAT_BASE_URL + reverse("cases:detail", args=[case.pk]), **extra}
 
 
 def new_case(case) -> int:

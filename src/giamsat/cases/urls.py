@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.cache import never_cache
 
 from . import views
 
@@ -35,3 +36,8 @@ urlpatterns = [
     path("<int:pk>/print/<int:number>/", views.print_form, name="print"),
     path("<int:pk>/print/<int:number>/<str:fmt>/", views.print_form, name="print_format"),
 ]
+
+# Every case page, not only prints and exports: a child's name and story must not stay in the browser's or a
+# proxy's cache on a shared office computer (docs/privacy.md).
+for _pattern in urlpatterns:
+    _pattern.callback = never_cache(_pattern.callback)

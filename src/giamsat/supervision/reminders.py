@@ -42,7 +42,7 @@ def _send(rec: Recommendation, kind: str, today: datetime.date) -> bool:
     cc = supervisor_recipients(rec) if kind == "after" else []
     if not to and not cc:
         return False
-    base = getattr(settings, "GIAMSAT_BASE_URL", "")
+    base = settings.GIAMSAT_BASE_URL
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "rec": rec,
