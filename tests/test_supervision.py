@@ -423,6 +423,31 @@ def test_changing_the_number_of_days_moves_every_deadline_of_the_supervision(sup
     assert {r.due_on for r in Recommendation.objects.filter(pk__in=[r.pk for r in recs])} == {datetime.date(2024, 2, 5)}
 
 
+def test_changing_the_number_of_days_on_the_web_form_moves_the_deadlines_and_is_audited(
+    client_for, supervisor, supervision
+):
+    """The form had already copied the new number onto the supervision, so the service saw no change."""
+    recs = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH), made_on=MADE_ON)
+    response = client_for(supervisor).post(
+        reverse("supervision:edit", args=[supervision.pk]),
+        {
+            "organisation": union().pk,
+            "title": supervision.title,
+            "subject_text": supervision.subject_text,
+            "supervised": [committee(f.DUC_LINH).pk, committee(f.TANH_LINH).pk],
+            "start_on": "05/09/2023",
+            "end_on": "31/10/2023",
+            "response_days": "1",
+            "status": supervision.status,
+            "forms": ["sessions"],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    assert {r.due_on for r in Recommendation.objects.filter(pk__in=[r.pk for r in recs])} == {datetime.date(2024, 2, 5)}
+    entry = AuditEntry.objects.filter(action="supervision.update", object_id=str(supervision.pk)).latest("pk")
+    assert entry.changes["response_days"] == [5, 1]
+
+
 def test_overdue_is_computed_and_ends_with_a_final_answer(supervisor, district_officer, duc_linh_rec):
     late = duc_linh_rec.due_on + datetime.timedelta(days=1)
     assert duc_linh_rec.is_overdue(late)

@@ -103,8 +103,11 @@ def do_save_supervision(
         ):
             raise Http404
         created = supervision.pk is None
-        before = _plain(supervision, SUPERVISION_FIELDS)
-        old_days = supervision.response_days if supervision.pk else None
+        # The stored row, not `supervision`: a bound ModelForm has already copied the new values onto it, and the
+        # deadlines were then never recomputed (nor the change audited) when edited on the web.
+        stored = None if created else Supervision.objects.get(pk=supervision.pk)
+        before = _plain(stored, SUPERVISION_FIELDS) if stored else {}
+        old_days = stored.response_days if stored else None
         for name, value in fields.items():
             setattr(supervision, name, value)
         if created:
