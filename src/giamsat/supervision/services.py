@@ -53,7 +53,9 @@ def _check_change(user, supervision: Supervision) -> None:
 
 
 def _plain(obj, fields=None) -> dict:
-    return model_to_dict(obj, fields=fields) if obj.pk else {}
+    """The stored row's fields, not `obj`'s: a bound ModelForm has already copied the new values onto it, and an
+    edit made on the web was audited as no change."""
+    return model_to_dict(type(obj).objects.get(pk=obj.pk), fields=fields) if obj.pk else {}
 
 
 def due_date(made_on: datetime.date, days: int, calendar=None) -> datetime.date:
@@ -97,17 +99,14 @@ def do_save_supervision(
     with transaction.atomic():
         if supervision.pk:
             _check_change(acting_user, supervision)
-        organisation = fields.get("organisation", getattr(supervision, "organisation", None))
-        if organisation is None or not (
-            can_create(acting_user, organisation) or (supervision.pk and organisation.pk == supervision.organisation_id)
-        ):
-            raise Http404
         created = supervision.pk is None
-        # The stored row, not `supervision`: a bound ModelForm has already copied the new values onto it, and the
-        # deadlines were then never recomputed (nor the change audited) when edited on the web.
-        stored = None if created else Supervision.objects.get(pk=supervision.pk)
-        before = _plain(stored, SUPERVISION_FIELDS) if stored else {}
-        old_days = stored.response_days if stored else None
+        before = _plain(supervision, SUPERVISION_FIELDS)
+        old_days = before.get("response_days")
+        organisation = fields.get("organisation", getattr(supervision, "organisation", None))
+        # Kept is the stored organisation, not the instance's (a form has already set the new one on it).
+        kept = not created and organisation is not None and organisation.pk == before.get("organisation")
+        if organisation is None or not (can_create(acting_user, organisation) or kept):
+            raise Http404
         for name, value in fields.items():
             setattr(supervision, name, value)
         if created:
