@@ -221,6 +221,39 @@ def test_a_hotline_operator_records_and_forwards_an_intake(hotline_operator, com
     assert client_for(commune_worker).get(reverse("cases:detail", args=[case.pk])).status_code == 200
 
 
+def test_the_same_intake_form_sent_twice_records_one_case(hotline_operator, duc_linh, client_for):
+    """A double tap on a slow link sent the form twice: two cases, two e-mails to the commune."""
+    client = client_for(hotline_operator)
+    form = client.get(reverse("cases:intake")).content.decode()
+    once = re.search(r'name="once" value="([^"]+)"', form).group(1)
+    now = timezone.localtime()
+    data = {
+        "once": once,
+        "channel": "hotline_111",
+        "received_at_0": now.strftime("%d/%m/%Y"),
+        "received_at_1": now.strftime("%H:%M"),
+        "sex": "female",
+        "commune": str(duc_linh.pk),
+        "child_name": "Lê Thị Hai Lần Demo",
+        "age_years": "7",
+        "harms": ["violence"],
+        "narrative": "Gửi hai lần (minh họa).",
+        "disability": "none",
+        "setting": "family",
+        "perpetrator_relation": "parent",
+        "forward_now": "",
+    }
+    first = client.post(reverse("cases:intake"), data)
+    assert first.status_code == 302
+    [case] = Case.objects.filter(child_name_hash__in=name_hashes("Lê Thị Hai Lần Demo"))
+    again = client.post(reverse("cases:intake"), data, follow=True)
+    assert Case.objects.filter(child_name_hash__in=name_hashes("Lê Thị Hai Lần Demo")).count() == 1
+    assert f"Phiếu này đã được lưu (vụ việc {case.code}); không lưu lần nữa." in again.content.decode()
+    assert again.redirect_chain[-1][0] == reverse("cases:detail", args=[case.pk])  # kept by the hotline: theirs
+    fresh = client.get(reverse("cases:intake")).content.decode()
+    assert once not in fresh  # every new form has its own token
+
+
 def test_the_commune_search_offers_the_units_valid_on_the_date_of_receipt(hotline_operator, client_for):
     client = client_for(hotline_operator)
     old = client.get(reverse("cases:communes"), {"commune_q": "vo xu", "received_at_0": "10/05/2023"}).content.decode()

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from giamsat.cases.models import Case
+
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
@@ -63,8 +65,22 @@ def test_a_case_from_the_hotline_to_closure(login_as, live_server):
     page.get_by_label(re.compile("Trẻ đang gặp nguy hiểm ngay")).check()
     page.get_by_label("Nội dung sự việc").fill("Hàng xóm gọi 111: trẻ bị đánh, đang hoảng sợ (minh họa).")
     assert page.get_by_label(re.compile("Chuyển ngay cho UBND xã")).is_checked()
-    page.get_by_role("button", name="Lưu phiếu tiếp nhận").click()
+    # A double tap sent the form twice and saved two cases: the page lets a form go once.
+    second_send_stopped = page.get_by_role("button", name="Lưu phiếu tiếp nhận").evaluate(
+        """button => {
+            const form = button.form;
+            const send = () => { const e = new SubmitEvent("submit", {bubbles: true, cancelable: true});
+                                 form.dispatchEvent(e); return e.defaultPrevented; };
+            const first = send(), second = send();
+            delete form.dataset.sending;
+            return !first && second;
+        }"""
+    )
+    assert second_send_stopped
+    before = Case.objects.count()
+    page.get_by_role("button", name="Lưu phiếu tiếp nhận").dblclick()
     message = page.locator(".messages li.success").inner_text()
+    assert Case.objects.count() == before + 1
     code = re.search(r"VV-\d{4}-\d{4}", message).group(0)
     assert "Đã chuyển UBND Xã Đức Linh" in message
 

@@ -252,6 +252,8 @@ class Case(models.Model):
         _("xử lý đối tượng vi phạm"), max_length=20, choices=OffenderStatus.choices, default=OffenderStatus.UNKNOWN
     )
     possible_duplicate = models.BooleanField(_("có thể trùng"), default=False)
+    # The intake form's one-time token: the same form sent twice (a double tap on a slow link) records one case.
+    intake_token = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
     duplicate_of = models.ForeignKey(
         "self", verbose_name=_("trùng với"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -91,6 +91,14 @@ class CaseError(Exception):
     """A step that is not possible now; the message is for the user."""
 
 
+class AlreadyRecorded(Exception):
+    """The intake form was sent before (its one-time token is on a case): `case` is the one it recorded."""
+
+    def __init__(self, case):
+        super().__init__(case.code)
+        self.case = case
+
+
 # --------------------------------------------------------------------------------------------- access
 
 
@@ -417,9 +425,10 @@ def _received_by_commune(user, commune: Unit) -> bool:
     return user.role in (*LOCAL_ROLES, Role.COMMUNE_OFFICER) and user.jurisdiction.covers(commune)
 
 
-def do_intake(data: dict, *, acting_user, forward_now: bool = True) -> Case:
+def do_intake(data: dict, *, acting_user, forward_now: bool = True, once: str | None = None) -> Case:
     """Record an intake (Mẫu 01). A commune that receives the report itself needs no forwarding; anyone else
-    forwards at once unless `forward_now` is False (e.g. a hotline call still going on)."""
+    forwards at once unless `forward_now` is False (e.g. a hotline call still going on). `once`, the form's
+    one-time token: a form already recorded by this user raises AlreadyRecorded instead of a second case."""
     if not acting_user.can("cases.intake"):
         raise Http404
     cleaned = clean_intake(data)
@@ -427,6 +436,9 @@ def do_intake(data: dict, *, acting_user, forward_now: bool = True) -> Case:
     received_at = cleaned["received_at"]
     by_commune = _received_by_commune(acting_user, cleaned["commune"])
     for _attempt in range(5):
+        earlier = Case.objects.filter(intake_token=once, recorded_by=acting_user).first() if once else None
+        if earlier is not None:
+            raise AlreadyRecorded(earlier)
         try:
             with transaction.atomic():
                 case = Case(
@@ -435,6 +447,7 @@ def do_intake(data: dict, *, acting_user, forward_now: bool = True) -> Case:
                     recorded_by=acting_user,
                     received_by_commune=by_commune,
                     cycle_started_at=received_at,
+                    intake_token=once or None,
                 )
                 case.number = _next_number(case.year)
                 case.child_name_hash = name_hash(case.child_name)
@@ -465,7 +478,7 @@ def do_intake(data: dict, *, acting_user, forward_now: bool = True) -> Case:
                     _forward(case, acting_user)
             return case
         except IntegrityError:
-            continue  # another intake took the same number: take the next one
+            continue  # another intake took the same number (take the next one), or sent the same form (see above)
     raise CaseError(_("Không cấp được số vụ việc, hãy thử lại."))
 
 

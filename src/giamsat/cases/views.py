@@ -2,6 +2,7 @@
 (404 otherwise), and every page that shows a case, every print and every export writes the access log first."""
 
 import datetime
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -199,6 +200,7 @@ def intake(request):
         raise Http404
     data = request.POST if request.method == "POST" else None
     sections, forward = _intake_forms(request, data)
+    once = (request.POST.get("once", "") if data else "")[:40] or secrets.token_urlsafe(16)
     if request.method == "POST":
         valid = all([f.is_valid() for f in sections]) & (forward is None or forward.is_valid())
         if valid:
@@ -207,7 +209,14 @@ def intake(request):
                 values.update(form.cleaned_data)
             forward_now = True if forward is None else forward.cleaned_data["forward_now"]
             try:
-                case = services.do_intake(values, acting_user=request.user, forward_now=forward_now)
+                case = services.do_intake(values, acting_user=request.user, forward_now=forward_now, once=once)
+            except services.AlreadyRecorded as exc:
+                messages.info(
+                    request, _("Phiếu này đã được lưu (vụ việc %(code)s); không lưu lần nữa.") % {"code": exc.case.code}
+                )
+                if services.can(request.user, exc.case, "view"):
+                    return redirect("cases:detail", exc.case.pk)
+                return redirect("cases:intake")
             except ValidationError as exc:
                 forms.apply_errors(sections, exc)
             except services.CaseError as exc:
@@ -227,7 +236,7 @@ def intake(request):
     return render(
         request,
         "cases/intake.html",
-        {"sections": list(zip(titles, sections, folded, strict=True)), "forward": forward},
+        {"sections": list(zip(titles, sections, folded, strict=True)), "forward": forward, "once": once},
         status=400 if request.method == "POST" else 200,
     )
 

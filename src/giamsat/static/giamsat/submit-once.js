@@ -1,0 +1,27 @@
+// A form is sent once: a double tap on "Lưu" (slow links, phones) sent it twice and created two cases.
+// Forms that htmx sends are left to htmx, which does not reload the page between sends.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+    if (form.matches("[hx-post],[hx-put],[data-hx-post],[data-hx-put]")) return;
+    if (form.dataset.sending) {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented) return;
+    form.dataset.sending = "1";
+    // A form whose answer is a download leaves the page where it is: it may be sent again a little later.
+    setTimeout(function () {
+      delete form.dataset.sending;
+    }, 10000);
+  });
+  // Back to a page kept by the browser: its forms may be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      delete form.dataset.sending;
+    });
+  });
+})();
