@@ -13,7 +13,7 @@ from django.utils import timezone
 
 import factories as f
 from giamsat.accounts.roles import Role
-from giamsat.cases import clock, services
+from giamsat.cases import clock, queries, services
 from giamsat.cases.choices import (
     AssessmentKind,
     CaseStatus,
@@ -472,3 +472,17 @@ def test_assignment_gives_an_outside_user_the_case(
     services.do_unassign(assignment, acting_user=commune_worker)
     assert not services.can(helper, case, "view")
     assert CaseAssignment.objects.filter(case=case, ended_at__isnull=True).count() == 0
+
+
+def test_the_list_warns_of_a_step_as_the_case_page_does(db):
+    """The list warned a day ahead of every step, the case page 3 hours ahead of an hour deadline: the same step
+    was "sắp đến hạn" in the list and "còn hạn" on its page."""
+    rules = CaseSettings.current().rules()
+    now = timezone.now()
+    in_seven_hours = now + datetime.timedelta(hours=7)
+    assessment = Case(next_step=clock.Step.INITIAL_ASSESSMENT, next_due_at=in_seven_hours)
+    plan = Case(next_step=clock.Step.PLAN, next_due_at=in_seven_hours)
+    assert queries.state_of_case(assessment, now, rules) == clock.State.ON_TIME
+    assert queries.state_of_case(plan, now, rules) == clock.State.DUE_SOON
+    soon = Case(next_step=clock.Step.INITIAL_ASSESSMENT, next_due_at=now + datetime.timedelta(hours=2))
+    assert queries.state_of_case(soon, now, rules) == clock.State.DUE_SOON

@@ -50,11 +50,13 @@ STATE_CLASS = {
 }
 
 
-def state_of_case(case: Case, now: datetime.datetime, warn: datetime.timedelta) -> clock.State | None:
-    """The state of a case's next step from the stored summary (no query)."""
+def state_of_case(case: Case, now: datetime.datetime, rules: clock.Rules) -> clock.State | None:
+    """The state of a case's next step from the stored summary (no query), warned as the case page warns: hours
+    before an hour deadline, a day before the others (the list warned a day ahead of every step)."""
     if case.next_due_at is None:
         return None
-    return clock.state_of(case.next_due_at, None, now, warn)
+    hours = rules.warn_hours_short if case.next_step in clock.HOUR_STEPS else rules.warn_hours_long
+    return clock.state_of(case.next_due_at, None, now, datetime.timedelta(hours=hours))
 
 
 @dataclass

@@ -1,7 +1,6 @@
 """Case screens. Thin: forms check the input, services change the rows, `restrict` decides what a user sees
 (404 otherwise), and every page that shows a case, every print and every export writes the access log first."""
 
-import datetime
 import secrets
 
 from django.contrib import messages
@@ -98,9 +97,8 @@ def index(request):
         services.log_access(
             user, list(page.object_list) or None, AccessAction.SEARCH, detail=str(len(page.object_list))
         )
-    warn = datetime.timedelta(hours=rules.warn_hours_long)
     for case in page.object_list:
-        case.next_state = queries.state_of_case(case, now, warn)
+        case.next_state = queries.state_of_case(case, now, rules)
     unforwarded = visible.filter(recorded_by=user, forwarded_at__isnull=True) if user.can("cases.intake") else []
     filters = {k: request.GET.get(k, "") for k in ("status", "overdue", "q")}
     return render(
