@@ -153,8 +153,14 @@ def test_the_worker_s_list_shows_the_clock_and_finds_a_child_by_name(case, legac
     assert case.code in html and legacy_case.code in html
     assert "Đánh giá nguy cơ ban đầu" in html and "Còn hạn" in html or "Sắp đến hạn" in html
     assert CHILD not in html  # the list is pseudonymous
-    found = client.get(reverse("cases:index"), {"q": "tran thi be demo", "status": "all"}).content.decode()
+    # The search form is posted: the name must not end up in the address, the history or a proxy's log.
+    sent = client.post(reverse("cases:index"), {"q": "tran thi be demo", "status": "all"})
+    assert sent.status_code == 302 and "tran" not in sent.url.lower() and "s=" in sent.url
+    page = client.get(sent.url)
+    found = page.content.decode()
     assert case.code in found and legacy_case.code not in found
+    assert 'value="tran thi be demo"' in found  # the box keeps what was typed
+    assert "q=" not in page.context["query_string"] and "s=" in page.context["query_string"]
     log = CaseAccess.objects.get(action=AccessAction.SEARCH)
     assert log.case == case and "demo" not in (log.detail + log.reason).lower()
 

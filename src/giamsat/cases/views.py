@@ -69,6 +69,8 @@ def index(request):
         if user.can("cases.intake"):
             return redirect("cases:intake")
         raise Http404
+    if request.method == "POST":
+        return _search(request)
     now = timezone.now()
     rules = CaseSettings.current().rules()
     visible = Case.objects.restrict(user, "view")
@@ -80,7 +82,8 @@ def index(request):
         rows = rows.exclude(status__in=OPEN_STATUSES)
     if request.GET.get("overdue"):
         rows = rows.filter(status__in=OPEN_STATUSES, next_due_at__lt=now)
-    query = (request.GET.get("q") or "").strip()
+    search_key = request.GET.get("s", "")
+    query = request.session.get(SEARCHES, {}).get(search_key) or (request.GET.get("q") or "").strip()
     searched_by_name = False
     if query:
         code = query.upper().replace(" ", "")
@@ -100,15 +103,16 @@ def index(request):
     for case in page.object_list:
         case.next_state = queries.state_of_case(case, now, rules)
     unforwarded = visible.filter(recorded_by=user, forwarded_at__isnull=True) if user.can("cases.intake") else []
-    filters = {k: request.GET.get(k, "") for k in ("status", "overdue", "q")}
+    filters = {k: request.GET.get(k, "") for k in ("status", "overdue")}
+    kept = filters | ({"s": search_key} if search_key else {"q": request.GET.get("q", "")})
     return render(
         request,
         "cases/index.html",
         {
             "page_obj": page,
             "status": status,
-            "filters": filters,
-            "query_string": urlencode({k: v for k, v in filters.items() if v}),
+            "filters": filters | {"q": query},
+            "query_string": urlencode({k: v for k, v in kept.items() if v}),
             "unforwarded": unforwarded,
             "overdue_count": visible.filter(status__in=OPEN_STATUSES, next_due_at__lt=now).count(),
             "incoming": services.incoming_referrals(user).filter(status=ReferralStatus.PENDING).count(),
@@ -120,6 +124,23 @@ def index(request):
             "can_statistics": user.can("cases.statistics"),
         },
     )
+
+
+SEARCHES = "case_searches"
+
+
+def _search(request):
+    """The list's filter form is posted: a child's name typed in the search box would otherwise sit in the address
+    bar, the browser's history and proxy logs. The name stays in the session; the address carries a key to it."""
+    params = {k: request.POST.get(k, "") for k in ("status", "overdue")}
+    query = request.POST.get("q", "").strip()
+    if query:
+        key = secrets.token_urlsafe(8)
+        searches = request.session.get(SEARCHES, {})
+        searches[key] = query
+        request.session[SEARCHES] = dict(list(searches.items())[-20:])  # the last 20 searches, for Back
+        params["s"] = key
+    return redirect(reverse("cases:index") + "?" + urlencode({k: v for k, v in params.items() if v}))
 
 
 @login_required
