@@ -250,6 +250,12 @@ def draft_report(supervision, layout) -> Draft:
     )
 
 
+def _issuer_in_text(organisation) -> str:
+    """The issuer as a sentence names it: "Ban Thường vụ Hội LHPN tỉnh Bình Thuận", from the organisation's own name
+    (the layout's is in capitals for the header, and title-casing it gave "Hội Lhpn")."""
+    return ("Ban Thường vụ " if organisation.kind in MASS_ORGANISATIONS else "") + organisation.name
+
+
 def draft_notice(supervision, addressee, layout) -> Draft:
     recommendations = supervision.recommendations.filter(addressee=addressee).order_by("item")
     lines = [f"{n}. {rec.text} (hạn trả lời: {_date(rec.due_on)})." for n, rec in enumerate(recommendations, 1)]
@@ -260,8 +266,8 @@ def draft_notice(supervision, addressee, layout) -> Draft:
             (
                 "",
                 f"Thực hiện Kế hoạch số {supervision.reference or '…'} ngày {_date(supervision.issued_on)}, Đoàn "
-                f"giám sát đã làm việc và có kết luận giám sát. {layout.issuer_name.title()} thông báo và đề nghị "
-                f"{addressee} thực hiện các nội dung sau:",
+                f"giám sát đã làm việc và có kết luận giám sát. {_issuer_in_text(supervision.organisation)} thông báo "
+                f"và đề nghị {addressee} thực hiện các nội dung sau:",
             ),
             ("", "\n".join(lines) or "…"),
             (

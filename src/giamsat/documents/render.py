@@ -178,7 +178,9 @@ def render_docx(data: DocumentData) -> bytes:
     section.right_margin = Mm(MARGINS_MM["right"])
     _page_number_header(section)
     text_width_cm = (210 - MARGINS_MM["left"] - MARGINS_MM["right"]) / 10
-    left_cm, right_cm = 6.8, text_width_cm - 6.8
+    # The national name in 13 pt bold is about 9.6 cm wide: a 9.2 cm column (less its cell margins) broke it as
+    # "… VIỆT / NAM", which an office would send back. The bodies' column takes the narrower share.
+    left_cm, right_cm = 5.5, text_width_cm - 5.5
 
     # Header: bodies on the left, national name and motto on the right; number and date below them.
     left, right = _two_columns(document, left_cm, right_cm)
