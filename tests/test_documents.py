@@ -5,6 +5,7 @@ before issue and freezing after, and scoped downloads."""
 import datetime
 import io
 import os
+import re
 import shutil
 import threading
 
@@ -388,6 +389,31 @@ def test_edits_before_issue_go_into_the_frozen_file(client_for, supervisor, supe
         services.do_save_draft(document, acting_user=supervisor, fields={"summary": "x"})
     Supervision.objects.filter(pk=supervision.pk).update(title="Tên khác")
     assert services.docx_bytes(Document.objects.get(pk=document.pk)) == frozen
+
+
+def test_issuing_keeps_the_edits_typed_but_not_yet_saved(client_for, supervisor, supervision):
+    """ "Ban hành" was a form of its own: what had been typed in the draft and not saved was thrown away."""
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    client = client_for(supervisor)
+    page = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
+    assert re.search(r'<button type="submit" form="document-form" name="issue" value="1">Ban hành</button>', page)
+    data = {
+        "summary": "Kết quả giám sát (sửa lúc ban hành)",
+        "place_name": "Bình Thuận",
+        "signature_prefix": "TM.",
+        "signature_body": "ĐOÀN GIÁM SÁT",
+        "signer_position": "TRƯỞNG ĐOÀN",
+        "signer_name": "Trần Thị Trưởng Đoàn Demo",
+        "recipients": "UBND các huyện",
+        "issue": "1",
+    }
+    data |= {f"section_{i}": s["text"] for i, s in enumerate(document.sections)}
+    data["section_1"] = "Đoạn sửa rồi bấm Ban hành ngay."
+    response = client.post(reverse("documents:detail", args=[document.pk]), data, follow=True)
+    document.refresh_from_db()
+    assert document.is_issued and document.summary == "Kết quả giám sát (sửa lúc ban hành)"
+    assert "Đoạn sửa rồi bấm Ban hành ngay." in "\n".join(p.text for p in read_back(document).paragraphs)
+    assert f"Đã ban hành văn bản số {document.reference}." in response.content.decode()
 
 
 def test_a_draft_without_summary_is_refused_on_its_field(client_for, supervisor, supervision):

@@ -91,16 +91,24 @@ def detail(request, pk):
     if request.method == "POST":
         if not editing:
             raise Http404
+        issuing = bool(request.POST.get("issue"))
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in DocumentForm.Meta.fields}
             try:
-                services.do_save_draft(
-                    document, acting_user=request.user, fields=fields, section_texts=form.section_texts()
-                )
+                # "Ban hành" sends the edit form: what was typed and not yet saved is saved, then issued.
+                if not issuing or form.has_changed():
+                    services.do_save_draft(
+                        document, acting_user=request.user, fields=fields, section_texts=form.section_texts()
+                    )
+                if issuing:
+                    document = services.do_issue(document, acting_user=request.user)
             except services.DocumentError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("Đã lưu dự thảo."))
+                if issuing:
+                    messages.success(request, _("Đã ban hành văn bản số %(ref)s.") % {"ref": document.reference})
+                else:
+                    messages.success(request, _("Đã lưu dự thảo."))
                 return redirect("documents:detail", document.pk)
     history = AuditEntry.objects.filter(
         content_type__app_label="documents", content_type__model="document", object_id=str(document.pk)
