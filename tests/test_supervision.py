@@ -563,6 +563,18 @@ def test_the_district_answers_with_an_evidence_file_through_the_page(client_for,
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
+def test_an_answer_refused_for_another_field_asks_for_its_files_again(client_for, district_officer, duc_linh_rec):
+    """The file field came back empty without a word, and the answer was then sent without its evidence."""
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
+    response = client_for(district_officer).post(
+        reverse("supervision:respond", args=[duc_linh_rec.pk]),
+        {"status": "not_accepted", "text": "Không tiếp thu.", "reason": "", "files": [upload]},
+    )
+    assert response.status_code == 400
+    assert "Tệp đính kèm chưa được lưu (bien-ban.pdf); hãy chọn lại tệp trước khi gửi." in response.content.decode()
+    assert not Evidence.objects.exists()
+
+
 def test_an_evidence_files_name_is_kept_in_composed_unicode(client_for, district_officer, duc_linh_rec):
     """macOS and some phones send "Đức" decomposed (NFD); stored so, it matched no search and sorted apart."""
     name = unicodedata.normalize("NFD", "Biên bản Đức Linh.pdf")

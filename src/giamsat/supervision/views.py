@@ -587,6 +587,12 @@ def respond(request, pk):
         else:
             messages.success(request, _("Đã gửi trả lời kiến nghị."))
             return redirect("supervision:recommendation", rec.pk)
+    if request.method == "POST" and request.FILES.getlist("files"):
+        # A browser cannot put a file back into a file field: said, or the answer is sent again without them.
+        names = ", ".join(f.name for f in request.FILES.getlist("files"))
+        messages.warning(
+            request, _("Tệp đính kèm chưa được lưu (%(names)s); hãy chọn lại tệp trước khi gửi.") % {"names": names}
+        )
     status = 400 if request.method == "POST" else 200
     response = render(
         request,
