@@ -234,6 +234,25 @@ def test_a_review_can_start_a_new_plan_cycle(case, commune_worker, chair):
     assert case.plans.count() == 2
 
 
+def test_a_review_in_the_minute_of_the_approval_counts_and_one_before_it_is_refused(case, commune_worker, chair):
+    """A review typed at the current minute, seconds before the approval's stored time, was accepted and never
+    counted: the review step stayed open and would have fallen overdue."""
+    assess(case, commune_worker)
+    approved_plan(case, commune_worker, chair)
+    approved_at = case.plans.get().approved_at
+    review = {
+        "acting_user": commune_worker,
+        "risk_level": RiskLevel.MEDIUM,
+        "child_stable": False,
+        "outcome": ReviewOutcome.CONTINUE,
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.do_review(case, assessed_at=approved_at - datetime.timedelta(minutes=2), **review)
+    assert "Rà soát phải từ lúc kế hoạch được phê duyệt" in str(refused.value.message_dict["assessed_at"])
+    services.do_review(case, assessed_at=approved_at.replace(second=0, microsecond=0), **review)
+    assert states(case)["review"] == "done"
+
+
 def test_a_closed_case_can_be_reopened_and_archived(case, commune_worker):
     assess(case, commune_worker, RiskLevel.NONE, protection="prevention")
     services.do_close(case, acting_user=commune_worker, reason=ClosureReason.UNFOUNDED)

@@ -202,8 +202,9 @@ def facts_for(case: Case) -> clock.Facts:
     approved_at = plan.approved_at if plan is not None and plan.status == PlanStatus.APPROVED else None
     reviewed_at = None
     if approved_at is not None:
+        # Times are typed to the minute: a review recorded in the minute of the approval follows it.
         reviewed_at = case.assessments.filter(
-            cycle=cycle, kind=AssessmentKind.REVIEW, assessed_at__gte=approved_at
+            cycle=cycle, kind=AssessmentKind.REVIEW, assessed_at__gte=_minute(approved_at)
         ).aggregate(first=Min("assessed_at"))["first"]
     return clock.Facts(
         started_at=case.cycle_started_at,
@@ -516,6 +517,10 @@ def _locked(case: Case, user, action: str = "manage") -> Case:
     if case.forwarded_at is None:
         raise CaseError(_("Vụ việc chưa được chuyển UBND xã."))
     return case
+
+
+def _minute(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(second=0, microsecond=0)
 
 
 def _when(errors: dict, name: str, value, case: Case) -> datetime.datetime | None:
@@ -937,8 +942,15 @@ def do_review(
         assessed_at = _when(errors, "assessed_at", assessed_at, case)
         _choice(errors, {"risk_level": risk_level}, "risk_level", RiskLevel)
         _choice(errors, {"outcome": outcome}, "outcome", ReviewOutcome)
-        if not case.plans.filter(cycle=case.cycle, status=PlanStatus.APPROVED).exists():
+        plan = case.plans.filter(cycle=case.cycle, status=PlanStatus.APPROVED).first()
+        if plan is None:
             raise CaseError(_("Chỉ rà soát được khi kế hoạch của chu kỳ này đã được phê duyệt."))
+        if assessed_at and plan.approved_at and assessed_at < _minute(plan.approved_at):
+            # Accepted, it was never counted: the review step stayed open and fell overdue.
+            errors.setdefault("assessed_at", []).append(
+                _("Rà soát phải từ lúc kế hoạch được phê duyệt (%(at)s) trở đi.")
+                % {"at": timezone.localtime(plan.approved_at).strftime("%d/%m/%Y %H:%M")}
+            )
         if outcome == ReviewOutcome.CLOSE and not (risk_level == RiskLevel.NONE and child_stable):
             errors["outcome"] = [_("Chỉ đóng vụ việc khi trẻ không còn nguy cơ và đã ổn định.")]
         _raise(errors)
