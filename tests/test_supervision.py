@@ -983,3 +983,17 @@ def test_the_demo_tells_the_seeds_supervisions_and_loads_once(db, settings, tmp_
     assert child.sessions.filter(reports__status=ReportStatus.ACCEPTED).exists()
     second = Supervision.objects.get(title=DISABILITY_TITLE)
     assert second.supervised.get().name == "Sở Lao động - Thương binh và Xã hội tỉnh Bình Thuận"
+
+
+def test_a_delegation_is_listed_head_deputies_members_secretary(supervisor, supervision):
+    """Members came in the order they were entered: a deputy added after the secretary came after them, in the
+    decision's Điều 1 too."""
+    for role, name in (
+        (MemberRole.SECRETARY, "Thư Ký Demo"),
+        (MemberRole.MEMBER, "Thành Viên Demo"),
+        (MemberRole.DEPUTY, "Phó Đoàn Demo"),
+        (MemberRole.HEAD, "Trưởng Đoàn Demo"),
+    ):
+        services.do_add_member(supervision, acting_user=supervisor, fields={"role": role, "name": name})
+    roles = list(supervision.delegation.values_list("role", flat=True))
+    assert roles == [MemberRole.HEAD, MemberRole.DEPUTY, MemberRole.MEMBER, MemberRole.SECRETARY]

@@ -23,6 +23,10 @@ class MemberRole(models.TextChoices):
     SECRETARY = "secretary", _("Thư ký")
 
 
+# The order a delegation is listed in (decisions, plans, pages).
+MEMBER_ORDER = (MemberRole.HEAD, MemberRole.DEPUTY, MemberRole.MEMBER, MemberRole.SECRETARY)
+
+
 class FindingKind(models.TextChoices):
     RESULT = "result", _("Kết quả đạt được")
     LIMITATION = "limitation", _("Hạn chế")

@@ -15,6 +15,7 @@ from giamsat.plans.models import validate_reference
 from . import scoping
 from .choices import (
     FINAL_STATUSES,
+    MEMBER_ORDER,
     STATUS_SYMBOLS,
     AddresseeKind,
     FindingKind,
@@ -238,7 +239,17 @@ class DelegationMember(models.Model):
     class Meta:
         verbose_name = _("thành viên đoàn giám sát")
         verbose_name_plural = _("thành viên đoàn giám sát")
-        ordering = ["supervision", "order", "id"]
+        # As a decision lists a delegation: head, deputies, members, secretary; then the order given, then entry.
+        ordering = [
+            "supervision",
+            models.Case(
+                *(models.When(role=role, then=rank) for rank, role in enumerate(MEMBER_ORDER)),
+                default=len(MEMBER_ORDER),
+                output_field=models.IntegerField(),
+            ),
+            "order",
+            "id",
+        ]
 
     def __str__(self):
         return f"{self.display_name} ({self.get_role_display()})"
