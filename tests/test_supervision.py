@@ -8,6 +8,7 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -640,9 +641,16 @@ def test_the_recommendation_page_shows_the_history_of_the_follow_up(
     services.do_respond(duc_linh_rec, acting_user=district_officer, text="Xong.", status="implemented")
     services.do_verify(duc_linh_rec, acting_user=supervisor, confirm=True, note="Đạt yêu cầu.")
     html = client_for(supervisor).get(reverse("supervision:recommendation", args=[duc_linh_rec.pk])).content.decode()
-    for action in ("recommendation.create", "recommendation.respond", "recommendation.verify"):
+    # Named in words, not by the audit log's codes ("recommendation.respond", "open → implemented").
+    for action in ("Đưa ra kiến nghị", "Trả lời kiến nghị", "Xác nhận kết quả"):
         assert action in html
+    assert "recommendation.respond" not in html and "open → implemented" not in html
+    assert f"{RecommendationStatus.OPEN.label} → {RecommendationStatus.IMPLEMENTED.label}" in html
     assert "Đã xác nhận" in html
+    english = client_for(supervisor)
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = english.get(reverse("supervision:recommendation", args=[duc_linh_rec.pk])).content.decode()
+    assert "Recommendation made" in page and "Answer the recommendation" in page and "Result verified" in page
 
 
 # --------------------------------------------------------------------------------------------- reminders

@@ -16,6 +16,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 from giamsat.supervision.choices import SupervisionStatus
@@ -36,6 +37,17 @@ EDITABLE = [
     "signer_position",
     "signer_name",
 ]
+
+
+audit.LABELS.update(
+    {
+        "document.draft": gettext_lazy("Soạn dự thảo"),
+        "document.save": gettext_lazy("Sửa dự thảo"),
+        "document.issue": gettext_lazy("Ban hành"),
+        "document.delete": gettext_lazy("Xóa dự thảo"),
+        "document.layout": gettext_lazy("Sửa thể thức văn bản"),
+    }
+)
 
 
 class DocumentError(Exception):

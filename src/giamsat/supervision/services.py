@@ -21,6 +21,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 from giamsat.core.models import work_calendar
@@ -36,6 +37,30 @@ from .models import (
     Supervision,
     SupervisionProgramme,
     WorkingSession,
+)
+
+# How the history tables name each action (the codes themselves stay in the audit log).
+audit.LABELS.update(
+    {
+        "supervision.create": gettext_lazy("Lập kế hoạch giám sát"),
+        "supervision.update": gettext_lazy("Sửa kế hoạch giám sát"),
+        "supervision.change": gettext_lazy("Sửa kế hoạch giám sát"),
+        "supervision.schedule": gettext_lazy("Sửa lịch làm việc"),
+        "programme.create": gettext_lazy("Lập chương trình giám sát"),
+        "programme.update": gettext_lazy("Sửa chương trình giám sát"),
+        "delegation.add": gettext_lazy("Thêm thành viên đoàn"),
+        "delegation.remove": gettext_lazy("Bớt thành viên đoàn"),
+        "session.create": gettext_lazy("Ghi buổi làm việc"),
+        "session.update": gettext_lazy("Sửa buổi làm việc"),
+        "finding.create": gettext_lazy("Ghi kết quả, hạn chế"),
+        "finding.update": gettext_lazy("Sửa kết quả, hạn chế"),
+        "finding.delete": gettext_lazy("Xóa kết quả, hạn chế"),
+        "recommendation.create": gettext_lazy("Đưa ra kiến nghị"),
+        "recommendation.update": gettext_lazy("Sửa kiến nghị"),
+        "recommendation.respond": gettext_lazy("Trả lời kiến nghị"),
+        "recommendation.verify": gettext_lazy("Xác nhận kết quả"),
+        "recommendation.reopen": gettext_lazy("Yêu cầu tiếp tục thực hiện"),
+    }
 )
 
 

@@ -40,3 +40,10 @@ def verified_badge():
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def recommendation_statuses(codes) -> str:
+    """["open", "implemented"] (an audit entry's change) -> "Chưa thực hiện → Đã thực hiện"."""
+    labels = dict(RecommendationStatus.choices)
+    return " → ".join(str(labels.get(code, code)) for code in codes)
