@@ -466,3 +466,11 @@ def test_no_case_form_keeps_a_draft_in_the_browser(case, hotline_operator, commu
         page = response.content.decode()
         assert "<form" in page, url
         assert "data-draft" not in page, url
+
+
+def test_a_commune_worker_s_intake_has_their_commune_chosen_and_no_abolished_one(commune_worker, client_for):
+    """The list offered Xã Đức Linh with the townships it took in 2025 (refused on saving) and chose none."""
+    html = client_for(commune_worker).get(reverse("cases:intake")).content.decode()
+    duc_linh = f.current_commune("Xã Đức Linh")
+    assert re.search(rf'<input type="radio" name="commune" value="{duc_linh.pk}" checked>', html)
+    assert f'value="{f.legacy_commune(f.VO_XU).pk}"' not in html

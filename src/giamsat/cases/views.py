@@ -185,11 +185,16 @@ def statistics(request):
 
 
 def _local_communes(user) -> list[Unit]:
-    """The communes a commune-level user works for (their own and the legacy ones it took over)."""
+    """The communes a commune-level user works for today (the legacy ones their commune took over are in their
+    jurisdiction for old cases, but a new intake refused them)."""
     if user.jurisdiction.everywhere or not user.jurisdiction.ids:
         return []
-    units = Unit.objects.filter(pk__in=user.jurisdiction.ids, level=Level.COMMUNE).select_related("parent", "province")
-    return sorted(units, key=lambda u: (u.valid_to is not None, u.name))[:COMMUNE_RESULTS]
+    units = (
+        Unit.objects.filter(pk__in=user.jurisdiction.ids, level=Level.COMMUNE)
+        .valid_on(timezone.localdate())
+        .select_related("parent", "province")
+    )
+    return sorted(units, key=lambda u: u.name)[:COMMUNE_RESULTS]
 
 
 def _intake_forms(request, data=None):
@@ -201,10 +206,17 @@ def _intake_forms(request, data=None):
     }
     if user.role == Role.HOTLINE_OPERATOR:
         initial["channel"] = "hotline_111"
+    local = _local_communes(user)
     made = [
         forms.ReceiptForm(data, initial=initial),
         forms.ReporterForm(data),
-        forms.ChildForm(data, search_url=reverse("cases:communes"), local_communes=_local_communes(user)),
+        forms.ChildForm(
+            data,
+            search_url=reverse("cases:communes"),
+            local_communes=local,
+            # A commune's own worker records children of their commune: chosen already.
+            initial={"commune": local[0].pk} if len(local) == 1 else {},
+        ),
         forms.IncidentForm(data),
         forms.CircumstancesForm(data),
     ]
