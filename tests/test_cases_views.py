@@ -281,6 +281,23 @@ def test_a_step_form_puts_the_service_error_next_to_its_field(case, commune_work
     assert not case.emergency_measures.exists()
 
 
+def test_a_referral_offers_only_bodies_that_exist_today(case, commune_worker, client_for):
+    """The list offered the offices of Huyện Đức Linh and the departments of Bình Thuận, abolished in 2025."""
+    from giamsat.units.models import Organisation
+
+    legacy = Organisation.objects.create(
+        name="Phòng LĐTBXH huyện Đức Linh (thử)",
+        abbreviation="PLĐTBXH",
+        kind="department",
+        unit=f.legacy_district(f.DUC_LINH),
+    )
+    today = Organisation.objects.create(
+        name="Trạm y tế xã Đức Linh (thử)", abbreviation="TYT", kind="other", unit=f.current_commune("Xã Đức Linh")
+    )
+    page = client_for(commune_worker).get(reverse("cases:referral", args=[case.pk])).content.decode()
+    assert today.name in page and legacy.name not in page
+
+
 def test_a_referral_form_without_consent_says_so(case, commune_worker, client_for):
     client = client_for(commune_worker)
     page = client.get(reverse("cases:referral", args=[case.pk])).content.decode()

@@ -576,7 +576,15 @@ def consent_withdraw(request, pk, consent_pk):
 
 
 def _organisations(user) -> list[tuple[int, str]]:
-    return [(o.pk, o.name) for o in Organisation.objects.restrict(user, "view").order_by("name")[:300]]
+    """Bodies a child can be referred to today: those of units abolished in 2025 (a district's office, a merged
+    province's department) were offered and accepted."""
+    today = timezone.localdate()
+    rows = (
+        Organisation.objects.restrict(user, "view")
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(unit__in=Unit.objects.valid_on(today))
+    )
+    return [(o.pk, o.name) for o in rows.order_by("name")[:300]]
 
 
 @login_required
