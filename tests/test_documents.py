@@ -460,3 +460,14 @@ def test_the_api_drafts_edits_issues_and_downloads(api_client_for, supervisor, s
     download = client.get(f"/api/documents/{pk}/download?format=docx")
     assert download.status_code == 200 and download.content.startswith(b"PK")
     assert client.delete(f"/api/documents/{pk}").status_code == 409
+
+
+def test_a_supervision_issues_one_plan_and_one_decision(supervisor, supervision):
+    """A second plan was issued and silently became the supervision's plan, while the decision cited the first."""
+    first = issue_nth(supervision, supervisor, 1, kind=DocumentKind.PLAN)
+    second = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    with pytest.raises(services.DocumentError, match=f"đã có kế hoạch giám sát số {first.reference}"):
+        services.do_issue(second, acting_user=supervisor, on=ISSUE_DAY)
+    second.refresh_from_db()
+    supervision.refresh_from_db()
+    assert not second.is_issued and supervision.reference == first.reference

@@ -141,6 +141,10 @@ def file_stem(reference: str) -> str:
     return re.sub(r"[^A-Za-z0-9-]", "", text) or "van-ban"
 
 
+# A supervision has one plan and one decision; minutes, reports and notices may be several.
+ONE_PER_SUPERVISION = (DocumentKind.PLAN, DocumentKind.DECISION)
+
+
 def do_issue(document: Document, *, acting_user, on: datetime.date | None = None) -> Document:
     """Number, date, freeze: the DOCX is written now and kept; the PDF is made from it on first download."""
     _check(acting_user, document)
@@ -151,6 +155,20 @@ def do_issue(document: Document, *, acting_user, on: datetime.date | None = None
             raise DocumentError(_("Văn bản này đã được ban hành."))
         if not document.summary.strip():
             raise DocumentError(_("Văn bản chưa có trích yếu."))
+        if document.kind in ONE_PER_SUPERVISION and document.supervision_id:
+            # A second plan silently became the supervision's plan while the decision already cited the first.
+            issued = (
+                Document.objects.filter(
+                    supervision_id=document.supervision_id, kind=document.kind, status=DocumentStatus.ISSUED
+                )
+                .exclude(pk=document.pk)
+                .first()
+            )
+            if issued is not None:
+                raise DocumentError(
+                    _("Cuộc giám sát này đã có %(kind)s số %(reference)s; không ban hành văn bản thứ hai cùng loại.")
+                    % {"kind": document.get_kind_display().lower(), "reference": issued.reference}
+                )
         number = take_number(document.organisation, day.year)
         document.number = number
         document.year = day.year
