@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, get_resolver, reverse
+from django.utils import timezone
 
 import factories as f
 from giamsat.core.models import AuditEntry, CalendarDay
@@ -529,6 +530,12 @@ def test_reopening_sends_it_back_to_in_progress_and_needs_a_reason(supervisor, d
     duc_linh_rec.refresh_from_db()
     assert duc_linh_rec.status == RecommendationStatus.IN_PROGRESS
     assert not duc_linh_rec.verified
+    # A new period from today: the first deadline (2024) made the reopened recommendation overdue at once.
+    today = timezone.localdate()
+    assert duc_linh_rec.due_on == services.due_date(today, duc_linh_rec.supervision.response_days)
+    assert not duc_linh_rec.is_overdue(today)
+    entry = AuditEntry.objects.filter(action="recommendation.reopen").latest("pk")
+    assert entry.changes["due_on"][1] == str(duc_linh_rec.due_on)
 
 
 def test_verifying_needs_a_final_answer(supervisor, duc_linh_rec):

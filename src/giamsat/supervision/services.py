@@ -428,18 +428,30 @@ def do_verify(rec: Recommendation, *, acting_user, confirm: bool, note: str = ""
             raise FollowUpError(_("Kiến nghị này đã được xác nhận."))
         if not confirm and not note.strip():
             raise ValidationError({"note": _("Hãy ghi lý do yêu cầu tiếp tục thực hiện.")})
-        was = rec.status
+        was, due_was = rec.status, rec.due_on
         if confirm:
             rec.verified_at = timezone.now()
             rec.verified_by = acting_user
         else:
             rec.status = RecommendationStatus.IN_PROGRESS
+            # A new period to answer, counted from today as the first was from the day it was made: kept, the old
+            # deadline marked the reopened recommendation overdue at once, with no way to set another.
+            rec.due_on = due_date(timezone.localdate(), rec.supervision.response_days)
+            rec.reminded_before_on = rec.reminded_after_on = None
         rec.verification_note = note
-        rec.save(update_fields=["verified_at", "verified_by", "verification_note", "status"])
-        audit.record(
-            acting_user,
-            "recommendation.verify" if confirm else "recommendation.reopen",
-            rec,
-            {"status": [was, rec.status], "note": note},
+        rec.save(
+            update_fields=[
+                "verified_at",
+                "verified_by",
+                "verification_note",
+                "status",
+                "due_on",
+                "reminded_before_on",
+                "reminded_after_on",
+            ]
         )
+        changes = {"status": [was, rec.status], "note": note}
+        if rec.due_on != due_was:
+            changes["due_on"] = [str(due_was), str(rec.due_on)]
+        audit.record(acting_user, "recommendation.verify" if confirm else "recommendation.reopen", rec, changes)
     return rec
