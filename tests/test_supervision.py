@@ -1012,3 +1012,11 @@ def test_a_delegation_is_listed_head_deputies_members_secretary(supervisor, supe
         services.do_add_member(supervision, acting_user=supervisor, fields={"role": role, "name": name})
     roles = list(supervision.delegation.values_list("role", flat=True))
     assert roles == [MemberRole.HEAD, MemberRole.DEPUTY, MemberRole.MEMBER, MemberRole.SECRETARY]
+
+
+def test_a_new_supervision_has_the_supervisors_own_organisation_chosen(client_for, supervisor):
+    """The only possible choice showed as "---------"."""
+    form = client_for(supervisor).get(reverse("supervision:create")).context["form"]
+    html = str(form["organisation"])
+    assert "---------" not in html
+    assert f'<option value="{union().pk}" selected>' in html

@@ -91,7 +91,9 @@ class SupervisionEditForm(forms.ModelForm):
             own = Organisation.objects.filter(pk=self.instance.organisation_id)
         self.fields["organisation"].queryset = own
         if own.count() == 1:
-            self.fields["organisation"].initial = own.first().pk
+            # The form's own initial (from the new, empty instance) would win over the field's: "---------".
+            self.initial["organisation"] = own.first().pk
+            self.fields["organisation"].empty_label = None
         self.fields["programme"].queryset = SupervisionProgramme.objects.restrict(user, "change")
         self.fields["plans"].queryset = Plan.objects.restrict(user, "view")
         self.fields["plans"].required = False
