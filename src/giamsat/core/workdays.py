@@ -1,6 +1,7 @@
 """Working days for legal deadlines: Monday to Friday, minus Viet Nam's public holidays (lunar Tết, Hùng Kings'
-day and the substituted days off, from the `holidays` library), minus the extra days off the government announces
-each year, plus the Saturdays it declares make-up working days. The last two are entered by an administrator
+day and the substituted days off, from the `holidays` library), plus the Saturdays worked in exchange for them (the
+library's too), minus the extra days off the government announces each year, plus the Saturdays it declares
+make-up working days. The last two are entered by an administrator
 (core.CalendarDay) and passed in here, so this module stays free of Django and fast to test."""
 
 import datetime
@@ -16,6 +17,13 @@ def _public_holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays.country_holidays("VN", years=[year]))
 
 
+@lru_cache(maxsize=64)
+def _weekend_workdays(year: int) -> frozenset[datetime.date]:
+    """The Saturdays the government made working days in exchange for a day off the library also knows (22/8/2026
+    for 31/8/2026): taking the day off without the Saturday moved deadlines a day late."""
+    return frozenset(d for d in holidays.country_holidays("VN", years=[year]).weekend_workdays if d.year == year)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     extra_days_off: frozenset[datetime.date] = field(default_factory=frozenset)
@@ -26,7 +34,7 @@ class WorkCalendar:
         return cls(frozenset(days_off), frozenset(make_up))
 
     def is_working_day(self, day: datetime.date) -> bool:
-        if day in self.make_up_days:
+        if day in self.make_up_days or (day in _weekend_workdays(day.year) and day not in self.extra_days_off):
             return True
         if day.weekday() >= 5 or day in self.extra_days_off:
             return False
