@@ -505,3 +505,15 @@ def test_the_list_warns_of_a_step_as_the_case_page_does(db):
     assert queries.state_of_case(plan, now, rules) == clock.State.DUE_SOON
     soon = Case(next_step=clock.Step.INITIAL_ASSESSMENT, next_due_at=now + datetime.timedelta(hours=2))
     assert queries.state_of_case(soon, now, rules) == clock.State.DUE_SOON
+
+
+def test_an_estimated_age_that_contradicts_the_birth_date_is_refused(hotline_operator, duc_linh):
+    """Born in 2016 and "about 12" was accepted, the estimate silently dropped."""
+    born = datetime.date(2016, 3, 4)
+    today = timezone.localdate()
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    with pytest.raises(ValidationError) as refused:
+        services.do_intake(intake_data(duc_linh, age_years=str(years + 2)), acting_user=hotline_operator)
+    assert "không khớp ngày sinh" in str(refused.value.message_dict["age_years"])
+    case = services.do_intake(intake_data(duc_linh, age_years=str(years)), acting_user=hotline_operator)
+    assert case.age_years == years and not case.age_estimated

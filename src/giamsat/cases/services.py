@@ -348,6 +348,15 @@ def clean_intake(data: dict) -> dict:
                     errors.setdefault("child_birth_date", []).append(
                         _("Trẻ em là người dưới 16 tuổi (Luật Trẻ em); trẻ này đã %(age)s tuổi.") % {"age": years}
                     )
+                if age not in (None, "") and str(age).strip() != str(years):
+                    # Both typed and not agreeing: the estimate was silently dropped for the birth date.
+                    errors.setdefault("age_years", []).append(
+                        _(
+                            "Tuổi ước tính (%(age)s) không khớp ngày sinh (%(years)s tuổi khi tiếp nhận); hãy bỏ một "
+                            "trong hai."
+                        )
+                        % {"age": age, "years": years}
+                    )
                 out["age_years"] = years
     elif age not in (None, ""):
         try:
