@@ -362,11 +362,10 @@ def test_the_notice_is_addressed_to_one_addressee_with_its_deadline(supervisor, 
     assert "Ban Thường vụ Hội Liên hiệp Phụ nữ tỉnh Bình Thuận thông báo" in text  # not "Hội Lhpn"
 
 
-def test_edits_before_issue_go_into_the_frozen_file(client_for, supervisor, supervision):
-    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
-    client = client_for(supervisor)
+def draft_post(document, **changes) -> dict:
+    """The draft's form as the page posts it: every field and section as stored, then `changes`."""
     data = {
-        "summary": "Kết quả giám sát (đã sửa)",
+        "summary": document.summary,
         "place_name": "Bình Thuận",
         "signature_prefix": "TM.",
         "signature_body": "ĐOÀN GIÁM SÁT",
@@ -374,8 +373,14 @@ def test_edits_before_issue_go_into_the_frozen_file(client_for, supervisor, supe
         "signer_name": "Trần Thị Trưởng Đoàn Demo",
         "recipients": "UBND các huyện",
     }
-    data |= {f"section_{i}": s["text"] for i, s in enumerate(document.sections)}
-    data["section_1"] = "Đoạn kết quả do thư ký viết lại."
+    data |= {f"section_{i}": section["text"] for i, section in enumerate(document.sections)}
+    return data | changes
+
+
+def test_edits_before_issue_go_into_the_frozen_file(client_for, supervisor, supervision):
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    client = client_for(supervisor)
+    data = draft_post(document, summary="Kết quả giám sát (đã sửa)", section_1="Đoạn kết quả do thư ký viết lại.")
     assert client.post(reverse("documents:detail", args=[document.pk]), data).status_code == 302
     client.post(reverse("documents:issue", args=[document.pk]))
     document.refresh_from_db()
@@ -397,18 +402,9 @@ def test_issuing_keeps_the_edits_typed_but_not_yet_saved(client_for, supervisor,
     client = client_for(supervisor)
     page = client.get(reverse("documents:detail", args=[document.pk])).content.decode()
     assert re.search(r'<button type="submit" form="document-form" name="issue" value="1">Ban hành</button>', page)
-    data = {
-        "summary": "Kết quả giám sát (sửa lúc ban hành)",
-        "place_name": "Bình Thuận",
-        "signature_prefix": "TM.",
-        "signature_body": "ĐOÀN GIÁM SÁT",
-        "signer_position": "TRƯỞNG ĐOÀN",
-        "signer_name": "Trần Thị Trưởng Đoàn Demo",
-        "recipients": "UBND các huyện",
-        "issue": "1",
-    }
-    data |= {f"section_{i}": s["text"] for i, s in enumerate(document.sections)}
-    data["section_1"] = "Đoạn sửa rồi bấm Ban hành ngay."
+    data = draft_post(
+        document, summary="Kết quả giám sát (sửa lúc ban hành)", section_1="Đoạn sửa rồi bấm Ban hành ngay.", issue="1"
+    )
     response = client.post(reverse("documents:detail", args=[document.pk]), data, follow=True)
     document.refresh_from_db()
     assert document.is_issued and document.summary == "Kết quả giám sát (sửa lúc ban hành)"
