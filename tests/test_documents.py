@@ -467,3 +467,20 @@ def test_a_supervision_issues_one_plan_and_one_decision(supervisor, supervision)
     second.refresh_from_db()
     supervision.refresh_from_db()
     assert not second.is_issued and supervision.reference == first.reference
+
+
+def test_the_api_refuses_a_draft_without_summary_and_issued_kinds_are_not_offered_again(
+    api_client_for, client_for, supervisor, supervision
+):
+    """PATCH saved an empty summary that the page refuses; the supervision page kept offering a second plan."""
+    document = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    client = api_client_for(supervisor)
+    response = client.patch(f"/api/documents/{document.pk}", {"summary": " "}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "summary"
+    document.refresh_from_db()
+    assert document.summary.strip()
+    page = client_for(supervisor).get(reverse("supervision:detail", args=[supervision.pk])).content.decode()
+    assert 'data-kind="KH"' in page
+    services.do_issue(document, acting_user=supervisor, on=ISSUE_DAY)
+    page = client_for(supervisor).get(reverse("supervision:detail", args=[supervision.pk])).content.decode()
+    assert 'data-kind="KH"' not in page and 'data-kind="QĐ"' in page

@@ -10,6 +10,7 @@ import datetime
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.forms.models import model_to_dict
@@ -103,6 +104,9 @@ def do_save_draft(document: Document, *, acting_user, fields: dict, section_text
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.is_issued:
             raise DocumentError(_("Văn bản đã ban hành, không sửa được nữa."))
+        if "summary" in fields and not str(fields["summary"] or "").strip():
+            # The form refuses it on its field; the API's PATCH saved it.
+            raise ValidationError({"summary": _("Văn bản cần có trích yếu.")})
         before = model_to_dict(document, fields=EDITABLE)
         for name in EDITABLE:
             if name in fields:

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
 from giamsat.core.params import as_id, as_year
-from giamsat.documents.choices import DocumentKind
+from giamsat.documents.choices import DocumentKind, DocumentStatus
 from giamsat.documents.models import Document
-from giamsat.documents.services import can_draft
+from giamsat.documents.services import ONE_PER_SUPERVISION, can_draft
 
 from . import queries, services
 from .choices import FINAL_STATUSES, FindingKind, RecommendationStatus, SupervisionStatus
@@ -277,7 +277,15 @@ def _detail_context(request, supervision):
         "documents": documents,
         "can_change": can_change,
         "can_draft": can_draft(user, supervision),
-        "kinds": DocumentKind,
+        # A plan and a decision are issued once: their "Soạn" buttons go once one is issued.
+        "kinds": [
+            kind
+            for kind in DocumentKind
+            if not (
+                kind in ONE_PER_SUPERVISION
+                and any(d.kind == kind and d.status == DocumentStatus.ISSUED for d in documents)
+            )
+        ],
         "today": today,
         "totals": queries.supervision_totals(supervision, today) if can_change else None,
     }
