@@ -43,7 +43,7 @@ def targets_workbook(plan, period: Period, indicators, units, current: dict[tupl
     return export_rows(headers, rows, title=_("Chỉ tiêu"), hidden=hidden)
 
 
-def in_percent(indicator) -> bool:
+def _in_percent(indicator) -> bool:
     """A target written as a percentage: a rate's, or one whose unit of measure is "%"."""
     return indicator.kind == IndicatorKind.RATIO or indicator.measure.strip() == "%"
 
@@ -68,7 +68,7 @@ def target_value(value, indicator, *, percent_format: bool = False) -> Decimal:
         raise ValueError(
             _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]}
         ) from None
-    percent = in_percent(indicator)
+    percent = _in_percent(indicator)
     if unit == "%" and not percent:
         raise ValueError(_("Chỉ tiêu %(code)s không tính bằng %%; hãy bỏ dấu %% và nhập số.") % {"code": code})
     if unit == "đ" and indicator.kind != IndicatorKind.AMOUNT:
