@@ -609,6 +609,26 @@ def test_the_matrix_export_opens_in_openpyxl_with_the_same_numbers(reported, cli
                 assert Decimal(str(target)) == cell.target.value
 
 
+def test_an_export_says_what_it_is_on_its_own_sheet_and_on_every_printed_page(reported, client_for, province_officer):
+    """A file forwarded or printed must still say which plan, unit and period its numbers are for."""
+    response = client_for(province_officer).get(
+        reverse("dashboards:matrix_xlsx", args=[reported.plan.pk]) + "?period=2023"
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="ket-qua_1318-kh-ubnd_tinh-binh-thuan_nam-2023.xlsx"'
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Kết quả đạt chỉ tiêu", "Thông tin"]
+    about = dict(book["Thông tin"].iter_rows(values_only=True))
+    assert about["Kế hoạch"] == f"1318/KH-UBND – {reported.plan.title}"
+    assert (about["Đơn vị"], about["Kỳ"]) == (reported.province.name, "Năm 2023")
+    assert about["Người xuất"] == (province_officer.get_full_name() or province_officer.username)
+    assert about["Địa chỉ"].startswith("http://testserver/") and "period=2023" in about["Địa chỉ"]
+    table = book.worksheets[0]
+    assert table.page_setup.orientation == "landscape" and table.print_title_rows == "$1:$1"
+    assert "Kết quả đạt chỉ tiêu" in table.oddHeader.center.text and "1318/KH-UBND" in table.oddHeader.left.text
+
+
 def test_the_unmet_trend_and_compliance_exports_carry_the_page_numbers(reported, client_for, province_officer):
     client = client_for(province_officer)
     plan = reported.plan

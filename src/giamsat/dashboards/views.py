@@ -21,6 +21,7 @@ from giamsat.core.dates import parse_day
 from giamsat.core.params import as_id, as_year
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.querysets import within_units
+from giamsat.core.text import slug
 from giamsat.plans import queries as plan_queries
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
@@ -136,14 +137,39 @@ def _page(request, template: str, choices: Choices, tab: str, **context):
     )
 
 
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _xlsx(request, headers, rows, title: str, name: str, about: list[tuple[str, str]]) -> HttpResponse:
+    """The table as XLSX, with a sheet saying what it is, when and by whom it was exported, and where from."""
+    about = [
+        *about,
+        (_("Xuất lúc"), timezone.localtime().strftime("%d/%m/%Y %H:%M")),
+        (_("Người xuất"), request.user.get_full_name() or request.user.get_username()),
+        (_("Địa chỉ"), request.build_absolute_uri()),
+    ]
+    response = HttpResponse(export_rows(headers, rows, title=title, about=about), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 
+def _dmy(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _file_name(*parts) -> str:
+    """'ket-qua_1318-kh-ubnd_tinh-lam-dong_nam-2027': ASCII, safe in a Content-Disposition header."""
+    return "_".join(slug(str(part)) for part in parts if part)
+
+
 def _file_stem(choices: Choices, what: str) -> str:
-    return f"{what}-{choices.plan.pk}-{choices.tree.root.code}-{choices.period.start:%Y}-{choices.period.end:%Y}"
+    return _file_name(what, choices.plan.reference, choices.tree.root.name, choices.period.official_label)
+
+
+def _plan_about(choices: Choices) -> list[tuple[str, str]]:
+    return [
+        (_("Kế hoạch"), f"{choices.plan.reference} – {choices.plan.title}"),
+        (_("Đơn vị"), choices.tree.root.name),
+        (_("Kỳ"), choices.period.label),
+        (_("Đơn vị hành chính theo ngày"), choices.on.strftime("%d/%m/%Y")),
+    ]
 
 
 # ------------------------------------------------------------------------------------------------ pages
@@ -211,7 +237,8 @@ def plan_matrix_xlsx(request, pk):
     choices = _choices(request, pk)
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
     headers, rows = exports.matrix_table(result)
-    return _xlsx(export_rows(headers, rows, title=_("Kết quả đạt chỉ tiêu")), _file_stem(choices, "ket-qua") + ".xlsx")
+    title = _("Kết quả đạt chỉ tiêu")
+    return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _plan_about(choices))
 
 
 @login_required
@@ -226,7 +253,8 @@ def plan_unmet_xlsx(request, pk):
     choices = _choices(request, pk)
     behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
     headers, rows = exports.unmet_table(behind, missing)
-    return _xlsx(export_rows(headers, rows, title=_("Chỉ tiêu chưa đạt")), _file_stem(choices, "chua-dat") + ".xlsx")
+    title = _("Chỉ tiêu chưa đạt")
+    return _xlsx(request, headers, rows, title, _file_stem(choices, "chua-dat"), _plan_about(choices))
 
 
 def _trend_inputs(request, choices: Choices):
@@ -280,10 +308,8 @@ def plan_trend(request, pk):
 def plan_trend_svg(request, pk):
     choices = _choices(request, pk)
     _indicators, indicator, step, points = _trend_inputs(request, choices)
-    content = '<?xml version="1.0" encoding="UTF-8"?>\n' + _trend_svg(choices, indicator, points)
-    response = HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="xu-huong-{choices.plan.pk}-{indicator.code}.svg"'
-    return response
+    name = _file_name("xu-huong", choices.plan.reference, choices.tree.root.name, indicator.code)
+    return _svg(_trend_svg(choices, indicator, points), f"{name}.svg")
 
 
 @login_required
@@ -291,7 +317,10 @@ def plan_trend_xlsx(request, pk):
     choices = _choices(request, pk)
     _indicators, indicator, step, points = _trend_inputs(request, choices)
     headers, rows = exports.trend_table(indicator, choices.tree.root, points)
-    return _xlsx(export_rows(headers, rows, title=_("Xu hướng")), f"xu-huong-{choices.plan.pk}-{indicator.code}.xlsx")
+    about = [*_plan_about(choices)[:2], (_("Chỉ tiêu"), f"{indicator.code} – {indicator.name}")]
+    about.append((_("Đơn vị hành chính theo ngày"), choices.on.strftime("%d/%m/%Y")))
+    name = _file_name("xu-huong", choices.plan.reference, choices.tree.root.name, indicator.code)
+    return _xlsx(request, headers, rows, _("Xu hướng"), name, about)
 
 
 def _year(request, choices: Choices) -> int | None:
@@ -340,10 +369,10 @@ def plan_compliance_xlsx(request, pk):
     year = _year(request, choices)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     headers, rows = exports.compliance_table(result)
-    return _xlsx(
-        export_rows(headers, rows, title=_("Tình hình báo cáo")),
-        f"bao-cao-dung-han-{choices.plan.pk}-{choices.tree.root.code}-{year or 'all'}.xlsx",
-    )
+    about = [*_plan_about(choices)[:2], (_("Năm"), str(year) if year else _("Cả kế hoạch"))]
+    about.append((_("Đơn vị hành chính theo ngày"), choices.on.strftime("%d/%m/%Y")))
+    name = _file_name("bao-cao-dung-han", choices.plan.reference, choices.tree.root.name, year or "ca-ke-hoach")
+    return _xlsx(request, headers, rows, _("Tình hình báo cáo"), name, about)
 
 
 @login_required
@@ -540,11 +569,14 @@ def cases_panel(request):
 
 @login_required
 def cases_panel_xlsx(request, table):
-    _choices_, _view, _small, sheets = _case_data(request)
+    choices, _view, _small, sheets = _case_data(request)
     if table not in sheets:
         raise Http404
     sheet = sheets[table]
-    return _xlsx(export_rows(sheet.headers, sheet.export_rows(), title=sheet.title), f"vu-viec-{table}.xlsx")
+    days = f"{_dmy(choices.start) or '…'} – {_dmy(choices.end) or '…'}"
+    about = [(_("Đơn vị"), choices.unit.name if choices.unit else _("Cả phạm vi của bạn")), (_("Ngày tiếp nhận"), days)]
+    name = _file_name("vu-viec", table, choices.unit.name if choices.unit else "", choices.start, choices.end)
+    return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
 
 
 @login_required
@@ -641,11 +673,19 @@ def supervision_panel(request):
 
 @login_required
 def supervision_panel_xlsx(request, table):
-    _choices_, _dash, sheets = _supervision_data(request)
+    choices, _dash, sheets = _supervision_data(request)
     if table not in sheets:
         raise Http404
     sheet = sheets[table]
-    return _xlsx(export_rows(sheet.headers, sheet.rows, title=sheet.title), f"giam-sat-{table}.xlsx")
+    about = [
+        (
+            _("Cuộc giám sát"),
+            str(choices.supervision) if choices.supervision else _("Tất cả cuộc giám sát bạn được xem"),
+        ),
+        (_("Năm"), str(choices.year) if choices.year else _("Tất cả các năm")),
+    ]
+    name = _file_name("giam-sat", table, choices.supervision.pk if choices.supervision else "", choices.year)
+    return _xlsx(request, sheet.headers, sheet.rows, sheet.title, name, about)
 
 
 @login_required

@@ -207,3 +207,39 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()}: {self.spent}/{self.allocated}"
+
+
+class FiguresVersion(models.Model):
+    """How many times the figures behind a plan's matrices have changed (key: the plan's id), or what every
+    plan's depend on (key 0: the units and the conversion table). Only the database's triggers write it
+    (migration 0004), on every insert, update and delete, whoever writes; `judged` reads it."""
+
+    key = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu")
+        verbose_name_plural = _("phiên bản số liệu")
+
+    def __str__(self):
+        return f"{self.key}: {self.version}"
+
+
+class JudgedMatrix(models.Model):
+    """A matrix as judged (`judged.kept`), stored under the versions of the figures it was computed from: a
+    matrix is read back only while both versions are unchanged."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)  # what was asked: units, period, date judged on, versions (SHA-256)
+    plan_version = models.BigIntegerField()
+    all_version = models.BigIntegerField()
+    payload = models.BinaryField()  # the cells as zlib-compressed JSON
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ma trận đã tính")
+        verbose_name_plural = _("ma trận đã tính")
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="judged_matrix_unique_key")]
+
+    def __str__(self):
+        return f"{self.plan_id}/{self.key[:12]} ({self.plan_version}, {self.all_version})"

@@ -20,7 +20,7 @@ from giamsat.units.choices import Level
 from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 
 from . import achievement as engine
-from . import sources
+from . import judged, sources
 from .choices import ReportStatus
 from .models import IndicatorValue, Report, ReportRequest, Schedule
 
@@ -436,6 +436,13 @@ def achievement_matrix(plan: Plan, units: list[Unit], period: Period, as_of: dat
     if not units:
         return []
     indicators = list(plan.indicators.all())
+    judged_on = min(as_of, period.end)
+    return judged.kept(
+        plan, indicators, units, period, judged_on, lambda: _matrix(plan, indicators, units, period, as_of)
+    )
+
+
+def _matrix(plan: Plan, indicators: list[Indicator], units: list[Unit], period: Period, as_of) -> list[UnitRow]:
     targets = display_targets(plan, units, period)
     earliest = min([t.period_start for ts in targets.values() for t in ts] + [period.start])
     series = observations(plan, indicators, source_map(units), earliest, period.end, whole=earliest == period.start)
@@ -449,17 +456,31 @@ def matrix_with_total(
     below the root, as in any tree the pages show: the values counted for the units are then part of the
     root's, whose totals are their sums plus what counts for the root alone (its own reports, units not shown).
     Otherwise two, since each reported value counts for exactly one display unit of a query."""
+    indicators = list(plan.indicators.all())
+    judged_on = min(as_of, period.end)
+    [total, *rows] = judged.kept(
+        plan,
+        indicators,
+        [root, *units],
+        period,
+        judged_on,
+        lambda: _with_total(plan, indicators, root, units, period, as_of),
+    )
+    return total, rows
+
+
+def _with_total(plan: Plan, indicators: list[Indicator], root: Unit, units: list[Unit], period: Period, as_of):
     root_map, unit_map = source_map([root]), source_map(units)
     if not units or not _below(root_map, unit_map):
-        return achievement_matrix(plan, [root], period, as_of)[0], achievement_matrix(plan, units, period, as_of)
-    indicators = list(plan.indicators.all())
+        return _matrix(plan, indicators, [root], period, as_of) + (
+            _matrix(plan, indicators, units, period, as_of) if units else []
+        )
     targets = display_targets(plan, [root, *units], period)
     earliest = min([t.period_start for ts in targets.values() for t in ts] + [period.start])
     series = observations(
         plan, indicators, unit_map, earliest, period.end, whole=earliest == period.start, total=(root.pk, root_map)
     )
-    [total, *rows] = _judged(indicators, [root, *units], targets, series, period, as_of)
-    return total, rows
+    return _judged(indicators, [root, *units], targets, series, period, as_of)
 
 
 def _below(root_map: dict[int, int], unit_map: dict[int, int]) -> bool:

@@ -27,7 +27,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -48,7 +47,7 @@ from openpyxl.xml.functions import iterparse
 
 from giamsat.core.formatting import plain_number
 from giamsat.core.periods import Period, PeriodKind
-from giamsat.core.text import fold
+from giamsat.core.text import fold, slug
 from giamsat.core.uploads import UploadRejected, detect_kind, format_size
 from giamsat.core.vntext import detect_legacy_many, normalize_text, parse_number_unit
 from giamsat.plans.choices import IndicatorKind
@@ -187,14 +186,20 @@ def export_rows(
     *,
     title: str | None = None,
     hidden: Sequence[tuple[str, Any]] = (),
+    about: Sequence[tuple[str, Any]] = (),
 ) -> bytes:
     """A plain XLSX of a table: bold headings, frozen heading row, readable widths, every cell safe.
 
     Streams (openpyxl write-only mode), so `rows` may be a generator over a large queryset. `hidden` (key,
-    value) pairs go to a very hidden sheet "_giamsat", for a file that is meant to be uploaded again."""
+    value) pairs go to a very hidden sheet "_giamsat", for a file that is meant to be uploaded again. `about`
+    (label, value) pairs say what the table is (plan, period, unit, when and by whom exported) on a second
+    sheet, and head every printed page with the title and the first value; the table itself stays a plain
+    grid from A1, ready to sort and filter."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(title or _("Dữ liệu")))
     ws.freeze_panes = "A2"
+    if about:
+        _printable(ws, title or "", about)
     for index, header in enumerate(headers, start=1):
         width = min(max(len(str(header)) + 4, 12), 60)
         ws.column_dimensions[get_column_letter(index)].width = width
@@ -205,6 +210,12 @@ def export_rows(
     ws.append([_write_only_cell(ws, h, heading) for h in headers])
     for row in rows:
         ws.append([_write_only_cell(ws, v, fraction if _is_fraction(v) else body) for v in row])
+    if about:
+        sheet = wb.create_sheet(_sheet_title(_("Thông tin")))
+        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 30, 100
+        label = _style_of(sheet, BOLD)
+        for key, value in about:
+            sheet.append([_write_only_cell(sheet, key, label), _write_only_cell(sheet, value, body)])
     if hidden:
         meta = wb.create_sheet(META_SHEET)
         meta.sheet_state = "veryHidden"
@@ -214,6 +225,19 @@ def export_rows(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _printable(ws, title: str, about: Sequence[tuple[str, Any]]) -> None:
+    """A4 landscape, as wide as one page, the heading row on every page, under a header naming the table."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    # "&" starts a header code in Excel; a literal one is written twice.
+    ws.HeaderFooter.oddHeader.center.text = f"&B{title[:100].replace('&', '&&')}"
+    ws.HeaderFooter.oddHeader.left.text = str(about[0][1])[:120].replace("&", "&&")
+    ws.HeaderFooter.oddFooter.center.text = _("Trang &P / &N")
 
 
 def _is_fraction(value) -> bool:
@@ -248,7 +272,7 @@ def _sheet_title(title: str) -> str:
 
 def template_filename(request: ReportRequest) -> str:
     """'bao-cao_4525-kh-ubnd_600_2023-01-01_2023-12-31.xlsx': ASCII, safe in a Content-Disposition header."""
-    reference = slugify(fold(request.schedule.plan.reference)) or "ke-hoach"
+    reference = slug(request.schedule.plan.reference) or "ke-hoach"
     return f"bao-cao_{reference}_{request.unit.code}_{request.period_start:%Y-%m-%d}_{request.period_end:%Y-%m-%d}.xlsx"
 
 

@@ -1,0 +1,197 @@
+"""Judged matrices kept in the database (giamsat.reporting.judged): read back while nothing has changed, and
+computed again after any write that can change a figure, whoever makes it: a service, the ORM or raw SQL (the
+database's triggers count every write). Each write below changes what the matrix shows, so a matrix read back
+stale would differ from the one computed afresh."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import factories as f
+from giamsat.core.periods import Period
+from giamsat.plans.models import Indicator, Target
+from giamsat.plans.services import do_save_targets
+from giamsat.reporting import queries
+from giamsat.reporting.choices import ReportStatus
+from giamsat.reporting.judged import KEPT_PER_PLAN
+from giamsat.reporting.models import FiguresVersion, IndicatorValue, JudgedMatrix, Report, ReportRequest
+from giamsat.reporting.services import do_accept
+from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
+from plan_fixtures import COUNT, DECREASE, RATIO, set_target
+from test_achievement_matrix import DL_2022, DL_2023, TL_2022, TL_2023, report
+
+pytest_plugins = ["plan_fixtures"]
+
+AS_OF = datetime.date(2024, 6, 30)
+YEAR = Period.year(2023)
+
+
+@pytest.fixture
+def reported(plan_setup):
+    """Accepted reports of both districts for both years; the version rows as migrating leaves them (a test
+    database emptied by another test's flush has lost them)."""
+    setup = plan_setup
+    FiguresVersion.objects.get_or_create(key=0)
+    FiguresVersion.objects.get_or_create(key=setup.plan.pk)
+    report(setup, "dl", 2022, DL_2022)
+    report(setup, "tl", 2022, TL_2022)
+    report(setup, "dl", 2023, DL_2023)
+    return setup
+
+
+def shown(setup, period=YEAR) -> list[list[tuple]]:
+    """The province's row and its districts' (Tánh Linh left out: its reports count for the province alone), as
+    the pages get them."""
+    total, rows = queries.matrix_with_total(setup.plan, setup.province, [setup.duc_linh], period, AS_OF)
+    return _cells([total, *rows])
+
+
+def afresh(setup, period=YEAR) -> list[list[tuple]]:
+    indicators = list(setup.plan.indicators.all())
+    return _cells(queries._with_total(setup.plan, indicators, setup.province, [setup.duc_linh], period, AS_OF))
+
+
+def _cells(rows) -> list[list[tuple]]:
+    return [
+        [(c.indicator.pk, c.target, c.actual, c.achieved, c.expected, c.status, c.problem) for c in row.cells]
+        for row in rows
+    ]
+
+
+def test_a_matrix_is_read_back_while_nothing_changes(reported):
+    first = shown(reported)
+    assert JudgedMatrix.objects.filter(plan=reported.plan).count() == 1
+    with CaptureQueriesContext(connection) as read:
+        again = shown(reported)
+    assert again == first == afresh(reported)
+    sql = " ".join(q["sql"] for q in read.captured_queries)
+    assert "reporting_indicatorvalue" not in sql and "plans_target" not in sql  # read back, not summed again
+    assert any(c[3] is not None for row in again for c in row)  # judged cells, not an empty matrix
+
+
+def _submitted_then_accepted(setup, officer):
+    submitted = report(setup, "tl", 2023, TL_2023, status=ReportStatus.SUBMITTED)
+    yield
+    do_accept(submitted, acting_user=officer)
+
+
+def _target_saved(setup, officer):
+    yield
+    do_save_targets(setup.plan, YEAR, {(setup.ind(COUNT).pk, setup.duc_linh.pk): Decimal(30)}, acting_user=officer)
+
+
+def _target_deleted(setup, officer):
+    yield
+    Target.objects.filter(indicator=setup.ind(COUNT), unit=setup.province, period_start__year=2023).delete()
+
+
+def _report_superseded(setup, officer):
+    yield
+    Report.objects.filter(request=setup.request("dl", 2023)).update(status=ReportStatus.SUPERSEDED)
+
+
+def _value_changed_in_sql(setup, officer):
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reporting_indicatorvalue SET value = value + 5 WHERE indicator_id = %s",
+            [setup.ind(COUNT).pk],
+        )
+
+
+def _values_deleted(setup, officer):
+    yield
+    IndicatorValue.objects.filter(indicator=setup.ind(RATIO)).delete()
+
+
+def _report_added(setup, officer):
+    yield
+    report(setup, "tl", 2023, TL_2023)  # Tánh Linh counts for the province's row
+
+
+def _baseline_changed(setup, officer):
+    yield
+    Indicator.objects.filter(pk=setup.ind(DECREASE).pk).update(baseline_value=Decimal(40))
+    Target.objects.filter(indicator=setup.ind(DECREASE)).update(baseline_value=None)
+
+
+def _request_moved(setup, officer):
+    yield
+    ReportRequest.objects.filter(pk=setup.request("dl", 2023).pk).update(period_end=datetime.date(2024, 12, 31))
+
+
+def _district_moved(setup, officer):
+    """A change of the units: Đức Linh's reports count for another province."""
+    yield
+    other = f.legacy_province(f.DAK_NONG)
+    Unit.objects.filter(pk=setup.duc_linh.pk).update(parent=other, province=other)
+
+
+def _succession_added(setup, officer):
+    """The conversion table: Tánh Linh taken over wholly by Đức Linh, so its reports count for it."""
+    report(setup, "tl", 2023, TL_2023)
+    yield
+    UnitSuccession.objects.create(
+        predecessor=setup.tanh_linh, successor=setup.duc_linh, partly=False, effective=REFORM_DATE
+    )
+
+
+WRITES = [
+    _submitted_then_accepted,
+    _target_saved,
+    _target_deleted,
+    _report_superseded,
+    _value_changed_in_sql,
+    _values_deleted,
+    _report_added,
+    _baseline_changed,
+    _request_moved,
+    _district_moved,
+    _succession_added,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=[w.__name__.strip("_") for w in WRITES])
+def test_every_write_that_changes_a_figure_is_seen(reported, province_officer, write):
+    steps = write(reported, province_officer)
+    next(steps)
+    before = shown(reported)
+    assert shown(reported) == before  # read back
+    with pytest.raises(StopIteration):
+        next(steps)
+    after = shown(reported)
+    assert after == afresh(reported)
+    assert after != before
+
+
+def test_one_units_matrix_and_a_plan_with_case_figures_are_not_kept(reported):
+    """A report's own figures (supervision) cost less to judge than to store; case figures change with the clock
+    (a case's 12 hours running out), not only with writes."""
+    queries.achievement_matrix(reported.plan, [reported.duc_linh], YEAR, AS_OF)
+    assert not JudgedMatrix.objects.exists()
+    Indicator.objects.filter(pk=reported.ind(COUNT).pk).update(source="cases.received")
+    shown(reported)
+    assert not JudgedMatrix.objects.exists()
+
+
+def test_stale_and_surplus_matrices_are_dropped_when_one_is_stored(reported):
+    shown(reported, Period.year(2022))
+    set_target(reported.ind(COUNT), reported.duc_linh, 2023, 31)
+    shown(reported)
+    [kept] = JudgedMatrix.objects.filter(plan=reported.plan)
+    versions = dict(FiguresVersion.objects.values_list("key", "version"))
+    assert (kept.plan_version, kept.all_version) == (versions[reported.plan.pk], versions[0])
+    for year in range(2000, 2001 + KEPT_PER_PLAN):
+        queries.achievement_matrix(reported.plan, [reported.duc_linh, reported.tanh_linh], Period.year(year), AS_OF)
+    assert JudgedMatrix.objects.filter(plan=reported.plan).count() == KEPT_PER_PLAN
+
+
+def test_migrating_forgets_every_matrix(reported):
+    """New code may judge differently; an upgrade migrates."""
+    shown(reported)
+    call_command("migrate", verbosity=0)
+    assert not JudgedMatrix.objects.exists()
