@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -773,3 +774,19 @@ def test_the_cases_dashboard_puts_reversed_dates_right_and_says_so(client_for, a
     swapped = {"date_from": "2023-12-31", "date_to": "2023-01-01"}
     api = api_client_for(province_officer).get("/api/case-dashboard", swapped)
     assert api.status_code == 422 and "date_to" in api.content.decode()
+
+
+@pytest.mark.skipif(django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite")
+def test_sqlite_reads_a_jurisdictions_cases_by_commune_not_through_the_duplicates(fixed_cases, province_officer):
+    """Without statistics (most SQLite installations never analyse; a migration's table rebuild drops them)
+    SQLite took "not a duplicate" (IS NULL) for a rare value when the column had a full index, and read every
+    case of the country through it: a second a pass at a million cases. Only duplicates are indexed now."""
+    cases = case_dashboard.counted_cases(province_officer).values("channel").annotate(n=Count("pk"))
+    sql, params = cases.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone()[0]:
+            cursor.execute("DELETE FROM sqlite_stat1")
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(row[-1] for row in cursor.fetchall())
+    assert "commune" in plan and "duplicate" not in plan, plan
