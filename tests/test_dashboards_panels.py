@@ -456,10 +456,14 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
     for name in CASE_TABLES:
         response = _get(client, "dashboards:cases_xlsx", name)
         assert response.status_code == 200, name
-        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        rows = list(book.active.iter_rows(values_only=True))
         expected = [tuple(sheets[name].headers), *[tuple(_plain(v) for v in row) for row in sheets[name].rows]]
         assert [tuple(_plain(v) for v in row) for row in rows[: len(expected)]] == expected, name
         assert "ẩn" in rows[-1][0], name  # the note saying what the marker means
+        about = dict(book["Thông tin"].iter_rows(values_only=True))
+        assert about["Đơn vị"] == "Cả phạm vi của bạn" and about["Ngày tiếp nhận"] == "Tất cả", name
+        assert response["Content-Disposition"] == f'attachment; filename="vu-viec_{name}.xlsx"', name
     assert any("ẩn" in row for row in sheets["harm"].rows)
 
 
@@ -660,7 +664,9 @@ def test_every_supervision_table_downloads_with_the_page_s_numbers_and_no_formul
     for name in SUPERVISION_TABLES:
         response = _get(client, "dashboards:supervision_xlsx", name)
         assert response.status_code == 200, name
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        sheet = book.active
+        assert dict(book["Thông tin"].iter_rows(values_only=True))["Năm"] == "Tất cả các năm", name
         rows = list(sheet.iter_rows(values_only=True))
         expected = [tuple(sheets[name].headers), *[tuple(row) for row in sheets[name].rows]]
         assert [tuple(v.lstrip("'") if isinstance(v, str) else v for v in row) for row in rows] == expected, name

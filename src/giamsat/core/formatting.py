@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 
@@ -10,3 +11,8 @@ def plain_number(value: Decimal | int | None) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def dmy(day: datetime.date | None) -> str:
+    """A date as Vietnamese documents write it (29/11/2026); "" for none."""
+    return day.strftime("%d/%m/%Y") if day else ""

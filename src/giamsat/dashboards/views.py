@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from giamsat.cases import dashboard as case_dashboard
 from giamsat.cases import queries as case_queries
 from giamsat.core.dates import parse_day
+from giamsat.core.formatting import dmy
 from giamsat.core.params import as_id, as_year
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.querysets import within_units
@@ -150,10 +151,6 @@ def _xlsx(request, headers, rows, title: str, name: str, about: list[tuple[str, 
     return response
 
 
-def _dmy(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
 def _file_name(*parts) -> str:
     """'ket-qua_1318-kh-ubnd_tinh-lam-dong_nam-2027': ASCII, safe in a Content-Disposition header."""
     return "_".join(slug(str(part)) for part in parts if part)
@@ -163,12 +160,13 @@ def _file_stem(choices: Choices, what: str) -> str:
     return _file_name(what, choices.plan.reference, choices.tree.root.name, choices.period.official_label)
 
 
-def _plan_about(choices: Choices) -> list[tuple[str, str]]:
+def _plan_about(choices: Choices, *what: tuple[str, str]) -> list[tuple[str, str]]:
+    """The plan, the unit, `what` the table covers (by default the chosen period) and the date of the units."""
     return [
         (_("Kế hoạch"), f"{choices.plan.reference} – {choices.plan.title}"),
         (_("Đơn vị"), choices.tree.root.name),
-        (_("Kỳ"), choices.period.label),
-        (_("Đơn vị hành chính theo ngày"), choices.on.strftime("%d/%m/%Y")),
+        *(what or [(_("Kỳ"), choices.period.label)]),
+        (_("Đơn vị hành chính theo ngày"), dmy(choices.on)),
     ]
 
 
@@ -317,8 +315,7 @@ def plan_trend_xlsx(request, pk):
     choices = _choices(request, pk)
     _indicators, indicator, step, points = _trend_inputs(request, choices)
     headers, rows = exports.trend_table(indicator, choices.tree.root, points)
-    about = [*_plan_about(choices)[:2], (_("Chỉ tiêu"), f"{indicator.code} – {indicator.name}")]
-    about.append((_("Đơn vị hành chính theo ngày"), choices.on.strftime("%d/%m/%Y")))
+    about = _plan_about(choices, (_("Chỉ tiêu"), f"{indicator.code} – {indicator.name}"))
     name = _file_name("xu-huong", choices.plan.reference, choices.tree.root.name, indicator.code)
     return _xlsx(request, headers, rows, _("Xu hướng"), name, about)
 
@@ -369,8 +366,7 @@ def plan_compliance_xlsx(request, pk):
     year = _year(request, choices)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     headers, rows = exports.compliance_table(result)
-    about = [*_plan_about(choices)[:2], (_("Năm"), str(year) if year else _("Cả kế hoạch"))]
-    about.append((_("Đơn vị hành chính theo ngày"), choices.on.strftime("%d/%m/%Y")))
+    about = _plan_about(choices, (_("Năm"), str(year) if year else _("Cả kế hoạch")))
     name = _file_name("bao-cao-dung-han", choices.plan.reference, choices.tree.root.name, year or "ca-ke-hoach")
     return _xlsx(request, headers, rows, _("Tình hình báo cáo"), name, about)
 
@@ -423,8 +419,8 @@ class CaseChoices:
     def query(self) -> str:
         """The query string that keeps these choices (for the download links)."""
         params = {
-            "from": self.start.strftime("%d/%m/%Y") if self.start else "",
-            "to": self.end.strftime("%d/%m/%Y") if self.end else "",
+            "from": dmy(self.start),
+            "to": dmy(self.end),
             "unit": self.unit.pk if self.unit else "",
             "level": self.level,
             "step": self.step,
@@ -456,7 +452,7 @@ def case_choices(user, params) -> CaseChoices:
         days["from"], days["to"] = days["to"], days["from"]
         errors.append(
             _("Hai ngày bị đảo thứ tự; đã lọc từ %(start)s đến %(end)s.")
-            % {"start": days["from"].strftime("%d/%m/%Y"), "end": days["to"].strftime("%d/%m/%Y")}
+            % {"start": dmy(days["from"]), "end": dmy(days["to"])}
         )
     return CaseChoices(
         start=days["from"],
@@ -573,9 +569,10 @@ def cases_panel_xlsx(request, table):
     if table not in sheets:
         raise Http404
     sheet = sheets[table]
-    days = f"{_dmy(choices.start) or '…'} – {_dmy(choices.end) or '…'}"
-    about = [(_("Đơn vị"), choices.unit.name if choices.unit else _("Cả phạm vi của bạn")), (_("Ngày tiếp nhận"), days)]
-    name = _file_name("vu-viec", table, choices.unit.name if choices.unit else "", choices.start, choices.end)
+    unit = choices.unit.name if choices.unit else ""
+    days = f"{dmy(choices.start) or '…'} – {dmy(choices.end) or '…'}" if choices.start or choices.end else _("Tất cả")
+    about = [(_("Đơn vị"), unit or _("Cả phạm vi của bạn")), (_("Ngày tiếp nhận"), days)]
+    name = _file_name("vu-viec", table, unit, choices.start, choices.end)
     return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
 
 

@@ -45,7 +45,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
-from giamsat.core.formatting import plain_number
+from giamsat.core.formatting import dmy, plain_number
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.text import fold, slug
 from giamsat.core.uploads import UploadRejected, detect_kind, format_size
@@ -276,10 +276,6 @@ def template_filename(request: ReportRequest) -> str:
     return f"bao-cao_{reference}_{request.unit.code}_{request.period_start:%Y-%m-%d}_{request.period_end:%Y-%m-%d}.xlsx"
 
 
-def _dmy(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
 def _labels() -> dict[str, str]:
     return {
         "code": _("Mã"),
@@ -405,11 +401,11 @@ def build_template(request: ReportRequest) -> bytes:
     ws.row_dimensions[1].height = 24
     header = [
         (_("Kế hoạch:"), _("%(reference)s ngày %(date)s: %(title)s")
-         % {"reference": plan.reference, "date": _dmy(plan.issued_on), "title": plan.title}),
+         % {"reference": plan.reference, "date": dmy(plan.issued_on), "title": plan.title}),
         (_("Cơ quan ban hành:"), plan.issuer.name),
         (_("Đơn vị báo cáo:"), _unit_label(request.unit)),
-        (_("Kỳ báo cáo:"), f"{request.period.label} ({_dmy(request.period_start)} – {_dmy(request.period_end)})"),
-        (_("Hạn nộp:"), _dmy(request.due_on)),
+        (_("Kỳ báo cáo:"), f"{request.period.label} ({dmy(request.period_start)} – {dmy(request.period_end)})"),
+        (_("Hạn nộp:"), dmy(request.due_on)),
     ]  # fmt: skip
     for offset, (label, value) in enumerate(header, start=2):
         put(offset, 1, label, BOLD)
@@ -949,8 +945,7 @@ def _check_metadata(metadata: _Metadata, request: ReportRequest) -> None:
         differs.append(_("đơn vị khác (%(unit)s)") % {"unit": metadata.unit_name or metadata.unit_code})
     if (metadata.period_start, metadata.period_end) != (request.period_start, request.period_end):
         differs.append(
-            _("kỳ khác (%(start)s – %(end)s)")
-            % {"start": _dmy(metadata.period_start), "end": _dmy(metadata.period_end)}
+            _("kỳ khác (%(start)s – %(end)s)") % {"start": dmy(metadata.period_start), "end": dmy(metadata.period_end)}
         )
     if differs:
         raise _Refused(
@@ -1279,7 +1274,7 @@ class _Reader:
         if value is None or value is _BAD:
             return "" if value is None else value
         if isinstance(value, datetime.datetime | datetime.date):
-            return _dmy(value if isinstance(value, datetime.date) else value.date())
+            return dmy(value if isinstance(value, datetime.date) else value.date())
         if isinstance(value, float):
             value = plain_number(Decimal(repr(value)))
         raw = str(value).strip()
