@@ -16,10 +16,10 @@ Not stored:
   case's 12 hours run out;
 - anything when a version row is missing (a database emptied by `flush`).
 
-The key holds the units shown and their order, the period, and the day the cells are judged on (a past period
-is judged on its last day whatever today is, so its matrix is the same every day). Migrating empties the table,
-since new code may judge differently. The store is a cache: a failed write of it loses nothing and is retried
-on the next request."""
+The key holds the units shown and their order, the indicators, the period, and the day the cells are judged on
+(a past period is judged on its last day whatever today is, so its matrix is the same every day). Migrating
+empties the table, since new code may judge differently. The store is a cache: a failed write of it loses
+nothing and is retried on the next request."""
 
 import datetime
 import hashlib
