@@ -175,6 +175,9 @@ def test_the_whole_path_from_high_risk_to_closure(
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_APPROVAL
     assert [m.to for m in mailoutbox] == [[chair.email]]
+    # The chair is told by when to approve, as the case page's clock says (Vietnam time).
+    due = timezone.localtime(case.approval_due_at, datetime.timezone(datetime.timedelta(hours=7)))
+    assert f"Hạn phê duyệt: {due:%d/%m/%Y %H:%M}" in mailoutbox[0].body
     with pytest.raises(Http404):  # the worker does not approve
         services.do_decide_plan(case, acting_user=commune_worker, approve=True)
     with pytest.raises(ValidationError):  # returning needs a comment

@@ -57,9 +57,12 @@ def new_case(case) -> int:
 
 
 def plan_submitted(case) -> int:
-    from .services import commune_staff
+    """The chair is told, with the time by which the plan is to be approved (the case page's clock)."""
+    from .clock import Step
+    from .services import case_clock, commune_staff
 
-    return _send(commune_staff(case.commune, [Role.COMMUNE_CHAIR]), "plan_submitted", _context(case))
+    due = next((step.due for step in case_clock(case) if step.step == Step.APPROVAL), None)
+    return _send(commune_staff(case.commune, [Role.COMMUNE_CHAIR]), "plan_submitted", _context(case, due=due))
 
 
 def assigned(case, user) -> int:
