@@ -121,6 +121,13 @@ WHERE t.indicator_id IN (SELECT id FROM plans_indicator WHERE plan_id = %(plan)s
 """
 
 
+def _forget_judged(plan) -> None:
+    """As after any write to the plan's figures: its stored matrices are no longer current."""
+    from giamsat.reporting.models import JudgedMatrix
+
+    JudgedMatrix.objects.filter(plan=plan).delete()
+
+
 def _matrix(vendor, args, year: int, api: str = "dashboards") -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -187,19 +194,14 @@ def _matrix(vendor, args, year: int, api: str = "dashboards") -> dict:
 
     from giamsat.core.periods import Period
     from giamsat.dashboards.queries import tree_for
-    from giamsat.reporting.models import JudgedMatrix
     from giamsat.reporting.queries import display_targets, reported_totals, source_map, summable
-
-    def forget():
-        """As after any write to the plan's figures: the stored matrix is no longer current."""
-        JudgedMatrix.objects.filter(plan=plan).delete()
 
     period = Period.year(year)
     # "endpoint" reads back the matrix that "afresh" (the first request after a write) judged and stored.
     calls = {"endpoint": endpoint, "afresh": endpoint, "bare SQL": bare}
     if api == "dashboards":
         calls["app SQL"] = app_reads
-    timed = paired_times(calls, args.runs, before={"afresh": forget})
+    timed = paired_times(calls, args.runs, before={"afresh": lambda: _forget_judged(plan)})
     (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["endpoint"], timed["bare SQL"]
     reads = {
         "afresh_ms": timed["afresh"][0] * 1000,
@@ -507,17 +509,12 @@ def _page(vendor, args, name: str) -> dict:
         assert response.status_code == 200, (url, response.status_code)
         return response
 
-    from giamsat.reporting.models import JudgedMatrix
-
-    def forget():
-        JudgedMatrix.objects.filter(plan=plan).delete()
-
     body = page().content
     say(f"  {url}: {len(body):,} bytes, {len(gzip.compress(body)):,} gzipped")
     calls = {"page": page}
     if name in JUDGING:  # also the first view after a write, which judges the matrix again
         calls["afresh"] = page
-    timed = paired_times(calls, args.runs, before={"afresh": forget})
+    timed = paired_times(calls, args.runs, before={"afresh": lambda: _forget_judged(plan)})
     median, runs = timed["page"]
     afresh = {}
     if "afresh" in timed:
