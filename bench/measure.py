@@ -388,12 +388,11 @@ def _filled(request, specs_by_code, rng) -> bytes:
 
 
 def import_reports(vendor, args) -> dict:
-    """700 filled report spreadsheets: parse_upload + save as the draft, against openpyxl reading the same
-    cells (read-only mode) and pandas.read_excel on the same files."""
+    """700 filled report spreadsheets: parse_upload + do_take_upload (the upload page's work), against openpyxl
+    reading the same cells (read-only mode) and pandas.read_excel on the same files."""
     import random
 
     from django.contrib.auth import get_user_model
-    from django.db import transaction
 
     from giamsat.accounts.roles import Role
     from giamsat.reporting import services
@@ -415,13 +414,16 @@ def import_reports(vendor, args) -> dict:
     n_indicators = len(specs_by_code)
 
     def through_giamsat():
+        """What the upload page does with each file, less the request: read it, then save it into the draft."""
         for request, content in zip(requests, files, strict=True):
             parsed = parse_upload(request, content)
-            with transaction.atomic():
-                report = services.get_or_start_draft(request, acting_user=user)
-                services.do_save_draft(
-                    report, acting_user=user, revision=report.revision, narrative={}, values=parsed.values
-                )
+            services.do_take_upload(
+                request,
+                acting_user=user,
+                values=parsed.values,
+                from_template=parsed.from_template,
+                template_revision=parsed.template_revision,
+            )
 
     columns = [COLUMNS[k] for k in ("code", "value", "numerator", "denominator")]
 

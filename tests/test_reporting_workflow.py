@@ -24,6 +24,7 @@ from giamsat.reporting.services import (
     do_return,
     do_save_draft,
     do_submit,
+    do_take_upload,
     get_or_start_draft,
     missing_values,
 )
@@ -493,3 +494,24 @@ def test_a_plan_of_another_issuer_is_not_the_province_officers(province_officer)
     assert not can_review(province_officer, request)
     with pytest.raises(Http404):
         do_generate_requests(setup.schedule, acting_user=province_officer)
+
+
+def test_a_refused_upload_leaves_no_new_draft_behind(plan_setup, duc_linh_2023, district_officer):
+    """The upload starts the draft and saves into it in one transaction (the page used to commit the new draft
+    first, so a file refused on saving left an empty draft and its audit entry)."""
+    wrong = [ValueInput(plan_setup.ind(COUNT), value=D(-1))]
+    with pytest.raises(InvalidValues):
+        do_take_upload(
+            duc_linh_2023, acting_user=district_officer, values=wrong, from_template=True, template_revision=0
+        )
+    assert not Report.objects.filter(request=duc_linh_2023).exists()
+    assert not AuditEntry.objects.filter(action="report.start").exists()
+
+    report = do_take_upload(
+        duc_linh_2023,
+        acting_user=district_officer,
+        values=all_values(plan_setup),
+        from_template=True,
+        template_revision=0,
+    )
+    assert report.revision == 1 and report.values.count() == len(all_values(plan_setup))

@@ -205,8 +205,13 @@ class Case(models.Model):
     age_estimated = models.BooleanField(_("tuổi ước tính"), default=False)
     sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     ethnicity = models.CharField(_("dân tộc"), max_length=30, choices=ethnicity_choices(), blank=True)
+    # Indexed as the first column of the list's indexes below.
     commune = models.ForeignKey(
-        "units.Unit", verbose_name=_("xã, phường nơi trẻ sinh sống"), on_delete=models.PROTECT, related_name="+"
+        "units.Unit",
+        verbose_name=_("xã, phường nơi trẻ sinh sống"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     address_detail = EncryptedTextField(_("địa chỉ cụ thể (thôn, tổ, số nhà)"))
     school = EncryptedTextField(_("trường, lớp"))
@@ -328,7 +333,8 @@ class Case(models.Model):
 
 
 class CaseHarm(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="harms")
+    # Indexed as the first column of case_harm_unique.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="harms", db_index=False)
     kind = models.CharField(_("hình thức"), max_length=30, choices=Harm.choices)
 
     class Meta:
@@ -346,7 +352,10 @@ class CaseAssignment(models.Model):
     """Who works on a case beyond its commune: assigned workers, a receiving organisation's staff."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(User, verbose_name=_("người được giao"), on_delete=models.CASCADE, related_name="+")
+    # Indexed as the first column of the user-and-case index.
+    user = models.ForeignKey(
+        User, verbose_name=_("người được giao"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     assigned_at = models.DateTimeField(_("giao lúc"), default=timezone.now)
     assigned_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
@@ -421,7 +430,8 @@ class EmergencyMeasure(models.Model):
 class SupportPlan(models.Model):
     """The support/intervention plan of one cycle (Mẫu 04) and its approval by the commune chair (Mẫu 05)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    # Indexed as the first column of case_plan_per_cycle.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans", db_index=False)
     cycle = models.PositiveSmallIntegerField(_("chu kỳ"), default=1)
     status = models.CharField(_("tình trạng"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     objectives = EncryptedTextField(_("mục tiêu hỗ trợ"))

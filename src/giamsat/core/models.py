@@ -30,8 +30,14 @@ class AuditEntry(models.Model):
     # Kept as text so the entry still says who it was after the account is gone.
     actor_name = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
     action = models.CharField(_("thao tác"), max_length=40, db_index=True)
+    # Indexed as the first column of the (content type, object) index below.
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("loại đối tượng"), null=True, blank=True, on_delete=models.SET_NULL
+        ContentType,
+        verbose_name=_("loại đối tượng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,
     )
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)

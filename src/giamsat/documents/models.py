@@ -63,7 +63,8 @@ class IssuerLayout(models.Model):
 class NumberCounter(models.Model):
     """The last number an organisation gave in a year. Locked (select_for_update) while a document is issued."""
 
-    organisation = models.ForeignKey("units.Organisation", on_delete=models.PROTECT, related_name="+")
+    # Indexed as the first column of number_counter_unique_year.
+    organisation = models.ForeignKey("units.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
@@ -88,8 +89,13 @@ class DocumentQuerySet(ScopedQuerySet):
 class Document(models.Model):
     """A document drafted from the supervision's data, edited, then issued: numbered, frozen and kept."""
 
+    # Indexed as the first column of document_unique_number.
     organisation = models.ForeignKey(
-        "units.Organisation", verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="documents"
+        "units.Organisation",
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+        db_index=False,
     )
     kind = models.CharField(_("loại văn bản"), max_length=4, choices=DocumentKind.choices)
     supervision = models.ForeignKey(

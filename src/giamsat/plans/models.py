@@ -62,8 +62,13 @@ class Plan(models.Model):
     reference = models.CharField(
         _("số, ký hiệu"), max_length=40, validators=[validate_reference], help_text=_("Ví dụ: 4525/KH-UBND")
     )
+    # Indexed as the first column of plan_unique_reference.
     issuer = models.ForeignKey(
-        "units.Organisation", verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="plans"
+        "units.Organisation",
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+        db_index=False,
     )
     issued_on = models.DateField(_("ngày ban hành"))
     title = models.CharField(_("trích yếu"), max_length=500)
@@ -167,7 +172,8 @@ class Task(models.Model):
 
 
 class Indicator(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators")
+    # Indexed as the first column of indicator_unique_code.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", db_index=False)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     code = models.CharField(_("mã"), max_length=20)
     name = models.CharField(_("tên chỉ tiêu"), max_length=300)
@@ -271,8 +277,11 @@ class TargetQuerySet(ScopedQuerySet):
 class Target(models.Model):
     """The target of an indicator for a unit and a period (a year or a phase)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
-    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    # Each key leads an index below (target_unique_cell, the unit-and-period index), so neither has its own.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets", db_index=False)
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period_kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("từ ngày"))
     period_end = models.DateField(_("đến ngày"))

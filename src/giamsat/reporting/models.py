@@ -63,7 +63,8 @@ class RequestQuerySet(ScopedQuerySet):
 class ReportRequest(models.Model):
     """One unit's report for one period: created by the schedule, answered by versions of a Report."""
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="requests")
+    # Indexed as the first column of request_unique_period.
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="requests", db_index=False)
     unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
     period_kind = models.CharField(_("loại kỳ"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("từ ngày"))
@@ -107,7 +108,8 @@ class ReportQuerySet(ScopedQuerySet):
 class Report(models.Model):
     """A version of a unit's report. Accepted versions are locked; a correction opens the next version."""
 
-    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="reports")
+    # Indexed as the first column of report_unique_version.
+    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="reports", db_index=False)
     version = models.PositiveSmallIntegerField(_("lần"), default=1)
     status = models.CharField(
         _("tình trạng"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT, db_index=True
@@ -153,8 +155,10 @@ class Report(models.Model):
 
 
 class IndicatorValue(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="values")
+    # Both keys lead an index below (the report the unique cell, the indicator the dashboards' index), so neither
+    # has its own: each would cost every saved value a write, on the largest table (python -m bench, import).
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values", db_index=False)
+    indicator = models.ForeignKey("plans.Indicator", on_delete=models.PROTECT, related_name="values", db_index=False)
     # "" for the total; otherwise "sex=nu", "age_group=6-11"… one cell of the breakdown.
     breakdown = models.CharField(_("phân tổ"), max_length=60, blank=True, default="")
     value = models.DecimalField(_("giá trị"), max_digits=18, decimal_places=4, null=True, blank=True)
@@ -195,7 +199,8 @@ class Activity(models.Model):
 
 
 class BudgetLine(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="budget_lines")
+    # Indexed as the first column of budget_unique_source.
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="budget_lines", db_index=False)
     source = models.CharField(_("nguồn kinh phí"), max_length=12, choices=FundingSource.choices)
     allocated = models.DecimalField(_("được cấp (đồng)"), max_digits=18, decimal_places=0, default=0)
     spent = models.DecimalField(_("đã chi (đồng)"), max_digits=18, decimal_places=0, default=0)
@@ -229,7 +234,8 @@ class JudgedMatrix(models.Model):
     """A matrix as judged (`judged.kept`), stored under the versions of the figures it was computed from: a
     matrix is read back only while both versions are unchanged."""
 
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    # Indexed as the first column of judged_matrix_unique_key.
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+", db_index=False)
     key = models.CharField(max_length=64)  # what was asked: units, period, date judged on, versions (SHA-256)
     plan_version = models.BigIntegerField()
     all_version = models.BigIntegerField()

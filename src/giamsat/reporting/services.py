@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DecimalField, F
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -237,6 +237,41 @@ def do_save_draft(
     return report
 
 
+def do_take_upload(
+    request: ReportRequest, *, acting_user, values: list[ValueInput], from_template: bool, template_revision
+) -> Report:
+    """Put an uploaded file's values (totals: the template has no breakdowns) into the request's draft, starting
+    it if needed, in one transaction: a refused file leaves no new draft behind. The breakdowns typed online
+    stay. Refused when the draft was edited on the web after the template was downloaded (`upload_conflict`)."""
+    with transaction.atomic():
+        report = get_or_start_draft(request, acting_user=acting_user)
+        if not report.editable:  # a page opened before the report was sent
+            raise WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
+        if from_template and upload_conflict(report, template_revision):
+            raise StaleDraft(
+                _(
+                    "Bản nháp đã được sửa trên web (%(who)s, lúc %(when)s) sau khi bạn tải tệp mẫu này. Để "
+                    "không ghi đè các sửa đổi đó, tệp chưa được nhận: hãy tải tệp mẫu mới rồi điền lại."
+                )
+                % {
+                    "who": report.updated_by or "?",
+                    "when": formats.date_format(timezone.localtime(report.updated_at), "SHORT_DATETIME_FORMAT"),
+                }
+            )
+        kept = [
+            ValueInput(v.indicator, v.breakdown, v.value, v.numerator, v.denominator, v.source, v.comment)
+            for v in report.values.exclude(breakdown="").select_related("indicator")
+        ]
+        return do_save_draft(
+            report,
+            acting_user=acting_user,
+            revision=report.revision,
+            narrative={},
+            values=values + kept,
+            from_upload=True,
+        )
+
+
 _INSERTED = ("report", "indicator", "breakdown", *VALUE_CONTENTS)
 
 
@@ -252,10 +287,16 @@ def _insert_values(rows: list[tuple]) -> None:
     head = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES "  # noqa: S608
     row_marks = f"({', '.join(['%s'] * len(fields))})"
     batch = db.ops.bulk_batch_size(fields, rows) or len(rows)
+    # Keys and texts go to the driver as they are; only the numbers need the field's conversion (to Decimal).
+    prepare = [f.get_db_prep_save if isinstance(f, DecimalField) else None for f in fields]
     with db.cursor() as cursor:
         for first in range(0, len(rows), batch):
             chunk = rows[first : first + batch]
-            params = [f.get_db_prep_save(raw, db) for row in chunk for f, raw in zip(fields, row, strict=True)]
+            params = [
+                raw if convert is None else convert(raw, db)
+                for row in chunk
+                for convert, raw in zip(prepare, row, strict=True)
+            ]
             cursor.execute(head + ", ".join([row_marks] * len(chunk)), params)
 
 

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -297,33 +297,13 @@ def upload(request, pk):
         except spreadsheet.SpreadsheetErrors as exc:
             errors = [(e.sheet, e.cell, e.message) for e in exc.errors]
         else:
-            report = services.get_or_start_draft(request_obj, acting_user=request.user)
-            # The template carries totals only: breakdowns typed online stay as they were.
-            kept = [
-                services.ValueInput(v.indicator, v.breakdown, v.value, v.numerator, v.denominator, v.source, v.comment)
-                for v in report.values.exclude(breakdown="").select_related("indicator")
-            ]
             try:
-                if not report.editable:  # a page opened before the report was sent
-                    raise services.WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
-                if parsed.from_template and services.upload_conflict(report, parsed.template_revision):
-                    raise services.StaleDraft(
-                        _(
-                            "Bản nháp đã được sửa trên web (%(who)s, lúc %(when)s) sau khi bạn tải tệp mẫu này. Để "
-                            "không ghi đè các sửa đổi đó, tệp chưa được nhận: hãy tải tệp mẫu mới rồi điền lại."
-                        )
-                        % {
-                            "who": report.updated_by or "?",
-                            "when": formats.date_format(timezone.localtime(report.updated_at), "SHORT_DATETIME_FORMAT"),
-                        }
-                    )
-                services.do_save_draft(
-                    report,
+                services.do_take_upload(
+                    request_obj,
                     acting_user=request.user,
-                    revision=report.revision,
-                    narrative={},
-                    values=parsed.values + kept,
-                    from_upload=True,
+                    values=parsed.values,
+                    from_template=parsed.from_template,
+                    template_revision=parsed.template_revision,
                 )
             except services.WorkflowError as exc:
                 errors = [(None, None, str(exc))]

@@ -41,11 +41,13 @@ class ProgrammeQuerySet(ScopedQuerySet):
 class SupervisionProgramme(models.Model):
     """The annual supervision programme of an organisation (chương trình giám sát năm)."""
 
+    # Indexed as the first column of supervision_programme_unique_year.
     organisation = models.ForeignKey(
         "units.Organisation",
         verbose_name=_("cơ quan giám sát"),
         on_delete=models.PROTECT,
         related_name="supervision_programmes",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     title = models.CharField(_("tên chương trình"), max_length=300)
@@ -186,7 +188,8 @@ class Supervision(models.Model):
 class SupervisedOrganisation(models.Model):
     """An organisation under supervision, with the date of its working session in the schedule."""
 
-    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="schedule")
+    # Indexed as the first column of supervised_organisation_unique.
+    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="schedule", db_index=False)
     organisation = models.ForeignKey(
         "units.Organisation", verbose_name=_("đơn vị được giám sát"), on_delete=models.PROTECT, related_name="+"
     )
@@ -411,10 +414,18 @@ class Recommendation(models.Model):
     """A recommendation (kiến nghị, đề nghị) to one addressee. One recommendation made to several addressees is
     one row per addressee with the same `item` number, so that each answers and is followed up on its own."""
 
-    supervision = models.ForeignKey(Supervision, on_delete=models.CASCADE, related_name="recommendations")
+    # Indexed as the first column of recommendation_unique_addressee.
+    supervision = models.ForeignKey(
+        Supervision, on_delete=models.CASCADE, related_name="recommendations", db_index=False
+    )
     item = models.PositiveSmallIntegerField(_("kiến nghị số"), default=1)
+    # Indexed as the first column of the addressee-and-status index.
     addressee = models.ForeignKey(
-        "units.Organisation", verbose_name=_("gửi tới"), on_delete=models.PROTECT, related_name="recommendations"
+        "units.Organisation",
+        verbose_name=_("gửi tới"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        db_index=False,
     )
     addressee_kind = models.CharField(
         _("loại nơi nhận"), max_length=12, choices=AddresseeKind.choices, default=AddresseeKind.SUPERVISED

@@ -103,7 +103,8 @@ class UnitSuccession(models.Model):
     """Old unit -> new unit from the official conversion table. `partly` marks an old unit whose area was
     split among several new ones, so only part of its data belongs to this successor."""
 
-    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions")
+    # Indexed as the first column of unit_succession_unique.
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions", db_index=False)
     successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="predecessions")
     partly = models.BooleanField(_("sáp nhập một phần"), default=False)
     effective = models.DateField(_("ngày hiệu lực"))
@@ -136,7 +137,10 @@ class Organisation(models.Model):
         help_text=_("Dùng trong số, ký hiệu văn bản, ví dụ UBND, HLHPN, SLĐTBXH."),
     )
     kind = models.CharField(_("loại"), max_length=20, choices=OrganisationKind.choices)
-    unit = models.ForeignKey(Unit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="organisations")
+    # Indexed as the first column of organisation_unique_name.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="organisations", db_index=False
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("cơ quan chủ quản"),
