@@ -30,11 +30,6 @@ class Migration(migrations.Migration):
                     field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='values', to='plans.indicator'),
                 ),
                 migrations.AlterField(
-                    model_name='indicatorvalue',
-                    name='report',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='values', to='reporting.report'),
-                ),
-                migrations.AlterField(
                     model_name='judgedmatrix',
                     name='plan',
                     field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='plans.plan'),
@@ -58,10 +53,6 @@ class Migration(migrations.Migration):
                 migrations.RunSQL(
                     "DROP INDEX IF EXISTS reporting_indicatorvalue_indicator_id_a725e5ec",
                     reverse_sql="CREATE INDEX reporting_indicatorvalue_indicator_id_a725e5ec ON reporting_indicatorvalue (indicator_id)",
-                ),
-                migrations.RunSQL(
-                    "DROP INDEX IF EXISTS reporting_indicatorvalue_report_id_d3a20a7a",
-                    reverse_sql="CREATE INDEX reporting_indicatorvalue_report_id_d3a20a7a ON reporting_indicatorvalue (report_id)",
                 ),
                 migrations.RunSQL(
                     "DROP INDEX IF EXISTS reporting_judgedmatrix_plan_id_e46ecc58",
