@@ -195,3 +195,27 @@ def test_migrating_forgets_every_matrix(reported):
     shown(reported)
     call_command("migrate", verbosity=0)
     assert not JudgedMatrix.objects.exists()
+
+
+REFUSE_STORE = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_store BEFORE INSERT ON reporting_judgedmatrix BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_store() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_store BEFORE INSERT ON reporting_judgedmatrix "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_store()",
+    ],
+}
+
+
+def test_a_matrix_the_database_refuses_to_store_is_served_all_the_same(reported, caplog):
+    """The store is a cache: when the database refuses it (SQLite busy with another writer, here a trigger that
+    raises), the page gets its matrix, nothing half-written stays, and the log says so."""
+    with connection.cursor() as cursor:
+        for statement in REFUSE_STORE[connection.vendor]:
+            cursor.execute(statement)
+    assert shown(reported) == afresh(reported)
+    assert not JudgedMatrix.objects.exists()
+    assert f"Judged matrix of plan {reported.plan.pk} not stored" in caplog.text
+    assert shown(reported) == afresh(reported)  # and the next request tries again

@@ -24,6 +24,7 @@ nothing and is retried on the next request."""
 import datetime
 import hashlib
 import json
+import logging
 import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 FORMAT = 1  # of the payload; a change of it makes earlier rows unreadable, so they are never read
 KEPT_PER_PLAN = 40  # the most recent matrices of a plan; older ones go when a new one is stored
 STATUSES = {status.value: status for status in engine.Status}
+
+logger = logging.getLogger(__name__)
 
 
 def kept(
@@ -101,8 +104,8 @@ def _store(plan: Plan, key: str, versions: dict[int, int], rows: "list[UnitRow]"
             older = list(newest.values_list("pk", flat=True)[KEPT_PER_PLAN:])
             if older:
                 JudgedMatrix.objects.filter(pk__in=older).delete()
-    except DatabaseError:  # e.g. SQLite busy with a long import: the page is served all the same
-        return
+    except DatabaseError as exc:  # e.g. SQLite busy with a long import: the page is served all the same
+        logger.warning("Judged matrix of plan %s not stored: %s", plan.pk, exc)
 
 
 @contextmanager
