@@ -19,9 +19,17 @@ from giamsat.reporting import queries
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.judged import KEPT_PER_PLAN
 from giamsat.reporting.models import FiguresVersion, IndicatorValue, JudgedMatrix, Report, ReportRequest
-from giamsat.reporting.services import do_accept
+from giamsat.reporting.services import (
+    ValueInput,
+    _insert_values,
+    do_accept,
+    do_open_correction,
+    do_save_draft,
+    do_submit,
+    do_take_upload,
+)
 from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
-from plan_fixtures import COUNT, DECREASE, RATIO, set_target
+from plan_fixtures import BY_SEX, COUNT, DECREASE, RATIO, set_target
 from test_achievement_matrix import DL_2022, DL_2023, TL_2022, TL_2023, report
 
 pytest_plugins = ["plan_fixtures"]
@@ -103,6 +111,14 @@ def _value_changed_in_sql(setup, officer):
         )
 
 
+def _value_inserted(setup, officer):
+    """A value written the way a saved draft or an upload writes it (COPY on PostgreSQL)."""
+    accepted = Report.objects.get(request=setup.request("dl", 2023))
+    IndicatorValue.objects.filter(report=accepted, indicator=setup.ind(COUNT)).delete()
+    yield
+    _insert_values([(accepted.pk, setup.ind(COUNT).pk, "", Decimal(7), None, None, "", "")])
+
+
 def _values_deleted(setup, officer):
     yield
     IndicatorValue.objects.filter(indicator=setup.ind(RATIO)).delete()
@@ -146,6 +162,7 @@ WRITES = [
     _target_deleted,
     _report_superseded,
     _value_changed_in_sql,
+    _value_inserted,
     _values_deleted,
     _report_added,
     _baseline_changed,
@@ -163,6 +180,44 @@ def test_every_write_that_changes_a_figure_is_seen(reported, province_officer, w
     assert shown(reported) == before  # read back
     with pytest.raises(StopIteration):
         next(steps)
+    after = shown(reported)
+    assert after == afresh(reported)
+    assert after != before
+
+
+def test_a_correction_typed_uploaded_and_submitted_leaves_the_stored_matrix_current(
+    reported, district_officer, province_officer
+):
+    """Only accepted reports count, so a draft (typed, uploaded) or a submitted report changes no figure: the
+    matrix stored before is read back, not judged again (during a reporting period leaders would otherwise wait
+    for a fresh judgement on nearly every visit). Its acceptance is what changes the figures."""
+    before = shown(reported)
+    versions = dict(FiguresVersion.objects.values_list("key", "version"))
+    request = reported.request("dl", 2023)
+    corrected = DL_2023 | {COUNT: 20, BY_SEX: 60}
+    values = [
+        ValueInput(reported.ind(code), numerator=Decimal(v[0]), denominator=Decimal(v[1]))
+        if isinstance(v, tuple)
+        else ValueInput(reported.ind(code), value=Decimal(v))
+        for code, v in corrected.items()
+    ]
+    correction = do_open_correction(Report.objects.get(request=request), acting_user=district_officer)
+    do_take_upload(request, acting_user=district_officer, values=values, from_template=False, template_revision=None)
+    correction.refresh_from_db()
+    do_save_draft(
+        correction,
+        acting_user=district_officer,
+        revision=correction.revision,
+        narrative={"results": "Sửa."},
+        values=values,
+    )
+    submitted = do_submit(correction, acting_user=district_officer)
+    assert dict(FiguresVersion.objects.values_list("key", "version")) == versions
+    with CaptureQueriesContext(connection) as read:
+        assert shown(reported) == before
+    assert "reporting_indicatorvalue" not in " ".join(q["sql"] for q in read.captured_queries)
+
+    do_accept(submitted, acting_user=province_officer)
     after = shown(reported)
     assert after == afresh(reported)
     assert after != before

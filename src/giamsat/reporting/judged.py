@@ -4,9 +4,11 @@ At national scale the database sums a province's 10,000 cells in 0.3–0.7 s, an
 again turning the rows into targets and observations and judging each cell (docs/performance.md). A matrix that
 nothing has changed since is read back from `JudgedMatrix` instead: one row, decompressed and turned into cells.
 
-Correct on every write, whoever writes: triggers in the database (migration reporting 0004) add one to the
-plan's `FiguresVersion` on any insert, update or delete of its indicators, targets, schedules, requests, reports
-or values, and to version 0 on any change of the units or the conversion table. A stored matrix is read only
+Correct on every write, whoever writes: triggers in the database (migrations reporting 0004, 0006) add one to
+the plan's `FiguresVersion` on any insert, update or delete of its indicators, targets, schedules or requests,
+and of its reports and values where an accepted report is concerned (only those count: a draft saved or a file
+uploaded leaves the stored matrices current), and to version 0 on any change of the units or the conversion
+table. A stored matrix is read only
 under the versions it was computed with. The versions are read before the figures, so a matrix computed while a
 write commits is stored under the versions before that write, which are no longer current.
 
