@@ -1,0 +1,59 @@
+"""The lists people open on a phone (cases, overdue steps, supervisions, recommendations) at 360 px: no sideways
+scroll, and every column of a row readable on the screen under its name."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def login_as(new_page, live_server, demo_login):
+    from giamsat.demo.cases import load_cases
+
+    load_cases()
+
+    def make(username):
+        page = new_page(PHONE)
+        page.goto(f"{live_server.url}/login/")
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(demo_login[1])
+        page.locator("form[action$='/login/'] button[type=submit]").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return make
+
+
+def _rows_as_cards(page, test_id):
+    """Each row's cells: (label shown before it, whether it lies within the screen), and the page's width."""
+    table = page.get_by_test_id(test_id)
+    assert table.locator("tbody tr").count() > 0
+    cells = table.locator("tbody tr td").evaluate_all(
+        """cells => cells.map(td => {
+            const box = td.getBoundingClientRect();
+            const label = getComputedStyle(td, "::before").content.replace(/^"|"$/g, "");
+            return [label, box.left >= 0 && box.right <= window.innerWidth + 1];
+        })"""
+    )
+    return cells, page.evaluate("document.documentElement.scrollWidth")
+
+
+@pytest.mark.parametrize(
+    ("username", "path", "test_id", "label"),
+    [
+        ("baove", "/cases/?status=all", "cases", "Tình trạng"),
+        ("baove", "/cases/overdue/", "overdue-steps", "Hạn"),
+        ("giamsat", "/supervision/", "supervisions", "Kiến nghị"),
+        ("giamsat", "/supervision/recommendations/", "rec-list", "Hạn trả lời"),
+    ],
+)
+def test_a_list_reads_as_cards_on_a_360px_phone(login_as, live_server, username, path, test_id, label):
+    page = login_as(username)
+    page.goto(f"{live_server.url}{path}")
+    cells, width = _rows_as_cards(page, test_id)
+    assert width <= PHONE["width"] + 2, f"{path}: {width - PHONE['width']} px of sideways scroll"
+    assert all(inside for _label, inside in cells), f"{path}: a cell lies off the screen"
+    assert label in {shown for shown, _inside in cells}
+    assert all(shown not in ("", "none") for shown, _inside in cells)
