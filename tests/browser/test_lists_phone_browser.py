@@ -1,5 +1,5 @@
-"""The lists people open on a phone (cases, overdue steps, supervisions, recommendations) at 360 px: no sideways
-scroll, and every column of a row readable on the screen under its name."""
+"""The lists people open on a phone (cases, overdue steps, supervisions, recommendations, the leaders' first
+dashboard page) at 360 px: no sideways scroll, and every column of a row readable on the screen under its name."""
 
 import pytest
 
@@ -47,6 +47,8 @@ def _rows_as_cards(page, test_id):
         ("baove", "/cases/overdue/", "overdue-steps", "Hạn"),
         ("giamsat", "/supervision/", "supervisions", "Kiến nghị"),
         ("giamsat", "/supervision/recommendations/", "rec-list", "Hạn trả lời"),
+        ("lanhdao", "/dashboards/", "dash-plans", "Báo cáo quá hạn"),
+        ("lanhdao", "/dashboards/", "panel-cases", "Trung vị số giờ đến can thiệp đầu tiên"),
     ],
 )
 def test_a_list_reads_as_cards_on_a_360px_phone(login_as, live_server, username, path, test_id, label):
