@@ -198,6 +198,32 @@ def test_the_intake_form_shows_errors_next_to_fields_and_saves_nothing(hotline_o
     assert Case.objects.count() == before
 
 
+def test_the_intake_form_shows_the_forms_and_the_services_errors_in_one_round(hotline_operator, duc_linh, client_for):
+    """A wrong age (the form's check) and an incident dated after the call (the service's) show together: the
+    second used to appear only once the first was put right."""
+    now = timezone.localtime()
+    response = client_for(hotline_operator).post(
+        reverse("cases:intake"),
+        {
+            "channel": "hotline_111",
+            "received_at_0": now.strftime("%d/%m/%Y"),
+            "received_at_1": now.strftime("%H:%M"),
+            "sex": "male",
+            "commune": str(duc_linh.pk),
+            "age_years": "chín",
+            "harms": ["neglect"],
+            "incident_on": (now + datetime.timedelta(days=3)).strftime("%d/%m/%Y"),
+            "narrative": "Trẻ bị bỏ mặc (minh họa).",
+        },
+    )
+    assert response.status_code == 400
+    errors = {name: list(e) for form in response.context["sections"] for name, e in form[1].errors.items()}
+    assert "age_years" in errors
+    assert errors["incident_on"] == ["Ngày xảy ra sự việc sau ngày tiếp nhận."]
+    assert "commune" not in errors and "narrative" not in errors
+    assert not Case.objects.exists()
+
+
 def test_a_hotline_operator_records_and_forwards_an_intake(hotline_operator, commune_worker, duc_linh, client_for):
     client = client_for(hotline_operator)
     now = timezone.localtime()

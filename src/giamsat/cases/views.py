@@ -224,6 +224,19 @@ def _intake_forms(request, data=None):
     return made, forward
 
 
+def _add_service_errors(sections, values: dict) -> None:
+    """The service's own checks (a date against another, the commune on the day, the future) on what the forms
+    accepted, so that every problem shows at once, not the service's only after the forms' are put right. A
+    field the form refused keeps the form's message alone."""
+    try:
+        services.clean_intake(values)
+    except ValidationError as exc:
+        refused = {name for form in sections for name in form.errors}
+        more = {field: errors for field, errors in exc.message_dict.items() if field not in refused}
+        if more:
+            forms.apply_errors(sections, ValidationError(more))
+
+
 @login_required
 def intake(request):
     """Mẫu 01: the hotline's and the commune's intake form, one column on a phone."""
@@ -234,10 +247,12 @@ def intake(request):
     once = (request.POST.get("once", "") if data else "")[:40] or secrets.token_urlsafe(16)
     if request.method == "POST":
         valid = all([f.is_valid() for f in sections]) & (forward is None or forward.is_valid())
-        if valid:
-            values = {}
-            for form in sections:
-                values.update(form.cleaned_data)
+        values = {}
+        for form in sections:
+            values.update(form.cleaned_data)
+        if not valid:
+            _add_service_errors(sections, values)
+        else:
             forward_now = True if forward is None else forward.cleaned_data["forward_now"]
             try:
                 case = services.do_intake(values, acting_user=request.user, forward_now=forward_now, once=once)
