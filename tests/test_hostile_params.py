@@ -156,7 +156,7 @@ def test_a_form_sent_without_its_token_is_explained_in_the_users_language(provin
     assert "Hãy tải lại trang (F5) rồi gửi lại" in response.content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     api = client.post("/api/plans", "{}", content_type="application/json")
-    assert api.status_code == 403 and "Please reload the page" in api.json()["detail"]
+    assert api.status_code == 403 and "Please reload the page" in api.json()["message"]
 
 
 def test_the_apis_field_messages_speak_the_users_language(api_client_for, province_officer):
@@ -166,4 +166,30 @@ def test_the_apis_field_messages_speak_the_users_language(api_client_for, provin
     en = client.get("/api/units", {"limit": "0"}, headers={"Accept-Language": "en"}).json()["errors"][0]
     assert en == {"field": "limit", "message": "Must be 1 or more."}
     body = client.post("/api/plans", "{", content_type="application/json", headers={"Accept-Language": "vi"})
-    assert body.status_code == 400 and body.json()["detail"].startswith("Không đọc được nội dung gửi lên")
+    assert body.status_code == 400 and body.json()["message"].startswith("Không đọc được nội dung gửi lên")
+
+
+def test_every_api_error_has_one_shape(api_client_for, province_officer, district_officer, plan_setup):
+    """{"message", "errors"} whatever the status and wherever it is answered: the 409s and django-ninja's own
+    errors said {"detail"}, the others {"message", "errors"}, so a client had to read both."""
+    client = api_client_for(province_officer)
+    plan = plan_setup.plan.pk
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.force_login(province_officer)
+    answers = {
+        "401 no login": Client().get("/api/plans"),
+        "404 out of scope": client.get("/api/plans/999999999"),
+        "422 a field": client.get("/api/units", {"limit": "0"}),
+        "422 a period": client.get(f"/api/dashboards/plans/{plan}/matrix", {"period": "abc"}),
+        "400 no JSON": client.post("/api/plans", "{", content_type="application/json"),
+        "403 no CSRF token": csrf.post("/api/plans", "{}", content_type="application/json"),
+        "422 a NUL": client.get("/api/units", {"q": "a\x00b"}),
+    }
+    reporter = api_client_for(district_officer)
+    request = plan_setup.request("dl", 2023)
+    draft = reporter.put(f"/api/report-requests/{request.pk}/draft", {"revision": 0}, content_type="application/json")
+    answers["409 nothing reported"] = reporter.post(f"/api/reports/{draft.json()['id']}/submit")
+    for what, response in answers.items():
+        assert str(response.status_code) == what.split()[0], (what, response.status_code, response.content)
+        body = response.json()
+        assert set(body) == {"message", "errors"} and body["message"], (what, body)

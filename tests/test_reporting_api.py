@@ -249,7 +249,7 @@ def test_the_district_saves_submits_and_the_province_returns_and_accepts(
     assert reporter.post(f"/api/reports/{report_id}/submit").json()["status"] == "submitted"
     response = reviewer.post(f"/api/reports/{report_id}/return", {"comment": ""}, content_type=JSON)
     assert response.status_code == 409
-    assert "Hãy ghi ý kiến" in response.json()["detail"]
+    assert "Hãy ghi ý kiến" in response.json()["message"]
     response = reviewer.post(f"/api/reports/{report_id}/return", {"comment": "Bổ sung nguồn"}, content_type=JSON)
     assert response.json()["status"] == "returned" and response.json()["review_comment"] == "Bổ sung nguồn"
     response = reporter.put(
@@ -270,7 +270,7 @@ def test_a_stale_revision_is_a_409_and_changes_nothing(api, district_officer, pl
         f"/api/report-requests/{req.pk}/draft", draft_payload(plan_setup, revision=0, count=99), content_type=JSON
     )
     assert response.status_code == 409
-    assert "tải lại trang" in response.json()["detail"]
+    assert "tải lại trang" in response.json()["message"]
     report = Report.objects.get(request=req)
     assert report.revision == 1
     assert report.values.get(indicator=plan_setup.ind(COUNT), breakdown="").value == 12
@@ -285,7 +285,7 @@ def test_an_indicator_of_another_plan_is_a_422(api, district_officer, plan_setup
     payload["values"].append({"indicator_id": other.ind(COUNT).pk, "value": "1"})
     response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
     assert response.status_code == 422
-    assert str(other.ind(COUNT).pk) in response.json()["detail"]
+    assert str(other.ind(COUNT).pk) in response.json()["message"]
     assert not Report.objects.filter(request=req).exists()
 
 
@@ -324,7 +324,7 @@ def test_missing_values_are_a_409_naming_them(api, district_officer, plan_setup)
     report_id = client.put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON).json()["id"]
     response = client.post(f"/api/reports/{report_id}/submit")
     assert response.status_code == 409
-    assert response.json()["detail"] == f"Còn thiếu số liệu: {DECREASE}, {MILESTONE}, {AMOUNT}, {BY_SEX}."
+    assert response.json()["message"] == f"Còn thiếu số liệu: {DECREASE}, {MILESTONE}, {AMOUNT}, {BY_SEX}."
 
 
 def test_the_district_cannot_accept_through_the_api(api, district_officer, plan_setup):

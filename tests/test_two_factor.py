@@ -51,7 +51,7 @@ def test_a_case_worker_must_set_it_up_before_any_page_or_api(required, client_fo
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(SETUP), url
     api = client.get("/api/cases")
-    assert api.status_code == 403 and "xác thực hai bước" in api.json()["detail"]
+    assert api.status_code == 403 and "xác thực hai bước" in api.json()["message"]
 
 
 def test_setting_it_up_takes_the_apps_code_then_shows_ten_backup_codes_once(required, client_for, commune_worker):

@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 from giamsat.accounts.api import router as accounts_router
 from giamsat.accounts.services import user_for_token
 from giamsat.cases.api import router as cases_router
+from giamsat.core.jsonapi import error_body
 from giamsat.core.views import csrf_failure
 from giamsat.dashboards.api import router as dashboards_router
 from giamsat.documents.api import router as documents_router
@@ -84,7 +85,7 @@ def _field_name(loc) -> str | None:
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     errors = [{"field": _field_name(err.get("loc", ())), "message": _field_message(err)} for err in exc.errors]
-    return api.create_response(request, {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+    return api.create_response(request, error_body(_("Dữ liệu gửi lên không hợp lệ."), errors), status=422)
 
 
 @api.exception_handler(HttpError)
@@ -96,26 +97,24 @@ def http_error(request, exc: HttpError):
         message = _("Không đọc được nội dung gửi lên: cần JSON hợp lệ, mã UTF-8.")
     elif message == "CSRF check Failed":
         return csrf_failure(request)
-    return api.create_response(request, {"detail": message}, status=exc.status_code)
+    return api.create_response(request, error_body(message), status=exc.status_code)
 
 
 @api.exception_handler(DjangoValidationError)
 def model_validation_error(request, exc: DjangoValidationError):
     fields = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     errors = [{"field": field, "message": message} for field, messages in fields.items() for message in messages]
-    return api.create_response(request, {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": errors}, status=422)
+    return api.create_response(request, error_body(_("Dữ liệu gửi lên không hợp lệ."), errors), status=422)
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"message": _("Không tìm thấy."), "errors": []}, status=404)
+    return api.create_response(request, error_body(_("Không tìm thấy.")), status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"message": _("Cần đăng nhập hoặc mã truy cập hợp lệ."), "errors": []}, status=401
-    )
+    return api.create_response(request, error_body(_("Cần đăng nhập hoặc mã truy cập hợp lệ.")), status=401)
 
 
 api.add_router("/", accounts_router)

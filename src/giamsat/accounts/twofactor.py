@@ -20,6 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from giamsat.core import audit
+from giamsat.core.jsonapi import error_body
 
 audit.LABELS.update(
     {
@@ -59,7 +60,7 @@ class SecondFactorMiddleware:
         if request.path.startswith(OPEN_PATHS) or request.path.startswith(settings.STATIC_URL) or not pending(request):
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": _("Cần xác thực hai bước: đăng nhập lại trên trình duyệt.")}, status=403)
+            return JsonResponse(error_body(_("Cần xác thực hai bước: đăng nhập lại trên trình duyệt.")), status=403)
         step = "accounts:two_factor_verify" if enabled(request.user) else "accounts:two_factor_setup"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
 

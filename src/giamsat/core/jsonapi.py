@@ -1,5 +1,5 @@
-"""What every API endpoint shares: bounded numbers in query strings, bounded pages, and answers sent without
-validating them again through their schema."""
+"""What every API endpoint shares: bounded numbers in query strings, bounded pages, one shape of error, and answers
+sent without validating them again through their schema."""
 
 import datetime
 import json
@@ -28,6 +28,12 @@ class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_PAGE)
         offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+def error_body(message: str, errors: list[dict] | None = None) -> dict:
+    """Every API error, whatever its status and wherever it is answered (the API's handlers, a middleware, the
+    CSRF view): {"message": what went wrong, in the user's language; "errors": [{"field", "message"}…]}."""
+    return {"message": message, "errors": errors or []}
 
 
 class _NumbersFirst(NinjaJSONEncoder):

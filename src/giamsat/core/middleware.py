@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .jsonapi import error_body
+
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     """Vietnamese unless the user chose otherwise with the language switch (a cookie).
@@ -73,7 +75,7 @@ class RefuseNulCharacters:
             return self.get_response(request)
         message = _("Dữ liệu gửi lên chứa ký tự NUL (mã 0), không lưu được: %(field)s.") % {"field": field}
         if request.path_info.startswith("/api/"):
-            body = {"message": _("Dữ liệu gửi lên không hợp lệ."), "errors": [{"field": field, "message": message}]}
+            body = error_body(_("Dữ liệu gửi lên không hợp lệ."), [{"field": field, "message": message}])
             return JsonResponse(body, status=422)
         context = {"title": _("Yêu cầu không hợp lệ"), "message": message}
         return render(request, "core/refused.html", context, status=400)

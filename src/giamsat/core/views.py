@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from giamsat.units.models import Unit
 
 from .dates import parse_day
+from .jsonapi import error_body
 from .models import AuditEntry
 
 
@@ -43,5 +44,5 @@ def csrf_failure(request, reason=""):
         "gửi lại."
     )
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=403)
+        return JsonResponse(error_body(message), status=403)
     return render(request, "core/refused.html", {"title": _("Yêu cầu chưa được nhận"), "message": message}, status=403)
