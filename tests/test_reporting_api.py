@@ -316,6 +316,18 @@ def test_wrong_workflow_steps_are_409s(api, district_officer, province_officer, 
     assert Report.objects.get(pk=report_id).status == ReportStatus.ACCEPTED
 
 
+def test_a_value_sent_twice_is_a_422_naming_it_and_nothing_is_saved(api, district_officer, plan_setup):
+    """The same indicator and breakdown twice in one draft: the database refused the second row with a server
+    error."""
+    req = plan_setup.request("dl", 2023)
+    payload = draft_payload(plan_setup)
+    payload["values"].append(dict(payload["values"][-1], value="51"))  # Nữ again
+    response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
+    assert response.status_code == 422
+    assert response.json()["message"] == f"{BY_SEX}: gửi hai lần cho cùng một phân tổ (sex=nu)."
+    assert not IndicatorValue.objects.filter(report__request=req).exists()
+
+
 def test_missing_values_are_a_409_naming_them(api, district_officer, plan_setup):
     req = plan_setup.request("dl", 2023)
     payload = draft_payload(plan_setup)

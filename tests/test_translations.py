@@ -2,6 +2,7 @@
 the compiled catalogue matches its source."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,17 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         if not e.obsolete and not ((e.msgid, e.msgctxt) in committed and _translated(committed[(e.msgid, e.msgctxt)]))
     ]
     assert untranslated == []
+
+
+def test_every_translation_keeps_the_placeholders_of_its_source():
+    """A translation without %(n)s (or with a broken one) shows "%" or raises where the page fills it in: a
+    plural's English had become the two characters "%" and "("."""
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    wrong = []
+    for e in polib.pofile(str(PO)):
+        if e.obsolete or "python-format" not in e.flags:
+            continue
+        wanted = set(placeholder.findall(e.msgid))
+        shown = [e.msgstr] if not e.msgid_plural else list(e.msgstr_plural.values())
+        wrong += [(e.msgid, text) for text in shown if set(placeholder.findall(text)) != wanted]
+    assert wrong == []

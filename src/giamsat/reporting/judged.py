@@ -8,9 +8,9 @@ Correct on every write, whoever writes: triggers in the database (migrations rep
 the plan's `FiguresVersion` on any insert, update or delete of its indicators, targets, schedules or requests,
 and of its reports and values where an accepted report is concerned (only those count: a draft saved or a file
 uploaded leaves the stored matrices current), and to version 0 on any change of the units or the conversion
-table. A stored matrix is read only
-under the versions it was computed with. The versions are read before the figures, so a matrix computed while a
-write commits is stored under the versions before that write, which are no longer current.
+table. A stored matrix is read only under the versions it was computed with. The versions are read before the
+figures, so a matrix computed while a write commits is stored under the versions before that write, which are no
+longer current.
 
 Not stored:
 - a matrix of one unit (a report's figures in supervision): judged in milliseconds, not worth a write;

@@ -168,7 +168,15 @@ def _current_version(request: ReportRequest, acting_user) -> Report:
 
 
 def _check_values(values: list[ValueInput]) -> None:
+    """Each value's own rules, and one value per indicator and breakdown (an API call could send two; the
+    database would refuse the second with a server error)."""
     wrong = [(v.indicator.code, message) for v in values for message in value_problems(v).values()]
+    seen: set[tuple[int, str]] = set()
+    for v in values:
+        if (v.indicator.pk, v.breakdown) in seen:
+            part = v.breakdown or _("tổng số")
+            wrong.append((v.indicator.code, _("gửi hai lần cho cùng một phân tổ (%(part)s).") % {"part": part}))
+        seen.add((v.indicator.pk, v.breakdown))
     if wrong:
         raise InvalidValues("; ".join(f"{code}: {message}" for code, message in wrong))
 
