@@ -906,7 +906,8 @@ def test_the_one_page_overview_adds_up_the_supervision(client_for, supervisor, d
     response = client_for(supervisor).get(reverse("supervision:overview", args=[supervision.pk]))
     totals = response.context["status_totals"]
     assert (totals["total"], totals["n_implemented"], totals["overdue"]) == (2, 1, 1)
-    assert "@page" in response.content.decode()  # printable on one A4 page
+    # The stylesheet's print rules for one A4 sheet key on this class (printed: tests/browser/test_print_browser.py).
+    assert 'class="card overview"' in response.content.decode()
 
 
 # --------------------------------------------------------------------------------------------- API
