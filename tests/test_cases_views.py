@@ -367,6 +367,37 @@ def test_every_form_prints(case, commune_worker, chair, number, client_for):
     assert f"Mẫu {number:02d}" in text and case.code in text
 
 
+def _header_and_signature_text(content: bytes) -> tuple[str, str]:
+    tables = Document(io.BytesIO(content)).tables
+
+    def text(table) -> str:
+        return "\n".join(p.text for cell in table.rows[0].cells for p in cell.paragraphs)
+
+    return text(tables[0]), text(tables[-1])
+
+
+def test_a_hotline_intake_form_is_headed_by_the_hotline_and_the_decision_lists_its_recipients(
+    case, commune_worker, chair, client_for
+):
+    """Mẫu 01 is the receiver's paper: a 111 call's form was headed "ỦY BAN NHÂN DÂN XÃ ĐỨC LINH". Mẫu 05, a
+    decision, had no "Nơi nhận" (Decree 30)."""
+    from test_cases_fixtures import approved_plan
+
+    client = client_for(commune_worker)
+    header, _signature = _header_and_signature_text(
+        client.get(reverse("cases:print_format", args=[case.pk, 1, "docx"])).content
+    )
+    assert "TỔNG ĐÀI 111" in header and "ỦY BAN NHÂN DÂN" not in header
+    assert re.search(r"……, ngày \d\d tháng \d+ năm \d{4}", header)
+    assess(case, commune_worker)
+    approved_plan(case, commune_worker, chair)
+    header, signature = _header_and_signature_text(
+        client.get(reverse("cases:print_format", args=[case.pk, 5, "docx"])).content
+    )
+    assert "ỦY BAN NHÂN DÂN\nXÃ ĐỨC LINH" in header and re.search(r"Đức Linh, ngày \d\d tháng", header)
+    assert "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT, hồ sơ vụ việc." in signature and "CHỦ TỊCH" in signature
+
+
 @pytest.mark.skipif(not documents.pdf_available(), reason="LibreOffice is not installed")
 def test_a_form_prints_as_pdf_through_libreoffice(case, commune_worker, client_for):
     response = client_for(commune_worker).get(reverse("cases:print_format", args=[case.pk, 1, "pdf"]))

@@ -20,6 +20,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from giamsat.documents.drafting import place_of
+from giamsat.documents.render import date_line
+
 from .choices import AssessmentKind, Harm, SpecialGroup
 from .models import Case
 
@@ -72,25 +75,31 @@ def _centred(cell_or_doc, text: str, *, bold=False, size=13, underline=False, it
     return paragraph
 
 
-def _header(doc: Document, case: Case, number_line: str = "") -> None:
+def _issued_by_commune(case: Case, number: int) -> bool:
+    """Mẫu 01 is the receiver's: a commune's own intake, or the hotline's (or another body's) when it received
+    the report. Mẫu 02–05 are the commune's."""
+    return number != 1 or case.received_by_commune or not case.receiving_organisation
+
+
+def _header(doc: Document, case: Case, number: int, number_line: str = "") -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     left.width, right.width = Cm(6.5), Cm(10)
     left.paragraphs[0].text = ""
-    _centred(left, _("ỦY BAN NHÂN DÂN").upper(), size=12)
-    _centred(left, case.commune.name.upper(), bold=True, size=12)
+    if _issued_by_commune(case, number):
+        _centred(left, _("ỦY BAN NHÂN DÂN").upper(), size=12)
+        _centred(left, case.commune.name.upper(), bold=True, size=12)
+        place = place_of(case.commune)
+    else:  # the place of the hotline or body that received the call is not recorded: left for the pen
+        _centred(left, case.receiving_organisation.upper(), bold=True, size=12)
+        place = "……"
     if number_line:
         _centred(left, number_line, size=13)
     right.paragraphs[0].text = ""
     _centred(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12)
     _centred(right, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, underline=True)
-    place = case.commune.name
-    _centred(
-        right,
-        _("%(place)s, ngày %(d)s") % {"place": place, "d": timezone.localdate().strftime("%d/%m/%Y")},
-        italic=True,
-    )
+    _centred(right, date_line(place, timezone.localdate()), italic=True)
 
 
 def _title(doc: Document, number: int, case: Case) -> None:
@@ -115,15 +124,28 @@ def _heading(doc: Document, text: str) -> None:
     run.bold = True
 
 
-def _signature(doc: Document, left: str, right: str, right_name: str = "") -> None:
+def _recipients(cell, lines: list[str]) -> None:
+    """'Nơi nhận:' 12 pt bold italic, then the list 11 pt (Decree 30), in the signature's left column."""
+    run = cell.add_paragraph().add_run(_("Nơi nhận:"))
+    run.bold, run.italic, run.font.size = True, True, Pt(12)
+    for line in lines:
+        paragraph = cell.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(f"- {line}").font.size = Pt(11)
+
+
+def _signature(doc: Document, left: str, right: str, right_name: str = "", recipients: list[str] | None = None) -> None:
     doc.add_paragraph()
     table = doc.add_table(rows=1, cols=2)
     a, b = table.rows[0].cells
     a.paragraphs[0].text = ""
     b.paragraphs[0].text = ""
-    _centred(a, left, bold=True)
+    if recipients:
+        _recipients(a, recipients)
+    else:
+        _centred(a, left, bold=True)
+        _centred(a, _("(Ký, ghi rõ họ tên)"), italic=True, size=12)
     _centred(b, right, bold=True)
-    _centred(a, _("(Ký, ghi rõ họ tên)"), italic=True, size=12)
     _centred(b, _("(Ký, ghi rõ họ tên)"), italic=True, size=12)
     if right_name:
         for _i in range(3):
@@ -239,7 +261,7 @@ def form_05(doc: Document, case: Case) -> None:
     if plan is not None and plan.approved_at:
         _field(doc, _("Phê duyệt lúc"), _dt(plan.approved_at))
     approver = str(plan.approved_by) if plan is not None and plan.approved_by else ""
-    _signature(doc, "", _("CHỦ TỊCH"), approver)
+    _signature(doc, "", _("CHỦ TỊCH"), approver, recipients=[_("Như Điều 2;"), _("Lưu: VT, hồ sơ vụ việc.")])
 
 
 BUILDERS = {1: form_01, 2: form_02, 3: form_03, 4: form_04, 5: form_05}
@@ -252,7 +274,7 @@ def build_docx(case: Case, number: int) -> bytes:
     if number == 5:
         plan = case.plans.order_by("-cycle").first()
         decision = _("Số: %(n)s") % {"n": plan.decision_number if plan and plan.decision_number else "…/QĐ-UBND"}
-    _header(doc, case, decision)
+    _header(doc, case, number, decision)
     _title(doc, number, case)
     BUILDERS[number](doc, case)
     out = io.BytesIO()
