@@ -350,6 +350,25 @@ def test_the_minutes_carry_the_reports_figures(supervisor, plan_setup):
     assert "CT01" in text and "thực hiện 12/12" in text and "đạt 100%" in text
 
 
+def test_the_minutes_are_signed_by_both_sides_and_the_secretary(supervisor, supervision):
+    """A working session's minutes had the decree's single signature and a recipients list, like a report; minutes
+    are signed by the supervised body's representative, the head of the delegation and the secretary."""
+    secretary = f.SupervisorFactory(username="thuky_hlhpn")
+    supervision_services.do_add_member(
+        supervision, acting_user=supervisor, fields={"role": MemberRole.SECRETARY, "user": secretary}
+    )
+    session = supervision.sessions.get()
+    document = services.do_create_draft(supervision, DocumentKind.MINUTES, acting_user=supervisor, session=session)
+    docx = read_back(document)
+    other, head = (cell.text for cell in docx.tables[-1].rows[0].cells)
+    assert other.startswith(f"ĐẠI DIỆN {str(session.organisation).upper()}")
+    assert "TRƯỞNG ĐOÀN GIÁM SÁT" in head and str(supervisor) in head
+    after = [p.text for p in docx.paragraphs][-7:]
+    assert "THƯ KÝ" in after and str(secretary) in after
+    assert "Nơi nhận:" not in "\n".join(cell.text for t in docx.tables for cell in t.rows[0].cells)
+    assert "nhất trí ký tên" in "\n".join(p.text for p in docx.paragraphs)
+
+
 def test_the_notice_is_addressed_to_one_addressee_with_its_deadline(supervisor, supervision):
     duc_linh = Organisation.objects.get(name="Ủy ban nhân dân huyện Đức Linh")
     document = services.do_create_draft(supervision, DocumentKind.NOTICE, acting_user=supervisor, addressee=duc_linh)

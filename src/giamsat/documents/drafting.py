@@ -200,8 +200,15 @@ def draft_minutes(supervision, session, user) -> Draft:
                 ("KẾT QUẢ ĐẠT ĐƯỢC", _findings_text(session.findings.filter(kind="result"))),
                 ("HẠN CHẾ, NGUYÊN NHÂN", _findings_text(session.findings.filter(kind="limitation"))),
             ]
-        ),
-        recipients=[str(session.organisation), "Thành viên Đoàn giám sát"],
+        )
+        + [
+            {
+                "heading": "",
+                "text": "Buổi làm việc kết thúc lúc … giờ … cùng ngày. Biên bản đã được đọc lại cho những người dự "
+                "cùng nghe và nhất trí ký tên.",
+            }
+        ],
+        recipients=[],  # minutes are signed by both sides, not sent (render: _minutes_signatures)
         signer_position="TRƯỞNG ĐOÀN GIÁM SÁT",
         signer_name=head.display_name if head else "",
     )
@@ -324,4 +331,18 @@ def document_data(document, *, draft: bool | None = None) -> DocumentData:
         recipients=[line for line in document.recipients.splitlines() if line.strip()],
         archive=f"{layout.archive}, {document.organisation.abbreviation}" if layout.archive else "VT",
         draft=not document.is_issued if draft is None else draft,
+        **_minutes_signers(document),
     )
+
+
+def _minutes_signers(document) -> dict:
+    """Minutes of a working session: signed by the supervised body's representative and by the secretary too."""
+    if document.kind != DocumentKind.MINUTES or document.session_id is None:
+        return {}
+    secretary = None
+    if document.supervision_id is not None:
+        secretary = document.supervision.delegation.filter(role="secretary").select_related("user").first()
+    return {
+        "counter_signer": f"ĐẠI DIỆN {document.session.organisation}",
+        "secretary_name": secretary.display_name if secretary else "",
+    }

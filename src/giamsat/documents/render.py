@@ -59,6 +59,9 @@ class DocumentData:
     recipients: list[str] = field(default_factory=list)
     archive: str = "VT"
     draft: bool = False
+    # Minutes: the other side signs on the left, the secretary below (names may be blank, for the pen).
+    counter_signer: str = ""  # "ĐẠI DIỆN ỦY BAN NHÂN DÂN HUYỆN ĐỨC LINH"
+    secretary_name: str | None = None  # None: no secretary's signature
 
 
 def date_line(place: str, day: datetime.date | None) -> str:
@@ -213,13 +216,48 @@ def render_docx(data: DocumentData) -> bytes:
                 _font(_body_paragraph(document).add_run(line.strip()), BODY_PT)
         first = False
 
-    # Signature on the right, recipients on the left, as the decree draws them.
-    recipients, signature = _two_columns(document, 7.5, text_width_cm - 7.5)
-    _paragraph(recipients, "Nơi nhận:", 12, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, bold=True, italic=True)
+    if data.counter_signer:
+        _minutes_signatures(document, data, text_width_cm)
+    else:
+        # Signature on the right, recipients on the left, as the decree draws them.
+        recipients, signature = _two_columns(document, 7.5, text_width_cm - 7.5)
+        _recipients(recipients, data)
+        _signature(signature, data)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _recipients(cell, data: DocumentData) -> None:
+    _paragraph(cell, "Nơi nhận:", 12, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, bold=True, italic=True)
     lines = [r.strip().lstrip("-").strip().rstrip(";.") for r in data.recipients if r.strip()]
     for line in lines:
-        _paragraph(recipients, f"- {line};", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    _paragraph(recipients, f"- Lưu: {data.archive}.", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        _paragraph(cell, f"- {line};", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _paragraph(cell, f"- Lưu: {data.archive}.", 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _signer(cell, position: str, name: str) -> None:
+    _paragraph(cell, position.upper(), BODY_PT, bold=True, before=12)
+    for _ in range(4):
+        _paragraph(cell, "", BODY_PT)
+    _paragraph(cell, name, BODY_PT, bold=True)
+
+
+def _minutes_signatures(document, data: DocumentData, text_width_cm: float) -> None:
+    """Minutes are signed by both sides, the other side on the left, and by the secretary who wrote them; the
+    recipients, when any are given, follow."""
+    other, head = _two_columns(document, text_width_cm / 2, text_width_cm / 2)
+    _signer(other, data.counter_signer, "")
+    _signature(head, data)
+    if data.secretary_name is not None:
+        _signer(document, "THƯ KÝ", data.secretary_name)
+    if data.recipients:
+        recipients, _blank = _two_columns(document, 7.5, text_width_cm - 7.5)
+        _recipients(recipients, data)
+
+
+def _signature(signature, data: DocumentData) -> None:
     top = " ".join(p for p in (data.signature_prefix, data.signature_body.upper()) if p)
     if top:
         _paragraph(signature, top, BODY_PT, bold=True, before=12)
@@ -229,10 +267,6 @@ def render_docx(data: DocumentData) -> bytes:
         _paragraph(signature, "", BODY_PT)
     if data.signer_name:
         _paragraph(signature, data.signer_name, BODY_PT, bold=True)
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _body_paragraph(document, before: float = 0):
