@@ -350,6 +350,16 @@ def test_the_minutes_carry_the_reports_figures(supervisor, plan_setup):
     assert "CT01" in text and "thực hiện 12/12" in text and "đạt 100%" in text
 
 
+def test_a_decisions_articles_open_with_their_number_in_bold(supervisor, supervision, layout):
+    """ "Điều 1." stood on a line of its own above its text, and "QUYẾT ĐỊNH:" at the left margin."""
+    docx = read_back(issue_nth(supervision, supervisor, 1, kind=DocumentKind.DECISION))
+    paragraph, number = run_with(docx.paragraphs, "Điều 1.")
+    assert number.font.bold and paragraph.text.startswith("Điều 1. Thành lập Đoàn giám sát")
+    assert not any(p.text.strip() == "Điều 1." for p in docx.paragraphs)
+    decides, _run = run_with(docx.paragraphs, "QUYẾT ĐỊNH:")
+    assert decides.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
 def test_the_minutes_are_signed_by_both_sides_and_the_secretary(supervisor, supervision):
     """A working session's minutes had the decree's single signature and a recipients list, like a report; minutes
     are signed by the supervised body's representative, the head of the delegation and the secretary."""

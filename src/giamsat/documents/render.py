@@ -208,12 +208,19 @@ def render_docx(data: DocumentData) -> bytes:
 
     first = True
     for part in data.sections:
-        if part.heading:
+        lines = [line.strip() for line in part.text.splitlines() if line.strip()]
+        if part.heading.startswith("Điều ") and lines:
+            # An article: "Điều 1." in bold opens its first paragraph, as in every decision (Decree 30).
+            article = _body_paragraph(document, before=6)
+            _font(article.add_run(f"{part.heading} "), BODY_PT, bold=True)
+            _font(article.add_run(lines.pop(0)), BODY_PT)
+        elif part.heading.isupper() and part.heading.endswith(":") and not lines:  # "QUYẾT ĐỊNH:"
+            _paragraph(document, part.heading, BODY_PT, bold=True, before=12, after=6)
+        elif part.heading:
             heading = _body_paragraph(document, before=12 if first else 6)
             _font(heading.add_run(part.heading), BODY_PT, bold=True)
-        for line in part.text.splitlines():
-            if line.strip():
-                _font(_body_paragraph(document).add_run(line.strip()), BODY_PT)
+        for line in lines:
+            _font(_body_paragraph(document).add_run(line), BODY_PT)
         first = False
 
     if data.counter_signer:
