@@ -10,6 +10,7 @@ import shutil
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.urls import reverse
 from docx import Document as read_docx
@@ -348,6 +349,29 @@ def test_the_minutes_carry_the_reports_figures(supervisor, plan_setup):
     document = services.do_create_draft(supervision, DocumentKind.MINUTES, acting_user=supervisor, session=session)
     text = "\n".join(s["text"] for s in document.sections)
     assert "CT01" in text and "thực hiện 12/12" in text and "đạt 100%" in text
+
+
+def test_a_plan_number_typed_by_hand_is_checked_against_the_register_and_held(supervisor, supervision):
+    """The plan number on the supervision form was free text the register never saw: "04/KH" was typed, then the
+    register gave 04 to a notice."""
+    report = issue_nth(supervision, supervisor, 1)  # 01/BC-HLHPN, 2023
+    fields = {"reference": "01/KH-HLHPN", "issued_on": datetime.date(2023, 8, 21)}
+    with pytest.raises(ValidationError) as refused:
+        supervision_services.do_save_supervision(supervision, acting_user=supervisor, fields=fields)
+    assert refused.value.message_dict["reference"] == [
+        f"Số 01 năm 2023 của sổ đăng ký văn bản đã cấp cho {report.reference}; hãy kiểm tra lại số kế hoạch."
+    ]
+    supervision.refresh_from_db()
+    assert supervision.reference == ""
+    supervision_services.do_save_supervision(
+        supervision, acting_user=supervisor, fields={**fields, "reference": "07/KH-HLHPN"}
+    )
+    duc_linh = Organisation.objects.get(name="Ủy ban nhân dân huyện Đức Linh")
+    notice = services.do_create_draft(supervision, DocumentKind.NOTICE, acting_user=supervisor, addressee=duc_linh)
+    assert services.do_issue(notice, acting_user=supervisor, on=ISSUE_DAY).reference == "08/TB-HLHPN"
+    # Another body's plan is not this register's.
+    supervision_services.do_save_supervision(supervision, acting_user=supervisor, fields={"reference": "01/KH-UBND"})
+    assert supervision.reference == "01/KH-UBND"
 
 
 def test_a_decisions_articles_open_with_their_number_in_bold(supervisor, supervision, layout):

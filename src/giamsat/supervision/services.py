@@ -116,6 +116,43 @@ SUPERVISION_FIELDS = [
 ]
 
 
+def _hold_plan_number(supervision: Supervision) -> None:
+    """A plan number typed for a plan issued outside giamsat ("04/KH-HLHPN") is a number of the organisation's
+    register for the plan's year: refused when the register already gave it to another document, else the
+    register moves past it, so that it never gives it to a notice or a report later."""
+    from giamsat.core.docnumbers import parse_reference
+    from giamsat.documents.choices import DocumentKind
+    from giamsat.documents.models import Document, NumberCounter
+
+    try:
+        reference = parse_reference(supervision.reference)
+    except ValueError:
+        return  # no reference, or the model's own validation has said what is wrong
+    if reference.issuer.upper() != (supervision.organisation.abbreviation or "").upper():
+        return  # another body's plan: not this register
+    day = supervision.issued_on or supervision.start_on or timezone.localdate()
+    given = Document.objects.filter(organisation=supervision.organisation, year=day.year, number=reference.number)
+    if supervision.pk is not None:  # its own plan, issued here, may be typed again
+        given = given.exclude(supervision=supervision, kind=DocumentKind.PLAN)
+    given = given.first()
+    if given is not None:
+        raise ValidationError(
+            {
+                "reference": _(
+                    "Số %(number)s năm %(year)s của sổ đăng ký văn bản đã cấp cho %(document)s; hãy kiểm tra lại số "
+                    "kế hoạch."
+                )
+                % {"number": f"{reference.number:02d}", "year": day.year, "document": given.reference}
+            }
+        )
+    counter, _created = NumberCounter.objects.select_for_update().get_or_create(
+        organisation=supervision.organisation, year=day.year
+    )
+    if counter.last_number < reference.number:
+        counter.last_number = reference.number
+        counter.save(update_fields=["last_number"])
+
+
 def do_save_supervision(
     supervision: Supervision, *, acting_user, fields: dict, plans=None, supervised=None
 ) -> Supervision:
@@ -137,6 +174,8 @@ def do_save_supervision(
         if created:
             supervision.created_by = acting_user
         supervision.full_clean()
+        if supervision.reference != before.get("reference"):
+            _hold_plan_number(supervision)
         supervision.save()
         if plans is not None:
             supervision.plans.set(plans)
