@@ -120,7 +120,7 @@ def _hold_plan_number(supervision: Supervision) -> None:
     """A plan number typed for a plan issued outside giamsat ("04/KH-HLHPN") is a number of the organisation's
     register for the plan's year: refused when the register already gave it to another document, else the
     register moves past it, so that it never gives it to a notice or a report later."""
-    from giamsat.core.docnumbers import parse_reference
+    from giamsat.core.docnumbers import format_number, parse_reference
     from giamsat.documents.choices import DocumentKind
     from giamsat.documents.models import Document, NumberCounter
 
@@ -142,7 +142,7 @@ def _hold_plan_number(supervision: Supervision) -> None:
                     "Số %(number)s năm %(year)s của sổ đăng ký văn bản đã cấp cho %(document)s; hãy kiểm tra lại số "
                     "kế hoạch."
                 )
-                % {"number": f"{reference.number:02d}", "year": day.year, "document": given.reference}
+                % {"number": format_number(reference.number), "year": day.year, "document": given.reference}
             }
         )
     counter, _created = NumberCounter.objects.select_for_update().get_or_create(
