@@ -193,3 +193,21 @@ def test_every_api_error_has_one_shape(api_client_for, province_officer, distric
         assert str(response.status_code) == what.split()[0], (what, response.status_code, response.content)
         body = response.json()
         assert set(body) == {"message", "errors"} and body["message"], (what, body)
+
+
+@pytest.mark.parametrize(
+    ("lead", "why"),
+    [
+        ("true", "a boolean was taken for id 1"),
+        ('"1"', "a string"),
+        ("1.0", "a float"),
+        (HUGE, "beyond a 64-bit column"),
+    ],
+)
+def test_an_id_in_a_json_body_must_be_a_json_number_in_range(api_client_for, province_officer, child_plan, lead, why):
+    """pydantic's lax mode read `"lead_id": true` as 1: a task given to whatever organisation has id 1."""
+    body = f'{{"text": "Nhiệm vụ thử", "lead_id": {lead}}}'
+    client = api_client_for(province_officer)
+    response = client.post(f"/api/plans/{child_plan.plan.pk}/tasks", body, content_type="application/json")
+    assert response.status_code == 422, why
+    assert [e["field"] for e in response.json()["errors"]] == ["lead_id"], why

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from giamsat.core.jsonapi import Day, Id, Year
+from giamsat.core.jsonapi import BodyId, Day, Id, Year
 from giamsat.units.models import Organisation
 
 from . import dashboard, queries, services
@@ -63,7 +63,7 @@ ProtectionT = _literal(ProtectionLevel)
 class IntakeIn(Schema):
     channel: ChannelT = Field(..., examples=["hotline_111"])  # type: ignore[valid-type]
     received_at: datetime.datetime = Field(..., examples=["2026-11-20T21:15:00+07:00"])
-    commune_id: int = Field(
+    commune_id: BodyId = Field(
         ..., description="Xã, phường nơi trẻ sinh sống, còn hiệu lực lúc tiếp nhận / commune valid then"
     )
     receiving_organisation: str = Field("", max_length=200)
@@ -232,8 +232,8 @@ class ConsentOut(Schema):
 
 
 class ReferralIn(Schema):
-    consent_id: int | None = None
-    to_organisation_id: int | None = None
+    consent_id: BodyId | None = None
+    to_organisation_id: BodyId | None = None
     to_name: str = Field("", max_length=200)
     reason: str = Field(..., min_length=1)
     referred_at: datetime.datetime
@@ -273,7 +273,7 @@ class ReviewIn(Schema):
 class CloseIn(Schema):
     reason: _literal(ClosureReason)  # type: ignore[valid-type]
     note: str = ""
-    duplicate_of_id: int | None = None
+    duplicate_of_id: BodyId | None = None
 
 
 class ReopenIn(Schema):

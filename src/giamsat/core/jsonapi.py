@@ -17,6 +17,8 @@ from .params import MAX_ID, MAX_YEAR, MIN_YEAR
 # Query parameters: an id or year beyond what the database's integers or Python's dates hold was a server error,
 # not a 422 naming the parameter.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id in a JSON body is a JSON number: pydantic's lax mode took `true` for 1 (someone else's row) and "5" for 5.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
 Day = Annotated[datetime.date, Field(ge=datetime.date(MIN_YEAR, 1, 1), le=datetime.date(MAX_YEAR, 12, 30))]
 MAX_PAGE = 1000

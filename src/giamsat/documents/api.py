@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from giamsat.core.jsonapi import Id, Year
+from giamsat.core.jsonapi import BodyId, Id, Year
 from giamsat.supervision.models import Supervision
 from giamsat.units.models import Organisation
 
@@ -51,8 +51,8 @@ class DocumentOut(Schema):
 
 class DraftIn(Schema):
     kind: DocumentKind = Field(..., description="KH, QĐ, BB, BC, TB")
-    session_id: int | None = Field(None, description="cho biên bản (BB) / for minutes")
-    addressee_id: int | None = Field(None, description="cho thông báo (TB) / for a notice")
+    session_id: BodyId | None = Field(None, description="cho biên bản (BB) / for minutes")
+    addressee_id: BodyId | None = Field(None, description="cho thông báo (TB) / for a notice")
 
 
 class DraftEdit(Schema):

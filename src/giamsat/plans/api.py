@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from giamsat.core.jsonapi import Id, already_shaped
+from giamsat.core.jsonapi import BodyId, Id, already_shaped
 from giamsat.core.params import as_year
 from giamsat.core.periods import Period
 from giamsat.reporting import queries as achievement
@@ -42,10 +42,10 @@ class PlanOut(Schema):
 
 class PlanIn(Schema):
     reference: str = Field(..., examples=["4525/KH-UBND"])
-    issuer_id: int
+    issuer_id: BodyId
     issued_on: datetime.date
     title: str
-    programme_id: int
+    programme_id: BodyId
     first_year: int
     last_year: int
     legal_basis: str = ""
@@ -79,8 +79,8 @@ class TargetOut(Schema):
 
 
 class TargetIn(Schema):
-    indicator_id: int
-    unit_id: int
+    indicator_id: BodyId
+    unit_id: BodyId
     value: Decimal | None = Field(
         None, ge=0, max_digits=18, decimal_places=4, description="null xóa chỉ tiêu / null removes the target"
     )
@@ -107,7 +107,7 @@ class IndicatorIn(Schema):
 
 class TaskIn(Schema):
     text: str
-    lead_id: int | None = None
+    lead_id: BodyId | None = None
     deadline: datetime.date | None = None
     status: str = "not_started"
     order: int = 0

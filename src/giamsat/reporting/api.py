@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from giamsat.core.jsonapi import Id
+from giamsat.core.jsonapi import BodyId, Id
 from giamsat.plans.models import Indicator
 
 from . import services
@@ -57,7 +57,7 @@ class ReportOut(Schema):
 
 
 class ValueIn(Schema):
-    indicator_id: int
+    indicator_id: BodyId
     breakdown: str = ""
     value: Decimal | None = Field(None, ge=0)
     numerator: Decimal | None = Field(None, ge=0)

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from giamsat.core.jsonapi import Id
+from giamsat.core.jsonapi import BodyId, Id
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Indicator, Plan, Task
 from giamsat.reporting.models import Report
@@ -75,14 +75,14 @@ class SupervisionOut(Schema):
 
 
 class SupervisionIn(Schema):
-    organisation_id: int
+    organisation_id: BodyId
     title: str = Field(..., min_length=1, examples=["Giám sát việc thực hiện Kế hoạch số 4525/KH-UBND"])
-    plan_ids: list[int] = []
+    plan_ids: list[BodyId] = []
     subject_text: str = ""
     purpose: str = ""
     content: str = ""
     forms: list[str] = Field([], examples=[["sessions", "documents"]])
-    supervised_ids: list[int] = []
+    supervised_ids: list[BodyId] = []
     start_on: datetime.date | None = None
     end_on: datetime.date | None = None
     budget: Decimal | None = Field(None, ge=0)
@@ -103,7 +103,7 @@ class MemberOut(Schema):
 
 class MemberIn(Schema):
     role: MemberRole
-    user_id: int | None = None
+    user_id: BodyId | None = None
     name: str = ""
     position: str = ""
     organisation_name: str = ""
@@ -127,12 +127,12 @@ class SessionOut(Schema):
 
 
 class SessionIn(Schema):
-    organisation_id: int
+    organisation_id: BodyId
     held_at: datetime.datetime
     place: str = ""
     attendees_delegation: str = ""
     attendees_supervised: str = ""
-    report_ids: list[int] = []
+    report_ids: list[BodyId] = []
     documents_received: str = ""
     minutes: str = ""
 
@@ -188,12 +188,12 @@ class FindingIn(Schema):
     kind: FindingKind
     text: str = Field(..., min_length=1)
     cause: str = ""
-    category_id: int | None = None
-    session_id: int | None = None
-    organisation_id: int | None = None
-    indicator_ids: list[int] = []
-    task_ids: list[int] = []
-    report_ids: list[int] = []
+    category_id: BodyId | None = None
+    session_id: BodyId | None = None
+    organisation_id: BodyId | None = None
+    indicator_ids: list[BodyId] = []
+    task_ids: list[BodyId] = []
+    report_ids: list[BodyId] = []
 
 
 class CategoryOut(Schema):
@@ -226,11 +226,11 @@ class RecommendationOut(Schema):
 
 class RecommendationIn(Schema):
     text: str = Field(..., min_length=1)
-    addressee_ids: list[int] = Field(..., min_length=1)
+    addressee_ids: list[BodyId] = Field(..., min_length=1)
     addressee_kind: AddresseeKind = AddresseeKind.SUPERVISED
     priority: Priority = Priority.NORMAL
     made_on: datetime.date
-    finding_ids: list[int] = []
+    finding_ids: list[BodyId] = []
 
 
 class EvidenceOut(Schema):
