@@ -94,10 +94,12 @@ def new_page(chromium_browser):
 
 @pytest.fixture
 def logged_in(new_page, demo_login, live_server):
-    """logged_in(viewport) -> a page where the demo province officer has logged in through the login form."""
+    """logged_in(viewport, username) -> a page where a demo user (by default the province officer) has logged in
+    through the login form."""
 
-    def make(viewport=DESKTOP):
-        username, password = demo_login
+    def make(viewport=DESKTOP, username=None):
+        default, password = demo_login
+        username = username or default
         page = new_page(viewport)
         page.goto(f"{live_server.url}/")
         assert "/login/" in page.url

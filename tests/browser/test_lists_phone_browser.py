@@ -9,21 +9,12 @@ PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
-def login_as(new_page, live_server, demo_login):
+def login_as(logged_in):
+    """The demo with its cases, and a phone-sized page of one of its users."""
     from giamsat.demo.cases import load_cases
 
     load_cases()
-
-    def make(username):
-        page = new_page(PHONE)
-        page.goto(f"{live_server.url}/login/")
-        page.locator("input[name=username]").fill(username)
-        page.locator("input[name=password]").fill(demo_login[1])
-        page.locator("form[action$='/login/'] button[type=submit]").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    return make
+    return lambda username: logged_in(PHONE, username=username)
 
 
 def _rows_as_cards(page, test_id):

@@ -13,17 +13,12 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-def test_the_supervision_overview_prints_on_one_a4_sheet(new_page, live_server, demo_login):
+def test_the_supervision_overview_prints_on_one_a4_sheet(logged_in, live_server):
     from giamsat.supervision.models import Supervision
 
     largest = Supervision.objects.annotate(n=Count("sessions")).order_by("-n").first()
     assert largest.n >= 10
-    page = new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.locator("input[name=username]").fill("giamsat")
-    page.locator("input[name=password]").fill(demo_login[1])
-    page.locator("form[action$='/login/'] button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
+    page = logged_in(username="giamsat")
     page.goto(f"{live_server.url}/supervision/{largest.pk}/overview/")
     button = page.get_by_role("button", name="In trang này")
     assert button.is_visible()
