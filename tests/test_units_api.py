@@ -132,6 +132,21 @@ def test_it_gives_the_successors_of_a_district(api):
     assert body[0]["unit"]["type_label"] == "Xã"
 
 
+def test_it_marks_an_island_district_s_special_zone_as_inferred(api):
+    con_dao = legacy_district(755)
+    for path in (f"/api/units/{con_dao.pk}/successors", f"/api/units/{con_dao.pk}/current"):
+        body = _ok(api.get(path))
+        assert [(link["unit"]["name"], link["partly"], link["inferred"]) for link in body] == [
+            ("Đặc khu Côn Đảo", False, True)
+        ]
+    zone = body[0]["unit"]["id"]
+    assert [(link["unit"]["code"], link["inferred"]) for link in _ok(api.get(f"/api/units/{zone}/predecessors"))] == [
+        (755, True)
+    ]
+    # The official table's links are not.
+    assert not any(link["inferred"] for link in _ok(api.get(f"/api/units/{legacy_district(DUC_LINH).pk}/successors")))
+
+
 def test_it_gives_the_predecessors_of_a_new_commune(api):
     body = _ok(api.get(f"/api/units/{current_commune('Xã Đức Linh').pk}/predecessors"))
     assert [link["unit"]["code"] for link in body] == [VO_XU, 23206, 23218]

@@ -186,6 +186,62 @@ def test_it_stores_every_known_link_of_the_conversion_table_with_its_partly_flag
     assert (82, 80, True) in stored
 
 
+ISLAND_DISTRICTS = {
+    (318, 11948, "Đặc khu Bạch Long Vĩ"),
+    (471, 19742, "Đặc khu Cồn Cỏ"),
+    (498, 20333, "Đặc khu Hoàng Sa"),
+    (536, 21548, "Đặc khu Lý Sơn"),
+    (755, 26732, "Đặc khu Côn Đảo"),
+}
+
+
+def _island_links():
+    return set(
+        UnitSuccession.objects.filter(predecessor__level=Level.DISTRICT).values_list(
+            "predecessor__code", "successor__code", "successor__name"
+        )
+    )
+
+
+def test_it_links_each_island_district_without_communes_to_its_special_zone(initial_import_summary):
+    """The official table lists communes only; the five districts that had none get the special zone of their name
+    in the province that took theirs over, whole, and the summary names each such inferred link."""
+    assert _island_links() == ISLAND_DISTRICTS
+    assert not UnitSuccession.objects.filter(predecessor__level=Level.DISTRICT, partly=True).exists()
+    assert sorted(initial_import_summary.inferred) == [
+        "Huyện Bạch Long Vĩ → Đặc khu Bạch Long Vĩ",
+        "Huyện Côn Đảo → Đặc khu Côn Đảo",
+        "Huyện Cồn Cỏ → Đặc khu Cồn Cỏ",
+        "Huyện Hoàng Sa → Đặc khu Hoàng Sa",
+        "Huyện Lý Sơn → Đặc khu Lý Sơn",
+    ]
+
+
+def test_the_inferred_island_links_can_be_turned_off_and_on_again(settings, capsys):
+    settings.GIAMSAT_ISLAND_DISTRICT_LINKS = False
+    call_command("import_units")
+    assert _island_links() == set()
+    out = capsys.readouterr().out
+    assert "đã bỏ 5 liên kết suy ra" in out and "inferred link:" not in out
+    assert UnitSuccession.objects.filter(predecessor__level=Level.COMMUNE).count() > 10_000  # the table's stay
+    assert AuditEntry.objects.filter(action="units.import").latest("pk").changes["links_removed"] == 5
+    summary = import_units()
+    assert (summary.links_removed, summary.changed, summary.inferred) == (0, False, [])  # off, and nothing left
+    settings.GIAMSAT_ISLAND_DISTRICT_LINKS = True
+    summary = import_units()
+    assert summary.links_created == 5
+    assert _island_links() == ISLAND_DISTRICTS
+
+
+def test_a_district_without_communes_and_no_zone_of_its_name_gets_no_link(data_dir):
+    legacy = data_dir.read(LEGACY_FILE)
+    legacy["districts"].append({"code": 999, "name": "Huyện Đảo Thử", "type": "huyện", "province_code": 77})
+    data_dir.write(LEGACY_FILE, legacy)
+    summary = import_units(data_dir.path)
+    assert len(summary.inferred) == 5
+    assert not UnitSuccession.objects.filter(predecessor__code=999, predecessor__level=Level.DISTRICT).exists()
+
+
 def _unknown_old_codes():
     conversion = _shipped(CONVERSION_FILE)
     legacy_codes = {w["code"] for w in _shipped(LEGACY_FILE)["wards"]}

@@ -20,6 +20,7 @@ from factories import (
     legacy_province,
 )
 from giamsat.core.text import fold
+from giamsat.reporting.queries import source_map as reporting_source_map
 from giamsat.units import queries
 from giamsat.units.choices import Level, Structure
 from giamsat.units.models import Unit
@@ -169,6 +170,17 @@ def test_it_keeps_a_legacy_commune_as_itself_while_it_was_valid():
 def test_it_sends_a_legacy_district_data_to_the_new_province():
     links = queries.current_units_for(legacy_district(DUC_LINH), AFTER)
     assert [(link.unit, link.partly) for link in links] == [(current_province(LAM_DONG), False)]
+
+
+def test_it_sends_an_island_district_without_communes_to_its_special_zone():
+    """Huyện Côn Đảo (Bà Rịa – Vũng Tàu, 77) had no communes: the official table has no row for it, and its data
+    went to the whole new Hồ Chí Minh City. The import's inferred link sends it to Đặc khu Côn Đảo."""
+    con_dao = legacy_district(755)
+    zone = Unit.objects.get(structure=Structure.CURRENT, name="Đặc khu Côn Đảo")
+    assert [(link.unit, link.partly) for link in queries.current_units_for(con_dao, AFTER)] == [(zone, False)]
+    assert [(link.unit, link.partly) for link in queries.successors(con_dao)] == [(zone, False)]
+    assert [link.unit for link in queries.predecessors(zone)] == [con_dao]
+    assert reporting_source_map([zone]) == {zone.pk: zone.pk, con_dao.pk: zone.pk}
 
 
 def test_it_sends_a_split_commune_data_partly_to_each_new_commune():

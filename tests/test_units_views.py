@@ -183,6 +183,13 @@ def test_a_split_commune_page_marks_its_successors_partly(admin_user, client_for
     assert html.count(">một phần<") >= 2
 
 
+def test_an_island_district_page_names_its_special_zone_as_an_inferred_link(admin_user, client_for):
+    html = _detail(client_for(admin_user), legacy_district(755))
+    history = html[html.index('data-testid="history"') :]
+    assert "Sau 01/7/2025 thuộc về" in history and "các xã, thị trấn của huyện" not in history  # it had none
+    assert "Đặc khu Côn Đảo" in history and ">suy ra theo tên<" in history
+
+
 def test_a_current_unit_page_has_no_home_elsewhere(province_officer, client_for):
     response = client_for(province_officer).get(reverse("units:detail", args=[current_province(LAM_DONG).pk]))
     _html(response)

@@ -9,6 +9,8 @@ GIAMSAT_ALLOWED_HOSTS   comma-separated host names (production)
 GIAMSAT_EMAIL_HOST      SMTP server (with _PORT, _USER, _PASSWORD); unset means e-mail is printed to the console
 GIAMSAT_TWO_FACTOR_REQUIRED  "1": two-step login for the roles that see case files (always on in production)
 GIAMSAT_BASE_URL        the site's address (https://giamsat.example.gov.vn), put before the links in e-mails
+GIAMSAT_ISLAND_DISTRICT_LINKS  "0": no link from the five island districts without communes to their special
+                        zones (units/importer.py; inferred, not in the official table); takes effect at import_units
 """
 
 import base64
@@ -236,6 +238,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # indicator (166 × 60 ≈ 10,000 at the largest), and was refused whole, losing what was typed. The size cap above
 # still bounds a request.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 50_000
+# The official conversion table has no row for the island districts without communes (Côn Đảo, Lý Sơn…); the
+# unit import links each to the special zone of its name unless this is off (units.importer.island_district_links).
+GIAMSAT_ISLAND_DISTRICT_LINKS = os.environ.get("GIAMSAT_ISLAND_DISTRICT_LINKS", "1") != "0"
 GIAMSAT_MAX_UPLOAD_BYTES = int(os.environ.get("GIAMSAT_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 CSRF_FAILURE_VIEW = "giamsat.core.views.csrf_failure"

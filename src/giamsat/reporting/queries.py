@@ -59,7 +59,8 @@ def source_map(units: list[Unit]) -> dict[int, int]:
     """Map each unit whose reports count for a display unit to that display unit: the unit itself and, across
     the 2025 reform, the old units it took over wholly (a split old commune cannot be apportioned), and an old
     district all of whose communes it took over (Huyện Phú Quí became Đặc khu Phú Quý). Districts without communes
-    (Côn Đảo, Lý Sơn…) are not in the official conversion table, so they count for their province only."""
+    (Côn Đảo, Lý Sơn…) are not in the official conversion table: they count for their special zone through the
+    link the unit import infers (units.importer.island_district_links), else for their province only."""
     mapping = {u.pk: u.pk for u in units}
     frontier = dict(mapping)
     while frontier:

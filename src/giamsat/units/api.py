@@ -31,6 +31,7 @@ class UnitOut(Schema):
 class LinkOut(Schema):
     unit: UnitOut
     partly: bool
+    inferred: bool = Field(description="không có trong bảng chuyển đổi chính thức / not in the official table")
 
 
 class OrganisationOut(Schema):

@@ -5,16 +5,19 @@ imports nothing."""
 
 import datetime
 import json
+import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from giamsat.core import audit
 from giamsat.core.text import fold
 
-from .choices import SOURCE_TYPES, Level, Structure
+from .choices import SOURCE_TYPES, Level, Structure, UnitType
 from .models import REFORM_DATE, Unit, UnitSuccession
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -59,12 +62,14 @@ class Summary:
     unchanged: int = 0
     links_created: int = 0
     links_updated: int = 0
+    links_removed: int = 0
     counts: dict = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    inferred: list[str] = field(default_factory=list)  # "Huyện Côn Đảo → Đặc khu Côn Đảo", see island_district_links
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.links_created or self.links_updated)
+        return bool(self.created or self.updated or self.links_created or self.links_updated or self.links_removed)
 
 
 def _load(path: Path) -> dict:
@@ -200,6 +205,44 @@ def read_sources(data_dir: Path = DATA_DIR) -> tuple[list[Row], list[tuple], lis
     return rows, links, skipped
 
 
+def island_district_links(rows: list[Row], links: list[tuple]) -> list[tuple[Row, Row]]:
+    """(old district, special zone) for the island districts that had no communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa,
+    Lý Sơn, Côn Đảo): the special zone of the same name among the communes of the provinces that took over the
+    district's province, when there is exactly one.
+
+    The official table lists communes only, so it has no row for a district without communes, and such a
+    district's reports and targets would count for its new province alone. Each of the five became the special
+    zone of its name, whole (as the 2025 resolutions on the communes of each province read, unconfirmed here): a
+    link inferred from the names, which GIAMSAT_ISLAND_DISTRICT_LINKS=0 turns off."""
+    legacy = [r for r in rows if r.structure == Structure.LEGACY]
+    with_communes = {r.parent_code for r in legacy if r.level == Level.COMMUNE}
+    new_provinces: dict[int, set[int]] = defaultdict(set)
+    for old_level, old, _new_level, new, _partly in links:
+        if old_level == Level.PROVINCE:
+            new_provinces[old].add(new)
+    zones: dict[tuple[int, str], list[Row]] = defaultdict(list)
+    for row in rows:
+        if row.structure == Structure.CURRENT and row.type == UnitType.SPECIAL_ZONE:
+            zones[(row.parent_code, _bare_name(row.name))].append(row)
+    found = []
+    for district in legacy:
+        if district.level != Level.DISTRICT or district.code in with_communes:
+            continue
+        matches = [
+            zone
+            for province in sorted(new_provinces[district.parent_code])
+            for zone in zones[(province, _bare_name(district.name))]
+        ]
+        if len(matches) == 1:
+            found.append((district, matches[0]))
+    return found
+
+
+def _bare_name(name: str) -> str:
+    """The name without its unit's kind, folded: "Huyện Côn Đảo" and "Đặc khu Côn Đảo" are both "con dao"."""
+    return re.sub(r"^(huyen|dac khu) ", "", fold(name))
+
+
 def _check_unique_and_parents(rows: list[Row]) -> None:
     def source(row: Row) -> str:
         return LEGACY_FILE if row.structure == Structure.LEGACY else CURRENT_FILE
@@ -247,6 +290,10 @@ def import_units(data_dir: Path = DATA_DIR, progress: Callable[[str], None] = la
     progress("Đang kiểm tra tệp dữ liệu / checking the data files")
     rows, links, skipped = read_sources(data_dir)
     summary = Summary(skipped=skipped)
+    if settings.GIAMSAT_ISLAND_DISTRICT_LINKS:
+        islands = island_district_links(rows, links)
+        links += [(Level.DISTRICT, district.code, Level.COMMUNE, zone.code, False) for district, zone in islands]
+        summary.inferred = [f"{district.name} → {zone.name}" for district, zone in islands]
     with transaction.atomic():
         existing = {(u.structure, u.level, u.code): u for u in Unit.objects.all()}
         for level in (Level.PROVINCE, Level.DISTRICT, Level.COMMUNE):
@@ -255,6 +302,9 @@ def import_units(data_dir: Path = DATA_DIR, progress: Callable[[str], None] = la
             _upsert_level(batch, existing, summary)
         progress(f"Bảng chuyển đổi: {len(links):,} liên kết / conversion links".replace(",", "."))
         _upsert_links(links, existing, summary)
+        if not settings.GIAMSAT_ISLAND_DISTRICT_LINKS:
+            # The official table links communes and provinces only: a district's link is an inferred one.
+            summary.links_removed, _by_model = UnitSuccession.objects.filter(predecessor__level=Level.DISTRICT).delete()
         summary.counts = {
             f"{s}-{int(lv)}": sum(1 for r in rows if r.structure == s and r.level == lv)
             for s in Structure
@@ -269,6 +319,7 @@ def import_units(data_dir: Path = DATA_DIR, progress: Callable[[str], None] = la
                     "updated": summary.updated,
                     "links_created": summary.links_created,
                     "links_updated": summary.links_updated,
+                    "links_removed": summary.links_removed,
                 },
             )
     return summary

@@ -18,6 +18,13 @@ class Command(BaseCommand):
             raise CommandError(f"Không nạp được, chưa có gì được ghi / nothing imported: {exc}") from exc
         for problem in summary.skipped:
             self.stdout.write(self.style.WARNING(f"  bỏ qua / skipped: {problem}"))
+        for link in summary.inferred:
+            self.stdout.write(f"  liên kết suy ra, không có trong bảng chính thức / inferred link: {link}")
+        if summary.links_removed:
+            self.stdout.write(
+                f"  đã bỏ {summary.links_removed} liên kết suy ra / inferred links removed "
+                "(GIAMSAT_ISLAND_DISTRICT_LINKS=0)"
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Xong / done: {summary.created} mới / created, {summary.updated} cập nhật / updated, "
