@@ -256,7 +256,16 @@ def test_the_case_figures_match_a_plain_computation(province_officer, specs, ste
         by_period = defaultdict(list)
         for spec in kept:
             by_period[ref_period(spec, step)].append(spec)
-        assert [p.key for p in dash.periods] == sorted(by_period)
+        # Every year (or quarter) from the first case's to the last's, those without a case too.
+        expected_keys = []
+        if by_period:
+            first, last = min(by_period), max(by_period)
+            quarters = range(1, 5) if step == "quarter" else [0]
+            years = range(first[0], last[0] + 1)
+            expected_keys = [(y, q) for y in years for q in quarters if first <= (y, q) <= last]
+            if len(expected_keys) > case_dashboard.MAX_FILLED_PERIODS:
+                expected_keys = sorted(by_period)
+        assert [p.key for p in dash.periods] == expected_keys
         for period in dash.periods:
             group = by_period[period.key]
             assert period.received == len(group)
@@ -361,6 +370,32 @@ def test_a_mistyped_old_year_gets_its_own_period_and_leaves_the_others_alone(pro
         received = {p.key: p.received for p in dash.periods}
         old = timezone.localtime(_received(spec(day=400 - 40_000)))
         assert received == {(old.year, (old.month - 1) // 3 + 1): 1, (2023, 1): 1, (2023, 4): 1}
+        transaction.set_rollback(True)
+
+
+def test_the_years_and_quarters_without_a_case_are_rows_too(province_officer, client_for):
+    """Cases in 2022 and 2024 only: 2023 is a row of its own with no case, so the chart does not draw 2022 and
+    2024 side by side as if they were consecutive."""
+    with transaction.atomic():
+        make_cases([spec(day=100), spec(day=800)], communes())  # 11/4/2022 and 11/3/2024
+        cases = case_dashboard.counted_cases(province_officer)
+        years = case_dashboard.dashboard(cases, step="year", now=NOW).periods
+        assert [(p.key, p.received, p.median_hours) for p in years] == [
+            ((2022, 0), 1, Decimal("6.0")),
+            ((2023, 0), 0, None),
+            ((2024, 0), 1, Decimal("6.0")),
+        ]
+        quarters = case_dashboard.dashboard(cases, step="quarter", now=NOW).periods
+        assert [p.key for p in quarters] == [
+            (2022, 2),
+            (2022, 3),
+            (2022, 4),
+            *[(2023, q) for q in (1, 2, 3, 4)],
+            (2024, 1),
+        ]
+        assert [p.received for p in quarters] == [1, 0, 0, 0, 0, 0, 0, 1]
+        html = client_for(province_officer).get(reverse("dashboards:cases")).content.decode()
+        assert ">2023<" in html
         transaction.set_rollback(True)
 
 

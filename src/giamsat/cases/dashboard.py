@@ -114,7 +114,26 @@ def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> 
     by_period, overall = medians(cases, fields)
     for key, hours in by_period.items():
         rows[key].median_hours = hours
-    return [rows[key] for key in sorted(rows)], overall
+    # Every period from the first to the last, those without a case too: the chart spaces its labels evenly, so
+    # 2023 followed by 2026 read as consecutive years. Not across a span longer than MAX_FILLED_PERIODS (a year
+    # mistyped a century early would make a table of hundreds of empty rows): the periods with cases then.
+    keys = _periods_between(rows)
+    if len(keys) > MAX_FILLED_PERIODS:
+        keys = sorted(rows)
+    return [rows.get(key) or PeriodRow(key, steps={r.key: Share() for r in STEP_RULES}) for key in keys], overall
+
+
+MAX_FILLED_PERIODS = 48
+
+
+def _periods_between(keys) -> list[tuple[int, int]]:
+    """The (year, quarter) keys from the smallest of `keys` to the largest, each year or each quarter."""
+    if not keys:
+        return []
+    (year, quarter), (last_year, last_quarter) = min(keys), max(keys)
+    if not quarter:
+        return [(y, 0) for y in range(year, last_year + 1)]
+    return [(i // 4, i % 4 + 1) for i in range(year * 4 + quarter - 1, last_year * 4 + last_quarter)]
 
 
 def medians(cases, fields: dict) -> tuple[dict[tuple[int, int], Decimal], Decimal | None]:
