@@ -19,6 +19,7 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 
 import factories as f
+from giamsat.accounts.roles import Role
 from giamsat.core.models import AuditEntry, CalendarDay
 from giamsat.documents.choices import DocumentKind
 from giamsat.documents.services import do_create_draft
@@ -191,6 +192,46 @@ def test_the_district_sees_only_the_recommendations_addressed_to_it(supervisor, 
     assert mine.pk in visible
     assert theirs.pk not in visible
     assert Recommendation.objects.restrict(district_officer, "respond").filter(pk=mine.pk).exists()
+
+
+def leader(unit):
+    return f.UserFactory(role=Role.VIEWER, unit=unit)
+
+
+def test_a_province_leader_follows_the_recommendations_to_its_districts_and_answers_none(
+    client_for, supervisor, supervision
+):
+    """The seed's recommendations go to the district People's Committees: the province's leader, who watches
+    which are stuck, sees them (today's Lâm Đồng took in Bình Thuận), their sessions and findings, and can
+    answer none of them."""
+    duc_linh, tanh_linh = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH))
+    session = add_session(supervision, supervisor, f.TANH_LINH)
+    limitation = add_limitation(supervision, supervisor, session=session)
+    province = leader(f.current_province(f.LAM_DONG))
+    assert set(Recommendation.objects.restrict(province, "view").values_list("pk", flat=True)) == {
+        duc_linh.pk,
+        tanh_linh.pk,
+    }
+    assert WorkingSession.objects.restrict(province, "view").filter(pk=session.pk).exists()
+    assert Finding.objects.restrict(province, "view").filter(pk=limitation.pk).exists()
+    assert not Recommendation.objects.restrict(province, "respond").exists()
+    assert not services.can_respond(province, duc_linh)
+    client = client_for(province)
+    page = client.get(reverse("supervision:recommendation", args=[duc_linh.pk]))
+    assert page.status_code == 200 and 'data-testid="respond-box"' not in page.content.decode()
+    assert client.post(reverse("supervision:respond", args=[duc_linh.pk]), {"text": "x"}).status_code == 404
+    assert client.get(reverse("supervision:edit", args=[supervision.pk])).status_code == 404
+    assert client.get(reverse("dashboards:supervision")).context["dash"].totals["total"] == 2
+
+
+def test_a_district_leader_sees_its_own_district_s_recommendations_only(supervisor, supervision):
+    duc_linh, tanh_linh = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH))
+    district = leader(f.legacy_district(f.DUC_LINH))
+    assert set(Recommendation.objects.restrict(district, "view").values_list("pk", flat=True)) == {duc_linh.pk}
+    # A leader elsewhere sees nothing of it.
+    hanoi = leader(f.legacy_province(1))
+    assert not Supervision.objects.restrict(hanoi, "view").exists()
+    assert not Recommendation.objects.restrict(hanoi, "view").exists()
 
 
 def test_a_neighbouring_district_does_not_see_another_districts_session(supervisor, tanh_linh_officer, supervision):

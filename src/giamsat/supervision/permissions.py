@@ -17,5 +17,7 @@ GRANTS = {
     Role.DISTRICT_OFFICER: SUPERVISED,
     Role.COMMUNE_OFFICER: SUPERVISED,
     Role.COMMUNE_CHAIR: SUPERVISED,
-    Role.VIEWER: {"supervision.view", "documents.view"},
+    # Leaders read what was found and recommended to every body in their jurisdiction, down to the communes, to see
+    # which recommendations are stuck; they answer none (scoping.organisations_of).
+    Role.VIEWER: {"supervision.view", "supervision.oversee", "documents.view"},
 }

@@ -13,11 +13,16 @@ Two sides:
   of their organisations is supervised in it or is the addressee of one of its recommendations; within it, the
   sessions and findings about their organisations, the general findings, and only the recommendations
   addressed to them, which they can answer. They never change findings.
+- **Leaders** (`supervision.oversee`) see, read-only, as the supervised side does, for every body seated in their
+  jurisdiction or below it: a province's leader follows the recommendations made to its districts and communes.
+  They answer none (no `supervision.respond`).
 
 Everyone else gets nothing, so views answer 404.
 """
 
 from django.db.models import Q
+
+from giamsat.core.querysets import within_units
 
 ALWAYS = Q(pk__isnull=False)
 NEVER = Q(pk__in=[])
@@ -29,7 +34,9 @@ def organisations_of(user) -> Q:
     if jurisdiction.everywhere:
         return ALWAYS
     q = NEVER
-    if not user.can("supervision.change"):
+    if user.can("supervision.oversee"):
+        q = within_units(jurisdiction, "unit__")
+    elif not user.can("supervision.change"):
         q = Q(unit_id__in=jurisdiction.ids)
     if user.organisation_id:
         q |= Q(pk=user.organisation_id)
