@@ -373,7 +373,7 @@ def test_a_mistyped_old_year_gets_its_own_period_and_leaves_the_others_alone(pro
         transaction.set_rollback(True)
 
 
-def test_the_years_and_quarters_without_a_case_are_rows_too(province_officer, client_for):
+def test_the_years_and_quarters_without_a_case_are_rows_too(province_officer, client_for, api_client_for):
     """Cases in 2022 and 2024 only: 2023 is a row of its own with no case, so the chart does not draw 2022 and
     2024 side by side as if they were consecutive."""
     with transaction.atomic():
@@ -396,6 +396,21 @@ def test_the_years_and_quarters_without_a_case_are_rows_too(province_officer, cl
         assert [p.received for p in quarters] == [1, 0, 0, 0, 0, 0, 0, 1]
         html = client_for(province_officer).get(reverse("dashboards:cases")).content.decode()
         assert ">2023<" in html
+        # The years the user chose are listed, before the first case and after the last too.
+        chosen = {"from": "01/01/2021", "to": "31/12/2025"}
+        page = client_for(province_officer).get(reverse("dashboards:cases"), chosen)
+        assert [(p.label, p.received) for p in page.context["view"].periods] == [
+            ("2021", 0),
+            ("2022", 1),
+            ("2023", 0),
+            ("2024", 1),
+            ("2025", 0),
+        ]
+        api = api_client_for(province_officer).get(
+            "/api/case-dashboard", {"date_from": "2021-01-01", "date_to": "2025-12-31", "step": "quarter"}
+        )
+        quarters = [(p["label"], p["received"]) for p in api.json()["periods"]]
+        assert len(quarters) == 20 and quarters[0] == ("Quý 1/2021", 0) and quarters[-1] == ("Quý 4/2025", 0)
         transaction.set_rollback(True)
 
 

@@ -646,7 +646,7 @@ def case_dashboard(
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
     small = dashboard.small_counts_hidden(user)
-    view = dashboard.shown(dashboard.dashboard(cases, unit_level=level, step=step), small)
+    view = dashboard.shown(dashboard.dashboard(cases, unit_level=level, step=step, span=(date_from, date_to)), small)
     return {
         "small_counts_hidden": small,
         "unit_id": chosen.pk if chosen else None,

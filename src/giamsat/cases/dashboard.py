@@ -89,10 +89,13 @@ def _key(row: dict) -> tuple[int, int]:
     return divmod(period, 10) if period >= 10_000 else (period, 0)
 
 
-def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> tuple[list[PeriodRow], Decimal | None]:
+def over_time(
+    cases, step: str = YEAR, now: datetime.datetime | None = None, span: tuple = (None, None)
+) -> tuple[list[PeriodRow], Decimal | None]:
     """Per year (or quarter) of receipt: cases received, each step's on-time share, the median hours to the first
     intervention, and the channel, sex, age and delay-reason counts; and the median over the whole range. Two
-    queries: one GROUP BY for the counts, one windowed query for the medians."""
+    queries: one GROUP BY for the counts, one windowed query for the medians. `span`: the days the user chose
+    (either may be None), whose periods are listed even without a case."""
     now = now or timezone.now()
     fields = _period_fields(step)
     groups = list(fields)
@@ -114,10 +117,12 @@ def over_time(cases, step: str = YEAR, now: datetime.datetime | None = None) -> 
     by_period, overall = medians(cases, fields)
     for key, hours in by_period.items():
         rows[key].median_hours = hours
-    # Every period from the first to the last, those without a case too: the chart spaces its labels evenly, so
-    # 2023 followed by 2026 read as consecutive years. Not across a span longer than MAX_FILLED_PERIODS (a year
-    # mistyped a century early would make a table of hundreds of empty rows): the periods with cases then.
-    keys = _periods_between(rows)
+    # Every period from the first to the last (case or chosen day), those without a case too: the chart spaces its
+    # labels evenly, so 2023 followed by 2026 read as consecutive years. Not across a span longer than
+    # MAX_FILLED_PERIODS (a year mistyped a century early would make hundreds of empty rows): the periods with
+    # cases then. No case at all: no period.
+    chosen = {(day.year, (day.month - 1) // 3 + 1 if step == QUARTER else 0) for day in span if day is not None}
+    keys = _periods_between(rows.keys() | chosen) if rows else []
     if len(keys) > MAX_FILLED_PERIODS:
         keys = sorted(rows)
     return [rows.get(key) or PeriodRow(key, steps={r.key: Share() for r in STEP_RULES}) for key in keys], overall
@@ -258,6 +263,7 @@ def dashboard(
     step: str = YEAR,
     now: datetime.datetime | None = None,
     harms: bool = True,
+    span: tuple = (None, None),
 ) -> Dashboard:
     """Everything the page, its downloads and the API show, from the same queries: four passes over the cases
     (the GROUP BY by period, the medians, the harms, the units). Without `harms` the forms table is empty: a
@@ -265,7 +271,7 @@ def dashboard(
     their table does not add up to the total, see `shown`)."""
     cases = cases.filter(duplicate_of__isnull=True)
     now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
-    periods, median = over_time(cases, step, now)
+    periods, median = over_time(cases, step, now, span)
     counts: dict[str, Counter] = defaultdict(Counter)
     for period in periods:
         for name, found in period.counts.items():

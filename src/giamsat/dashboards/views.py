@@ -478,7 +478,9 @@ def case_unit_choices(user) -> list[Unit]:
 def _case_data(request):
     choices = case_choices(request.user, request.GET)
     cases = case_dashboard.counted_cases(request.user, unit=choices.unit, start=choices.start, end=choices.end)
-    dash = case_dashboard.dashboard(cases, unit_level=choices.level, step=choices.step)
+    dash = case_dashboard.dashboard(
+        cases, unit_level=choices.level, step=choices.step, span=(choices.start, choices.end)
+    )
     small = case_dashboard.small_counts_hidden(request.user)
     view = case_dashboard.shown(dash, small)
     return choices, view, small, exports.cases_sheets(view, small)
