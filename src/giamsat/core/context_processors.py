@@ -1,8 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The capabilities in the order users meet them, with the permission that opens each; those not built yet
-# are shown as "coming".
+# The capabilities in the order users meet them, with the permission that opens each.
 CAPABILITIES = [
     ("home", _("Trang chủ"), "home", None),
     ("units", _("Đơn vị hành chính"), "units:browse", "units.view"),
@@ -21,7 +20,7 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     section = match.namespace or match.url_name if match else ""
     items = [
-        {"key": key, "label": label, "url": reverse(name) if name else None, "active": key == section}
+        {"key": key, "label": label, "url": reverse(name), "active": key == section}
         for key, label, name, permission in CAPABILITIES
         if permission is None or request.user.can(permission)
     ]

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,12 @@ from .models import AuditEntry
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"unit_count": Unit.objects.restrict(request.user).count()})
+    from giamsat.dashboards.tasks import tasks_for  # the apps' lists build on core, not the reverse
+
+    tasks = tasks_for(request.user, timezone.localdate(), timezone.now())
+    return render(
+        request, "core/home.html", {"unit_count": Unit.objects.restrict(request.user).count(), "tasks": tasks}
+    )
 
 
 @login_required

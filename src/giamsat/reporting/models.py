@@ -55,9 +55,13 @@ class RequestQuerySet(ScopedQuerySet):
         return owners | within_units(user.jurisdiction, "unit__") if action == "view" else owners
 
     def overdue(self, today: datetime.date):
-        return self.filter(due_on__lt=today).exclude(
-            reports__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED]
+        # A correlated NOT EXISTS, probed per request through the reports' request index: exclude() across the
+        # relation wrote NOT IN over every sent report of the country, 0.7 s for a province at national scale.
+        sent = Report.objects.filter(
+            request=models.OuterRef("pk"),
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED],
         )
+        return self.filter(due_on__lt=today).exclude(models.Exists(sent))
 
 
 class ReportRequest(models.Model):
