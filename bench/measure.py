@@ -25,6 +25,7 @@ ORDER = [
     "pages_trend",
     "pages_targets",
     "pages_targets_save",
+    "pages_home",
 ]
 
 
@@ -521,6 +522,7 @@ PAGES = {
     "cases": ("cases dashboard (quarters)", "/dashboards/cases/?step=quarter"),
     "trend": ("trend of an indicator (quarters)", "/dashboards/plans/{plan}/trend/?indicator={indicator}&step=quarter"),
     "targets": ("targets grid 2027 (communes × indicators)", "/plans/{plan}/targets/?period=2027-2027-year"),
+    "home": ("home page (what is waiting)", "/"),
 }
 
 
@@ -586,6 +588,10 @@ def pages_targets(vendor, args) -> dict:
     return _page(vendor, args, "targets")
 
 
+def pages_home(vendor, args) -> dict:
+    return _page(vendor, args, "home")
+
+
 def pages_targets_save(vendor, args) -> dict:
     """The targets grid posted back as a browser sends it (urlencoded), one cell in ten changed; each run in a
     transaction rolled back, so every run saves the same change."""
@@ -641,6 +647,7 @@ MEASUREMENTS = {
     "pages_trend": pages_trend,
     "pages_targets": pages_targets,
     "pages_targets_save": pages_targets_save,
+    "pages_home": pages_home,
 }
 
 

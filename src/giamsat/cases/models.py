@@ -15,8 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamsat.core.querysets import ScopedQuerySet, within_units
-from giamsat.units.models import Unit
+from giamsat.core.querysets import ScopedQuerySet, unit_ids
 
 from . import clock
 from .choices import (
@@ -112,12 +111,6 @@ class CaseSettings(models.Model):
             warn_hours_short=self.warn_hours_short,
             warn_hours_long=self.warn_hours_long,
         )
-
-
-def unit_ids(jurisdiction) -> list[int]:
-    """Every unit in a (not nationwide) jurisdiction's subtrees, legacy units taken over in 2025 included: what
-    `within_units(jurisdiction, "commune__")` matches, as ids that an index on the case's commune can use."""
-    return sorted(Unit.objects.filter(within_units(jurisdiction)).values_list("pk", flat=True))
 
 
 class CaseQuerySet(ScopedQuerySet):

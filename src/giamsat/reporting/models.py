@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.periods import Period
 from giamsat.core.periods import PeriodKind as Kind
-from giamsat.core.querysets import ScopedQuerySet, within_units
+from giamsat.core.querysets import ScopedQuerySet, unit_ids
 from giamsat.plans.choices import PeriodKind
 from giamsat.plans.models import plan_scope
 
@@ -46,13 +46,26 @@ class Schedule(models.Model):
         return self.title
 
 
+def request_scope(user, action: str, path: str = "") -> models.Q:
+    """The requests (reached through `path`) a user reviews: those of the plans issued in their jurisdiction; and
+    views: those too, and those of the units in it. As lists of ids looked up first: as joins, the OR of the plan's
+    issuer and the request's unit could use no index, and SQLite read every request of the country due before today
+    to count a province officer's overdue ones (0.55 s at national scale, 45 ms with the lists)."""
+    if user.jurisdiction.everywhere:
+        return models.Q()
+    schedules = sorted(Schedule.objects.filter(plan_scope(user, "change", "plan__")).values_list("pk", flat=True))
+    q = models.Q(**{f"{path}schedule_id__in": schedules})
+    if action == "view":
+        q |= models.Q(**{f"{path}unit_id__in": unit_ids(user.jurisdiction)})
+    return q
+
+
 class RequestQuerySet(ScopedQuerySet):
     permission_prefix = "reporting"
 
     def scope(self, user, action):
         # Reviewing is for the plan's owners; viewing also for the reporting unit's own people.
-        owners = plan_scope(user, "change", "schedule__plan__")
-        return owners | within_units(user.jurisdiction, "unit__") if action == "view" else owners
+        return request_scope(user, action)
 
     def overdue(self, today: datetime.date):
         # A correlated NOT EXISTS, probed per request through the reports' request index: exclude() across the
@@ -105,8 +118,7 @@ class ReportQuerySet(ScopedQuerySet):
     permission_prefix = "reporting"
 
     def scope(self, user, action):
-        owners = plan_scope(user, "change", "request__schedule__plan__")
-        return owners | within_units(user.jurisdiction, "request__unit__") if action == "view" else owners
+        return request_scope(user, action, "request__")
 
 
 class Report(models.Model):
