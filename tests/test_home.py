@@ -107,3 +107,9 @@ def test_the_home_page_is_english_when_asked(district_officer, client_for):
     html = client.get(reverse("home")).content.decode()
     assert "Waiting for you" in html and "Report requests overdue, not submitted" in html
     assert "Sắp có" not in html and "Coming" not in html
+
+
+def test_an_administrator_has_no_one_else_s_work_counted(plan_setup, admin_user, client_for):
+    """Every permission, none of this work: the counts would be the whole country's."""
+    assert tasks(client_for(admin_user)) == {}
+    assert "Vai trò của bạn không có việc nào phải theo dõi ở đây" in client_for(admin_user).get("/").content.decode()
