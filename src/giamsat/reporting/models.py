@@ -69,7 +69,8 @@ class RequestQuerySet(ScopedQuerySet):
 
     def overdue(self, today: datetime.date):
         # A correlated NOT EXISTS, probed per request through the reports' request index: exclude() across the
-        # relation wrote NOT IN over every sent report of the country, 0.7 s for a province at national scale.
+        # relation wrote NOT IN over every sent report of the country (a province's count on PostgreSQL at national
+        # scale: 360 ms that way, 161 ms this way).
         sent = Report.objects.filter(
             request=models.OuterRef("pk"),
             status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED],
