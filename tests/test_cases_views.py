@@ -198,23 +198,31 @@ def test_the_intake_form_shows_errors_next_to_fields_and_saves_nothing(hotline_o
     assert Case.objects.count() == before
 
 
+def intake_post(commune, **fields) -> dict:
+    """The intake form as posted for a call received now, with `fields` added or changed."""
+    now = timezone.localtime()
+    base = {
+        "channel": "hotline_111",
+        "received_at_0": now.strftime("%d/%m/%Y"),
+        "received_at_1": now.strftime("%H:%M"),
+        "sex": "male",
+        "commune": str(commune.pk),
+    }
+    return base | fields
+
+
 def test_the_intake_form_shows_the_forms_and_the_services_errors_in_one_round(hotline_operator, duc_linh, client_for):
     """A wrong age (the form's check) and an incident dated after the call (the service's) show together: the
     second used to appear only once the first was put right."""
-    now = timezone.localtime()
     response = client_for(hotline_operator).post(
         reverse("cases:intake"),
-        {
-            "channel": "hotline_111",
-            "received_at_0": now.strftime("%d/%m/%Y"),
-            "received_at_1": now.strftime("%H:%M"),
-            "sex": "male",
-            "commune": str(duc_linh.pk),
-            "age_years": "chín",
-            "harms": ["neglect"],
-            "incident_on": (now + datetime.timedelta(days=3)).strftime("%d/%m/%Y"),
-            "narrative": "Trẻ bị bỏ mặc (minh họa).",
-        },
+        intake_post(
+            duc_linh,
+            age_years="chín",
+            harms=["neglect"],
+            incident_on=(timezone.localtime() + datetime.timedelta(days=3)).strftime("%d/%m/%Y"),
+            narrative="Trẻ bị bỏ mặc (minh họa).",
+        ),
     )
     assert response.status_code == 400
     errors = {name: list(e) for form in response.context["sections"] for name, e in form[1].errors.items()}
@@ -226,24 +234,19 @@ def test_the_intake_form_shows_the_forms_and_the_services_errors_in_one_round(ho
 
 def test_a_hotline_operator_records_and_forwards_an_intake(hotline_operator, commune_worker, duc_linh, client_for):
     client = client_for(hotline_operator)
-    now = timezone.localtime()
     response = client.post(
         reverse("cases:intake"),
-        {
-            "channel": "hotline_111",
-            "received_at_0": now.strftime("%d/%m/%Y"),
-            "received_at_1": now.strftime("%H:%M"),
-            "sex": "male",
-            "commune": str(duc_linh.pk),
-            "child_name": "Phạm Văn Gọi Demo",
-            "age_years": "9",
-            "harms": ["neglect", "accident"],
-            "narrative": "Trẻ bị bỏ mặc, ngã gãy tay (minh họa).",
-            "disability": "none",
-            "setting": "family",
-            "perpetrator_relation": "parent",
-            "forward_now": "on",
-        },
+        intake_post(
+            duc_linh,
+            child_name="Phạm Văn Gọi Demo",
+            age_years="9",
+            harms=["neglect", "accident"],
+            narrative="Trẻ bị bỏ mặc, ngã gãy tay (minh họa).",
+            disability="none",
+            setting="family",
+            perpetrator_relation="parent",
+            forward_now="on",
+        ),
     )
     assert response.status_code == 302
     case = Case.objects.get(child_name_hash__in=name_hashes("Phạm Văn Gọi Demo"))
@@ -258,23 +261,19 @@ def test_the_same_intake_form_sent_twice_records_one_case(hotline_operator, duc_
     client = client_for(hotline_operator)
     form = client.get(reverse("cases:intake")).content.decode()
     once = re.search(r'name="once" value="([^"]+)"', form).group(1)
-    now = timezone.localtime()
-    data = {
-        "once": once,
-        "channel": "hotline_111",
-        "received_at_0": now.strftime("%d/%m/%Y"),
-        "received_at_1": now.strftime("%H:%M"),
-        "sex": "female",
-        "commune": str(duc_linh.pk),
-        "child_name": "Lê Thị Hai Lần Demo",
-        "age_years": "7",
-        "harms": ["violence"],
-        "narrative": "Gửi hai lần (minh họa).",
-        "disability": "none",
-        "setting": "family",
-        "perpetrator_relation": "parent",
-        "forward_now": "",
-    }
+    data = intake_post(
+        duc_linh,
+        once=once,
+        sex="female",
+        child_name="Lê Thị Hai Lần Demo",
+        age_years="7",
+        harms=["violence"],
+        narrative="Gửi hai lần (minh họa).",
+        disability="none",
+        setting="family",
+        perpetrator_relation="parent",
+        forward_now="",
+    )
     first = client.post(reverse("cases:intake"), data)
     assert first.status_code == 302
     [case] = Case.objects.filter(child_name_hash__in=name_hashes("Lê Thị Hai Lần Demo"))
