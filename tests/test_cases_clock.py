@@ -214,3 +214,55 @@ def test_a_case_closed_before_its_plan_was_due_does_not_count_it_missed():
     assert shown[Step.PLAN].state == State.NOT_NEEDED
     late = Facts(started_at=start, initial_assessed_at=start + H, serious=False, closed_at=start + 20 * 24 * H)
     assert steps(late, start + 30 * 24 * H)[Step.PLAN].state == State.MISSED
+
+
+# --------------------------------------------------------------------------------------------- review
+
+
+APPROVED = at(2023, 10, 12, 10)
+
+
+def _approved(**more):
+    return Facts(started_at=at(2023, 10, 6), initial_assessed_at=at(2023, 10, 6, 11), serious=False,
+                 detailed_assessed_at=at(2023, 10, 9),
+                 plan_at=at(2023, 10, 10), approved_at=APPROVED, **more)  # fmt: skip
+
+
+def test_a_plan_that_goes_on_is_reviewed_again_until_the_case_closes():
+    """After one review (outcome: go on), the case had no step left to fall due: never overdue, never reminded."""
+    first = steps(_approved(), at(2023, 11, 12))[Step.REVIEW]
+    assert (first.due, first.state) == (APPROVED + 30 * 24 * H, State.OVERDUE)
+    reviewed = at(2023, 11, 10, 15)
+    again = steps(_approved(reviews=(reviewed,)), at(2023, 11, 20))[Step.REVIEW]
+    assert (again.due, again.done_at, again.state) == (reviewed + 30 * 24 * H, None, State.ON_TIME)
+    later = steps(_approved(reviews=(reviewed, at(2023, 12, 1))), at(2024, 1, 5))[Step.REVIEW]
+    assert (later.due, later.state) == (at(2023, 12, 31), State.OVERDUE)
+    assert clock.next_due(list(steps(_approved(reviews=(reviewed,)), at(2023, 11, 20)).values())).step == Step.REVIEW
+
+
+def test_a_closed_case_shows_its_last_review_or_the_one_it_missed():
+    reviewed = at(2023, 11, 10, 15)
+    closed_at_review = steps(_approved(reviews=(reviewed,), closed_at=reviewed), at(2024, 3, 1))[Step.REVIEW]
+    assert (closed_at_review.due, closed_at_review.done_at) == (APPROVED + 30 * 24 * H, reviewed)
+    assert closed_at_review.state == State.DONE
+    skipped = steps(_approved(reviews=(reviewed,), closed_at=at(2024, 1, 20)), at(2024, 3, 1))[Step.REVIEW]
+    assert (skipped.due, skipped.state) == (reviewed + 30 * 24 * H, State.MISSED)
+    never = steps(_approved(closed_at=at(2023, 10, 20)), at(2024, 3, 1))[Step.REVIEW]
+    assert never.state == State.NOT_NEEDED
+
+
+def test_the_plans_planned_review_day_sets_the_first_review():
+    """Mẫu 04's "ngày dự kiến rà soát" was printed on the plan and ignored by the clock."""
+    assert due(_approved(planned_review=datetime.date(2023, 12, 7)))[Step.REVIEW] == end_of(2023, 12, 7)
+    # A day already past when the plan was approved falls back on the configured period.
+    assert due(_approved(planned_review=datetime.date(2023, 10, 11)))[Step.REVIEW] == APPROVED + 30 * 24 * H
+
+
+def test_a_late_emergency_measure_does_not_move_the_plan_later():
+    """Recorded late, the measure gave the plan and the approval a new start, so an overdue plan became on time."""
+    start = at(2023, 10, 2, 9)  # Monday; the measure was due at 21:00
+    on_time = due(Facts(started_at=start, serious=True, emergency_at=start + 2 * H))
+    assert on_time[Step.PLAN] == end_of(2023, 10, 9)
+    late = due(Facts(started_at=start, serious=True, emergency_at=at(2023, 10, 13, 10)))
+    assert late[Step.PLAN] == end_of(2023, 10, 9)
+    assert late[Step.APPROVAL] == end_of(2023, 10, 11)

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 import factories as f
@@ -26,7 +27,7 @@ from giamsat.cases.choices import (
 )
 from giamsat.cases.models import Case, CaseAssignment, CaseHarm, CaseSettings, ReminderSent
 from giamsat.cases.reminders import send_reminders
-from giamsat.core.models import AuditEntry
+from giamsat.core.models import AuditEntry, CalendarDay
 from giamsat.units.models import Organisation
 from test_cases_fixtures import CHILD, approved_plan, assess, intake_data, new_case
 
@@ -252,8 +253,75 @@ def test_a_review_in_the_minute_of_the_approval_counts_and_one_before_it_is_refu
     with pytest.raises(ValidationError) as refused:
         services.do_review(case, assessed_at=approved_at - datetime.timedelta(minutes=2), **review)
     assert "Rà soát phải từ lúc kế hoạch được phê duyệt" in str(refused.value.message_dict["assessed_at"])
-    services.do_review(case, assessed_at=approved_at.replace(second=0, microsecond=0), **review)
-    assert states(case)["review"] == "done"
+    reviewed_at = approved_at.replace(second=0, microsecond=0)
+    services.do_review(case, assessed_at=reviewed_at, **review)
+    # Counted: the next review falls due review_days after it.
+    [step] = [s for s in services.case_clock(case) if s.step.value == "review"]
+    assert step.due == reviewed_at + datetime.timedelta(days=CaseSettings.current().review_days)
+
+
+def test_a_plan_that_goes_on_falls_due_for_review_again(case, commune_worker, chair):
+    """After a review whose outcome was "go on", the case had nothing left to fall due: no overdue list, no
+    reminder, ever. The next review is due review_days after the last."""
+    assess(case, commune_worker)
+    services.do_assess(
+        case, acting_user=commune_worker, kind=AssessmentKind.DETAILED, assessed_at=timezone.now(), findings="Ổn",
+        needs="Tâm lý",
+    )  # fmt: skip
+    approved_plan(case, commune_worker, chair)
+    case.refresh_from_db()
+    assert case.next_step == "review"
+    review = {"risk_level": RiskLevel.MEDIUM, "child_stable": False, "outcome": ReviewOutcome.CONTINUE}
+    reviewed_at = timezone.now().replace(second=0, microsecond=0)
+    services.do_review(case, acting_user=commune_worker, assessed_at=reviewed_at, **review)
+    case.refresh_from_db()
+    days = datetime.timedelta(days=CaseSettings.current().review_days)
+    assert (case.status, case.next_step, case.next_due_at) == (CaseStatus.IMPLEMENTING, "review", reviewed_at + days)
+    later = timezone.now() + days + datetime.timedelta(days=1)
+    assert Case.objects.filter(pk=case.pk, next_due_at__lt=later).exists()  # the overdue list will show it
+    assert states(case)["review"] == "on_time"
+
+
+def _plan_statistic(case, now):
+    return Case.objects.filter(pk=case.pk).aggregate(**queries.step_aggregates([queries.RULES["plan"]], now))
+
+
+def test_a_case_nobody_assessed_counts_in_the_five_day_plan_statistic(hotline_operator, duc_linh):
+    """Its plan was overdue on its clock, yet the most neglected cases were left out of the legal 5-day rate."""
+    case = new_case(hotline_operator, duc_linh, received_at=timezone.now() - datetime.timedelta(days=30))
+    assert _plan_statistic(case, timezone.now()) == {"plan_n": 1, "plan_ok": 0}
+
+
+def test_reopening_a_case_leaves_its_first_cycles_statistics_as_they_were(case, commune_worker):
+    """Closed before its plan fell due, the plan was "not needed"; reopened (no closure date any more), it counted
+    as a late plan of the first cycle."""
+    assess(case, commune_worker)
+    services.do_close(case, acting_user=commune_worker, reason=ClosureReason.OTHER, note="Gia đình chuyển đi")
+    later = timezone.now() + datetime.timedelta(days=30)
+    assert _plan_statistic(case, later) == {"plan_n": 0, "plan_ok": 0}
+    services.do_reopen(case, acting_user=commune_worker, reason="Có thông tin mới")
+    assert _plan_statistic(case, later) == {"plan_n": 0, "plan_ok": 0}
+
+
+def test_a_step_of_a_new_cycle_cannot_be_dated_before_the_cycle_began(case, commune_worker):
+    assess(case, commune_worker)
+    services.do_close(case, acting_user=commune_worker, reason=ClosureReason.OTHER, note="Gia đình chuyển đi")
+    services.do_reopen(case, acting_user=commune_worker, reason="Có thông tin mới")
+    case.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        assess(case, commune_worker, at=case.cycle_started_at - datetime.timedelta(hours=1))
+    assert "Thời điểm trước khi bắt đầu chu kỳ 2" in str(refused.value.message_dict["assessed_at"])
+    assess(case, commune_worker, at=case.cycle_started_at.replace(second=0, microsecond=0))
+
+
+def test_a_new_risk_assessment_leaves_a_plan_waiting_for_approval_waiting(case, commune_worker):
+    """It set the case back to "planning" while the plan was with the chair, and the plan could not be sent again."""
+    assess(case, commune_worker)
+    services.do_save_plan(case, acting_user=commune_worker, objectives="An toàn", activities="Tư vấn")
+    services.do_submit_plan(case, acting_user=commune_worker)
+    assess(case, commune_worker, RiskLevel.HIGH, at=timezone.now())
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_APPROVAL
 
 
 def test_a_closed_case_can_be_reopened_and_archived(case, commune_worker):
@@ -447,6 +515,70 @@ def test_reminders_go_to_the_worker_and_the_chair_once(hotline_operator, commune
     assert later["after"] >= 1  # now overdue: one reminder after the due time
     assert send_reminders(timezone.now() + 2 * H) == {"before": 0, "after": 0}
     assert ReminderSent.objects.filter(case=case).count() == sent["before"] + later["after"]
+
+
+@pytest.fixture
+def superuser_client(admin_user, client_for):
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    return client_for(admin_user)
+
+
+def _settings_form(row: CaseSettings, **changes) -> dict:
+    fields = [f.name for f in CaseSettings._meta.fields if f.editable and f.name != "id"]
+    return {name: getattr(row, name) for name in fields} | changes
+
+
+def test_a_limit_changed_in_the_admin_moves_the_open_cases_due_times_at_once(
+    hotline_operator, duc_linh, superuser_client
+):
+    """The stored next due time kept the old limit: the live clock said overdue, the overdue list and the home page
+    count said nothing, until someone ran remind_cases --refresh."""
+    received = timezone.now() - 2 * H
+    case = new_case(hotline_operator, duc_linh, received_at=received, forward_now=True)
+    assert case.next_due_at == received + 12 * H
+    row = CaseSettings.objects.create()
+    url = reverse("admin:cases_casesettings_change", args=[row.pk])
+    response = superuser_client.post(url, _settings_form(row, initial_assessment_hours=1), follow=True)
+    assert "Đã tính lại thời hạn của 1 vụ việc đang xử lý." in response.content.decode()
+    case.refresh_from_db()
+    assert case.next_due_at == received + 1 * H
+    assert Case.objects.filter(pk=case.pk, next_due_at__lt=timezone.now()).exists()  # in the overdue list
+    assert not services.clocks_stale()
+
+
+def test_a_day_off_added_in_the_admin_moves_the_open_cases_due_times(
+    hotline_operator, commune_worker, duc_linh, superuser_client
+):
+    case = new_case(hotline_operator, duc_linh, received_at=timezone.now() - H)
+    assess(case, commune_worker, at=timezone.now() - H / 2)
+    case.refresh_from_db()
+    before = case.next_due_at  # the detailed assessment: end of the 3rd working day
+    assert case.next_step == "detailed_assessment"
+    day = timezone.localtime(before).date()
+    response = superuser_client.post(
+        reverse("admin:core_calendarday_add"), {"day": day.strftime("%d/%m/%Y"), "kind": "day_off", "note": "thử"},
+        follow=True,
+    )  # fmt: skip
+    assert CalendarDay.objects.filter(day=day).exists(), response.content.decode()[:2000]
+    assert "Đã tính lại thời hạn của 1 vụ việc đang xử lý." in response.content.decode()
+    case.refresh_from_db()
+    assert case.next_due_at > before
+
+
+def test_many_open_cases_are_left_to_the_next_reminders_run(hotline_operator, duc_linh, superuser_client, monkeypatch):
+    monkeypatch.setattr(services, "IMMEDIATE_REFRESH_LIMIT", 0)
+    received = timezone.now() - 2 * H
+    case = new_case(hotline_operator, duc_linh, received_at=received)
+    row = CaseSettings.objects.create()
+    url = reverse("admin:cases_casesettings_change", args=[row.pk])
+    response = superuser_client.post(url, _settings_form(row, initial_assessment_hours=1), follow=True)
+    assert "sẽ được tính lại ở lần chạy nhắc hạn tiếp theo" in response.content.decode()
+    case.refresh_from_db()
+    assert case.next_due_at == received + 12 * H and services.clocks_stale()
+    send_reminders()
+    case.refresh_from_db()
+    assert case.next_due_at == received + 1 * H and not services.clocks_stale()
 
 
 def test_the_reminder_command_runs_once_without_loop(case):

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from giamsat.core.admin import AuditedAdmin
 
+from . import services
 from .models import CaseAccess, CaseSettings
 
 
@@ -14,6 +15,10 @@ class CaseSettingsAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return not CaseSettings.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.message_user(request, services.after_clock_change())
 
     def has_delete_permission(self, request, obj=None):
         return False

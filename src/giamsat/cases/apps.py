@@ -9,6 +9,9 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # The plans' computed sources must be known before any plan page or indicator form asks for them.
-        from . import sources
+        from giamsat.core.models import calendar_changed
+
+        from . import services, sources
 
         sources.register_all()
+        calendar_changed.connect(services.on_calendar_changed, dispatch_uid="cases.on_calendar_changed")

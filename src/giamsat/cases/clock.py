@@ -13,7 +13,8 @@ application fills from the administrator-edited `CaseSettings` row:
 | plan (04)                 | end of the 5th working day after start; after an emergency measure:     | decree /     |
 |                           | `emergency_plan_working_days` after the measure                        | configurable |
 | approval (05)             | end of the 7th working day after start (after a measure: configurable) | decree       |
-| review                    | `review_days` calendar days after approval                             | configurable |
+| review                    | the plan's planned review day, else `review_days` calendar days after  | configurable |
+|                           | approval; then `review_days` after each review, until the case closes  |              |
 
 "start" is the receipt of the information for the first cycle, and the start of a new plan cycle or a reopening
 for later ones. A working-day deadline ends at 23:59:59 local time of its last day: "within 5 working days" gives
@@ -84,7 +85,8 @@ class Facts:
     detailed_assessed_at: datetime.datetime | None = None
     plan_at: datetime.datetime | None = None  # submitted for approval
     approved_at: datetime.datetime | None = None
-    reviewed_at: datetime.datetime | None = None
+    planned_review: datetime.date | None = None  # "ngày dự kiến rà soát" of the approved plan (Mẫu 04)
+    reviews: tuple[datetime.datetime, ...] = ()  # the plan's reviews, in order
     closed_at: datetime.datetime | None = None
 
 
@@ -124,18 +126,35 @@ def deadlines(facts: Facts, rules: Rules, calendar: WorkCalendar, tz: datetime.t
     due[Step.DETAILED_ASSESSMENT] = end_of_working_day(start, rules.detailed_assessment_working_days, calendar)
     if facts.serious:
         # "Within 5 working days, except emergencies": after an emergency measure the plan follows it.
-        base = (facts.emergency_at or due[Step.EMERGENCY]).astimezone(tz)
+        # A late measure does not lend the plan its delay: counted from its own deadline at the latest.
+        base = min(facts.emergency_at or due[Step.EMERGENCY], due[Step.EMERGENCY]).astimezone(tz)
         due[Step.PLAN] = end_of_working_day(base, rules.emergency_plan_working_days, calendar)
         due[Step.APPROVAL] = end_of_working_day(base, rules.emergency_approval_working_days, calendar)
     else:
         due[Step.PLAN] = end_of_working_day(start, PLAN_WORKING_DAYS, calendar)
         due[Step.APPROVAL] = end_of_working_day(start, APPROVAL_WORKING_DAYS, calendar)
     if facts.approved_at is not None:
-        due[Step.REVIEW] = facts.approved_at.astimezone(tz) + datetime.timedelta(days=rules.review_days)
+        due[Step.REVIEW] = _review(facts, rules, tz)[0]
     return due
 
 
-def _done(facts: Facts, step: Step) -> datetime.datetime | None:
+def _review(facts: Facts, rules: Rules, tz: datetime.tzinfo) -> tuple[datetime.datetime, datetime.datetime | None]:
+    """The review step's due time and when it was done. An open case always has its next review pending: a plan
+    that goes on is reviewed again `review_days` after the last review, until the case closes. A closed case shows
+    the next review as missed if it fell due before the closure, else its last review (none: not needed)."""
+    period = datetime.timedelta(days=rules.review_days)
+    first = facts.approved_at.astimezone(tz) + period
+    if facts.planned_review is not None:
+        planned = datetime.datetime.combine(facts.planned_review, datetime.time(23, 59, 59), tzinfo=tz)
+        first = planned if planned >= facts.approved_at else first  # a day already past at approval is stale
+    dues = [first, *(r.astimezone(tz) + period for r in facts.reviews)]
+    upcoming = dues[len(facts.reviews)]
+    if facts.closed_at is None or upcoming < facts.closed_at or not facts.reviews:
+        return upcoming, None
+    return dues[len(facts.reviews) - 1], facts.reviews[-1]
+
+
+def _done(facts: Facts, step: Step, review_done: datetime.datetime | None) -> datetime.datetime | None:
     return {
         Step.FORWARD: facts.forwarded_at,
         Step.INITIAL_ASSESSMENT: facts.initial_assessed_at,
@@ -143,7 +162,7 @@ def _done(facts: Facts, step: Step) -> datetime.datetime | None:
         Step.DETAILED_ASSESSMENT: facts.detailed_assessed_at,
         Step.PLAN: facts.plan_at,
         Step.APPROVAL: facts.approved_at,
-        Step.REVIEW: facts.reviewed_at,
+        Step.REVIEW: review_done,
     }[step]
 
 
@@ -176,9 +195,10 @@ def clock(
 ) -> list[StepClock]:
     """Every step of the cycle in order, with its due time, when it was done, and its state."""
     due = deadlines(facts, rules, calendar, tz)
+    review_done = _review(facts, rules, tz)[1] if facts.approved_at is not None else None
     steps = []
     for step in Step:
-        done_at = _done(facts, step)
+        done_at = _done(facts, step, review_done)
         if step == Step.FORWARD and not (facts.needs_forwarding and facts.cycle == 1):
             continue
         if step == Step.EMERGENCY and facts.serious is False and done_at is None:

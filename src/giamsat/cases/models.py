@@ -55,7 +55,8 @@ User = settings.AUTH_USER_MODEL
 
 class CaseSettings(models.Model):
     """The time limits the decree does not confirm, and the retention period: one row, edited by an administrator
-    in the admin. Changing a limit changes the due times of every open case at its next step or reminder run."""
+    in the admin. Changing a limit recomputes the due times of the open cases (services.refresh_open_clocks): in
+    the administrator's save, or at the next reminders run when there are many."""
 
     forward_hours = models.PositiveSmallIntegerField(
         _("chuyển UBND xã trong (giờ)"), default=12, help_text=_("Chưa xác nhận được trong văn bản: tự đặt.")
@@ -87,6 +88,10 @@ class CaseSettings(models.Model):
             "Vụ việc đã lưu trữ, đóng quá số năm này thì thông tin nhận dạng bị xóa; số liệu thống kê giữ lại."
         ),
     )
+
+    # What the open cases' stored due times were computed with (services.clock_basis): when the limits, the
+    # calendar or the holidays library change, it no longer matches and the next reminders run recomputes them.
+    clock_basis = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("thiết lập vụ việc")

@@ -258,7 +258,8 @@ STEP_RULES = [
         "plan",
         _("Kế hoạch hỗ trợ trong 5 ngày làm việc (trừ khẩn cấp)"),
         _("Kế hoạch 5 ngày"),
-        Q(emergency_required=False, plan_due_at__isnull=False),
+        # Not assessed yet (NULL) is the ordinary 5 days too: the cases nobody assessed were left out.
+        Q(plan_due_at__isnull=False) & (Q(emergency_required=False) | Q(emergency_required__isnull=True)),
         "plan_due_at",
         "plan_at",
     ),

@@ -2,7 +2,8 @@
 MAX_AFTER times), to the commune's child-protection workers, its chair and the users assigned. Idempotent: each
 reminder is claimed by inserting its key (unique) in the same transaction as the audit entry, so a second run, or
 two runs at once, never send the same reminder twice. Only open cases whose stored next due time is near or past
-are looked at; their clock is recomputed live, so a day off added since does count."""
+are looked at; their clock is recomputed live, so a day off added since does count. When the limits, the calendar
+or the holidays library changed since the open cases' due times were stored, they are all recomputed first."""
 
 import datetime
 
@@ -17,7 +18,7 @@ from . import clock, notify
 from .choices import OPEN_STATUSES
 from .models import Case, CaseAssignment, CaseSettings, ReminderSent
 from .queries import STEP_LABELS
-from .services import case_clock, commune_staff, refresh_clock
+from .services import case_clock, clocks_stale, commune_staff, refresh_open_clocks
 
 MAX_AFTER = 10
 
@@ -45,9 +46,8 @@ def send_reminders(now: datetime.datetime | None = None, *, refresh: bool = Fals
     rules, calendar = settings_row.rules(), work_calendar()
     horizon = now + datetime.timedelta(hours=max(rules.warn_hours_short, rules.warn_hours_long))
     open_cases = Case.objects.filter(status__in=OPEN_STATUSES).select_related("commune")
-    if refresh:
-        for case in open_cases:
-            refresh_clock(case, calendar=calendar, rules=rules)
+    if refresh or clocks_stale():
+        refresh_open_clocks()
     sent = {"before": 0, "after": 0}
     for case in open_cases.filter(next_due_at__lte=horizon):
         for step in case_clock(case, now, calendar=calendar, rules=rules):

@@ -4,8 +4,11 @@ is not encrypted). Domain errors are `ValidationError`s keyed by field, so the f
 message next to its field; a step that is not possible now is a `CaseError`."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable
+from dataclasses import astuple
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
@@ -18,6 +21,7 @@ from giamsat.accounts.roles import Role
 from giamsat.core import audit
 from giamsat.core.models import work_calendar
 from giamsat.core.params import as_id
+from giamsat.core.workdays import WorkCalendar
 from giamsat.units.choices import Level
 from giamsat.units.models import Unit, UnitSuccession
 
@@ -200,12 +204,14 @@ def facts_for(case: Case) -> clock.Facts:
     detailed = case.assessments.filter(cycle=cycle, kind=AssessmentKind.DETAILED).aggregate(first=Min("assessed_at"))
     plan = case.plans.filter(cycle=cycle).first()
     approved_at = plan.approved_at if plan is not None and plan.status == PlanStatus.APPROVED else None
-    reviewed_at = None
+    reviews = ()
     if approved_at is not None:
         # Times are typed to the minute: a review recorded in the minute of the approval follows it.
-        reviewed_at = case.assessments.filter(
-            cycle=cycle, kind=AssessmentKind.REVIEW, assessed_at__gte=_minute(approved_at)
-        ).aggregate(first=Min("assessed_at"))["first"]
+        reviews = tuple(
+            case.assessments.filter(cycle=cycle, kind=AssessmentKind.REVIEW, assessed_at__gte=_minute(approved_at))
+            .order_by("assessed_at", "pk")
+            .values_list("assessed_at", flat=True)
+        )
     return clock.Facts(
         started_at=case.cycle_started_at,
         cycle=cycle,
@@ -218,7 +224,8 @@ def facts_for(case: Case) -> clock.Facts:
         detailed_assessed_at=detailed["first"],
         plan_at=plan.submitted_at if plan is not None else None,
         approved_at=approved_at,
-        reviewed_at=reviewed_at,
+        planned_review=plan.review_on if approved_at is not None else None,
+        reviews=reviews,
         closed_at=case.closed_at if case.status not in OPEN_STATUSES else None,
     )
 
@@ -246,6 +253,11 @@ def refresh_clock(case: Case, *, calendar=None, rules=None) -> Case:
     fields = ["next_step", "next_due_at", "first_intervention_at", "minutes_to_intervention"]
     if case.cycle == 1:
         due = clock.deadlines(facts, rules, calendar, tz)
+        # A step the closure made unnecessary keeps no due time: a reopening (a new cycle, with no closure date)
+        # would otherwise count it as fallen due in the first cycle's statistics.
+        for step in steps:
+            if step.state == clock.State.NOT_NEEDED:
+                due.pop(step.step, None)
         case.emergency_required = facts.serious
         case.emergency_due_at = due.get(clock.Step.EMERGENCY)
         case.emergency_at = facts.emergency_at
@@ -271,6 +283,56 @@ def refresh_clock(case: Case, *, calendar=None, rules=None) -> Case:
     if case.pk:
         case.save(update_fields=fields)
     return case
+
+
+# A change of limits or calendar is applied in the administrator's save to at most this many open cases (a
+# province's); more are left to the next reminders run (remind_cases, every 15 minutes in production).
+IMMEDIATE_REFRESH_LIMIT = 500
+
+
+def clock_basis(rules: clock.Rules, calendar: WorkCalendar) -> str:
+    """A fingerprint of what the stored due times depend on besides each case's facts: the limits, the days an
+    administrator entered, and the holidays library (a new release may add a day off)."""
+    days = (sorted(calendar.extra_days_off), sorted(calendar.make_up_days))
+    return hashlib.sha256(repr((astuple(rules), days, holidays.__version__)).encode()).hexdigest()
+
+
+def clocks_stale() -> bool:
+    row = CaseSettings.current()
+    return row.clock_basis != clock_basis(row.rules(), work_calendar())
+
+
+def refresh_open_clocks() -> int:
+    """Recompute the stored clock of every open case, each in its own transaction (a step recorded meanwhile waits
+    for its row), then record the basis they were computed with. Returns the number of cases."""
+    row = CaseSettings.current()
+    rules, calendar = row.rules(), work_calendar()
+    open_ids = list(Case.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True))
+    for pk in open_ids:
+        with transaction.atomic():
+            case = Case.objects.select_for_update().filter(pk=pk, status__in=OPEN_STATUSES).first()
+            if case is not None:
+                refresh_clock(case, calendar=calendar, rules=rules)
+    if row.pk is None:
+        row.save()
+    CaseSettings.objects.filter(pk=row.pk).update(clock_basis=clock_basis(rules, calendar))
+    return len(open_ids)
+
+
+def after_clock_change() -> str:
+    """In an administrator's save of the limits or the calendar: recompute the open cases' due times now, or leave
+    them to the next reminders run when there are many. Returns what to tell the administrator."""
+    count = Case.objects.filter(status__in=OPEN_STATUSES).count()
+    if count > IMMEDIATE_REFRESH_LIMIT:
+        return _(
+            "Thời hạn của %(count)s vụ việc đang xử lý sẽ được tính lại ở lần chạy nhắc hạn tiếp theo (remind_cases)."
+        ) % {"count": count}
+    refresh_open_clocks()
+    return _("Đã tính lại thời hạn của %(count)s vụ việc đang xử lý.") % {"count": count}
+
+
+def on_calendar_changed(sender, **kwargs) -> str:
+    return after_clock_change()
 
 
 # --------------------------------------------------------------------------------------------- intake
@@ -532,7 +594,10 @@ def _minute(moment: datetime.datetime) -> datetime.datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def _when(errors: dict, name: str, value, case: Case) -> datetime.datetime | None:
+def _when(errors: dict, name: str, value, case: Case, *, in_cycle: bool = False) -> datetime.datetime | None:
+    """A typed time: not in the future, not before the receipt, and for a step of the current cycle (`in_cycle`)
+    not before the cycle began (to the minute, as times are typed): dated earlier, a step of a reopened case
+    counted as done on time."""
     if not isinstance(value, datetime.datetime):
         errors.setdefault(name, []).append(_("Hãy nhập ngày và giờ."))
         return None
@@ -544,6 +609,11 @@ def _when(errors: dict, name: str, value, case: Case) -> datetime.datetime | Non
         errors.setdefault(name, []).append(
             _("Thời điểm trước khi tiếp nhận thông tin (%(at)s).")
             % {"at": timezone.localtime(case.received_at).strftime("%d/%m/%Y %H:%M")}
+        )
+    elif in_cycle and case.cycle > 1 and value < _minute(case.cycle_started_at):
+        errors.setdefault(name, []).append(
+            _("Thời điểm trước khi bắt đầu chu kỳ %(cycle)s của vụ việc (%(at)s).")
+            % {"cycle": case.cycle, "at": timezone.localtime(case.cycle_started_at).strftime("%d/%m/%Y %H:%M")}
         )
     return value
 
@@ -571,7 +641,7 @@ def do_assess(
         errors: dict = {}
         if kind not in (AssessmentKind.INITIAL, AssessmentKind.DETAILED):
             errors["kind"] = [_("Loại đánh giá không hợp lệ.")]
-        assessed_at = _when(errors, "assessed_at", assessed_at, case)
+        assessed_at = _when(errors, "assessed_at", assessed_at, case, in_cycle=True)
         if kind == AssessmentKind.INITIAL:
             _choice(errors, {"risk_level": risk_level}, "risk_level", RiskLevel)
             _choice(errors, {"protection_level": protection_level}, "protection_level", ProtectionLevel)
@@ -602,9 +672,14 @@ def do_assess(
         if protection_level:
             case.protection_level = protection_level
         if kind == AssessmentKind.INITIAL:
-            case.status = CaseStatus.ASSESSING if risk_level == RiskLevel.NONE else CaseStatus.PLANNING
-            if case.plans.filter(cycle=case.cycle, status=PlanStatus.APPROVED).exists():
+            # A new assessment does not undo the plan: one waiting for approval still waits, one approved runs.
+            plan = case.plans.filter(cycle=case.cycle).first()
+            if plan is not None and plan.status == PlanStatus.APPROVED:
                 case.status = CaseStatus.IMPLEMENTING
+            elif plan is not None and plan.status == PlanStatus.SUBMITTED:
+                case.status = CaseStatus.AWAITING_APPROVAL
+            else:
+                case.status = CaseStatus.ASSESSING if risk_level == RiskLevel.NONE else CaseStatus.PLANNING
         case.save(update_fields=["risk_level", "protection_level", "status"])
         audit.record(acting_user, f"case.assess_{kind}", case, {"risk_level": risk_level, "cycle": case.cycle})
         refresh_clock(case)
@@ -623,7 +698,7 @@ def do_emergency(
             case = _locked(case, acting_user, "approve")
         errors: dict = {}
         _choice(errors, {"kind": kind}, "kind", EmergencyKind)
-        taken_at = _when(errors, "taken_at", taken_at, case)
+        taken_at = _when(errors, "taken_at", taken_at, case, in_cycle=True)
         _raise(errors)
         measure = EmergencyMeasure.objects.create(
             case=case,
@@ -732,7 +807,7 @@ def do_add_service(
         _choice(errors, {"outcome": outcome}, "outcome", ServiceOutcome)
         if not (provider or "").strip():
             errors["provider"] = [_("Hãy ghi đơn vị, người cung cấp dịch vụ.")]
-        delivered_at = _when(errors, "delivered_at", delivered_at, case)
+        delivered_at = _when(errors, "delivered_at", delivered_at, case, in_cycle=True)
         _raise(errors)
         service = Service.objects.create(
             case=case,
@@ -948,7 +1023,7 @@ def do_review(
     with transaction.atomic():
         case = _locked(case, acting_user)
         errors: dict = {}
-        assessed_at = _when(errors, "assessed_at", assessed_at, case)
+        assessed_at = _when(errors, "assessed_at", assessed_at, case, in_cycle=True)
         _choice(errors, {"risk_level": risk_level}, "risk_level", RiskLevel)
         _choice(errors, {"outcome": outcome}, "outcome", ReviewOutcome)
         plan = case.plans.filter(cycle=case.cycle, status=PlanStatus.APPROVED).first()

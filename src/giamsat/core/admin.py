@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import audit
-from .models import AuditEntry, CalendarDay
+from .models import AuditEntry, CalendarDay, calendar_changed
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -47,3 +47,20 @@ class CalendarDayAdmin(AuditedAdmin):
     list_display = ["day", "kind", "note"]
     list_filter = ["kind"]
     date_hierarchy = "day"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._calendar_changed(request)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._calendar_changed(request)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._calendar_changed(request)
+
+    def _calendar_changed(self, request):
+        for _receiver, message in calendar_changed.send(sender=CalendarDay):
+            if message:
+                self.message_user(request, message)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import ScopedQuerySet
@@ -53,6 +54,11 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+
+# Sent by the admin after a CalendarDay is added, changed or deleted; the apps that store due times computed from
+# the calendar recompute them and return a message for the administrator (or None).
+calendar_changed = Signal()
 
 
 class CalendarDayKind(models.TextChoices):

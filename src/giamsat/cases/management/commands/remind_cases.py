@@ -15,12 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="chạy mãi, mỗi --interval giây một lần")
         parser.add_argument("--interval", type=int, default=900)
         parser.add_argument(
-            "--refresh", action="store_true", help="tính lại thời hạn mọi vụ việc đang mở (sau khi sửa lịch nghỉ)"
+            "--refresh",
+            action="store_true",
+            help="tính lại thời hạn mọi vụ việc đang mở ngay cả khi thiết lập và lịch nghỉ không đổi",
         )
 
     def handle(self, *args, **options):
         while True:
             sent = send_reminders(refresh=options["refresh"])
+            options["refresh"] = False  # once: later turns recompute only after a change
             self.stdout.write(f"Đã gửi / sent: {sent['before']} trước hạn / before, {sent['after']} quá hạn / overdue")
             if not options["loop"]:
                 return
