@@ -10,6 +10,7 @@ ends by emptying every table. pytest-django runs them after all `db` tests, so t
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 import factories as f
 from giamsat.units.choices import Level, OrganisationKind, Structure
@@ -59,6 +60,15 @@ def initial_import_summary(django_db_setup, request):
 def _fast_password_hashing(settings):
     # Personas get real passwords; the production hasher would cost ~0.3 s for each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_first():
+    # A request through the test client leaves its language active in the thread afterwards (LocaleMiddleware
+    # activates, nothing resets): an English request would otherwise change what the next test reads.
+    translation.activate("vi")
+    yield
+    translation.deactivate()
 
 
 # --- personas ----------------------------------------------------------------------------------------------

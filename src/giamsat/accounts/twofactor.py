@@ -32,7 +32,7 @@ audit.LABELS.update(
 
 BACKUP_CODES = 10
 # Pages a signed-in user can reach before the second step: the step itself, leaving, and the language switch.
-OPEN_PATHS = ("/account/two-factor/setup/", "/account/two-factor/verify/", "/logout/", "/login/", "/i18n/", "/jsi18n/")
+OPEN_PATHS = ("/account/two-factor/setup/", "/account/two-factor/verify/", "/logout/", "/login/", "/i18n/")
 
 
 def required(user) -> bool:
