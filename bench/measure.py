@@ -452,6 +452,7 @@ def import_reports(vendor, args) -> dict:
                 values=parsed.values,
                 from_template=parsed.from_template,
                 template_revision=parsed.template_revision,
+                template_report_id=parsed.template_report_id,
             )
 
     columns = [COLUMNS[k] for k in ("code", "value", "numerator", "denominator")]

@@ -4,6 +4,7 @@ cases, the XLSX downloads holding the page's numbers, the JSON API the same, and
 
 import datetime
 import io
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -186,7 +187,8 @@ def ref_steps(specs, now) -> dict[str, tuple[int, int]]:
     result = {}
     for key, applies, times in (
         ("emergency", lambda s: s["emergency"] is True, "emergency_times"),
-        ("plan", lambda s: s["emergency"] is False and s["plan_times"] is not None, "plan_times"),
+        # Not assessed (None) is the ordinary plan too.
+        ("plan", lambda s: s["emergency"] is not True and s["plan_times"] is not None, "plan_times"),
         ("plan_after_emergency", lambda s: s["emergency"] is True and s["plan_times"] is not None, "plan_times"),
         ("approval", lambda s: s["approval_times"] is not None, "approval_times"),
     ):
@@ -727,6 +729,28 @@ def test_every_supervision_table_downloads_with_the_page_s_numbers_and_no_formul
         assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml"), name
     page = _get(client, "dashboards:supervision").content.decode()
     assert "HYPERLINK" in page and committee_name(supervision_story) in page
+
+
+def test_every_chart_of_a_page_has_a_title_of_its_own(fixed_cases, supervision_story, supervisor, client_for):
+    """Every chart was titled by id="chart-title": with several on a page the ids clashed, and a screen reader
+    read the first chart's title for each."""
+    client = client_for(supervisor)
+    for page, count in (("dashboards:cases", len(CASE_CHARTS)), ("dashboards:supervision", len(SUPERVISION_CHARTS))):
+        html = _get(client, page).content.decode()
+        labelled = re.findall(r'<svg [^>]*aria-labelledby="([^"]+)"', html)
+        assert len(labelled) == count and len(set(labelled)) == count, page
+        ids = Counter(re.findall(r'\bid="([^"]+)"', html))
+        assert all(ids[name] == 1 for name in labelled), page
+
+
+def test_a_chart_whose_text_holds_a_character_xml_forbids_is_still_an_image(supervision_story, supervisor, client_for):
+    """A category named with a vertical tab (Word's line break, pasted) made the SVG ill-formed: no image."""
+    FindingCategory.objects.filter(name__startswith="=HYPERLINK").update(name="Cơ sở vật chất\x0bthiếu\x00")
+    client = client_for(supervisor)
+    root = ET.fromstring(_get(client, "dashboards:supervision_svg", "categories").content)  # noqa: S314
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert any("Cơ sở vật chất thiếu" in text for text in texts)
+    assert "Cơ sở vật chất thiếu" in _get(client, "dashboards:supervision").content.decode()
 
 
 def committee_name(_supervision) -> str:

@@ -151,6 +151,15 @@ def detect_kind(fileobj, *, extension: str = "", max_unpacked: int | None = None
     for kind, part in OFFICE_PARTS.items():
         if part in names:
             return kind
+    if extension in OFFICE_PARTS and {"mimetype", "content.xml"} <= names:
+        # OpenDocument (LibreOffice's own .ods/.odt) renamed, or saved in its format under our name.
+        raise UploadRejected(
+            _(
+                "Tệp được lưu theo định dạng OpenDocument của LibreOffice (.ods, .odt), không phải %(kind)s. Hãy mở "
+                "tệp, chọn Lưu thành (Save As) và chọn định dạng %(kind)s."
+            )
+            % {"kind": _kind_label(extension)}
+        )
     if extension in OFFICE_PARTS:
         raise UploadRejected(
             _("Tệp không phải là %(kind)s (thiếu phần nội dung chính); có thể tệp bị hỏng.")

@@ -366,7 +366,10 @@ def parse_number_unit(value: int | float | Decimal | str) -> tuple[Decimal, Lite
         return number, None
     if not isinstance(value, str):
         raise ValueError(f"Không đọc được số: {value!r}")
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value)).strip()
+    # Invisible format characters (a zero-width space, a byte-order mark) come with pasted text: "7" was refused
+    # as not a number while the message showed "7".
+    text = "".join(c for c in unicodedata.normalize("NFC", value) if unicodedata.category(c) != "Cf")
+    text = re.sub(r"\s+", " ", text).strip()
     unit: Literal["%", "đ"] | None = None
     if match := _SUFFIX.search(text):
         unit = "%" if match.group(1) == "%" else "đ"

@@ -162,8 +162,12 @@ def _current_version(request: ReportRequest, acting_user) -> Report:
     """get_or_start_draft's work, in the caller's transaction."""
     current = request.reports.order_by("-version").first()
     if current is None:
-        current = Report.objects.create(request=request, version=1, updated_by=acting_user)
-        audit.record(acting_user, "report.start", current)
+        # A double-click sends the first upload twice: the second finds the version the first made.
+        current, created = Report.objects.get_or_create(
+            request=request, version=1, defaults={"updated_by": acting_user}
+        )
+        if created:
+            audit.record(acting_user, "report.start", current)
     return current
 
 
@@ -280,7 +284,13 @@ def _write_draft(
 
 
 def do_take_upload(
-    request: ReportRequest, *, acting_user, values: list[ValueInput], from_template: bool, template_revision
+    request: ReportRequest,
+    *,
+    acting_user,
+    values: list[ValueInput],
+    from_template: bool,
+    template_revision,
+    template_report_id: int | None = None,
 ) -> Report:
     """Put an uploaded file's values (totals: the template has no breakdowns) into the request's draft, starting
     it if needed, in one transaction: a refused file leaves no new draft behind. The breakdowns typed online
@@ -292,7 +302,7 @@ def do_take_upload(
         report = _current_version(request, acting_user)
         if not report.editable:  # a page opened before the report was sent
             raise WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
-        if from_template and upload_conflict(report, template_revision):
+        if from_template and upload_conflict(report, template_revision, template_report_id):
             raise StaleDraft(
                 _(
                     "Bản nháp đã được sửa trên web (%(who)s, lúc %(when)s) sau khi bạn tải tệp mẫu này. Để "
@@ -345,11 +355,13 @@ def _insert_values(rows: list[tuple]) -> None:
             cursor.execute(head + ", ".join([row_marks] * len(chunk)), [raw for row in chunk for raw in row])
 
 
-def upload_conflict(report: Report, template_revision: int | None) -> bool:
+def upload_conflict(report: Report, template_revision: int | None, template_report_id: int | None = None) -> bool:
     """True when the draft was edited on the web after the uploaded template was downloaded: taking the file
     would silently undo those edits, even when a later upload (of a fresh template) has carried them on. Uploads
-    in between do not count: a corrected copy of the same file may replace the first."""
-    return (report.edited_revision or 0) > (template_revision or 0)
+    in between do not count: a corrected copy of the same file may replace the first. A template of another
+    version (a correction's numbering starts again) saw none of this version's edits."""
+    seen = template_revision if template_report_id in (None, report.pk) else None
+    return (report.edited_revision or 0) > (seen or 0)
 
 
 def missing_values(report: Report) -> list[Indicator]:

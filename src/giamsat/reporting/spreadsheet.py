@@ -23,6 +23,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from xml.etree.ElementTree import XMLPullParser  # noqa: S405 - what openpyxl reads uploads with (expat, no DTD fetching)
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
@@ -43,7 +44,6 @@ from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, MERGE_TAG, RO
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.xml.constants import SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 from giamsat.core.formatting import dmy, plain_number
 from giamsat.core.periods import Period, PeriodKind
@@ -314,9 +314,10 @@ def _input_columns(indicator: Indicator) -> tuple[str, ...]:
     }.get(indicator.kind, ("value",))
 
 
-def _current_draft(request: ReportRequest) -> Report | None:
-    latest = request.reports.order_by("-version").first()
-    return latest if latest is not None and latest.editable else None
+def _latest_report(request: ReportRequest) -> Report | None:
+    """The version the template is filled from, editable or not: a template downloaded while the report waited
+    for review came out blank, and once the report was returned it was refused as older than the web edits."""
+    return request.reports.order_by("-version").first()
 
 
 def _indicators_with_previous(request: ReportRequest) -> list[Indicator]:
@@ -366,13 +367,13 @@ def _unit_label(unit) -> str:
 
 
 def build_template(request: ReportRequest) -> bytes:
-    """The pre-filled XLSX for one report request (see the module docstring); the current draft's values, if
-    there is a draft, are already in the input cells."""
+    """The pre-filled XLSX for one report request (see the module docstring); the latest version's values, if
+    there is one, are already in the input cells."""
     request = ReportRequest.objects.select_related("schedule__plan__issuer", "unit__province").get(pk=request.pk)
     plan = request.schedule.plan
     indicators = _indicators_with_previous(request)
     targets = _targets(request)
-    draft = _current_draft(request)
+    draft = _latest_report(request)
     drafted = {v.indicator_id: v for v in draft.values.filter(breakdown="")} if draft else {}
     labels = _labels()
     met, not_met = _met_labels()
@@ -574,6 +575,7 @@ def _write_metadata(wb: Workbook, request: ReportRequest, draft: Report | None, 
         ("period_start", request.period_start.isoformat()),
         ("period_end", request.period_end.isoformat()),
         ("draft_revision", draft.revision if draft else None),
+        ("draft_id", draft.pk if draft else None),
         ("sheet", REPORT_SHEET),
         ("header_row", HEADER_ROW),
         ("generated_at", timezone.now().replace(microsecond=0).isoformat()),
@@ -632,14 +634,16 @@ class ParsedReport:
     `values`: one ValueInput (breakdown "") per indicator the unit reports; `conversions`: legacy-encoded texts
     that were converted; `warnings`: things the user should know though nothing is wrong (e.g. the file had no
     template information, so the unit and period could not be checked); `from_template`: found through the
-    hidden sheet; `template_revision`: the draft's revision when the template was downloaded (None if there was
-    no draft or no hidden sheet), so a view can warn that the draft changed online since."""
+    hidden sheet; `template_revision` and `template_report_id`: the revision and the id of the report version the
+    template was filled from (None if there was none, or no hidden sheet), so that an upload does not undo web
+    edits made since (`services.upload_conflict`)."""
 
     values: list[ValueInput]
     conversions: list[Conversion] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     from_template: bool = False
     template_revision: int | None = None
+    template_report_id: int | None = None
 
 
 @dataclass
@@ -654,8 +658,9 @@ class _Metadata:
     period_start: datetime.date
     period_end: datetime.date
     draft_revision: int | None
+    draft_id: int | None
     sheet: str
-    rows: dict[int, tuple[str, int]]  # indicator id -> (code, row)
+    rows: dict[int, tuple[str, int, str]]  # indicator id -> (code, row, kind)
 
 
 class _Refused(Exception):
@@ -701,17 +706,28 @@ class _SheetParser(WorkSheetParser):
     and the merged ranges, which read-only mode drops; the rest of the sheet (validations, views, print
     settings) is skipped. openpyxl internals: the tests of merged cells, formulas and text cover them."""
 
-    def rows_and_merged(self):
-        """Yields each row's cells (dicts: row, column, value, data_type, style_id); then `self.merged`
-        holds the merged ranges."""
+    def rows_and_merged(self, max_row: int | None = None):
+        """Yields each row's cells (dicts: row, column, value, data_type, style_id), up to `max_row`; then
+        `self.merged` holds the merged ranges. The rows below are not parsed: a value filled down a whole column
+        (a million cells in a 200 KB file) took 36 s and 270 MB to read. Their bytes are only searched for the
+        merged ranges, which come after them."""
         self.merged: list[CellRange] = []
-        for _event, element in iterparse(self.source):
-            if element.tag == ROW_TAG:
-                yield self.parse_row(element)[1]
-                element.clear()
-            elif element.tag == MERGE_TAG:
-                self.merged = [CellRange(merged.get("ref")) for merged in element]
-                element.clear()
+        parser = XMLPullParser(events=("end",))
+        while chunk := self.source.read(CHUNK_BYTES):
+            parser.feed(chunk)
+            for _event, element in parser.read_events():
+                if element.tag == ROW_TAG:
+                    number = element.get("r")
+                    number = int(number) if number and number.isdigit() else self.row_counter + 1
+                    if max_row is not None and number > max_row:
+                        self.merged = _merged_ranges(chunk + self.source.read())
+                        return
+                    yield self.parse_row(element)[1]
+                    element.clear()
+                elif element.tag == MERGE_TAG:
+                    self.merged = [CellRange(merged.get("ref")) for merged in element]
+                    element.clear()
+        parser.close()
 
     def parse_cell(self, element):
         # Two common cells read faster than openpyxl does: the empty styled cell (the template's input cells) and
@@ -739,12 +755,22 @@ class _SheetParser(WorkSheetParser):
         }
 
 
+CHUNK_BYTES = 16 * 1024  # as openpyxl's iterparse reads
+MERGED_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\"")
+
+
+def _merged_ranges(rest: bytes) -> list[CellRange]:
+    """The merged ranges in the rest of a worksheet's XML (what follows the last row read): mergeCell elements
+    are only found there, and cell text cannot hold a "<"."""
+    return [CellRange(ref.decode()) for ref in MERGED_REF.findall(rest)]
+
+
 class _Sheet:
     """One worksheet of an upload, read in a single pass: its non-empty cells (up to column `max_column`, all
     that the reading ever looks at) by row and column, and its merged ranges. A cell covered by a merged range
     other than its top-left one reads as empty, as in openpyxl's full mode."""
 
-    def __init__(self, ws, max_column: int = SCAN_COLUMNS):
+    def __init__(self, ws, max_column: int = SCAN_COLUMNS, max_row: int | None = None):
         self.title = ws.title
         self.sheet_state = ws.sheet_state
         self.rows: dict[int, dict[int, ReadOnlyCell]] = {}
@@ -760,7 +786,7 @@ class _Sheet:
                     date_formats=wb._date_formats,
                     timedelta_formats=wb._timedelta_formats,
                 )
-                for row in parser.rows_and_merged():
+                for row in parser.rows_and_merged(max_row):
                     for cell in row:
                         if cell["value"] is not None and cell["column"] <= max_column:
                             self.rows.setdefault(cell["row"], {})[cell["column"]] = ReadOnlyCell(ws, **cell)
@@ -788,16 +814,16 @@ class _Book:
     """The uploaded workbook, opened read-only (it keeps the file open: close it); each sheet is read once,
     when first needed."""
 
-    def __init__(self, wb, max_column: int = SCAN_COLUMNS):
+    def __init__(self, wb, max_column: int = SCAN_COLUMNS, max_row: int | None = None):
         self.wb = wb
-        self.max_column = max_column
+        self.max_column, self.max_row = max_column, max_row
         self.sheetnames = wb.sheetnames
         self._sheets: dict[str, _Sheet] = {}
 
     def __getitem__(self, name: str) -> _Sheet:
         if name not in self._sheets:
             try:
-                self._sheets[name] = _Sheet(self.wb[name], self.max_column)
+                self._sheets[name] = _Sheet(self.wb[name], self.max_column, self.max_row)
             except Exception as exc:  # a damaged sheet shows only now that it is read
                 raise _corrupted() from exc
         return self._sheets[name]
@@ -809,7 +835,7 @@ class _Book:
         self.wb.close()
 
 
-def _open_workbook(data: bytes, max_column: int = SCAN_COLUMNS) -> _Book:
+def _open_workbook(data: bytes, max_column: int = SCAN_COLUMNS, max_row: int | None = None) -> _Book:
     try:
         kind = detect_kind(io.BytesIO(data), extension="xlsx", max_unpacked=MAX_UNPACKED_BYTES)
     except UploadRejected as exc:
@@ -823,7 +849,7 @@ def _open_workbook(data: bytes, max_column: int = SCAN_COLUMNS) -> _Book:
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False)
     except Exception as exc:  # whatever openpyxl trips on, the answer for the user is the same
         raise _corrupted() from exc
-    return _Book(wb, max_column)
+    return _Book(wb, max_column, max_row)
 
 
 def open_upload(content, *, max_column: int = SCAN_COLUMNS) -> _Book:
@@ -847,7 +873,7 @@ def parse_upload(request: ReportRequest, content) -> ParsedReport:
         request = ReportRequest.objects.select_related("schedule", "unit").get(pk=request.pk)
     wb = None
     try:
-        wb = _open_workbook(_read_bytes(content))
+        wb = _open_workbook(_read_bytes(content), max_row=SCAN_ROWS)  # no row further down is ever looked at
         indicators = list(Indicator.objects.filter(plan_id=request.schedule.plan_id).order_by("order", "code"))
         metadata = _read_metadata(wb)
         if metadata is not None:
@@ -868,6 +894,7 @@ def parse_upload(request: ReportRequest, content) -> ParsedReport:
         warnings=list(layout.warnings),
         from_template=metadata is not None,
         template_revision=metadata.draft_revision if metadata else None,
+        template_report_id=metadata.draft_id if metadata else None,
     )
 
 
@@ -893,7 +920,7 @@ def _read_metadata(wb: _Book) -> _Metadata | None:
         return None
     ws = wb[META_SHEET]
     pairs: dict[str, Any] = {}
-    rows: dict[int, tuple[str, int]] = {}
+    rows: dict[int, tuple[str, int, str]] = {}
     in_indicators = False
     records = (tuple(ws.cell(row, column).value for column in range(1, 5)) for row in sorted(ws.rows) if row <= 10000)
     for record in records:
@@ -901,7 +928,7 @@ def _read_metadata(wb: _Book) -> _Metadata | None:
             if record[0] is None:
                 continue
             try:
-                rows[_as_int(record[0])] = (str(record[1]), _as_int(record[3]))
+                rows[_as_int(record[0])] = (str(record[1]), _as_int(record[3]), str(record[2] or ""))
             except (TypeError, ValueError):
                 raise _broken_template() from None
             continue
@@ -929,6 +956,7 @@ def _read_metadata(wb: _Book) -> _Metadata | None:
             period_start=datetime.date.fromisoformat(str(pairs["period_start"])[:10]),
             period_end=datetime.date.fromisoformat(str(pairs["period_end"])[:10]),
             draft_revision=_as_int(revision) if revision not in (None, "") else None,
+            draft_id=_as_int(draft_id) if (draft_id := pairs.get("draft_id")) not in (None, "") else None,
             sheet=str(pairs.get("sheet") or REPORT_SHEET),
             rows=rows,
         )
@@ -947,6 +975,9 @@ def _check_metadata(metadata: _Metadata, request: ReportRequest) -> None:
         differs.append(
             _("kỳ khác (%(start)s – %(end)s)") % {"start": dmy(metadata.period_start), "end": dmy(metadata.period_end)}
         )
+    if not differs and metadata.request_id not in (None, request.pk):
+        # Another schedule of the same plan asks the same unit for the same days: its file has its own revisions.
+        differs.append(_("yêu cầu báo cáo khác (cùng đơn vị, cùng kỳ)"))
     if differs:
         raise _Refused(
             _(
@@ -1039,7 +1070,43 @@ def _locate(wb: _Book, metadata: _Metadata | None, indicators: list[Indicator]) 
         layout.rows = _rows_by_code(ws, code_column, by_key, layout)
     added_later = {i.pk for i in indicators if i.pk not in metadata.rows}
     _missing_rows(layout, indicators, added_later)
+    _kinds_changed(layout, metadata, indicators)
+    _other_report_sheets(wb, ws, by_key)
     return layout
+
+
+def _other_report_sheets(wb: _Book, report: _Sheet, by_key: dict) -> None:
+    """Refuse a file with a second visible sheet holding the indicators (a copy of the report sheet, made with
+    Move or Copy): its figures were silently ignored for the original's."""
+    for ws in wb.visible_sheets():
+        if ws is report:
+            continue
+        codes = {_code_key(cell.value) for cell in ws.cells(SCAN_ROWS) if cell.column == COLUMNS["code"]}
+        if len(codes & set(by_key)) * 2 >= max(len(by_key), 1):
+            raise _Refused(
+                _(
+                    "Tệp có thêm trang “%(sheet)s” cũng chứa các chỉ tiêu của báo cáo, nhưng hệ thống chỉ đọc trang "
+                    "“%(report)s”. Hãy nhập số liệu vào trang “%(report)s”, xóa trang “%(sheet)s” rồi tải lên lại."
+                )
+                % {"sheet": ws.title, "report": report.title}
+            )
+
+
+def _kinds_changed(layout: _Layout, metadata: _Metadata, indicators: list[Indicator]) -> None:
+    """An indicator whose kind changed since the download is not read: its errors would send the user to the
+    other kind's cells, which their file has locked and grey."""
+    for indicator in indicators:
+        kind = metadata.rows.get(indicator.pk, ("", 0, ""))[2]
+        if indicator.pk in layout.rows and kind and kind != indicator.kind:
+            del layout.rows[indicator.pk]
+            layout.errors.append(
+                CellError(
+                    layout.ws.title,
+                    "",
+                    _("Chỉ tiêu %(code)s đã đổi loại (nay là “%(kind)s”) sau khi tải tệp mẫu này; hãy tải tệp mẫu mới.")
+                    % {"code": indicator.code, "kind": indicator.get_kind_display()},
+                )
+            )
 
 
 def _rows_by_code(ws: _Sheet, column: int, by_key: dict, layout: _Layout) -> dict[int, int]:
@@ -1181,6 +1248,8 @@ class _Reader:
                     _("Ô %(cell)s nằm trong vùng gộp ô %(range)s; hãy bỏ gộp ô và nhập số liệu cho từng chỉ tiêu.")
                     % {"cell": self.coordinate(row, key), "range": merged.coord},
                 ), cell
+            if merged.min_col != column:
+                return None, cell  # merged with the cell to its left (source and comment): the text is that one's
             cell = self.ws.cell(row=merged.min_row, column=merged.min_col)
         if cell.data_type == "f":
             return self.error(
@@ -1238,7 +1307,18 @@ class _Reader:
             )
         if unit == "đ" and indicator.kind != IndicatorKind.AMOUNT:
             return self.error(row, key, _("Chỉ tiêu %(code)s không tính bằng tiền; hãy chỉ nhập số.") % {"code": code})
-        if percent and not isinstance(value, str) and cell is not None and "%" in (cell.number_format or ""):
+        if unit == "đ":
+            # "35.000.000 đ" is dong: an indicator counted in millions of dong stored it as 35 million millions.
+            scale = _dong_scale(indicator.measure)
+            if scale is None:
+                return self.error(
+                    row,
+                    key,
+                    _("Chỉ tiêu %(code)s tính bằng %(measure)s; hãy nhập số theo đơn vị đó, không ghi “đ”.")
+                    % {"code": code, "measure": indicator.measure},
+                )
+            number /= scale
+        if percent and not isinstance(value, str) and cell is not None and _percent_format(cell.number_format):
             number *= 100  # a cell formatted as a percentage holds 0.85 for 85%
         if abs(number) >= 10**MAX_DIGITS_BEFORE_POINT:
             return self.error(row, key, _("Chỉ tiêu %(code)s: số quá lớn.") % {"code": code})
@@ -1405,9 +1485,15 @@ class _Reader:
         if denominator is None:
             ok = False
             self.error(row, "denominator", _("Chỉ tiêu %(code)s: thiếu mẫu số.") % {"code": code})
-        elif denominator <= 0:
+        elif denominator < 0:
             ok = False
-            self.error(row, "denominator", _("Chỉ tiêu %(code)s: mẫu số phải lớn hơn 0.") % {"code": code})
+            self.error(row, "denominator", _("Chỉ tiêu %(code)s: mẫu số không được âm.") % {"code": code})
+        elif denominator == 0 and numerator:
+            # 0 / 0 says nobody was concerned, as the web form accepts: the template it fills must come back.
+            ok = False
+            self.error(
+                row, "denominator", _("Chỉ tiêu %(code)s: mẫu số bằng 0 thì tử số phải bằng 0.") % {"code": code}
+            )
         if ok and numerator > denominator:
             ok = False
             self.error(
@@ -1433,6 +1519,25 @@ class _Reader:
             "kind": indicator.get_kind_display(),
             "columns": where,
         }
+
+
+# Amount measures (folded) and how many dong one unit of each is.
+DONG_SCALES = {"": 1, "d": 1, "dong": 1, "vnd": 1, "nghin dong": 10**3, "ngan dong": 10**3, "nghin": 10**3}
+DONG_SCALES |= {"trieu dong": 10**6, "trieu": 10**6, "ty dong": 10**9, "ty": 10**9}
+
+
+def _dong_scale(measure: str) -> int | None:
+    """How many dong one unit of an amount indicator's measure is; None for a measure that is not dong."""
+    return DONG_SCALES.get(" ".join(fold(measure or "").split()))
+
+
+# In a number format, quoted text ("0.0" %"") and escaped characters (0\%) are shown as written.
+LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\\.')
+
+
+def _percent_format(number_format: str | None) -> bool:
+    """Whether Excel multiplies the cell by 100 to show it: a % of the format itself, not one shown as text."""
+    return "%" in LITERALS_IN_FORMAT.sub("", number_format or "")
 
 
 def _cp1252_only(text: str) -> bool:

@@ -304,6 +304,7 @@ def upload(request, pk):
                     values=parsed.values,
                     from_template=parsed.from_template,
                     template_revision=parsed.template_revision,
+                    template_report_id=parsed.template_report_id,
                 )
             except services.WorkflowError as exc:
                 errors = [(None, None, str(exc))]
