@@ -517,6 +517,20 @@ def test_reminders_go_to_the_worker_and_the_chair_once(hotline_operator, commune
     assert ReminderSent.objects.filter(case=case).count() == sent["before"] + later["after"]
 
 
+def test_a_step_whose_deadline_moved_is_reminded_again_before_the_new_one(commune_worker, chair, case, mailoutbox):
+    """The "due soon" reminder was sent once per step: after its deadline moved, none came before the new one."""
+    assess(case, commune_worker)
+    case.refresh_from_db()
+    due = case.next_due_at  # the detailed assessment
+    assert send_reminders(due - H)["before"] == 1
+    assert send_reminders(due - H)["before"] == 0
+    CaseSettings.objects.update(detailed_assessment_working_days=4)  # the row the reminders run saved
+    send_reminders(due - 2 * H)  # recomputes the due times: the limits changed
+    case.refresh_from_db()
+    assert case.next_step == "detailed_assessment" and case.next_due_at > due  # a working day later
+    assert send_reminders(case.next_due_at - H)["before"] == 1
+
+
 @pytest.fixture
 def superuser_client(admin_user, client_for):
     admin_user.is_staff = admin_user.is_superuser = True

@@ -33,7 +33,10 @@ def recipients(case: Case) -> list:
 
 
 def _key(case: Case, step: clock.StepClock, kind: str, now: datetime.datetime, repeat_days: int) -> str | None:
-    base = f"{case.pk}:{case.cycle}:{step.step.value}:{kind}"
+    # The due time is part of the key: a step whose deadline moved (a new review, a changed limit) is reminded
+    # again before its new deadline.
+    due = step.due.astimezone(datetime.UTC).strftime("%Y%m%d%H%M")
+    base = f"{case.pk}:{case.cycle}:{step.step.value}:{due}:{kind}"
     if kind == "before":
         return base
     turn = int((now - step.due) / datetime.timedelta(days=max(1, repeat_days)))
