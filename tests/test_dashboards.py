@@ -374,7 +374,7 @@ def test_unmet_lists_every_target_below_its_expected_progress_by_gap(plan_setup,
             if values is not None:
                 accepted_report(setup.request(key, 2023), value_map(setup, values))
         tree = legacy_tree(setup, province_officer)
-        behind, missing = queries.unmet(tree, Period.year(2023), AS_OF, province_officer)
+        behind, missing, contradictory = queries.unmet(tree, Period.year(2023), AS_OF, province_officer)
         expected_behind, expected_missing = set(), set()
         units = {"dl": setup.duc_linh, "tl": setup.tanh_linh}
         for key, values in zip(("dl", "tl"), data, strict=True):
@@ -393,10 +393,53 @@ def test_unmet_lists_every_target_below_its_expected_progress_by_gap(plan_setup,
         lower = {(s.unit.pk, s.cell.indicator.code) for s in behind if s.unit.level == 2}
         assert lower == expected_behind
         assert {(s.unit.pk, s.cell.indicator.code) for s in missing if s.unit.level == 2} == expected_missing
+        assert contradictory == []
         gaps = [s.gap for s in behind]
         assert gaps == sorted(gaps, reverse=True)
         assert all(s.cell.achieved < s.cell.expected for s in behind)
         transaction.set_rollback(True)
+
+
+def test_a_contradictory_target_is_listed_as_such_not_as_without_data(
+    plan_setup, client_for, api_client_for, province_officer
+):
+    """A decrease target above its baseline cannot be judged; Đức Linh reported a figure, yet the page, its
+    download and the API listed the target among those without data, sending leaders after a filed report."""
+    setup, plan = plan_setup, plan_setup.plan
+    set_target(setup.ind(DECREASE), setup.duc_linh, 2023, 9, baseline=D(8))
+    accepted_report(setup.request("dl", 2023), {setup.ind(DECREASE): 5})
+    client, api = client_for(province_officer), api_client_for(province_officer)
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    ours = (setup.duc_linh.pk, DECREASE)
+
+    result = queries.unmet(legacy_tree(setup, province_officer), Period.year(2023), AS_OF, province_officer)
+    assert [(s.unit.pk, s.cell.indicator.code) for s in result.contradictory] == [ours]
+    assert ours not in {(s.unit.pk, s.cell.indicator.code) for s in [*result.missing, *result.behind]}
+
+    html = client.get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
+    missing = re.search(r'data-testid="dash-missing">(.*?)</table>', html, re.S).group(1)
+    assert not re.search(rf"{setup.duc_linh.name}</a></th><td><b>{DECREASE}</b>", missing)
+    listed = re.search(r'data-testid="dash-contradictory">(.*?)</table>', html, re.S).group(1)
+    assert setup.duc_linh.name in listed and DECREASE in listed and "⚠ chỉ tiêu mâu thuẫn" in listed
+    assert "1 chỉ tiêu mâu thuẫn" in html
+
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:unmet_xlsx", args=[plan.pk]), query).content)
+    )
+    [line] = [r for r in book.active.iter_rows(values_only=True) if r[:2] == (setup.duc_linh.name, DECREASE)]
+    assert line[3] == 5 and line[4] == 9 and line[8] == "⚠ chỉ tiêu mâu thuẫn"
+
+    data = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
+    [listed] = [s for s in data["contradictory"] if (s["unit"]["id"], s["cell"]["indicator_code"]) == ours]
+    assert "baseline" in listed["cell"]["problem"]
+    assert ours not in {(s["unit"]["id"], s["cell"]["indicator_code"]) for s in data["without_data"]}
+    # The matrix's download says it too, as its page does.
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query).content)
+    )
+    [header, *lines] = list(book.active.iter_rows(values_only=True))
+    line = next(r for r in lines if r[1] == setup.duc_linh.name)
+    assert line[header.index(f"{DECREASE} đánh giá")] == "⚠ chỉ tiêu mâu thuẫn"
 
 
 # ------------------------------------------------------------------------------------------------ trend
@@ -435,6 +478,19 @@ def test_the_trend_by_quarter_has_forty_points_for_a_ten_year_plan(plan_setup):
     plan.save()
     points = queries.trend(plan, plan_setup.ind(COUNT), plan_setup.province, "quarter", AS_OF)
     assert len(points) == 40 and points[0].period.label == "Quý 1/2021"
+
+
+def test_the_trend_in_todays_units_keeps_the_inherited_targets_once_the_new_unit_has_its_own(plan_setup):
+    """Today's Lâm Đồng inherits old Bình Thuận's targets; its first target of its own (2026) hid them all."""
+    plan = plan_setup.plan
+    plan.last_year = 2030
+    plan.save()
+    province = f.current_province(f.LAM_DONG)
+    set_target(plan_setup.ind(COUNT), province, 2026, 40)
+    set_target(plan_setup.ind(COUNT), province, 2023, 25)  # its own wins over the inherited 22
+    points = queries.trend(plan, plan_setup.ind(COUNT), province, "year", TODAY_UNITS)
+    targets = {p.period.start.year: p.target for p in points}
+    assert (targets[2022], targets[2023], targets[2024], targets[2026]) == (18, 25, None, 40)
 
 
 # ------------------------------------------------------------------------------------------- compliance
@@ -546,6 +602,26 @@ def test_every_dashboard_page_and_download_answers_the_province_officer(reported
         assert client.get(url).status_code == 200, url
 
 
+@pytest.mark.parametrize("on", [LEGACY, TODAY_UNITS])
+def test_a_plan_without_indicators_shows_an_empty_matrix_and_no_unmet_target(
+    plan_setup, client_for, api_client_for, province_officer, on
+):
+    """A plan just registered has no indicator yet: its matrix and unmet pages, their downloads and the API
+    answered 500 (the targets were read with `indicator_id IN ()`)."""
+    plan = plan_setup.plan
+    plan.indicators.all().delete()
+    client, api = client_for(province_officer), api_client_for(province_officer)
+    query = {"period": "2023", "on": on.isoformat()}
+    for name in ("matrix", "unmet", "matrix_xlsx", "unmet_xlsx"):
+        assert client.get(reverse(f"dashboards:{name}", args=[plan.pk]), query).status_code == 200, name
+    matrix = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    assert matrix["total"]["cells"] == [] and all(row["cells"] == [] for row in matrix["rows"])
+    unmet = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
+    assert unmet["behind"] == [] and unmet["without_data"] == []
+    # No indicator to draw: the trend stays a 404, as it was.
+    assert client.get(reverse("dashboards:trend", args=[plan.pk]), query).status_code == 404
+
+
 def test_an_outsider_gets_404_on_every_dashboard_and_an_empty_index(reported, client_for, api_client_for, outsider):
     client = client_for(outsider)
     for url in _urls(reported.plan, reported.ind(COUNT)):
@@ -587,6 +663,52 @@ def test_the_api_matrix_has_the_numbers_of_the_page(reported, api_client_for, pr
             assert (
                 None if cell_json["achieved_percent"] is None else Decimal(str(cell_json["achieved_percent"]))
             ) == cell.percent
+
+
+def test_a_target_not_met_never_reads_as_100_percent_nor_as_0_points_behind(
+    plan_setup, client_for, api_client_for, province_officer
+):
+    """19,999 of 20,000 is 99.995%, not met: rounded to the nearest tenth it read 100% beside "not met", and
+    0.0 points behind. The engine truncates; what is shown rounds the percent down and the gap up."""
+    setup, plan = plan_setup, plan_setup.plan
+    set_target(setup.ind(COUNT), setup.duc_linh, 2023, 20000)
+    accepted_report(setup.request("dl", 2023), {setup.ind(COUNT): 19999})
+    client, api = client_for(province_officer), api_client_for(province_officer)
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+
+    def ours(cells: list[dict]) -> dict:
+        return next(c for c in cells if c["indicator_code"] == COUNT)
+
+    matrix = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    cell = ours(next(r for r in matrix["rows"] if r["unit"]["id"] == setup.duc_linh.pk)["cells"])
+    assert cell["status"] != Status.MET and Decimal(str(cell["achieved_percent"])) == D("99.9")
+    html = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    row = re.search(rf'data-unit="{setup.duc_linh.pk}">(.*?)</tr>', html, re.S).group(1)
+    assert "99,9%" in row and "100%" not in row
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query).content)
+    )
+    [header, *lines] = list(sheet.active.iter_rows(values_only=True))
+    line = next(r for r in lines if r[1] == setup.duc_linh.name)
+    assert Decimal(str(line[header.index(f"{COUNT} tỷ lệ đạt (%)")])) == D("99.9")
+
+    unmet = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
+    [shortfall] = [
+        s for s in unmet["behind"] if s["unit"]["id"] == setup.duc_linh.pk and s["cell"]["indicator_code"] == COUNT
+    ]
+    assert Decimal(str(shortfall["gap_points"])) == D("0.1")
+    assert Decimal(str(shortfall["cell"]["achieved_percent"])) == D("99.9")
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:unmet_xlsx", args=[plan.pk]), query).content)
+    )
+    line = next(r for r in sheet.active.iter_rows(values_only=True) if r[:2] == (setup.duc_linh.name, COUNT))
+    assert (Decimal(str(line[5])), Decimal(str(line[7]))) == (D("99.9"), D("0.1"))
+
+    trend = api.get(
+        f"/api/dashboards/plans/{plan.pk}/trend", {**query, "unit": setup.duc_linh.pk, "indicator": setup.ind(COUNT).pk}
+    ).json()
+    [point] = [p for p in trend["points"] if p["period"]["label"] == "Năm 2023"]
+    assert Decimal(str(point["cell"]["achieved_percent"])) == D("99.9")
 
 
 def test_the_matrix_export_opens_in_openpyxl_with_the_same_numbers(reported, client_for, province_officer):
@@ -635,7 +757,7 @@ def test_the_unmet_trend_and_compliance_exports_carry_the_page_numbers(reported,
     unmet = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("dashboards:unmet_xlsx", args=[plan.pk]) + "?period=2023").content)
     )
-    behind, missing = queries.unmet(
+    behind, missing, _contradictory = queries.unmet(
         legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate(), province_officer
     )
     lines = list(unmet.active.iter_rows(values_only=True))[1:]
@@ -679,6 +801,20 @@ def test_the_trend_chart_is_an_svg_file_with_its_numbers(reported, client_for, p
     assert "17" in texts and "22" in texts  # the 2023 actual (13 + 4) and target
 
 
+def test_a_trend_chart_of_an_indicator_named_with_a_character_xml_forbids_is_still_an_image(
+    reported, client_for, province_officer
+):
+    """A name pasted from Word keeps its vertical tab (a line break there): the SVG was ill-formed, no image."""
+    indicator = reported.ind(COUNT)
+    indicator.name = "Số cuộc truyền thông\x0bdòng 2"
+    indicator.save()
+    response = client_for(province_officer).get(
+        reverse("dashboards:trend_svg", args=[reported.plan.pk]), {"indicator": indicator.pk}
+    )
+    root = ET.fromstring(response.content)  # noqa: S314 - our own output
+    assert root.find("{http://www.w3.org/2000/svg}title").text.startswith(f"{COUNT}. Số cuộc truyền thông dòng 2")
+
+
 def test_figures_without_targets_say_no_target_was_set_not_no_data(reported, client_for, province_officer):
     """Rows with figures but no target said "chưa có số liệu" (no data), sending leaders after missing reports."""
     Target.objects.filter(indicator__plan=reported.plan, period_start__year=2023).delete()
@@ -703,7 +839,7 @@ def test_the_trend_page_offers_no_period_it_would_not_use(reported, client_for, 
 
 
 def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():
-    svg = line_chart("<b>&", ["2021", "2022", "2023"], [Series("a<", [D(1), None, D(3)], "#000")])
+    svg = line_chart("<b>&", ["2021", "2022", "2023"], [Series("a<", [D(1), None, D(3)], "#000")], key="t")
     root = ET.fromstring(svg)  # noqa: S314
     assert root.find("{http://www.w3.org/2000/svg}title").text == "<b>&"
     assert len(root.findall("{http://www.w3.org/2000/svg}polyline")) == 2
@@ -785,7 +921,9 @@ def test_the_matrix_page_travels_gzipped_to_a_browser_that_accepts_it(plan_setup
 
 def test_a_charts_large_numbers_fit_beside_its_axis():
     """A trend in VND had its top tick cut to "000.000.000" and written over the axis title."""
-    svg = line_chart("Giá trị", ["2023", "2024"], [Series("Thực hiện", [Decimal(10**9), None], "#000")], y_label="VND")
+    svg = line_chart(
+        "Giá trị", ["2023", "2024"], [Series("Thực hiện", [Decimal(10**9), None], "#000")], key="t", y_label="VND"
+    )
     root = ET.fromstring(svg)  # noqa: S314 - our own SVG
     ticks = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.get("text-anchor") == "end"]
     assert "1.000.000.000" in [t.text for t in ticks]

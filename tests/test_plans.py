@@ -617,6 +617,13 @@ def test_a_breakdown_that_does_not_add_up_is_warned(client_for, province_officer
     assert f"{COUNT}, Năm 2022" in html
 
 
+def test_the_page_of_a_plan_without_indicators_opens(client_for, province_officer, child_plan):
+    """A plan just registered has no indicator yet; its page answered 500 (targets read with `indicator_id IN ()`)."""
+    child_plan.plan.indicators.all().delete()
+    response = client_for(province_officer).get(reverse("plans:detail", args=[child_plan.plan.pk]))
+    assert response.status_code == 200
+
+
 def test_a_ratio_indicator_is_never_warned(child_plan):
     setup = child_plan
     Target.objects.filter(indicator=setup.ind(RATIO), unit=setup.duc_linh).update(value=50)

@@ -55,6 +55,11 @@ class CellOut(Schema):
     achieved_percent: Decimal | None
     expected_progress_percent: Decimal
     status: str
+    problem: str = Field(
+        "",
+        description="chỉ tiêu mâu thuẫn (ví dụ chỉ tiêu giảm cao hơn giá trị cơ sở), không đánh giá được: lý do; "
+        "rỗng nếu không / why a contradictory target was not judged, empty otherwise",
+    )
 
 
 class RowOut(Schema):
@@ -86,6 +91,9 @@ class UnmetOut(Schema):
     on: datetime.date
     behind: list[ShortfallOut]
     without_data: list[ShortfallOut]
+    contradictory: list[ShortfallOut] = Field(
+        description="chỉ tiêu mâu thuẫn, có số liệu nhưng không đánh giá được / contradictory targets, not judged"
+    )
 
 
 class PointOut(Schema):
@@ -166,6 +174,7 @@ def _cell(c: Cell) -> dict:
         "achieved_percent": c.percent,
         "expected_progress_percent": (c.expected * 100).quantize(Decimal("0.1")),
         "status": c.status.value,
+        "problem": c.problem,
     }
 
 
@@ -221,7 +230,7 @@ def matrix(request, plan_id: int, params: Query[Choice]):
 )
 def unmet(request, plan_id: int, params: Query[Choice]):
     choices = _choices(request, plan_id, params)
-    behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+    result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
 
     def shortfall(s: queries.Shortfall) -> dict:
         return {"unit": _unit(s.unit), "cell": _cell(s.cell), "gap_points": s.gap}
@@ -230,8 +239,9 @@ def unmet(request, plan_id: int, params: Query[Choice]):
         "plan_id": plan_id,
         "period": _period(choices.period),
         "on": choices.on,
-        "behind": [shortfall(s) for s in behind],
-        "without_data": [shortfall(s) for s in missing],
+        "behind": [shortfall(s) for s in result.behind],
+        "without_data": [shortfall(s) for s in result.missing],
+        "contradictory": [shortfall(s) for s in result.contradictory],
     }
 
 

@@ -2,6 +2,7 @@
 download. Lines differ by dash pattern and marker shape as well as colour, so a black-and-white print or a
 colour-blind reader tells them apart; every point carries its number."""
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +11,18 @@ from django.utils.html import escape
 WIDTH, HEIGHT = 760, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 46, 64
 FONT = "Segoe UI, Roboto, Noto Sans, Liberation Sans, Arial, sans-serif"
+# What XML 1.0 cannot hold even escaped: with one (a vertical tab Word pastes for a line break) the SVG is no
+# image at all. Each becomes a space, so the words it separated stay apart.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _plain(text: str) -> str:
+    return _NOT_XML.sub(" ", str(text))
+
+
+def _text(text: str) -> str:
+    """Text as an SVG may hold it: escaped, without the characters XML forbids."""
+    return escape(_plain(text))
 
 
 @dataclass(frozen=True)
@@ -39,9 +52,17 @@ def number_label(value: Decimal, decimal_mark: str = ",", thousands: str = ".") 
 
 
 def line_chart(
-    title: str, labels: list[str], series: list[Series], *, y_label: str = "", decimal_mark=",", thousands="."
+    title: str,
+    labels: list[str],
+    series: list[Series],
+    *,
+    key: str,
+    y_label: str = "",
+    decimal_mark=",",
+    thousands=".",
 ) -> str:
-    """An SVG line chart of several series over the same labels; missing values (None) break the line."""
+    """An SVG line chart of several series over the same labels; missing values (None) break the line. `key`
+    (a slug) names its title's id, unique among the charts of a page (see `_opening`)."""
     present = [v for s in series for v in s.values if v is not None]
     top = nice_ceiling(max(present, default=Decimal(0)))
 
@@ -61,11 +82,8 @@ def line_chart(
         return TOP + plot_h - float(v / top) * plot_h
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        f'role="img" aria-labelledby="chart-title" font-family="{FONT}" font-size="12">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#fff"/>',
-        f'<text x="{LEFT}" y="18" font-size="14" font-weight="600" fill="#1d2530">{escape(title)}</text>',
+        *_opening(key, title, HEIGHT),
+        f'<text x="{LEFT}" y="18" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
     ]
     for value in ticks:
         gy = y(value)
@@ -74,7 +92,7 @@ def line_chart(
     if y_label:
         out.append(
             f'<text x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" '
-            f'text-anchor="middle" fill="#1d2530">{escape(y_label)}</text>'
+            f'text-anchor="middle" fill="#1d2530">{_text(y_label)}</text>'
         )
     out.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2530"/>')
     every = max(1, count // 12)
@@ -82,7 +100,7 @@ def line_chart(
         if i % every == 0:
             out.append(
                 f'<text x="{x(i):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" fill="#1d2530">'
-                f"{escape(label)}</text>"
+                f"{_text(label)}</text>"
             )
     for s in series:
         segments, current = [], []
@@ -122,10 +140,21 @@ def line_chart(
             f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 28}" y2="{legend_y - 4}" '
             f'stroke="{s.colour}" stroke-width="2.5"{dash}/>'
         )
-        out.append(f'<text x="{legend_x + 34}" y="{legend_y}" fill="#1d2530">{escape(s.name)}</text>')
+        out.append(f'<text x="{legend_x + 34}" y="{legend_y}" fill="#1d2530">{_text(s.name)}</text>')
         legend_x += 44 + 7 * len(s.name)
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _opening(key: str, title: str, height: int) -> list[str]:
+    """The SVG element, its title and background. The title's id comes from `key`: a page shows several charts
+    inline, and with one id for all a screen reader reads the first chart's title for each of them."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="chart-{key}-title" font-family="{FONT}" font-size="12">',
+        f'<title id="chart-{key}-title">{_text(title)}</title>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
+    ]
 
 
 @dataclass(frozen=True)
@@ -138,25 +167,26 @@ class Bar:
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 8, 300
 
 
-def bar_chart(title: str, bars: list[Bar], *, colour: str = "#0b57a4", decimal_mark=",", thousands=".") -> str:
+def bar_chart(
+    title: str, bars: list[Bar], *, key: str, colour: str = "#0b57a4", decimal_mark=",", thousands="."
+) -> str:
     """A horizontal bar chart, one bar per row with its number written at its end (so a print needs no colour
-    and no axis reading). A bar without a value (a count hidden as "< 3") is left out; its text stays."""
+    and no axis reading). A bar without a value (a count hidden as "< 3") is left out; its text stays. `key` as
+    for `line_chart`."""
     top = nice_ceiling(max((b.value for b in bars if b.value is not None), default=Decimal(0)))
     plot_w = WIDTH - LABEL_WIDTH - RIGHT - 50
     height = TOP + max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP) + 20
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="chart-title" font-family="{FONT}" font-size="12">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
-        f'<text x="10" y="18" font-size="14" font-weight="600" fill="#1d2530">{escape(title)}</text>',
+        *_opening(key, title, height),
+        f'<text x="10" y="18" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
     ]
     for i, bar in enumerate(bars):
         y = TOP + i * (BAR_HEIGHT + BAR_GAP)
-        label = bar.label if len(bar.label) <= 46 else bar.label[:45] + "…"
+        whole = _plain(bar.label)
+        label = whole if len(whole) <= 46 else whole[:45] + "…"
         out.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" text-anchor="end" fill="#1d2530">'
-            f"<title>{escape(bar.label)}</title>{escape(label)}</text>"
+            f"<title>{escape(whole)}</title>{escape(label)}</text>"
         )
         width = float(bar.value / top) * plot_w if bar.value is not None else 0
         if width:
@@ -166,7 +196,7 @@ def bar_chart(title: str, bars: list[Bar], *, colour: str = "#0b57a4", decimal_m
             )
         out.append(
             f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" fill="#1d2530">'
-            f"{escape(bar.shown)}</text>"
+            f"{_text(bar.shown)}</text>"
         )
     out.append(f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - 16}" stroke="#1d2530"/>')
     out.append("</svg>")

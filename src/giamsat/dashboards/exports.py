@@ -8,15 +8,22 @@ from django.utils.translation import gettext as _
 
 from giamsat.cases.choices import DelayReason
 from giamsat.cases.dashboard import HIDDEN, STEP_RULES, Shown, ShownShare
+from giamsat.reporting.queries import Cell
 from giamsat.reporting.templatetags.achievement import STATUS_LABELS
 from giamsat.supervision.choices import RecommendationStatus
 
-from .queries import Compliance, Matrix, Point, Shortfall
+from .queries import Compliance, Matrix, Point, Unmet
 
 
 def status_text(status) -> str:
     symbol, label = STATUS_LABELS[status]
     return f"{symbol} {label}"
+
+
+def cell_status_text(cell: Cell) -> str:
+    """A judged cell's status in words; a contradictory target is not judged, and says so as the matrix page
+    does (its status alone would read "no data" though a figure was reported)."""
+    return f"⚠ {_('chỉ tiêu mâu thuẫn')}" if cell.problem else status_text(cell.status)
 
 
 def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
@@ -37,13 +44,13 @@ def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
                 cell.actual_shown,
                 cell.target.value if cell.target is not None else None,
                 cell.percent,
-                status_text(cell.status) if cell.target is not None else "",
+                cell_status_text(cell) if cell.target is not None else "",
             ]
         rows.append(line)
     return headers, rows
 
 
-def unmet_table(behind: list[Shortfall], missing: list[Shortfall]) -> tuple[list, list[list]]:
+def unmet_table(unmet: Unmet) -> tuple[list, list[list]]:
     headers = [
         _("Đơn vị"),
         _("Mã chỉ tiêu"),
@@ -65,9 +72,9 @@ def unmet_table(behind: list[Shortfall], missing: list[Shortfall]) -> tuple[list
             s.cell.percent,
             s.expected_percent,
             s.gap,
-            status_text(s.cell.status),
+            cell_status_text(s.cell),
         ]
-        for s in [*behind, *missing]
+        for s in [*unmet.behind, *unmet.missing, *unmet.contradictory]
     ]
     return headers, rows
 
@@ -90,7 +97,7 @@ def trend_table(indicator, unit, points: list[Point]) -> tuple[list, list[list]]
             p.actual,
             p.target,
             p.cell.percent,
-            status_text(p.cell.status) if p.target is not None else "",
+            cell_status_text(p.cell) if p.target is not None else "",
         ]
         for p in points
     ]

@@ -12,7 +12,8 @@ only when the merged units had the same target, since a pooled target would need
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -39,6 +40,7 @@ from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import Report, ReportRequest
 from giamsat.reporting.queries import (
+    TENTH,
     Cell,
     ShownTarget,
     UnitRow,
@@ -191,37 +193,49 @@ class Shortfall:
 
     @property
     def gap(self) -> Decimal | None:
-        """Percentage points between the progress expected by now and the achievement (None without data)."""
+        """Percentage points between the progress expected by now and the achievement (None without data),
+        rounded up to 0.1 so that a target behind by less than 0.05 points never reads as 0.0 behind."""
         if self.cell.achieved is None:
             return None
-        return ((self.cell.expected - self.cell.achieved) * 100).quantize(Decimal("0.1"))
+        return ((self.cell.expected - self.cell.achieved) * 100).quantize(TENTH, rounding=ROUND_CEILING)
 
     @property
     def expected_percent(self) -> Decimal:
         return (self.cell.expected * 100).quantize(Decimal("0.1"))
 
 
-def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> tuple[list[Shortfall], list[Shortfall]]:
+class Unmet(NamedTuple):
+    behind: list[Shortfall]  # below the progress expected by now, largest gap first
+    missing: list[Shortfall]  # no data to judge
+    contradictory: list[Shortfall]  # reported, but the target contradicts its baseline (`Cell.problem`)
+
+
+def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> Unmet:
     """Every target of the root and of every level below it that is below the progress expected by now,
-    largest gap first; and, apart, the targets that have no data. One GROUP BY per level below the root."""
+    largest gap first; and, apart, the targets that have no data and those that cannot be judged because they
+    contradict their baseline (a figure was reported: listing them as without data sent leaders after reports
+    that had been filed). One GROUP BY per level below the root."""
     [first, *deeper] = levels_below(tree, user)
     # The root's row comes from the first level's values (one pass over them, not two).
     total, rows = matrix_with_total(tree.plan, tree.root, first, period, as_of)
     rows = [total, *rows]
     for level in deeper:
         rows += achievement_matrix(tree.plan, level, period, as_of)
-    behind, missing = [], []
+    result = Unmet([], [], [])
     for row in rows:
         for cell in row.cells:
             if cell.target is None:
                 continue
-            if cell.achieved is None:
-                missing.append(Shortfall(row.unit, cell))
+            if cell.problem:
+                result.contradictory.append(Shortfall(row.unit, cell))
+            elif cell.achieved is None:
+                result.missing.append(Shortfall(row.unit, cell))
             elif cell.achieved < cell.expected:
-                behind.append(Shortfall(row.unit, cell))
-    behind.sort(key=lambda s: (-s.gap, s.unit.level, s.unit.code, s.cell.indicator.order))
-    missing.sort(key=lambda s: (s.unit.level, s.unit.code, s.cell.indicator.order))
-    return behind, missing
+                result.behind.append(Shortfall(row.unit, cell))
+    result.behind.sort(key=lambda s: (-s.gap, s.unit.level, s.unit.code, s.cell.indicator.order))
+    for listed in (result.missing, result.contradictory):
+        listed.sort(key=lambda s: (s.unit.level, s.unit.code, s.cell.indicator.order))
+    return result
 
 
 # ------------------------------------------------------------------------------------------------ trend

@@ -242,15 +242,14 @@ def plan_matrix_xlsx(request, pk):
 @login_required
 def plan_unmet(request, pk):
     choices = _choices(request, pk)
-    behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
-    return _page(request, "dashboards/unmet.html", choices, "unmet", behind=behind, missing=missing)
+    result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+    return _page(request, "dashboards/unmet.html", choices, "unmet", **result._asdict())
 
 
 @login_required
 def plan_unmet_xlsx(request, pk):
     choices = _choices(request, pk)
-    behind, missing = queries.unmet(choices.tree, choices.period, choices.today, request.user)
-    headers, rows = exports.unmet_table(behind, missing)
+    headers, rows = exports.unmet_table(queries.unmet(choices.tree, choices.period, choices.today, request.user))
     title = _("Chỉ tiêu chưa đạt")
     return _xlsx(request, headers, rows, title, _file_stem(choices, "chua-dat"), _plan_about(choices))
 
@@ -280,7 +279,8 @@ def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
         Series(_("Thực hiện"), [p.actual for p in points], "#0b57a4"),
         Series(_("Chỉ tiêu giao"), [p.target for p in points], "#8a1c1c", dash="7 5", marker="square"),
     ]
-    return line_chart(title, [p.period.label for p in points], series, y_label=indicator.measure, **_marks())
+    labels = [p.period.label for p in points]
+    return line_chart(title, labels, series, key="trend", y_label=indicator.measure, **_marks())
 
 
 @login_required
@@ -507,7 +507,7 @@ def case_chart(name: str, sheets: dict) -> str | None:
     """One chart of the cases dashboard as SVG; None for a name it does not have."""
     marks = _marks()
     if name in ("harm", "channel", "unit", "age", "sex"):
-        return bar_chart(sheets[name].title, _count_bars(sheets[name]), **marks)
+        return bar_chart(sheets[name].title, _count_bars(sheets[name]), key=f"cases-{name}", **marks)
     if name == "steps":
         bars = []
         for label, on_time, counted, percent in sheets["steps"].rows:
@@ -517,7 +517,7 @@ def case_chart(name: str, sheets: dict) -> str | None:
                 counts = "/".join(number_label(Decimal(n), **marks) for n in (on_time, counted))
                 shown = f"{number_label(percent, **marks)}% ({counts})"
             bars.append(Bar(label, percent, shown))
-        return bar_chart(sheets["steps"].title + " (%)", bars, colour="#2f7d32", **marks)
+        return bar_chart(sheets["steps"].title + " (%)", bars, key="cases-steps", colour="#2f7d32", **marks)
     periods = sheets["periods"].rows[:-1]  # the last row is the whole range
     labels = [row[0] for row in periods]
     if name == "ontime":
@@ -527,11 +527,13 @@ def case_chart(name: str, sheets: dict) -> str | None:
         for index, (rule, style) in enumerate(zip(case_dashboard.STEP_RULES, styles, strict=True)):
             values = [row[2 + 3 * index + 2] for row in periods]
             series.append(Series(str(rule.short), values, *style))
-        return line_chart(_("Tỷ lệ đúng hạn từng bước theo thời gian (%)"), labels, series, y_label="%", **marks)
+        title = _("Tỷ lệ đúng hạn từng bước theo thời gian (%)")
+        return line_chart(title, labels, series, key="cases-ontime", y_label="%", **marks)
     if name == "median":
         values = [row[-1] for row in periods]
         title = _("Trung vị số giờ từ tiếp nhận đến can thiệp đầu tiên")
-        return line_chart(title, labels, [Series(_("Trung vị (giờ)"), values, "#0b57a4")], y_label=_("giờ"), **marks)
+        series = [Series(_("Trung vị (giờ)"), values, "#0b57a4")]
+        return line_chart(title, labels, series, key="cases-median", y_label=_("giờ"), **marks)
     return None
 
 
@@ -637,13 +639,16 @@ def supervision_chart(name: str, dash, sheets: dict) -> str | None:
         return [Bar(str(label), Decimal(n), number_label(Decimal(n), **marks)) for label, n in rows]
 
     if name == "statuses":
-        return bar_chart(sheets["statuses"].title, bars((label, n) for _k, label, n in dash.statuses), **marks)
+        rows = [(label, n) for _k, label, n in dash.statuses]
+        return bar_chart(sheets["statuses"].title, bars(rows), key="supervision-statuses", **marks)
     if name == "overdue":
         rows = [(row["addressee__name"], row["overdue"]) for row in dash.addressees if row["overdue"]]
-        return bar_chart(_("Kiến nghị quá hạn theo nơi nhận"), bars(rows), colour="#8a1c1c", **marks)
+        title = _("Kiến nghị quá hạn theo nơi nhận")
+        return bar_chart(title, bars(rows), key="supervision-overdue", colour="#8a1c1c", **marks)
     if name == "categories":
         rows = [(row[0], row[3]) for row in sheets["categories"].rows]
-        return bar_chart(_("Số hạn chế theo nhóm"), bars(rows), colour="#6a3d9a", **marks)
+        title = _("Số hạn chế theo nhóm")
+        return bar_chart(title, bars(rows), key="supervision-categories", colour="#6a3d9a", **marks)
     return None
 
 

@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Context, Decimal
+from decimal import ROUND_FLOOR, Context, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -23,6 +23,8 @@ from . import achievement as engine
 from . import judged, sources
 from .choices import ReportStatus
 from .models import IndicatorValue, Report, ReportRequest, Schedule
+
+TENTH = Decimal("0.1")
 
 
 @dataclass
@@ -42,7 +44,9 @@ class Cell:
 
     @property
     def percent(self) -> Decimal | None:
-        return None if self.achieved is None else (self.achieved * 100).quantize(Decimal("0.1"))
+        """The achievement in percent to 0.1, rounded down as the engine truncates: rounded to nearest, 99.96%
+        of a target not met read as 100%."""
+        return None if self.achieved is None else (self.achieved * 100).quantize(TENTH, rounding=ROUND_FLOOR)
 
 
 @dataclass
@@ -266,13 +270,16 @@ def display_targets(
     plan: Plan, units: list[Unit], period: Period | None, indicator: Indicator | None = None
 ) -> dict[tuple[int, int], list[ShownTarget]]:
     """Targets per (indicator, display unit) that can judge `period` (all of them when None): the unit's own,
-    else those of the old units it took over wholly, combined (see `combine_targets`).
+    and for the periods it has none of its own, those of the old units it took over wholly, combined (see
+    `combine_targets`).
 
     One indexed read of the targets of the display units and their old units (at most units × indicators ×
     targets per period), combined here: joined to the mapping in SQL instead, SQLite 3.38+ first builds a
     Bloom filter over every target of the country (0.7 s at 4.2 million targets, and growing with them)."""
-    mapping = source_map(units)
     indicators = {i.pk: i for i in plan.indicators.all()}
+    if not indicators:  # a plan just registered: `indicator_id IN ()` cannot be written as SQL (EmptyResultSet)
+        return {}
+    mapping = source_map(units)
     rows = Target.objects.filter(unit_id__in=list(mapping), indicator_id__in=list(indicators))
     if indicator is not None:
         rows = rows.filter(indicator=indicator)
@@ -315,8 +322,12 @@ def display_targets(
         made = combine_targets(indicators[indicator_id], [v for v, _b in pairs], [b for _v, b in pairs])
         if made is not None:
             combined[(indicator_id, shown)].append(ShownTarget(made[0], made[1], kind, _day(start), _day(end)))
+    # Period by period, the unit's own target wins: a new unit's first target of its own (2026) must not hide
+    # the ones it inherited for the years before the reform.
     for key, targets in combined.items():
-        own.setdefault(key, targets)
+        mine = own[key]
+        periods = {(t.period_start, t.period_end) for t in mine}
+        mine.extend(t for t in targets if (t.period_start, t.period_end) not in periods)
     return own
 
 
