@@ -424,7 +424,6 @@ def import_reports(vendor, args) -> dict:
     from django.contrib.auth import get_user_model
 
     from giamsat.accounts.roles import Role
-    from giamsat.reporting import services
     from giamsat.reporting.models import IndicatorValue
     from giamsat.reporting.spreadsheet import COLUMNS, FIRST_ROW, HEADER_ROW, REPORT_SHEET, parse_upload
 
@@ -445,15 +444,7 @@ def import_reports(vendor, args) -> dict:
     def through_giamsat():
         """What the upload page does with each file, less the request: read it, then save it into the draft."""
         for request, content in zip(requests, files, strict=True):
-            parsed = parse_upload(request, content)
-            services.do_take_upload(
-                request,
-                acting_user=user,
-                values=parsed.values,
-                from_template=parsed.from_template,
-                template_revision=parsed.template_revision,
-                template_report_id=parsed.template_report_id,
-            )
+            parse_upload(request, content).save_into(request, acting_user=user)
 
     columns = [COLUMNS[k] for k in ("code", "value", "numerator", "denominator")]
 

@@ -28,7 +28,6 @@ from giamsat.reporting.services import (
     do_return,
     do_save_draft,
     do_submit,
-    do_take_upload,
     get_or_start_draft,
 )
 from giamsat.reporting.spreadsheet import (
@@ -895,15 +894,7 @@ def _web_save(report, user, plan, ct01):
 
 
 def _take(request, user, content):
-    parsed = parse_upload(request, content)
-    return do_take_upload(
-        request,
-        acting_user=user,
-        values=parsed.values,
-        from_template=parsed.from_template,
-        template_revision=parsed.template_revision,
-        template_report_id=parsed.template_report_id,
-    )
+    return parse_upload(request, content).save_into(request, acting_user=user)
 
 
 def test_a_template_of_the_first_version_does_not_undo_web_edits_of_a_correction(

@@ -55,7 +55,7 @@ from giamsat.plans.models import Indicator, Target
 
 from .choices import ReportStatus
 from .models import IndicatorValue, Report, ReportRequest
-from .services import ValueInput
+from .services import ValueInput, do_take_upload
 
 __all__ = [
     "XLSX_CONTENT_TYPE",
@@ -644,6 +644,18 @@ class ParsedReport:
     from_template: bool = False
     template_revision: int | None = None
     template_report_id: int | None = None
+
+    def save_into(self, request: ReportRequest, *, acting_user) -> Report:
+        """What the upload page does with a file read: its values into the request's draft
+        (`services.do_take_upload`, which refuses them if the draft was edited on the web since the download)."""
+        return do_take_upload(
+            request,
+            acting_user=acting_user,
+            values=self.values,
+            from_template=self.from_template,
+            template_revision=self.template_revision,
+            template_report_id=self.template_report_id,
+        )
 
 
 @dataclass

@@ -298,14 +298,7 @@ def upload(request, pk):
             errors = [(e.sheet, e.cell, e.message) for e in exc.errors]
         else:
             try:
-                services.do_take_upload(
-                    request_obj,
-                    acting_user=request.user,
-                    values=parsed.values,
-                    from_template=parsed.from_template,
-                    template_revision=parsed.template_revision,
-                    template_report_id=parsed.template_report_id,
-                )
+                parsed.save_into(request_obj, acting_user=request.user)
             except services.WorkflowError as exc:
                 errors = [(None, None, str(exc))]
             else:
