@@ -745,7 +745,9 @@ def test_every_chart_of_a_page_has_a_title_of_its_own(fixed_cases, supervision_s
 
 def test_a_chart_whose_text_holds_a_character_xml_forbids_is_still_an_image(supervision_story, supervisor, client_for):
     """A category named with a vertical tab (Word's line break, pasted) made the SVG ill-formed: no image."""
-    FindingCategory.objects.filter(name__startswith="=HYPERLINK").update(name="Cơ sở vật chất\x0bthiếu\x00")
+    FindingCategory.objects.filter(name__startswith="=HYPERLINK").update(
+        name="Cơ sở vật chất\x0bthiếu\x07"
+    )  # \x07: a Word table cell mark; PostgreSQL refuses \x00
     client = client_for(supervisor)
     root = ET.fromstring(_get(client, "dashboards:supervision_svg", "categories").content)  # noqa: S314
     texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
