@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from docx import Document
@@ -17,7 +18,9 @@ from giamsat.cases import documents, services, urls
 from giamsat.cases.choices import AccessAction, ChildConsent, ConsentBasis
 from giamsat.cases.crypto import name_hashes
 from giamsat.cases.models import Case, CaseAccess
-from test_cases_fixtures import CHILD, assess
+from giamsat.core.models import AuditEntry
+from giamsat.units.models import Organisation
+from test_cases_fixtures import CHILD, assess, new_case
 
 pytest_plugins = ["test_cases_fixtures"]
 
@@ -163,6 +166,89 @@ def test_the_worker_s_list_shows_the_clock_and_finds_a_child_by_name(case, legac
     assert "q=" not in page.context["query_string"] and "s=" in page.context["query_string"]
     log = CaseAccess.objects.get(action=AccessAction.SEARCH)
     assert log.case == case and "demo" not in (log.detail + log.reason).lower()
+
+
+H = datetime.timedelta(hours=1)
+
+
+def _searched(client, name):
+    return client.get(client.post(reverse("cases:index"), {"q": name, "status": "all"}).url).content.decode()
+
+
+def test_a_name_search_looks_only_in_the_cases_whose_names_the_user_may_see(
+    case, legacy_case, province_officer, district_officer, commune_worker, client_for
+):
+    """District and province officers see cases pseudonymised, yet a search by the child's name gave them the
+    named child's case (and so told them the child had one)."""
+    assert case.code not in _searched(client_for(province_officer), CHILD)
+    assert legacy_case.code not in _searched(client_for(district_officer), "le van cu demo")
+    assert case.code in _searched(client_for(commune_worker), CHILD)
+    assert not CaseAccess.objects.filter(action=AccessAction.SEARCH, user=province_officer).exclude(case=None)
+
+
+def test_a_searched_name_is_kept_in_the_session_encrypted(case, commune_worker, client_for):
+    """The session table stores signed, not encrypted, JSON: the name was readable in a copy of the database."""
+    client = client_for(commune_worker)
+    client.post(reverse("cases:index"), {"q": CHILD, "status": "all"})
+    raw = Session.objects.get(session_key=client.session.session_key).get_decoded()
+    assert raw["case_searches"] and all(CHILD not in value for value in raw["case_searches"].values())
+    assert CHILD not in Session.objects.get(session_key=client.session.session_key).session_data
+
+
+def test_only_the_communes_people_are_told_a_case_may_be_another_of_the_same_child(
+    hotline_operator, commune_worker, duc_linh, client_for, api_client_for
+):
+    """An operator who no longer sees the child's earlier case learnt from a new intake that there was one."""
+    new_case(hotline_operator, duc_linh)
+    second = new_case(hotline_operator, duc_linh, forward_now=False)
+    assert second.possible_duplicate
+    duplicate = "Có thể trùng với vụ việc đã có của cùng trẻ"
+    assert duplicate not in client_for(hotline_operator).get(reverse("cases:detail", args=[second.pk])).content.decode()
+    assert duplicate not in client_for(hotline_operator).get(reverse("cases:index")).content.decode()
+    services.do_forward(second, acting_user=hotline_operator)
+    assert duplicate in client_for(commune_worker).get(reverse("cases:detail", args=[second.pk])).content.decode()
+    listed = api_client_for(commune_worker).get("/api/cases?status=all").json()["items"]
+    assert {c["code"]: c["possible_duplicate"] for c in listed}[second.code] is True
+
+
+def test_a_referral_is_read_by_the_receiving_body_only_while_it_decides(case, commune_worker, client_for):
+    """After answering, the receiver (and any colleague) could still read the referral's reason on its page."""
+    union = Organisation.objects.get(name="Hội Liên hiệp Phụ nữ tỉnh Bình Thuận")
+    receiver = f.UserFactory(username="hlhpn_nhan", role=Role.HOTLINE_OPERATOR, organisation=union)
+    colleague = f.UserFactory(username="hlhpn_khac", role=Role.HOTLINE_OPERATOR, organisation=union)
+    consent = services.do_record_consent(
+        case, acting_user=commune_worker, basis=ConsentBasis.VITAL_INTEREST, given_at=timezone.now() - H, scope="x"
+    )
+    referral = services.do_refer(
+        case, acting_user=commune_worker, consent=consent, to_name="", reason="Lý do riêng XYZ",
+        referred_at=timezone.now() - H / 2, to_organisation=union,
+    )  # fmt: skip
+    url = reverse("cases:referral_respond", args=[referral.pk])
+    assert "XYZ" in client_for(colleague).get(url).content.decode()
+    services.do_respond_referral(referral, acting_user=receiver, accept=True)
+    services.do_unassign(case.assignments.get(user=receiver), acting_user=commune_worker)
+    assert client_for(receiver).get(url).status_code == 404
+    assert client_for(colleague).get(url).status_code == 404
+
+
+def test_a_receiver_typed_by_hand_is_shown_only_to_who_may_identify_the_child_and_erased_with_it(
+    case, commune_worker, province_officer, client_for
+):
+    """A relative's name typed as the receiver was shown on the pseudonymised page, copied into the audit trail and
+    kept after the identity was erased."""
+    consent = services.do_record_consent(
+        case, acting_user=commune_worker, basis=ConsentBasis.VITAL_INTEREST, given_at=timezone.now() - H, scope="x"
+    )
+    services.do_refer(
+        case, acting_user=commune_worker, consent=consent, to_name="Bà ngoại Nguyễn Thị Ngoại", reason="Ở tạm",
+        referred_at=timezone.now() - H / 2,
+    )  # fmt: skip
+    page = reverse("cases:detail", args=[case.pk])
+    assert "Nguyễn Thị Ngoại" in client_for(commune_worker).get(page).content.decode()
+    assert "Nguyễn Thị Ngoại" not in client_for(province_officer).get(page).content.decode()
+    assert not [e for e in AuditEntry.objects.filter(action="case.refer") if "Ngoại" in str(e.changes)]
+    services.erase_identities(case)
+    assert case.referrals.get().to_name == ""
 
 
 def test_the_case_page_shows_the_timeline_and_the_steps(case, commune_worker, client_for):

@@ -121,6 +121,10 @@ class CaseOut(Schema):
         return obj.commune.name
 
     @staticmethod
+    def resolve_possible_duplicate(obj, context):
+        return obj.possible_duplicate and services.sees_duplicates(context["request"].user, obj)
+
+    @staticmethod
     def resolve_harms(obj):
         return [h.kind for h in obj.harms.all()]
 
@@ -241,11 +245,15 @@ class ReferralIn(Schema):
 
 class ReferralOut(Schema):
     id: int
-    to_name: str
+    to_name: str = Field(description="nơi nhận; người nhận gõ tự do chỉ hiện với người được biết danh tính trẻ")
     to_organisation_id: int | None
     referred_at: datetime.datetime
     status: str
     responded_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_to_name(obj, context):
+        return services.referral_receiver(obj, services.can_identify(context["request"].user, obj.case))
 
 
 class RespondIn(Schema):

@@ -352,7 +352,12 @@ class ExportForm(forms.Form):
         required=False,
         help_text=_("Chỉ khi thật cần; lý do sẽ được ghi vào nhật ký truy cập."),
     )
-    reason = forms.CharField(label=_("Lý do"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: gửi Công an huyện theo yêu cầu số …; không ghi tên trẻ (nhật ký không bị xóa)."),
+    )
 
     def clean(self):
         data = super().clean()

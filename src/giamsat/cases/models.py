@@ -159,6 +159,16 @@ class CaseQuerySet(ScopedQuerySet):
             return self.all()
         return self.filter(commune_id__in=unit_ids(user.jurisdiction))
 
+    def identifiable(self, user):
+        """The cases of this (restricted) queryset whose names the user may see, as `services.can_identify` judges
+        one case: what a search by name may look in. A search over the others told a district officer which
+        case was the named child's, and that the child had one."""
+        rows = self.filter(erased_at__isnull=True)
+        if user.can("cases.identify") and user.role in LOCAL_ROLES:
+            return rows
+        assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values_list("case_id", flat=True)
+        return rows.filter(Q(pk__in=list(assigned)) | Q(recorded_by=user, forwarded_at__isnull=True))
+
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 

@@ -137,6 +137,21 @@ def can_identify(user, case: Case) -> bool:
     return user.can("cases.identify") and user.role in LOCAL_ROLES and can(user, case, "view")
 
 
+def referral_receiver(referral: Referral, identify: bool) -> str:
+    """Where a referral went, as shown: an organisation by its name; a receiver typed freely (often a relative)
+    only to those who may identify the child."""
+    if referral.to_organisation_id or identify:
+        return referral.to_name or "—"
+    return _("người nhận (ẩn)")
+
+
+def sees_duplicates(user, case: Case) -> bool:
+    """Whether the user is told that a case may be another case's child: the commune's people who identify
+    children, who check it. The flag says the named child has a case; an operator who recorded the name (and no
+    longer sees the other case) learnt it from the intake's confirmation."""
+    return user.role in LOCAL_ROLES and user.can("cases.identify") and can(user, case, "view")
+
+
 def log_access(user, cases: Iterable[Case] | Case | None, action: str, *, detail: str = "", reason: str = "") -> int:
     """Write the access log (its own transaction, committed before the data is shown)."""
     if isinstance(cases, Case) or cases is None:
@@ -940,7 +955,9 @@ def do_refer(
             acting_user,
             "case.refer",
             case,
-            {"to": referral.to_name, "organisation": to_organisation.pk if to_organisation else None},
+            # Not the receiver's name: typed freely it may be a relative's, and the trail is neither encrypted
+            # nor erased.
+            {"organisation": to_organisation.pk if to_organisation else None},
         )
         if to_organisation is not None:
             transaction.on_commit(lambda: notify.referral(referral))
@@ -1197,5 +1214,6 @@ def erase_identities(case: Case, *, acting_user=None) -> Case:
         case.services.update(note="")
         case.consents.update(guardian_name="", scope="")
         case.referrals.update(reason="", response_note="")
+        case.referrals.filter(to_organisation__isnull=True).update(to_name="")  # a person's name, typed freely
         audit.record(acting_user, "case.erase", case)
     return case

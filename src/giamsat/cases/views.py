@@ -5,7 +5,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -36,6 +36,7 @@ from .choices import (
     RiskLevel,
     SpecialGroup,
 )
+from .crypto import decrypt, encrypt
 from .models import Case, CaseAccess, CaseAssignment, CaseSettings, Consent, Referral
 from .permissions import LOCAL_ROLES
 
@@ -83,7 +84,7 @@ def index(request):
     if request.GET.get("overdue"):
         rows = rows.filter(status__in=OPEN_STATUSES, next_due_at__lt=now)
     search_key = request.GET.get("s", "")
-    query = request.session.get(SEARCHES, {}).get(search_key) or (request.GET.get("q") or "").strip()
+    query = _searched(request, search_key) or (request.GET.get("q") or "").strip()
     searched_by_name = False
     if query:
         code = query.upper().replace(" ", "")
@@ -91,7 +92,7 @@ def index(request):
             _vv, year, number = code.split("-")
             rows = rows.filter(year=as_year(year) or 0, number=as_id(number) or 0)
         else:
-            rows = rows.with_name(query)
+            rows = rows.identifiable(user).with_name(query)
             searched_by_name = True
     rows = rows.order_by("next_due_at", "-received_at") if status == "open" else rows.order_by("-received_at")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -122,11 +123,21 @@ def index(request):
             "searched": bool(query),
             "can_intake": user.can("cases.intake"),
             "can_statistics": user.can("cases.statistics"),
+            "sees_duplicates": user.role in LOCAL_ROLES and user.can("cases.identify"),
         },
     )
 
 
 SEARCHES = "case_searches"
+
+
+def _searched(request, key: str) -> str:
+    """The name searched under `key` in this session ("" when none, or when the data key changed since)."""
+    token = request.session.get(SEARCHES, {}).get(key) if key else None
+    try:
+        return decrypt(token) if token else ""
+    except ImproperlyConfigured:
+        return ""
 
 
 def _search(request):
@@ -137,7 +148,7 @@ def _search(request):
     if query:
         key = secrets.token_urlsafe(8)
         searches = request.session.get(SEARCHES, {})
-        searches[key] = query
+        searches[key] = encrypt(query)  # the session table is no place for a child's name in clear
         request.session[SEARCHES] = dict(list(searches.items())[-20:])  # the last 20 searches, for Back
         params["s"] = key
     return redirect(reverse("cases:index") + "?" + urlencode({k: v for k, v in params.items() if v}))
@@ -293,7 +304,7 @@ def _after_intake(request, case: Case):
         text += " " + _("Đã chuyển UBND %(commune)s; cán bộ bảo vệ trẻ em được thông báo.") % {
             "commune": case.commune.name
         }
-    if case.possible_duplicate:
+    if case.possible_duplicate and services.sees_duplicates(request.user, case):
         text += " " + _("Có thể trùng với vụ việc đã có của cùng trẻ: UBND xã sẽ kiểm tra.")
     messages.success(request, text)
     if services.can(request.user, case, "view"):
@@ -326,7 +337,7 @@ def communes(request):
 # --------------------------------------------------------------------------------------------- the case page
 
 
-def _timeline(case: Case) -> list[tuple]:
+def _timeline(case: Case, identify: bool) -> list[tuple]:
     events = [(case.received_at, _("Tiếp nhận thông tin (Mẫu 01)"), case.get_channel_display())]
     if case.forwarded_at and not case.received_by_commune:
         events.append((case.forwarded_at, _("Chuyển UBND xã"), case.commune.name))
@@ -345,7 +356,9 @@ def _timeline(case: Case) -> list[tuple]:
     for s in case.services.all():
         events.append((s.delivered_at, s.get_kind_display(), f"{s.provider} · {s.get_outcome_display()}"))
     for r in case.referrals.all():
-        events.append((r.referred_at, _("Chuyển gửi"), f"{r.to_name} · {r.get_status_display()}"))
+        events.append(
+            (r.referred_at, _("Chuyển gửi"), f"{services.referral_receiver(r, identify)} · {r.get_status_display()}")
+        )
     if case.closed_at:
         events.append((case.closed_at, _("Đóng vụ việc"), case.get_closure_reason_display()))
     return sorted(events, key=lambda e: e[0])
@@ -362,7 +375,8 @@ def detail(request, pk):
     can_approve = services.can(user, case, "approve")
     plan = case.plans.filter(cycle=case.cycle).first()
     duplicates = []
-    if identify and case.possible_duplicate:
+    show_duplicate = case.possible_duplicate and services.sees_duplicates(user, case)
+    if identify and show_duplicate:
         duplicates = list(
             Case.objects.restrict(user, "view")
             .filter(pk__in=services.possible_duplicates(case))
@@ -391,10 +405,11 @@ def detail(request, pk):
             "measures": case.emergency_measures.all(),
             "services_list": case.services.all(),
             "consents": [(c, c.valid_for(case, today)) for c in consents],
-            "referrals": case.referrals.all(),
+            "referrals": [(r, services.referral_receiver(r, identify)) for r in case.referrals.all()],
             "assignments": CaseAssignment.objects.filter(case=case, ended_at__isnull=True).select_related("user"),
-            "timeline": _timeline(case),
+            "timeline": _timeline(case, identify),
             "duplicates": duplicates,
+            "show_duplicate": show_duplicate,
             "forms_available": [(n, documents.form_name(n)) for n in documents.FORMS],
             "pdf": documents.pdf_available(),
             "age_group": AgeGroup(case.age_group).label,
@@ -650,7 +665,11 @@ def referrals_incoming(request):
 @login_required
 def referral_respond(request, referral_pk):
     referral_obj = get_object_or_404(Referral.objects.select_related("case__commune"), pk=referral_pk)
-    receiver = services.incoming_referrals(request.user).filter(pk=referral_obj.pk).exists()
+    # The receiving organisation reads the reason while it decides; once answered, the case page is its way in
+    # (if it accepted, and while it is assigned), not this page.
+    receiver = (
+        services.incoming_referrals(request.user).filter(pk=referral_obj.pk, status=ReferralStatus.PENDING).exists()
+    )
     if not receiver and not services.can(request.user, referral_obj.case, "manage"):
         raise Http404
     form = forms.RespondForm(_data(request))
