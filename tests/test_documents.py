@@ -374,6 +374,43 @@ def test_a_plan_number_typed_by_hand_is_checked_against_the_register_and_held(su
     assert supervision.reference == "01/KH-UBND"
 
 
+def test_two_supervisions_do_not_type_the_same_plan_number_in_a_year(supervisor, supervision):
+    """Only issued documents were checked: a plan issued outside giamsat is none, so two supervisions held 04."""
+    other = build_supervision(supervisor)
+    fields = {"reference": "04/KH-HLHPN", "issued_on": datetime.date(2023, 8, 21)}
+    supervision_services.do_save_supervision(supervision, acting_user=supervisor, fields=fields)
+    with pytest.raises(ValidationError) as refused:
+        supervision_services.do_save_supervision(
+            other, acting_user=supervisor, fields={**fields, "issued_on": datetime.date(2023, 8, 22)}
+        )
+    assert refused.value.message_dict["reference"] == [
+        f"Số 04 năm 2023 đã là số kế hoạch của cuộc giám sát “{supervision.title}”; hãy kiểm tra lại số kế hoạch."
+    ]
+    other.refresh_from_db()
+    assert other.reference == ""
+    # The same number of another year, or of another body's register, is another number.
+    supervision_services.do_save_supervision(
+        other, acting_user=supervisor, fields={**fields, "issued_on": datetime.date(2024, 1, 5)}
+    )
+    supervision_services.do_save_supervision(other, acting_user=supervisor, fields={"reference": "04/KH-UBND"})
+    # Saving the supervision again with its own number is no clash.
+    supervision_services.do_save_supervision(supervision, acting_user=supervisor, fields={"reference": "4/KH-HLHPN"})
+
+
+def test_a_title_opening_with_an_acronym_keeps_its_capitals(supervisor, supervision):
+    """ "Giám sát UBND các huyện …" was summed up as "Giám sát uBND các huyện …"."""
+    supervision_services.do_save_supervision(
+        supervision, acting_user=supervisor, fields={"title": "Giám sát UBND các huyện về thực hiện Luật Trẻ em"}
+    )
+    plan = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    assert plan.summary == "Giám sát UBND các huyện về thực hiện Luật Trẻ em"
+    supervision_services.do_save_supervision(
+        supervision, acting_user=supervisor, fields={"title": "Giám sát Việc thực hiện Luật Trẻ em"}
+    )
+    plan = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    assert plan.summary == "Giám sát việc thực hiện Luật Trẻ em"
+
+
 def test_a_decisions_articles_open_with_their_number_in_bold(supervisor, supervision, layout):
     """ "Điều 1." stood on a line of its own above its text, and "QUYẾT ĐỊNH:" at the left margin."""
     docx = read_back(issue_nth(supervision, supervisor, 1, kind=DocumentKind.DECISION))
@@ -537,3 +574,74 @@ def test_the_api_refuses_a_draft_without_summary_and_issued_kinds_are_not_offere
     services.do_issue(document, acting_user=supervisor, on=ISSUE_DAY)
     page = client_for(supervisor).get(reverse("supervision:detail", args=[supervision.pk])).content.decode()
     assert 'data-kind="KH"' not in page and 'data-kind="QĐ"' in page
+
+
+def test_control_characters_pasted_from_word_still_give_a_docx(client_for, supervisor, supervision):
+    """A Word table's cell mark (\x07) in a finding made python-docx refuse the document: download and issue
+    answered 500."""
+    supervision_services.do_save_finding(
+        Finding(supervision=supervision),
+        acting_user=supervisor,
+        fields={"kind": FindingKind.RESULT, "text": "Kết quả tốt\x07 (dán từ bảng Word)\x0b\tcột hai"},
+    )
+    document = services.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    services.do_save_draft(document, acting_user=supervisor, fields={"summary": "Kết quả\x1f giám sát"})
+    client = client_for(supervisor)
+    assert client.get(reverse("documents:download", args=[document.pk, "docx"])).status_code == 200
+    assert client.post(reverse("documents:issue", args=[document.pk])).status_code == 302
+    document.refresh_from_db()
+    text = "\n".join(p.text for p in read_back(document).paragraphs)
+    assert "Kết quả tốt  (dán từ bảng Word) \tcột hai" in text and "Kết quả  giám sát" in text
+
+
+def test_the_api_refuses_an_over_long_or_empty_draft_field_on_its_field(api_client_for, supervisor, supervision):
+    """PATCH saved what the page refuses: a 2,000-character summary (PostgreSQL refused it: a server error) and no
+    place name."""
+    document = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    client = api_client_for(supervisor)
+    too_long = client.patch(
+        f"/api/documents/{document.pk}",
+        {"summary": "x" * 501, "signature_prefix": "y" * 21},
+        content_type="application/json",
+    )
+    assert too_long.status_code == 422
+    assert {e["field"] for e in too_long.json()["errors"]} == {"summary", "signature_prefix"}
+    empty = client.patch(f"/api/documents/{document.pk}", {"place_name": " "}, content_type="application/json")
+    assert empty.status_code == 422
+    assert empty.json()["errors"] == [{"field": "place_name", "message": "Hãy ghi địa danh, ví dụ Bình Thuận."}]
+    stored = Document.objects.get(pk=document.pk)
+    assert (stored.summary, stored.signature_prefix, stored.place_name) == (
+        document.summary,
+        document.signature_prefix,
+        document.place_name,
+    )
+
+
+def test_a_delegation_member_of_another_body_does_not_draft_or_issue_its_documents(
+    api_client_for, client_for, supervisor, supervision
+):
+    """A Department of Labour officer named in the Women's Union's delegation drafted, edited and issued the
+    Union's plan from its register: his role issues his own Department's documents."""
+    labour = Organisation.objects.create(
+        name="Sở Lao động - Thương binh và Xã hội (thử)",
+        abbreviation="SLĐTBXH",
+        kind=OrganisationKind.OTHER,
+        unit=f.legacy_province(f.BINH_THUAN),
+    )
+    officer = f.ProvinceOfficerFactory(username="so_ldtbxh", organisation=labour)
+    supervision_services.do_add_member(supervision, acting_user=supervisor, fields={"role": "member", "user": officer})
+    draft = services.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    api = api_client_for(officer)
+    made = api.post(f"/api/supervisions/{supervision.pk}/documents", {"kind": "BC"}, content_type="application/json")
+    assert made.status_code == 404
+    assert (
+        api.patch(f"/api/documents/{draft.pk}", {"summary": "Sửa bởi Sở"}, content_type="application/json").status_code
+        == 404
+    )
+    assert api.post(f"/api/documents/{draft.pk}/issue").status_code == 404
+    assert client_for(officer).post(reverse("documents:issue", args=[draft.pk])).status_code == 404
+    # He still reads them, as the rest of the supervision.
+    assert api.get(f"/api/documents/{draft.pk}").status_code == 200
+    draft.refresh_from_db()
+    assert not draft.is_issued and draft.summary != "Sửa bởi Sở"
+    assert list(Document.objects.filter(supervision=supervision)) == [draft]

@@ -22,7 +22,7 @@ import factories as f
 from giamsat.accounts.roles import Role
 from giamsat.core.models import AuditEntry, CalendarDay
 from giamsat.documents.choices import DocumentKind
-from giamsat.documents.services import do_create_draft
+from giamsat.documents.services import do_create_draft, do_issue
 from giamsat.reporting.choices import ReportStatus
 from giamsat.supervision import services
 from giamsat.supervision.choices import (
@@ -579,6 +579,50 @@ def test_reopening_sends_it_back_to_in_progress_and_needs_a_reason(supervisor, d
     assert entry.changes["due_on"][1] == str(duc_linh_rec.due_on)
 
 
+def _reopened(rec, supervisor, district_officer):
+    services.do_respond(rec, acting_user=district_officer, text="Xong.", status="implemented")
+    return services.do_verify(rec, acting_user=supervisor, confirm=False, note="Chưa có minh chứng.")
+
+
+def test_an_edit_keeps_the_deadline_a_reopening_gave_and_a_new_date_moves_an_open_ones(
+    supervisor, district_officer, supervision
+):
+    """Every edit recomputed the deadline from the date made: a spelling fix put a reopened recommendation back
+    to its first deadline, overdue at once."""
+    reopened, still_open = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH))
+    reopened = _reopened(reopened, supervisor, district_officer)
+    given = reopened.due_on
+    edited = services.do_update_recommendation(
+        reopened, acting_user=supervisor, fields={"text": "Sửa chính tả.", "made_on": datetime.date(2024, 2, 5)}
+    )
+    assert edited.due_on == given
+    assert not edited.is_overdue(timezone.localdate())
+    moved = services.do_update_recommendation(
+        still_open, acting_user=supervisor, fields={"made_on": datetime.date(2024, 2, 19)}
+    )
+    assert moved.due_on == datetime.date(2024, 2, 26)
+
+
+def test_a_new_number_of_days_moves_only_the_deadlines_counted_from_the_date_made(
+    supervisor, district_officer, supervision
+):
+    """A reopened recommendation's deadline counts from its reopening, a verified one's is history: both were
+    counted again from the date made."""
+    (reopened,) = recommend(supervision, supervisor)
+    (verified,) = recommend(supervision, supervisor)
+    (still_open,) = recommend(supervision, supervisor, codes=(f.TANH_LINH,))
+    reopened = _reopened(reopened, supervisor, district_officer)
+    services.do_respond(verified, acting_user=district_officer, text="Xong.", status="implemented")
+    services.do_verify(verified, acting_user=supervisor, confirm=True)
+    services.do_save_supervision(supervision, acting_user=supervisor, fields={"response_days": 1})
+    deadlines = dict(Recommendation.objects.values_list("pk", "due_on"))
+    assert deadlines == {
+        reopened.pk: reopened.due_on,
+        verified.pk: datetime.date(2024, 2, 16),
+        still_open.pk: datetime.date(2024, 2, 5),
+    }
+
+
 def test_verifying_needs_a_final_answer(supervisor, duc_linh_rec):
     with pytest.raises(services.FollowUpError):
         services.do_verify(duc_linh_rec, acting_user=supervisor, confirm=True)
@@ -785,6 +829,47 @@ def test_the_supervision_form_refuses_bad_input_next_to_the_fields(client_for, s
     assert not Supervision.objects.filter(title="Thử").exists()
 
 
+def test_a_supervision_does_not_go_back_to_draft_once_its_plan_is_issued_or_recommendations_are_made(
+    client_for, supervisor, district_officer
+):
+    """A draft is hidden from the supervised: set back to draft, the districts lost the issued plan and the
+    recommendations they were answering."""
+    supervision = build_supervision(supervisor, status=SupervisionStatus.DRAFT)
+    plan = do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    do_issue(plan, acting_user=supervisor, on=datetime.date(2023, 8, 21))
+    supervision.refresh_from_db()
+    response = client_for(supervisor).post(
+        reverse("supervision:edit", args=[supervision.pk]),
+        {
+            "organisation": union().pk,
+            "title": supervision.title,
+            "subject_text": supervision.subject_text,
+            "supervised": [committee(f.DUC_LINH).pk, committee(f.TANH_LINH).pk],
+            "start_on": "05/09/2023",
+            "end_on": "31/10/2023",
+            "response_days": "5",
+            "status": SupervisionStatus.DRAFT,
+            "reference": supervision.reference,
+            "issued_on": "21/08/2023",
+            "forms": ["sessions"],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["status"] == [
+        "Không chuyển về dự thảo được: cuộc giám sát đã có văn bản ban hành hoặc kiến nghị, các đơn vị được giám "
+        "sát sẽ không xem được nữa."
+    ]
+    supervision.refresh_from_db()
+    assert supervision.status == SupervisionStatus.PLANNED
+
+    without_plan = build_supervision(supervisor)
+    (rec,) = recommend(without_plan, supervisor)
+    with pytest.raises(ValidationError) as refused:
+        services.do_save_supervision(without_plan, acting_user=supervisor, fields={"status": SupervisionStatus.DRAFT})
+    assert list(refused.value.message_dict) == ["status"]
+    assert services.can_respond(district_officer, rec)
+
+
 def test_the_session_page_shows_the_districts_report_figures_without_retyping(
     client_for, supervisor, plan_setup, district_officer
 ):
@@ -868,6 +953,39 @@ def test_the_recommendation_form_without_addressee_says_so(client_for, superviso
     assert "Chọn ít nhất một nơi nhận kiến nghị." in errors["addressees"]
     assert "made_on" in errors
     assert not Recommendation.objects.exists()
+
+
+@pytest.mark.parametrize("made_on", ["30/12/9999", "01/01/1999"])
+def test_a_recommendation_date_outside_2000_to_2100_is_refused_on_its_field(
+    client_for, api_client_for, supervisor, supervision, made_on
+):
+    """30/12/9999 passed the form: the deadline after it was past the last date Python holds, a server error."""
+    response = client_for(supervisor).post(
+        reverse("supervision:recommendation_create", args=[supervision.pk]),
+        {
+            "text": "Rà soát chỉ tiêu.",
+            "addressee_kind": "supervised",
+            "addressees": [committee(f.DUC_LINH).pk],
+            "priority": "high",
+            "made_on": made_on,
+        },
+    )
+    assert response.context["form"].errors["made_on"] == ["Ngày kiến nghị phải trong các năm 2000–2100."]
+    day, month, year = made_on.split("/")
+    api = api_client_for(supervisor).post(
+        f"/api/supervisions/{supervision.pk}/recommendations",
+        {"text": "x", "addressee_ids": [committee(f.DUC_LINH).pk], "made_on": f"{year}-{month}-{day}"},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert [e["field"] for e in api.json()["errors"]] == ["made_on"]
+    assert not Recommendation.objects.exists()
+    (rec,) = recommend(supervision, supervisor)
+    with pytest.raises(ValidationError) as refused:
+        services.do_update_recommendation(
+            rec, acting_user=supervisor, fields={"made_on": datetime.date(int(year), int(month), int(day))}
+        )
+    assert list(refused.value.message_dict) == ["made_on"]
 
 
 # --------------------------------------------------------------------------------------------- dashboards
@@ -970,6 +1088,21 @@ def test_the_api_creates_a_supervision_and_refuses_a_bad_reference_with_its_fiel
     good = client.post("/api/supervisions", payload | {"reference": "45/KH-HLHPN"}, content_type="application/json")
     assert good.status_code == 201, good.content
     assert good.json()["schedule"][0]["organisation_id"] == committee(f.DUC_LINH).pk
+
+
+def test_the_api_names_in_a_delegation_only_users_of_organisations_the_supervisor_sees(api_client_for, supervisor):
+    """A member is of the supervising side: any active user could be named, and saw and changed the supervision."""
+    hanoi = f.OrganisationFactory(name="Hội LHPN TP Hà Nội (thử)", unit=f.current_province(f.HANOI))
+    stranger = f.SupervisorFactory(username="hn_sup", organisation=hanoi)
+    supervision = build_supervision(supervisor)
+    response = api_client_for(supervisor).post(
+        f"/api/supervisions/{supervision.pk}/delegation",
+        {"role": "member", "user_id": stranger.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert not supervision.delegation.exists()
+    assert not Supervision.objects.restrict(stranger, "view").filter(pk=supervision.pk).exists()
 
 
 def test_the_api_follow_up_answer_with_a_file_then_verify(api_client_for, supervisor, district_officer, duc_linh_rec):

@@ -55,10 +55,16 @@ class Draft:
 
 
 def _about(title: str) -> str:
-    """'Giám sát việc thực hiện …' -> 'việc thực hiện …' (to follow 'Giám sát', 'Kết quả giám sát' …)."""
+    """'Giám sát việc thực hiện …' -> 'việc thực hiện …', 'Giám sát UBND …' -> 'UBND …' (to follow 'Giám sát',
+    'Kết quả giám sát' …)."""
     text = title.strip()
     if text.lower().startswith("giám sát "):
         text = text[len("giám sát ") :]
+    # An acronym keeps its capitals: "UBND các huyện" became "uBND các huyện". A word is one when its second
+    # letter is a capital too.
+    first_word = text.split(" ", 1)[0]
+    if len(first_word) > 1 and not first_word[1].islower():
+        return text
     return text[:1].lower() + text[1:]
 
 

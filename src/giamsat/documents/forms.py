@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Document, IssuerLayout
+from .services import REQUIRED_MESSAGES
 
 
 class DocumentForm(forms.ModelForm):
@@ -32,8 +33,8 @@ class DocumentForm(forms.ModelForm):
                 widget=forms.Textarea(attrs={"rows": max(3, min(14, section.get("text", "").count("\n") + 3))}),
             )
             self.section_fields.append(name)
-        self.fields["summary"].error_messages["required"] = _("Văn bản cần có trích yếu.")
-        self.fields["place_name"].error_messages["required"] = _("Hãy ghi địa danh, ví dụ Bình Thuận.")
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
 
     def section_texts(self) -> list[str]:
         return [self.cleaned_data.get(name, "") for name in self.section_fields]

@@ -14,8 +14,10 @@ No Django import: the layout is tested on its own. Sizes chosen inside the decre
 - Page numbers 13 pt centred in the top margin, from page 2 (the first page has its own, empty, header).
 """
 
+import dataclasses
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from docx import Document as DocxDocument
@@ -62,6 +64,27 @@ class DocumentData:
     # Minutes: the other side signs on the left, the secretary below (names may be blank, for the pen).
     counter_signer: str = ""  # "ĐẠI DIỆN ỦY BAN NHÂN DÂN HUYỆN ĐỨC LINH"
     secretary_name: str | None = None  # None: no secretary's signature
+
+
+# What XML 1.0 cannot hold (tab, line feed and carriage return excepted): pasted from Word, a table's cell mark
+# (\x07) or a page break (\x0c) in a finding made python-docx refuse the whole document.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
+def _xml_safe(data: DocumentData) -> DocumentData:
+    """The data with every text made fit for XML (the stored texts stay as typed)."""
+    changes = {}
+    for item in dataclasses.fields(data):
+        value = getattr(data, item.name)
+        if isinstance(value, str):
+            changes[item.name] = _xml_text(value)
+    changes["sections"] = [Section(_xml_text(s.heading), _xml_text(s.text)) for s in data.sections]
+    changes["recipients"] = [_xml_text(r) for r in data.recipients]
+    return dataclasses.replace(data, **changes)
 
 
 def date_line(place: str, day: datetime.date | None) -> str:
@@ -166,6 +189,7 @@ def _page_number_header(section) -> None:
 
 
 def render_docx(data: DocumentData) -> bytes:
+    data = _xml_safe(data)
     document = DocxDocument()
     normal = document.styles["Normal"]
     normal.font.name = FONT

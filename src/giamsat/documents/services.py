@@ -39,6 +39,12 @@ EDITABLE = [
     "signer_name",
 ]
 
+# What a draft cannot be without, in the words its form uses.
+REQUIRED_MESSAGES = {
+    "summary": gettext_lazy("Văn bản cần có trích yếu."),
+    "place_name": gettext_lazy("Hãy ghi địa danh, ví dụ Bình Thuận."),
+}
+
 
 audit.LABELS.update(
     {
@@ -56,10 +62,10 @@ class DocumentError(Exception):
 
 
 def can_draft(user, supervision: Supervision) -> bool:
-    from giamsat.supervision.scoping import supervising
+    from giamsat.supervision.scoping import issuing
 
     return user.can("documents.issue") and (
-        user.sees_all or Supervision.objects.filter(pk=supervision.pk).filter(supervising(user)).exists()
+        user.sees_all or Supervision.objects.filter(pk=supervision.pk).filter(issuing(user)).exists()
     )
 
 
@@ -104,13 +110,19 @@ def do_save_draft(document: Document, *, acting_user, fields: dict, section_text
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.is_issued:
             raise DocumentError(_("Văn bản đã ban hành, không sửa được nữa."))
-        if "summary" in fields and not str(fields["summary"] or "").strip():
-            # The form refuses it on its field; the API's PATCH saved it.
-            raise ValidationError({"summary": _("Văn bản cần có trích yếu.")})
+        # The form refuses these on their fields; the API's PATCH saved them (and, too long, PostgreSQL refused).
+        empty = {
+            name: message
+            for name, message in REQUIRED_MESSAGES.items()
+            if name in fields and not str(fields[name] or "").strip()
+        }
+        if empty:
+            raise ValidationError(empty)
         before = model_to_dict(document, fields=EDITABLE)
         for name in EDITABLE:
             if name in fields:
                 setattr(document, name, fields[name])
+        document.full_clean()
         changed_sections = []
         if section_texts is not None:
             sections = [dict(s) for s in document.sections]

@@ -21,7 +21,7 @@ from giamsat.units.models import Organisation
 
 from . import dashboard, queries, services
 from .choices import AddresseeKind, FindingKind, MemberRole, Priority, RecommendationStatus
-from .forms import EVIDENCE_KINDS, MAX_EVIDENCE_FILES
+from .forms import EVIDENCE_KINDS, MAX_EVIDENCE_FILES, member_candidates
 from .models import (
     DelegationMember,
     Finding,
@@ -396,12 +396,10 @@ def list_members(request, supervision_id: int):
     "/supervisions/{supervision_id}/delegation", response={201: MemberOut}, summary="Thêm thành viên / add member"
 )
 def add_member(request, supervision_id: int, payload: MemberIn):
-    from giamsat.accounts.models import User
-
     supervision = _supervision(request, supervision_id, "change")
     fields = payload.dict(exclude={"user_id"})
     if payload.user_id is not None:
-        fields["user"] = get_object_or_404(User.objects.filter(is_active=True), pk=payload.user_id)
+        fields["user"] = get_object_or_404(member_candidates(request.user), pk=payload.user_id)
     return Status(201, services.do_add_member(supervision, acting_user=request.user, fields=fields))
 
 

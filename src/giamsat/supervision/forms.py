@@ -33,6 +33,16 @@ def organisations_for(user):
     )
 
 
+def member_candidates(user):
+    """Users a supervisor may name in a delegation: those of the organisations they see. A member is of the
+    supervising side (scoping.supervising), so the API's "any active user" let a supervisor open a supervision to
+    someone of another province."""
+    from giamsat.accounts.models import User
+
+    visible = Organisation.objects.restrict(user, "view").values("pk")
+    return User.objects.filter(is_active=True, organisation__in=visible)
+
+
 class SupervisionEditForm(forms.ModelForm):
     supervised = forms.ModelMultipleChoiceField(
         label=_("Đơn vị được giám sát"),
@@ -130,13 +140,8 @@ class MemberForm(forms.ModelForm):
         fields = ["role", "user", "name", "position", "organisation_name", "order"]
 
     def __init__(self, *args, user, **kwargs):
-        from giamsat.accounts.models import User
-
         super().__init__(*args, **kwargs)
-        visible = Organisation.objects.restrict(user, "view").values("pk")
-        self.fields["user"].queryset = User.objects.filter(is_active=True, organisation__in=visible).order_by(
-            "full_name"
-        )
+        self.fields["user"].queryset = member_candidates(user).order_by("full_name")
         self.fields["user"].help_text = _("Người có tài khoản; để trống và ghi họ tên nếu là người ngoài hệ thống.")
         self.fields["role"].choices = MemberRole.choices
         self.fields["order"].required = False

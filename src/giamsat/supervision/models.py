@@ -409,6 +409,13 @@ class RecommendationQuerySet(ScopedQuerySet):
     def overdue(self, today: datetime.date):
         return self.filter(due_on__lt=today).exclude(status__in=FINAL_STATUSES)
 
+    def deadline_from_made_on(self):
+        """Those whose deadline is still `made_on` plus the supervision's days, so follows a change of either. Not a
+        reopened one: its deadline counts from the day it was reopened (a reopening always writes its reason in
+        verification_note, a confirmation sets verified_at), and counted again from made_on it was overdue at once.
+        Not one answered for good or verified either: its deadline is history."""
+        return self.filter(verified_at__isnull=True, verification_note="").exclude(status__in=FINAL_STATUSES)
+
 
 class Recommendation(models.Model):
     """A recommendation (kiến nghị, đề nghị) to one addressee. One recommendation made to several addressees is

@@ -68,6 +68,18 @@ def supervising(user, prefix: str = "") -> Q:
     return q
 
 
+def issuing(user, prefix: str = "") -> Q:
+    """A Q on Supervision (or below it): whose documents this user may draft and issue, in the supervising body's
+    name and from its register. Whoever may change the supervision; otherwise only the supervising body's own
+    users. A province officer of the Department of Labour named in the Women's Union's delegation issued the
+    Union's plan: he is of the supervising side, and his role has documents.issue for his own Department's papers."""
+    if user.can("supervision.change"):
+        return supervising(user, prefix)
+    if user.organisation_id:
+        return Q(**{f"{prefix}organisation_id": user.organisation_id})
+    return NEVER
+
+
 def supervised(user, prefix: str = "") -> Q:
     """A Q on Supervision (or below it): supervisions, past their draft, that concern the user's organisations."""
     from .choices import SupervisionStatus
@@ -120,11 +132,12 @@ def recommendation_scope(user, action: str) -> Q:
 
 
 def document_scope(user, action: str) -> Q:
-    """A Q on documents.Document. The supervising side sees and issues its supervision's documents; the supervised
-    side sees, once issued, the general ones and those addressed to it or about its working session."""
+    """A Q on documents.Document. The supervising side sees its supervision's documents, and those of it who may
+    (`issuing`) draft and issue them; the supervised side sees, once issued, the general ones and those addressed
+    to it or about its working session."""
     from giamsat.documents.choices import DocumentStatus
 
-    own = supervising(user, "supervision__")
+    own = (supervising if action == "view" else issuing)(user, "supervision__")
     if user.organisation_id:
         own |= Q(supervision__isnull=True, organisation_id=user.organisation_id)
     if action != "view":

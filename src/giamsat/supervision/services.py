@@ -3,7 +3,8 @@
 Follow-up rules (docs/supervision.md):
 - A recommendation's answer deadline is `made_on` plus the supervision's `response_days` working days (the VN
   public holidays and the administrator's days off and make-up days, core.models.work_calendar()); computed here,
-  never typed; recomputed when the supervision's number of days changes.
+  never typed; recomputed when the date or the supervision's number of days changes, except once reopened (then
+  counted from the day of reopening) or answered for good.
 - The addressee answers with text, a status (in progress, implemented, partly implemented, not accepted — the
   last with its reason) and evidence files; it may answer again until the supervising side has verified.
 - The supervising side verifies a final answer (implemented, partly, not accepted): confirm it, or reopen it
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from giamsat.core import audit
 from giamsat.core.models import work_calendar
 
-from .choices import ANSWER_STATUSES, FINAL_STATUSES, RecommendationStatus
+from .choices import ANSWER_STATUSES, FINAL_STATUSES, RecommendationStatus, SupervisionStatus
 from .models import (
     DelegationMember,
     Evidence,
@@ -87,6 +88,19 @@ def due_date(made_on: datetime.date, days: int, calendar=None) -> datetime.date:
     return (calendar or work_calendar()).add_working_days(made_on, days)
 
 
+# A recommendation's date: 30/12/9999 passed every form and the deadline after it was past the last date Python
+# holds (a server error).
+MADE_ON_YEARS = (2000, 2100)
+
+
+def _check_made_on(made_on: datetime.date) -> None:
+    first, last = MADE_ON_YEARS
+    if not first <= made_on.year <= last:
+        raise ValidationError(
+            {"made_on": _("Ngày kiến nghị phải trong các năm %(first)s–%(last)s.") % {"first": first, "last": last}}
+        )
+
+
 # --------------------------------------------------------------------------------------------- supervisions
 
 
@@ -116,6 +130,11 @@ SUPERVISION_FIELDS = [
 ]
 
 
+def _plan_day(supervision: Supervision) -> datetime.date:
+    """The day whose year a plan's number belongs to."""
+    return supervision.issued_on or supervision.start_on or timezone.localdate()
+
+
 def _hold_plan_number(supervision: Supervision) -> None:
     """A plan number typed for a plan issued outside giamsat ("04/KH-HLHPN") is a number of the organisation's
     register for the plan's year: refused when the register already gave it to another document, else the
@@ -130,7 +149,11 @@ def _hold_plan_number(supervision: Supervision) -> None:
         return  # no reference, or the model's own validation has said what is wrong
     if reference.issuer.upper() != (supervision.organisation.abbreviation or "").upper():
         return  # another body's plan: not this register
-    day = supervision.issued_on or supervision.start_on or timezone.localdate()
+    day = _plan_day(supervision)
+    # Locked first, so that two supervisions typing the same number at once are checked one after the other.
+    counter, _created = NumberCounter.objects.select_for_update().get_or_create(
+        organisation=supervision.organisation, year=day.year
+    )
     given = Document.objects.filter(organisation=supervision.organisation, year=day.year, number=reference.number)
     if supervision.pk is not None:  # its own plan, issued here, may be typed again
         given = given.exclude(supervision=supervision, kind=DocumentKind.PLAN)
@@ -145,9 +168,25 @@ def _hold_plan_number(supervision: Supervision) -> None:
                 % {"number": format_number(reference.number), "year": day.year, "document": given.reference}
             }
         )
-    counter, _created = NumberCounter.objects.select_for_update().get_or_create(
-        organisation=supervision.organisation, year=day.year
-    )
+    # A plan issued outside giamsat is no Document: another supervision's typed number is checked here.
+    others = Supervision.objects.filter(organisation=supervision.organisation).exclude(reference="")
+    for other in others.exclude(pk=supervision.pk) if supervision.pk else others:
+        try:
+            theirs = parse_reference(other.reference)
+        except ValueError:
+            continue
+        if (theirs.number, theirs.issuer.upper()) == (reference.number, reference.issuer.upper()) and (
+            _plan_day(other).year == day.year
+        ):
+            raise ValidationError(
+                {
+                    "reference": _(
+                        "Số %(number)s năm %(year)s đã là số kế hoạch của cuộc giám sát “%(title)s”; hãy kiểm tra lại "
+                        "số kế hoạch."
+                    )
+                    % {"number": format_number(reference.number), "year": day.year, "title": other.title}
+                }
+            )
     if counter.last_number < reference.number:
         counter.last_number = reference.number
         counter.save(update_fields=["last_number"])
@@ -174,6 +213,11 @@ def do_save_supervision(
         if created:
             supervision.created_by = acting_user
         supervision.full_clean()
+        if supervision.status == SupervisionStatus.DRAFT and before.get("status") not in (
+            None,
+            SupervisionStatus.DRAFT,
+        ):
+            _check_back_to_draft(supervision)
         if supervision.reference != before.get("reference"):
             _hold_plan_number(supervision)
         supervision.save()
@@ -199,9 +243,25 @@ def do_save_supervision(
     return supervision
 
 
+def _check_back_to_draft(supervision: Supervision) -> None:
+    """A draft is hidden from the supervised (scoping.supervised): set back to draft after its plan was issued or
+    recommendations were made, the addressees lost the plan and the recommendations they were answering."""
+    from giamsat.documents.choices import DocumentStatus
+
+    if supervision.documents.filter(status=DocumentStatus.ISSUED).exists() or supervision.recommendations.exists():
+        raise ValidationError(
+            {
+                "status": _(
+                    "Không chuyển về dự thảo được: cuộc giám sát đã có văn bản ban hành hoặc kiến nghị, các đơn vị "
+                    "được giám sát sẽ không xem được nữa."
+                )
+            }
+        )
+
+
 def _recompute_deadlines(supervision: Supervision) -> None:
     calendar = work_calendar()
-    for rec in Recommendation.objects.filter(supervision=supervision):
+    for rec in Recommendation.objects.filter(supervision=supervision).deadline_from_made_on():
         due = due_date(rec.made_on, supervision.response_days, calendar)
         if due != rec.due_on:
             Recommendation.objects.filter(pk=rec.pk).update(due_on=due, reminded_before_on=None, reminded_after_on=None)
@@ -360,6 +420,7 @@ def do_create_recommendations(
     """One recommendation to each addressee, sharing the next item number of the supervision."""
     if not addressees:
         raise ValidationError({"addressees": _("Chọn ít nhất một nơi nhận kiến nghị.")})
+    _check_made_on(made_on)
     with transaction.atomic():
         _check_change(acting_user, supervision)
         locked = Supervision.objects.select_for_update().get(pk=supervision.pk)
@@ -396,7 +457,16 @@ def do_update_recommendation(rec: Recommendation, *, acting_user, fields: dict, 
         for name in ("text", "priority", "made_on", "addressee_kind"):
             if name in fields:
                 setattr(rec, name, fields[name])
-        rec.due_on = due_date(rec.made_on, rec.supervision.response_days)
+        moved = rec.made_on != before["made_on"]
+        if moved:
+            _check_made_on(rec.made_on)
+        # Only a new date moves the deadline, and not a reopened one's: recomputed on every edit, a spelling fix
+        # put back the first deadline of a reopened recommendation, overdue at once.
+        if moved and Recommendation.objects.deadline_from_made_on().filter(pk=rec.pk).exists():
+            due = due_date(rec.made_on, rec.supervision.response_days)
+            if due != rec.due_on:
+                rec.due_on = due
+                rec.reminded_before_on = rec.reminded_after_on = None
         rec.full_clean()
         rec.save()
         if findings is not None:
