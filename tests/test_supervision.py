@@ -466,24 +466,28 @@ def test_changing_the_number_of_days_moves_every_deadline_of_the_supervision(sup
     assert {r.due_on for r in Recommendation.objects.filter(pk__in=[r.pk for r in recs])} == {datetime.date(2024, 2, 5)}
 
 
+def edit_form(supervision, **changes) -> dict:
+    """The supervision's edit form as its page posts it (the seed's Đức Linh and Tánh Linh supervised)."""
+    return {
+        "organisation": union().pk,
+        "title": supervision.title,
+        "subject_text": supervision.subject_text,
+        "supervised": [committee(f.DUC_LINH).pk, committee(f.TANH_LINH).pk],
+        "start_on": "05/09/2023",
+        "end_on": "31/10/2023",
+        "response_days": "5",
+        "status": supervision.status,
+        "forms": ["sessions"],
+    } | changes
+
+
 def test_changing_the_number_of_days_on_the_web_form_moves_the_deadlines_and_is_audited(
     client_for, supervisor, supervision
 ):
     """The form had already copied the new number onto the supervision, so the service saw no change."""
     recs = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH), made_on=MADE_ON)
     response = client_for(supervisor).post(
-        reverse("supervision:edit", args=[supervision.pk]),
-        {
-            "organisation": union().pk,
-            "title": supervision.title,
-            "subject_text": supervision.subject_text,
-            "supervised": [committee(f.DUC_LINH).pk, committee(f.TANH_LINH).pk],
-            "start_on": "05/09/2023",
-            "end_on": "31/10/2023",
-            "response_days": "1",
-            "status": supervision.status,
-            "forms": ["sessions"],
-        },
+        reverse("supervision:edit", args=[supervision.pk]), edit_form(supervision, response_days="1")
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     assert {r.due_on for r in Recommendation.objects.filter(pk__in=[r.pk for r in recs])} == {datetime.date(2024, 2, 5)}
@@ -840,19 +844,7 @@ def test_a_supervision_does_not_go_back_to_draft_once_its_plan_is_issued_or_reco
     supervision.refresh_from_db()
     response = client_for(supervisor).post(
         reverse("supervision:edit", args=[supervision.pk]),
-        {
-            "organisation": union().pk,
-            "title": supervision.title,
-            "subject_text": supervision.subject_text,
-            "supervised": [committee(f.DUC_LINH).pk, committee(f.TANH_LINH).pk],
-            "start_on": "05/09/2023",
-            "end_on": "31/10/2023",
-            "response_days": "5",
-            "status": SupervisionStatus.DRAFT,
-            "reference": supervision.reference,
-            "issued_on": "21/08/2023",
-            "forms": ["sessions"],
-        },
+        edit_form(supervision, status=SupervisionStatus.DRAFT, reference=supervision.reference, issued_on="21/08/2023"),
     )
     assert response.status_code == 200
     assert response.context["form"].errors["status"] == [
