@@ -122,7 +122,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_possible_duplicate(obj, context):
-        return obj.possible_duplicate and services.sees_duplicates(context["request"].user, obj)
+        return obj.possible_duplicate and services.identifies_as_commune(context["request"].user, obj)
 
     @staticmethod
     def resolve_harms(obj):

@@ -134,7 +134,14 @@ def can_identify(user, case: Case) -> bool:
         return True
     if CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True).exists():
         return True
-    return user.can("cases.identify") and user.role in LOCAL_ROLES and can(user, case, "view")
+    return identifies_as_commune(user, case)
+
+
+def identifies_as_commune(user, case: Case) -> bool:
+    """The commune's workers and chair who see the case: they identify its child by their role, and they alone are
+    told that a case may be another case's child (they check it). An operator who recorded the name, and no longer
+    sees the other case, learnt from the intake's confirmation that the child had one."""
+    return user.role in LOCAL_ROLES and user.can("cases.identify") and can(user, case, "view")
 
 
 def referral_receiver(referral: Referral, identify: bool) -> str:
@@ -143,13 +150,6 @@ def referral_receiver(referral: Referral, identify: bool) -> str:
     if referral.to_organisation_id or identify:
         return referral.to_name or "—"
     return _("người nhận (ẩn)")
-
-
-def sees_duplicates(user, case: Case) -> bool:
-    """Whether the user is told that a case may be another case's child: the commune's people who identify
-    children, who check it. The flag says the named child has a case; an operator who recorded the name (and no
-    longer sees the other case) learnt it from the intake's confirmation."""
-    return user.role in LOCAL_ROLES and user.can("cases.identify") and can(user, case, "view")
 
 
 def log_access(user, cases: Iterable[Case] | Case | None, action: str, *, detail: str = "", reason: str = "") -> int:

@@ -304,7 +304,7 @@ def _after_intake(request, case: Case):
         text += " " + _("Đã chuyển UBND %(commune)s; cán bộ bảo vệ trẻ em được thông báo.") % {
             "commune": case.commune.name
         }
-    if case.possible_duplicate and services.sees_duplicates(request.user, case):
+    if case.possible_duplicate and services.identifies_as_commune(request.user, case):
         text += " " + _("Có thể trùng với vụ việc đã có của cùng trẻ: UBND xã sẽ kiểm tra.")
     messages.success(request, text)
     if services.can(request.user, case, "view"):
@@ -375,7 +375,7 @@ def detail(request, pk):
     can_approve = services.can(user, case, "approve")
     plan = case.plans.filter(cycle=case.cycle).first()
     duplicates = []
-    show_duplicate = case.possible_duplicate and services.sees_duplicates(user, case)
+    show_duplicate = case.possible_duplicate and services.identifies_as_commune(user, case)
     if identify and show_duplicate:
         duplicates = list(
             Case.objects.restrict(user, "view")
