@@ -2,27 +2,21 @@
 download. Lines differ by dash pattern and marker shape as well as colour, so a black-and-white print or a
 colour-blind reader tells them apart; every point carries its number."""
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
 
+from giamsat.core.text import xml_text
+
 WIDTH, HEIGHT = 760, 340
 LEFT, RIGHT, TOP, BOTTOM = 70, 20, 46, 64
 FONT = "Segoe UI, Roboto, Noto Sans, Liberation Sans, Arial, sans-serif"
-# What XML 1.0 cannot hold even escaped: with one (a vertical tab Word pastes for a line break) the SVG is no
-# image at all. Each becomes a space, so the words it separated stay apart.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _plain(text: str) -> str:
-    return _NOT_XML.sub(" ", str(text))
 
 
 def _text(text: str) -> str:
-    """Text as an SVG may hold it: escaped, without the characters XML forbids."""
-    return escape(_plain(text))
+    """Text as an SVG may hold it: escaped, without the characters XML forbids (with one the SVG is no image)."""
+    return escape(xml_text(text))
 
 
 @dataclass(frozen=True)
@@ -182,7 +176,7 @@ def bar_chart(
     ]
     for i, bar in enumerate(bars):
         y = TOP + i * (BAR_HEIGHT + BAR_GAP)
-        whole = _plain(bar.label)
+        whole = xml_text(bar.label)
         label = whole if len(whole) <= 46 else whole[:45] + "…"
         out.append(
             f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" text-anchor="end" fill="#1d2530">'

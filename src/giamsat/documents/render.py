@@ -17,7 +17,6 @@ No Django import: the layout is tested on its own. Sizes chosen inside the decre
 import dataclasses
 import datetime
 import io
-import re
 from dataclasses import dataclass, field
 
 from docx import Document as DocxDocument
@@ -27,6 +26,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+
+from giamsat.core.text import xml_text
 
 FONT = "Times New Roman"
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 20}
@@ -66,24 +67,16 @@ class DocumentData:
     secretary_name: str | None = None  # None: no secretary's signature
 
 
-# What XML 1.0 cannot hold (tab, line feed and carriage return excepted): pasted from Word, a table's cell mark
-# (\x07) or a page break (\x0c) in a finding made python-docx refuse the whole document.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(" ", text)
-
-
 def _xml_safe(data: DocumentData) -> DocumentData:
-    """The data with every text made fit for XML (the stored texts stay as typed)."""
+    """The data with every text made fit for XML (the stored texts stay as typed): a table's cell mark pasted from
+    Word into a finding made python-docx refuse the whole document."""
     changes = {}
     for item in dataclasses.fields(data):
         value = getattr(data, item.name)
         if isinstance(value, str):
-            changes[item.name] = _xml_text(value)
-    changes["sections"] = [Section(_xml_text(s.heading), _xml_text(s.text)) for s in data.sections]
-    changes["recipients"] = [_xml_text(r) for r in data.recipients]
+            changes[item.name] = xml_text(value)
+    changes["sections"] = [Section(xml_text(s.heading), xml_text(s.text)) for s in data.sections]
+    changes["recipients"] = [xml_text(r) for r in data.recipients]
     return dataclasses.replace(data, **changes)
 
 
