@@ -266,3 +266,17 @@ def test_a_late_emergency_measure_does_not_move_the_plan_later():
     late = due(Facts(started_at=start, serious=True, emergency_at=at(2023, 10, 13, 10)))
     assert late[Step.PLAN] == end_of(2023, 10, 9)
     assert late[Step.APPROVAL] == end_of(2023, 10, 11)
+
+
+def test_a_risk_raised_to_high_later_keeps_the_receipts_twelve_hours_unless_set_otherwise():
+    """The decree counts the 12 hours from receiving the information; a province may count them from the assessment
+    that found the serious risk (CaseSettings.emergency_from_escalation)."""
+    start = at(2023, 10, 2, 9)
+    raised = Facts(started_at=start, serious=True, escalated_at=at(2023, 10, 5, 14))
+    assert due(raised)[Step.EMERGENCY] == start + 12 * H
+    by_escalation = Rules(emergency_from_escalation=True)
+    assert due(raised, rules=by_escalation)[Step.EMERGENCY] == at(2023, 10, 6, 2)
+    # The plan after the measure follows the later deadline too; a risk high from the start is unchanged.
+    assert due(raised, rules=by_escalation)[Step.PLAN] == end_of(2023, 10, 13)
+    high_at_once = Facts(started_at=start, serious=True)
+    assert due(high_at_once, rules=by_escalation)[Step.EMERGENCY] == start + 12 * H

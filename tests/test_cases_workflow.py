@@ -324,6 +324,27 @@ def test_a_new_risk_assessment_leaves_a_plan_waiting_for_approval_waiting(case, 
     assert case.status == CaseStatus.AWAITING_APPROVAL
 
 
+def test_the_emergency_twelve_hours_may_run_from_the_assessment_that_raised_the_risk(
+    hotline_operator, commune_worker, duc_linh
+):
+    """Assessed medium, then high three days later: counted from receipt, the measure is overdue the moment the risk
+    is known. A province that reads the decree otherwise sets CaseSettings.emergency_from_escalation."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    case = new_case(hotline_operator, duc_linh, received_at=now - 72 * H)
+    assess(case, commune_worker, RiskLevel.MEDIUM, at=now - 71 * H)
+    assess(case, commune_worker, RiskLevel.HIGH, at=now - H)
+    case.refresh_from_db()
+    emergency = {s.step: s for s in services.case_clock(case)}[clock.Step.EMERGENCY]
+    assert emergency.due == case.received_at + 12 * H and emergency.state == clock.State.OVERDUE
+    CaseSettings.objects.create(emergency_from_escalation=True)
+    assert services.clocks_stale()
+    services.refresh_open_clocks()
+    case.refresh_from_db()
+    emergency = {s.step: s for s in services.case_clock(case)}[clock.Step.EMERGENCY]
+    assert emergency.due == now + 11 * H and emergency.state == clock.State.ON_TIME
+    assert case.emergency_due_at == emergency.due  # stored for the statistics
+
+
 def test_a_closed_case_can_be_reopened_and_archived(case, commune_worker):
     assess(case, commune_worker, RiskLevel.NONE, protection="prevention")
     services.do_close(case, acting_user=commune_worker, reason=ClosureReason.UNFOUNDED)

@@ -8,7 +8,8 @@ application fills from the administrator-edited `CaseSettings` row:
 |---------------------------|------------------------------------------------------------------------|--------------|
 | forward to the UBND xã    | start + `forward_hours`                                                | configurable |
 | initial assessment (02)   | start + `initial_assessment_hours`                                     | configurable |
-| emergency measure         | start + 12 hours, when the risk is serious                             | decree       |
+| emergency measure         | start + 12 hours, when the risk is serious; optionally, when a later    | decree /     |
+|                           | assessment raised the risk to high, that assessment + 12 hours         | configurable |
 | detailed assessment (03)  | end of the working day `detailed_assessment_working_days` after start  | configurable |
 | plan (04)                 | end of the 5th working day after start; after an emergency measure:     | decree /     |
 |                           | `emergency_plan_working_days` after the measure                        | configurable |
@@ -65,6 +66,9 @@ class Rules:
     emergency_plan_working_days: int = 5
     emergency_approval_working_days: int = 7
     review_days: int = 30
+    # The decree counts the 12 hours "from receiving the information". Whether a risk found high only by a later
+    # assessment restarts them is not confirmed: off, they run from the start of the cycle.
+    emergency_from_escalation: bool = False
     warn_hours_short: int = 3  # "due soon" this many hours before an hour deadline
     warn_hours_long: int = 24  # and before a working-day or calendar-day deadline
 
@@ -80,6 +84,9 @@ class Facts:
     initial_assessed_at: datetime.datetime | None = None
     # The latest initial assessment's risk: True high, False lower, None not assessed yet.
     serious: bool | None = None
+    # When an assessment raised the risk to high after an earlier one of the cycle had found it lower (the latest
+    # such rise); None when the risk was high from the first assessment, or reported as immediate danger.
+    escalated_at: datetime.datetime | None = None
     no_risk: bool = False  # assessed as no risk: no plan is needed
     emergency_at: datetime.datetime | None = None
     detailed_assessed_at: datetime.datetime | None = None
@@ -120,7 +127,10 @@ def deadlines(facts: Facts, rules: Rules, calendar: WorkCalendar, tz: datetime.t
         due[Step.FORWARD] = start + datetime.timedelta(hours=rules.forward_hours)
     due[Step.INITIAL_ASSESSMENT] = start + datetime.timedelta(hours=rules.initial_assessment_hours)
     if facts.serious:
-        due[Step.EMERGENCY] = start + datetime.timedelta(hours=EMERGENCY_HOURS)
+        known = start
+        if rules.emergency_from_escalation and facts.escalated_at is not None:
+            known = max(start, facts.escalated_at.astimezone(tz))
+        due[Step.EMERGENCY] = known + datetime.timedelta(hours=EMERGENCY_HOURS)
     if facts.no_risk:
         return due
     due[Step.DETAILED_ASSESSMENT] = end_of_working_day(start, rules.detailed_assessment_working_days, calendar)

@@ -74,6 +74,14 @@ class CaseSettings(models.Model):
         _("phê duyệt sau biện pháp khẩn cấp trong (ngày làm việc)"), default=7
     )
     review_days = models.PositiveSmallIntegerField(_("rà soát sau phê duyệt (ngày)"), default=30)
+    emergency_from_escalation = models.BooleanField(
+        _("tính 12 giờ khẩn cấp từ lần đánh giá nâng nguy cơ lên cao"),
+        default=False,
+        help_text=_(
+            "Nghị định tính 12 giờ từ khi tiếp nhận thông tin. Chọn mục này nếu, khi một lần đánh giá sau mới thấy "
+            "nguy cơ cao, 12 giờ được tính từ lần đánh giá đó. Chưa xác nhận được trong văn bản: tự đặt."
+        ),
+    )
     warn_hours_short = models.PositiveSmallIntegerField(
         _("báo sắp đến hạn trước (giờ), với hạn tính bằng giờ"), default=3
     )
@@ -113,6 +121,7 @@ class CaseSettings(models.Model):
             emergency_plan_working_days=self.emergency_plan_working_days,
             emergency_approval_working_days=self.emergency_approval_working_days,
             review_days=self.review_days,
+            emergency_from_escalation=self.emergency_from_escalation,
             warn_hours_short=self.warn_hours_short,
             warn_hours_long=self.warn_hours_long,
         )

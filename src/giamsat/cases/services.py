@@ -215,6 +215,11 @@ def facts_for(case: Case) -> clock.Facts:
     serious = None if latest is None else latest.risk_level == RiskLevel.HIGH
     if latest is None and case.immediate_danger and cycle == 1:
         serious = True
+    escalated_at = None
+    if serious:
+        for earlier, later in zip(initials, initials[1:], strict=False):
+            if earlier.risk_level != RiskLevel.HIGH and later.risk_level == RiskLevel.HIGH:
+                escalated_at = later.assessed_at
     times = case.emergency_measures.filter(cycle=cycle).aggregate(first=Min("taken_at"))
     detailed = case.assessments.filter(cycle=cycle, kind=AssessmentKind.DETAILED).aggregate(first=Min("assessed_at"))
     plan = case.plans.filter(cycle=cycle).first()
@@ -234,6 +239,7 @@ def facts_for(case: Case) -> clock.Facts:
         forwarded_at=case.forwarded_at,
         initial_assessed_at=initials[0].assessed_at if initials else None,
         serious=serious,
+        escalated_at=escalated_at,
         no_risk=latest is not None and latest.risk_level == RiskLevel.NONE,
         emergency_at=times["first"],
         detailed_assessed_at=detailed["first"],

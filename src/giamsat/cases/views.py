@@ -467,11 +467,16 @@ def assess(request, pk, kind):
         if done:
             return done
     title = AssessmentKind(kind).label
-    intro = (
-        _("Nguy cơ cao: biện pháp khẩn cấp phải có trong 12 giờ kể từ khi tiếp nhận thông tin.")
-        if kind == AssessmentKind.INITIAL
-        else ""
-    )
+    intro = ""
+    if kind == AssessmentKind.INITIAL:
+        intro = (
+            _(
+                "Nguy cơ cao: biện pháp khẩn cấp phải có trong 12 giờ kể từ khi tiếp nhận thông tin, hoặc kể từ lần "
+                "đánh giá này nếu lần đánh giá trước chưa thấy nguy cơ cao."
+            )
+            if CaseSettings.current().emergency_from_escalation
+            else _("Nguy cơ cao: biện pháp khẩn cấp phải có trong 12 giờ kể từ khi tiếp nhận thông tin.")
+        )
     return _step_page(request, case, form, title, intro=intro)
 
 
