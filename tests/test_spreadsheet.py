@@ -622,6 +622,24 @@ def test_rows_moved_in_an_unprotected_copy_are_found_by_their_code(report_reques
     assert values["CT01"].value == D("1250") and values["CT03"].denominator == D("15")
 
 
+def test_rows_sorted_without_the_code_column_are_refused_not_saved_for_the_wrong_indicators(report_request):
+    """In a copy without protection, the names and figures were sorted and the codes stayed: each figure would have
+    been saved for the indicator of its row's code."""
+    wb = load_workbook(io.BytesIO(fill(build_template(report_request), GOOD)))
+    ws = wb[REPORT_SHEET]
+    ws.protection.sheet = False
+    for column in "BCDEF":  # rows 9 and 10 (CT01, CT02) swapped, except their codes
+        ws[f"{column}9"].value, ws[f"{column}10"].value = ws[f"{column}10"].value, ws[f"{column}9"].value
+    out = io.BytesIO()
+    wb.save(out)
+    errors = errors_of(report_request, out.getvalue())
+    assert set(errors) == {"B9", "B10"}
+    assert "Dòng 9 có mã CT01 nhưng tên là của chỉ tiêu CT02" in errors["B9"]
+    # A name merely edited is no other indicator's: the file is read.
+    edited = fill(build_template(report_request), GOOD | {"B9": "Số trẻ được cấp thẻ BHYT"})
+    assert parse_upload(report_request, edited).values
+
+
 # --------------------------------------------------------------------------------------------- refusals
 
 

@@ -1076,6 +1076,7 @@ def _locate(wb: _Book, metadata: _Metadata | None, indicators: list[Indicator]) 
                 % {"column": get_column_letter(layout.columns["code"])}
             )
         _missing_rows(layout, indicators, set())
+        _names_moved(layout, indicators)
         return layout
 
     ws = wb[metadata.sheet]
@@ -1091,8 +1092,43 @@ def _locate(wb: _Book, metadata: _Metadata | None, indicators: list[Indicator]) 
     added_later = {i.pk for i in indicators if i.pk not in metadata.rows}
     _missing_rows(layout, indicators, added_later)
     _kinds_changed(layout, metadata, indicators)
+    _names_moved(layout, indicators)
     _other_report_sheets(wb, ws, by_key)
     return layout
+
+
+def _name_key(value) -> str:
+    return " ".join(fold(normalize_text(str(value), legacy=None)[0]).split())
+
+
+def _names_moved(layout: _Layout, indicators: list[Indicator]) -> None:
+    """Refuse rows whose name is another indicator's: the rows were sorted or moved without the code column (in a
+    copy without the sheet's protection), so each figure would be saved for the indicator of its row's code."""
+    column = layout.columns.get("name")
+    if column is None:
+        return
+    names: dict[str, list[Indicator]] = {}
+    for indicator in indicators:
+        names.setdefault(_name_key(indicator.name), []).append(indicator)
+    for indicator in indicators:
+        row = layout.rows.get(indicator.pk)
+        shown = layout.ws.cell(row, column).value if row is not None else None
+        if shown is None or _name_key(shown) == _name_key(indicator.name):
+            continue
+        others = names.get(_name_key(shown), [])
+        if len(others) == 1:
+            layout.errors.append(
+                CellError(
+                    layout.ws.title,
+                    f"{get_column_letter(column)}{row}",
+                    _(
+                        "Dòng %(row)s có mã %(code)s nhưng tên là của chỉ tiêu %(other)s: có lẽ các dòng đã được sắp "
+                        "xếp hoặc di chuyển mà không kèm cột Mã, nên số liệu sẽ bị ghi nhầm chỉ tiêu. Hãy sắp xếp lại "
+                        "cho khớp mã với tên, hoặc tải tệp mẫu mới và nhập lại."
+                    )
+                    % {"row": row, "code": indicator.code, "other": others[0].code},
+                )
+            )
 
 
 def _other_report_sheets(wb: _Book, report: _Sheet, by_key: dict) -> None:
