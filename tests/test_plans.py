@@ -151,6 +151,19 @@ def test_the_api_creates_a_plan_with_an_official_reference(api_client_for, provi
 # --------------------------------------------------------------------------------------- plan form (view)
 
 
+def test_a_plan_year_outside_1900_to_9999_is_refused_on_its_field(client_for, api_client_for, province_officer):
+    """A mistyped 20230 was saved, and the plan's page then failed on a date of year 20230."""
+    response = client_for(province_officer).post(reverse("plans:create"), plan_post(last_year="20230"))
+    assert response.status_code == 200
+    assert "Năm phải từ 1900 đến 9999." in field_errors(response.content.decode(), "last_year")
+    body = plan_post(first_year=0, last_year=0) | {"issuer_id": ubnd_binh_thuan().pk, "issued_on": "2020-11-20"}
+    body["programme_id"] = body.pop("programme")
+    response = api_client_for(province_officer).post("/api/plans", body, content_type="application/json")
+    assert response.status_code == 422
+    assert sorted(e["field"] for e in response.json()["errors"]) == ["first_year", "last_year"]
+    assert not Plan.objects.filter(reference="4525/KH-UBND").exists()
+
+
 def _wrapped_in_one_savepoint(queries: list[str], first: str, second: str) -> bool:
     """Whether the statements starting with `first` and `second` ran inside one atomic block (a savepoint
     opened before the first and released after the second, as a service's transaction.atomic() does inside
@@ -342,6 +355,22 @@ def test_the_indicator_page_shows_the_rule_next_to_its_field_and_saves_nothing(
     assert AuditEntry.objects.filter(action="indicator.create", object_id=str(created.pk)).exists()
 
 
+def test_a_duplicate_indicator_code_is_refused_on_its_field(client_for, province_officer, child_plan):
+    """The constraint's own message came at the top of the form: "Chỉ tiêu với thông tin Plan và Mã đã tồn tại"."""
+    plan = child_plan.plan
+    url = reverse("plans:indicator_create", args=[plan.pk])
+    response = client_for(province_officer).post(url, _indicator_post(code=COUNT, unit_aggregation="ratio"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Kế hoạch này đã có chỉ tiêu mã {COUNT}." in field_errors(html, "code")
+    assert "Plan" not in html
+    assert plan.indicators.filter(code=COUNT).count() == 1
+    assert Indicator._meta.get_field("plan").verbose_name == "kế hoạch"
+    edit = reverse("plans:indicator_edit", args=[plan.pk, child_plan.ind(COUNT).pk])
+    kept = _indicator_post(code=COUNT, kind="count", measure="cuộc")
+    assert client_for(province_officer).post(edit, kept).status_code == 302  # its own code, kept
+
+
 # --------------------------------------------------------------------------------------- targets grid
 
 PERIOD_2022 = "2022-2022-year"
@@ -354,11 +383,12 @@ def _grid(setup, year: int) -> dict[str, str]:
         (t.indicator_id, t.unit_id): t.value
         for t in Target.objects.filter(indicator__plan=setup.plan, period_start__year=year, period_end__year=year)
     }
-    return {
+    cells = {
         f"t-{ind.pk}-{unit.pk}": plain_number(current.get((ind.pk, unit.pk)))
         for ind in setup.indicators.values()
         for unit in units
     }
+    return cells | {f"was-{name}": value for name, value in cells.items()}
 
 
 def _target(setup, code, unit, year=2022):
@@ -426,10 +456,8 @@ def test_a_grid_of_more_cells_than_djangos_default_form_limit_is_saved_whole(cli
     extra = 1_200 // len(units) + 1 - len(setup.indicators)
     for n in range(extra):
         setup.plan.indicators.create(order=100 + n, code=f"X{n}", name=f"Chỉ tiêu thêm {n}", measure="người")
-    data = {
-        f"t-{ind.pk}-{unit.pk}": str(ind.pk % 7 + unit.pk % 5 + 1)
-        for ind in setup.plan.indicators.all()
-        for unit in units
+    data = {  # 0 or 1: a target every kind of indicator takes (a milestone, a decrease below its baseline)
+        f"t-{ind.pk}-{unit.pk}": str((ind.pk + unit.pk) % 2) for ind in setup.plan.indicators.all() for unit in units
     }
     assert len(data) > 1_200
     url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
@@ -489,6 +517,107 @@ def test_the_targets_grid_checks_each_number_as_a_report_does(client_for, provin
     assert _target(setup, AMOUNT, setup.duc_linh).value == 50_000_000
     assert client_for(province_officer).post(url, {percent_rate: "93,5%"}).status_code == 302
     assert _target(setup, RATIO, setup.duc_linh).value == D("93.5")
+
+
+def test_a_page_opened_before_a_colleagues_save_writes_only_the_cells_changed_on_it(
+    client_for, province_officer, child_plan
+):
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    count, amount = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}", f"t-{setup.ind(AMOUNT).pk}-{setup.tanh_linh.pk}"
+    assert re.search(rf'name="was-{count}" value="10"', client_for(province_officer).get(url).content.decode())
+    page = _grid(setup, 2022)  # opened by the officer
+    colleagues = _grid(setup, 2022) | {count: "15"}
+    assert client_for(f.ProvinceOfficerFactory(username="tinh_2")).post(url, colleagues).status_code == 302
+    assert client_for(province_officer).post(url, page | {amount: "41.000.000"}).status_code == 302
+    assert _target(setup, COUNT, setup.duc_linh).value == 15
+    assert _target(setup, AMOUNT, setup.tanh_linh).value == 41_000_000
+
+
+def test_a_cell_a_colleague_changed_meanwhile_is_refused_at_the_cell_and_nothing_is_saved(
+    client_for, province_officer, child_plan
+):
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    count, amount = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}", f"t-{setup.ind(AMOUNT).pk}-{setup.tanh_linh.pk}"
+    page = _grid(setup, 2022) | {count: "11", amount: "41.000.000"}
+    assert client_for(f.ProvinceOfficerFactory(username="tinh_2")).post(url, _grid(setup, 2022) | {count: "15"})
+    client = client_for(province_officer)
+    response = client.post(url, page)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(rf'id="{count}-err"[^>]*>Trong lúc bạn sửa, người khác đã lưu ô này là “15”', html)
+    assert f'id="{amount}-err"' not in html
+    assert re.search(rf'name="{count}"[^>]*value="11"', html)  # what the officer typed is kept
+    assert (_target(setup, COUNT, setup.duc_linh).value, _target(setup, AMOUNT, setup.tanh_linh).value) == (
+        15,
+        40_000_000,
+    )
+    # Saving the page again, the colleague's value now seen, writes the officer's.
+    assert re.search(rf'name="was-{count}" value="15"', html)
+    assert client.post(url, page | {f"was-{count}": "15"}).status_code == 302
+    assert (_target(setup, COUNT, setup.duc_linh).value, _target(setup, AMOUNT, setup.tanh_linh).value) == (
+        11,
+        41_000_000,
+    )
+
+
+def test_targets_are_checked_against_their_indicators_kind_on_the_page(client_for, province_officer, child_plan):
+    setup = child_plan  # Đức Linh's own baseline for the decrease is 8, Tánh Linh's 5
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    rate, milestone, decrease, fine = (
+        f"t-{setup.ind(RATIO).pk}-{setup.duc_linh.pk}",
+        f"t-{setup.ind(MILESTONE).pk}-{setup.duc_linh.pk}",
+        f"t-{setup.ind(DECREASE).pk}-{setup.duc_linh.pk}",
+        f"t-{setup.ind(DECREASE).pk}-{setup.tanh_linh.pk}",
+    )
+    client = client_for(province_officer)
+    response = client.post(url, {rate: "950", milestone: "5", decrease: "12", fine: "5"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(rf'id="{rate}-err"[^>]*>Chỉ tiêu {RATIO} là tỷ lệ phần trăm: không quá 100', html)
+    assert re.search(rf'id="{milestone}-err"[^>]*>Chỉ tiêu {MILESTONE} là mốc: nhập 1 \(đạt\) hoặc 0', html)
+    assert re.search(rf'id="{decrease}-err"[^>]*>Chỉ tiêu {DECREASE} là chỉ tiêu giảm: [^<]*giá trị cơ sở 8\.', html)
+    assert f'id="{fine}-err"' not in html
+    assert _target(setup, RATIO, setup.duc_linh).value == 90
+    assert client.post(url, {rate: "100", milestone: "0", decrease: "8", fine: "5"}).status_code == 302
+    assert _target(setup, DECREASE, setup.duc_linh).value == 8
+
+
+def test_targets_are_checked_against_their_indicators_kind_in_a_file_and_through_the_api(
+    client_for, api_client_for, province_officer, child_plan
+):
+    setup = child_plan
+    client = client_for(province_officer)
+    wb, ws, rows, columns = _targets_file(client, setup)
+    ws.cell(rows[setup.duc_linh.code], columns[DECREASE]).value = 9
+    html = _upload(client, setup, wb).content.decode()
+    cell = f"{openpyxl.utils.get_column_letter(columns[DECREASE])}{rows[setup.duc_linh.code]}"
+    assert f"Chỉ tiêu!{cell}: Chỉ tiêu {DECREASE} là chỉ tiêu giảm" in html
+    body = [{"indicator_id": setup.ind(MILESTONE).pk, "unit_id": setup.tanh_linh.pk, "value": "2"}]
+    response = api_client_for(province_officer).put(
+        f"/api/plans/{setup.plan.pk}/targets?period=2022", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "value", "message": f"{setup.tanh_linh.name}: Chỉ tiêu {MILESTONE} là mốc: nhập 1 (đạt) hoặc 0."}
+    ]
+    assert (_target(setup, DECREASE, setup.duc_linh).value, _target(setup, MILESTONE, setup.tanh_linh).value) == (4, 1)
+
+
+def test_the_api_sets_targets_only_for_the_plans_years_and_phases(api_client_for, province_officer, child_plan):
+    setup = child_plan  # 2021–2025
+    client = api_client_for(province_officer)
+    body = [{"indicator_id": setup.ind(COUNT).pk, "unit_id": setup.duc_linh.pk, "value": "5"}]
+    url = f"/api/plans/{setup.plan.pk}/targets?period="
+    for outside in ("1990", "2021-2026"):
+        response = client.put(url + outside, body, content_type="application/json")
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == ["period"]
+        assert "không thuộc kế hoạch (2021–2025)" in response.json()["errors"][0]["message"]
+    assert not Target.objects.filter(period_start__year__in=(1990, 2021), indicator__plan=setup.plan).exists()
+    for inside in ("2024", "2021-2025"):
+        assert client.put(url + inside, body, content_type="application/json").status_code == 200
 
 
 # ------------------------------------------------------------------------------------ targets by spreadsheet

@@ -264,8 +264,9 @@ def test_the_district_saves_submits_and_the_province_returns_and_accepts(
 
 def test_a_stale_revision_is_a_409_and_changes_nothing(api, district_officer, plan_setup):
     req = plan_setup.request("dl", 2023)
+    colleague = f.DistrictOfficerFactory(username="huyen_duclinh_2")
+    api(colleague).put(f"/api/report-requests/{req.pk}/draft", draft_payload(plan_setup), content_type=JSON)
     client = api(district_officer)
-    client.put(f"/api/report-requests/{req.pk}/draft", draft_payload(plan_setup), content_type=JSON)
     response = client.put(
         f"/api/report-requests/{req.pk}/draft", draft_payload(plan_setup, revision=0, count=99), content_type=JSON
     )
@@ -418,3 +419,30 @@ def test_the_api_refuses_an_impossible_ratio(api, district_officer, plan_setup, 
     response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
     assert response.status_code == 422
     assert not IndicatorValue.objects.filter(report__request=req).exists()
+
+
+def test_a_figure_too_large_for_its_column_is_a_422_and_starts_no_draft(api, district_officer, plan_setup):
+    """485.000.000.000.000 (a zero group too many) was saved; every later read of the report was then a 500."""
+    req = plan_setup.request("dl", 2023)
+    payload = draft_payload(plan_setup, count=485_000_000_000_000)
+    response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
+    assert response.status_code == 422 and "Số quá lớn" in response.json()["message"]
+    # Refused before anything was written: no empty draft, no "started" entry in the history.
+    assert not Report.objects.filter(request=req).exists()
+
+
+def test_a_value_in_the_other_kinds_fields_or_an_unknown_breakdown_is_a_422(api, district_officer, plan_setup):
+    """A rate sent as one value counted as filled in, so the report could be sent with a figure no total used."""
+    req = plan_setup.request("dl", 2023)
+    client = api(district_officer)
+    url = f"/api/report-requests/{req.pk}/draft"
+    for wrong in (
+        {"indicator_id": plan_setup.ind(RATIO).pk, "value": "90"},
+        {"indicator_id": plan_setup.ind(COUNT).pk, "numerator": "1", "denominator": "2"},
+        {"indicator_id": plan_setup.ind(BY_SEX).pk, "breakdown": "sex=khac", "value": "3"},
+    ):
+        payload = draft_payload(plan_setup)
+        payload["values"] = [v for v in payload["values"] if v["indicator_id"] != wrong["indicator_id"]] + [wrong]
+        response = client.put(url, payload, content_type=JSON)
+        assert response.status_code == 422, (wrong, response.content)
+    assert not Report.objects.filter(request=req).exists()

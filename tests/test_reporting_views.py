@@ -15,7 +15,7 @@ from giamsat.core.models import AuditEntry
 from giamsat.reporting.choices import ActivityKind, FundingSource, ReportStatus
 from giamsat.reporting.models import Activity, BudgetLine, IndicatorValue, Report
 from giamsat.reporting.services import ValueInput, do_accept, do_save_draft, do_submit, get_or_start_draft
-from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO
+from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO, accepted_report
 
 pytest_plugins = ["plan_fixtures"]
 
@@ -208,7 +208,7 @@ def test_bad_cells_are_shown_next_to_them_and_nothing_is_saved(client_for, distr
     assert response.status_code == 200
     html = response.content.decode()
     count = cell(html, f"{prefix(plan_setup, COUNT)}-value")
-    assert "cell-error" in count and "Không đọc được số" in count and 'value="mười hai"' in count
+    assert "cell-error" in count and "“mười hai” không phải là số" in count and 'value="mười hai"' in count
     ratio = cell(html, f"{prefix(plan_setup, RATIO)}-num")
     assert re.search(r'class="num cell-error" name="v-\d+-total-num"', ratio)
     assert "Tử số không được lớn hơn mẫu số." in ratio
@@ -270,14 +270,82 @@ def test_a_report_saved_a_thousand_times_still_saves(client_for, district_office
     assert Report.objects.get(request=dl_2023).revision == 1235
 
 
-def test_an_autosave_on_a_stale_copy_says_so_and_changes_nothing(client_for, district_officer, plan_setup, dl_2023):
+def test_a_figure_too_large_or_in_the_wrong_measure_is_refused_on_its_cell(
+    client_for, district_officer, province_officer, plan_setup, dl_2023
+):
+    """485.000.000.000.000 (a zero group too many) was saved, and the report page was then a 500 for the unit and
+    the province; "85%" typed for a count was saved as 85."""
+    data = form_data(
+        plan_setup,
+        save="1",
+        **{
+            f"{prefix(plan_setup, AMOUNT)}-value": "485.000.000.000.000",
+            f"{prefix(plan_setup, COUNT)}-value": "85%",
+            "b-local-allocated": "1" + "0" * 18,
+        },
+    )
+    html = client_for(district_officer).post(request_url(dl_2023), data).content.decode()
+    assert "số quá lớn" in cell(html, f"{prefix(plan_setup, AMOUNT)}-value")
+    assert "không tính bằng %" in cell(html, f"{prefix(plan_setup, COUNT)}-value")
+    assert "Số quá lớn." in cell(html, "b-local-allocated")
+    assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
+    assert client_for(province_officer).get(request_url(dl_2023)).status_code == 200
+
+
+def test_an_accepted_report_whose_correction_is_being_written_is_not_overdue(
+    client_for, district_officer, plan_setup, dl_2023
+):
+    """The request page and the list marked it "quá hạn" while the overdue filter and counts did not."""
+    accepted_report(dl_2023, {plan_setup.ind(COUNT): 12})
+    accepted_report(dl_2023, {plan_setup.ind(COUNT): 13}, version=2, status=ReportStatus.DRAFT)
     client = client_for(district_officer)
-    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    assert "quá hạn" not in client.get(request_url(dl_2023)).content.decode()
+    listed = client.get(reverse("reporting:inbox")).content.decode()
+    link = listed.index(f'href="{request_url(dl_2023)}"')
+    row = listed[listed.rindex("<tr", 0, link) : listed.index("</tr>", link)]
+    assert "quá hạn" not in row
+    assert "quá hạn" in listed  # the 2022 request, never answered, still is
+
+
+def test_an_autosave_on_a_stale_copy_says_so_and_changes_nothing(client_for, district_officer, plan_setup, dl_2023):
+    colleague = f.DistrictOfficerFactory(username="huyen_duclinh_2")
+    client_for(colleague).post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    client = client_for(district_officer)
     stale = form_data(plan_setup, revision=0, **{f"{prefix(plan_setup, COUNT)}-value": "99"})
     fragment = client.post(request_url(dl_2023), stale, headers={"HX-Request": "true"}).content.decode()
     assert "vừa lưu báo cáo này" in fragment
-    assert '<input type="hidden" name="revision" value="1">' in fragment
+    # The page keeps the revision it was opened with: given the colleague's, its next autosave wrote its stale
+    # figures over theirs.
+    assert '<input type="hidden" name="revision" value="0">' in fragment
+    again = form_data(plan_setup, revision=0, **{f"{prefix(plan_setup, COUNT)}-value": "98"})
+    client.post(request_url(dl_2023), again, headers={"HX-Request": "true"})
     assert Report.objects.get(request=dl_2023).values.get(indicator=plan_setup.ind(COUNT)).value == 12
+
+
+def test_after_a_refused_save_the_page_keeps_the_revision_it_was_opened_with(
+    client_for, district_officer, plan_setup, dl_2023
+):
+    """The page re-rendered after the conflict carried the colleague's revision: pressing Save again wrote the
+    user's stale figures over the colleague's."""
+    colleague = f.DistrictOfficerFactory(username="huyen_duclinh_2")
+    client_for(colleague).post(
+        request_url(dl_2023), form_data(plan_setup, save="1", **{f"{prefix(plan_setup, COUNT)}-value": "99"})
+    )
+    page = client_for(district_officer).post(request_url(dl_2023), form_data(plan_setup, revision=0, save="1"))
+    html = page.content.decode()
+    assert "vừa lưu báo cáo này" in html and 'name="revision" value="0"' in html
+    assert Report.objects.get(request=dl_2023).values.get(indicator=plan_setup.ind(COUNT)).value == 99
+
+
+def test_the_users_own_autosave_just_before_a_click_is_not_blamed_on_someone_else(
+    client_for, district_officer, plan_setup, dl_2023
+):
+    client = client_for(district_officer)
+    client.post(request_url(dl_2023), form_data(plan_setup, revision=0), headers={"HX-Request": "true"})
+    page = client.post(request_url(dl_2023), form_data(plan_setup, revision=0, save="1")).content.decode()
+    assert "Người khác" not in page and "Bản nháp vừa được lưu" in page
+    # Their page holds what the autosave saved and more: it goes on from the saved revision.
+    assert 'name="revision" value="1"' in page
 
 
 def test_an_autosave_with_a_bad_cell_saves_nothing(client_for, district_officer, plan_setup, dl_2023):

@@ -6,11 +6,15 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 
 import factories as f
 from giamsat.core.models import AuditEntry
-from giamsat.reporting.choices import ActivityKind, FundingSource, ReportStatus
-from giamsat.reporting.models import Activity, BudgetLine, IndicatorValue, Report, ReportRequest
+from giamsat.core.periods import Period
+from giamsat.plans.models import Indicator
+from giamsat.reporting.choices import ActivityKind, Frequency, FundingSource, ReportStatus
+from giamsat.reporting.models import Activity, BudgetLine, IndicatorValue, Report, ReportRequest, Schedule
+from giamsat.reporting.queries import plan_achievement
 from giamsat.reporting.services import (
     InvalidValues,
     StaleDraft,
@@ -28,7 +32,7 @@ from giamsat.reporting.services import (
     get_or_start_draft,
     missing_values,
 )
-from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO, add_schedule, make_plan
+from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO, accepted_report, add_schedule, make_plan
 
 pytest_plugins = ["plan_fixtures"]
 
@@ -326,12 +330,13 @@ def test_a_save_with_the_current_revision_goes_through(plan_setup, duc_linh_2023
 
 def test_a_draft_with_more_values_than_one_insert_takes_keeps_every_one(plan_setup, duc_linh_2023, district_officer):
     # 400 rows × 8 columns is more parameters than one statement takes on SQLite (999): several INSERTs.
+    many = Indicator.objects.bulk_create(
+        Indicator(plan=plan_setup.plan, order=100 + n, code=f"X{n:03}", name=f"Chỉ tiêu {n}", measure="lần")
+        for n in range(400)
+    )
     values = [
         *all_values(plan_setup),
-        *(
-            ValueInput(plan_setup.ind(BY_SEX), breakdown=f"xa={n}", value=D(n) / 10_000, comment="ghi chú" if n else "")
-            for n in range(400)
-        ),
+        *(ValueInput(i, value=D(n) / 10_000, comment="ghi chú" if n else "") for n, i in enumerate(many)),
     ]
     report = get_or_start_draft(duc_linh_2023, acting_user=district_officer)
     do_save_draft(report, acting_user=district_officer, revision=0, narrative={}, values=values)
@@ -346,7 +351,7 @@ def test_a_draft_with_more_values_than_one_insert_takes_keeps_every_one(plan_set
         (v.indicator.pk, v.breakdown): (v.value, v.numerator, v.denominator, v.source, v.comment) for v in values
     }
     assert stored() == expected
-    assert stored()[(plan_setup.ind(BY_SEX).pk, "xa=399")][0] == D("0.0399")
+    assert stored()[(many[399].pk, "")][0] == D("0.0399")
 
 
 def test_activities_and_budget_are_kept_when_a_save_does_not_send_them(plan_setup, duc_linh_2023, district_officer):
@@ -382,6 +387,85 @@ def test_generating_fills_in_what_a_new_unit_needs(plan_setup, province_officer)
     schedule.units.add(f.legacy_district(598))
     assert do_generate_requests(schedule, acting_user=province_officer) == 2
     assert ReportRequest.objects.filter(schedule=schedule).count() == 6
+
+
+def _schedule_form(setup, **changes) -> dict:
+    return {
+        "title": "Báo cáo năm",
+        "frequency": "year",
+        "first_year": "2022",
+        "last_year": "2023",
+        "due_days": "15",
+        "ad_hoc_start": "",
+        "ad_hoc_end": "",
+        "units": [setup.duc_linh.pk],
+    } | changes
+
+
+def test_a_second_schedule_made_to_add_a_forgotten_unit_asks_the_others_nothing_twice(
+    client_for, province_officer, child_plan
+):
+    """With no page to edit a schedule, the officer makes it again with both districts: Đức Linh was asked for its
+    2022 report twice, and the two reports added up in the plan's figures."""
+    client = client_for(province_officer)
+    url = reverse("reporting:schedule_create", args=[child_plan.plan.pk])
+    assert client.post(url, _schedule_form(child_plan)).status_code == 302
+    both = [child_plan.duc_linh.pk, child_plan.tanh_linh.pk]
+    assert client.post(url, _schedule_form(child_plan, units=both)).status_code == 302
+    asked = ReportRequest.objects.filter(schedule__plan=child_plan.plan)
+    assert asked.filter(unit=child_plan.duc_linh).count() == 2  # 2022 and 2023, once each
+    assert asked.filter(unit=child_plan.tanh_linh).count() == 2
+
+
+def test_a_schedule_overlapping_another_for_the_same_unit_is_refused_with_nothing_saved(
+    client_for, province_officer, plan_setup
+):
+    """Half-yearly reports beside the yearly ones: the year's actual added both (24 against a target of 12)."""
+    url = reverse("reporting:schedule_create", args=[plan_setup.plan.pk])
+    response = client_for(province_officer).post(
+        url, _schedule_form(plan_setup, title="Báo cáo 6 tháng", frequency="half", first_year="2023")
+    )
+    assert response.status_code == 200
+    assert "trùng một phần" in response.content.decode() and "Huyện Đức Linh" in response.content.decode()
+    assert not Schedule.objects.filter(title="Báo cáo 6 tháng").exists()
+    assert ReportRequest.objects.filter(schedule__plan=plan_setup.plan).count() == 4
+
+
+def test_schedule_years_must_lie_within_the_plan(client_for, province_officer, plan_setup):
+    """20230 was a server error; 2205 on a plan of 2021–2025 asked for 1,472 reports."""
+    url = reverse("reporting:schedule_create", args=[plan_setup.plan.pk])
+    client = client_for(province_officer)
+    for last_year in ("20230", "2205"):
+        response = client.post(url, _schedule_form(plan_setup, last_year=last_year))
+        assert response.status_code == 200, last_year
+        assert "Năm phải trong thời gian của kế hoạch" in response.content.decode()
+    assert ReportRequest.objects.filter(schedule__plan=plan_setup.plan).count() == 4
+
+
+def test_an_ad_hoc_report_does_not_count_in_the_plans_figures_and_is_labelled_with_its_dates(
+    plan_setup, province_officer
+):
+    """A June report on request ("đột xuất") was added to the year's: 16 against the annual report's 12; and it
+    was titled "Năm 2023", like the annual one."""
+    ad_hoc = Schedule.objects.create(
+        plan=plan_setup.plan,
+        title="Báo cáo đột xuất",
+        frequency=Frequency.AD_HOC,
+        first_year=2023,
+        last_year=2023,
+        ad_hoc_start=datetime.date(2023, 6, 1),
+        ad_hoc_end=datetime.date(2023, 6, 30),
+    )
+    ad_hoc.units.set([plan_setup.duc_linh])
+    do_generate_requests(ad_hoc, acting_user=province_officer)
+    june = ReportRequest.objects.get(schedule=ad_hoc)
+    assert june.period.label == "Từ 01/06/2023 đến 30/06/2023"
+    accepted_report(june, {plan_setup.ind(COUNT): 4})
+    accepted_report(plan_setup.request("dl", 2023), {plan_setup.ind(COUNT): 12})
+    _total, rows = plan_achievement(
+        plan_setup.plan, [plan_setup.duc_linh], Period.year(2023), datetime.date(2024, 6, 1)
+    )
+    assert next(c for c in rows[0].cells if c.indicator.code == COUNT).actual == 12
 
 
 @pytest.mark.parametrize("persona", ["district_officer", "supervisor", "outsider"], indirect=True)

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .formatting import dmy
+
 
 class PeriodKind(StrEnum):
     YEAR = "year"
@@ -72,6 +74,9 @@ class Period:
             case PeriodKind.MONTH:
                 return _("Tháng %(month)s/%(year)s") % {"month": f"{self.start.month:02d}", "year": y}
             case _:
+                if (self.start.month, self.start.day, self.end.month, self.end.day) != (1, 1, 12, 31):
+                    # An ad-hoc span ("báo cáo đột xuất" of June) is not the year's report.
+                    return _("Từ %(start)s đến %(end)s") % {"start": dmy(self.start), "end": dmy(self.end)}
                 if self.end.year == y:
                     return _("Năm %(year)s") % {"year": y}
                 return _("Giai đoạn %(first)s–%(last)s") % {"first": y, "last": self.end.year}

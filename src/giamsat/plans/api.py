@@ -203,7 +203,16 @@ def plan_targets(request, plan_id: int, params: Query[PeriodQuery]):
     return rows.order_by("indicator__order", "unit__code")
 
 
-@router.put("/plans/{plan_id}/targets", response={200: dict}, summary="Giao mục tiêu một kỳ / set a period's targets")
+@router.put(
+    "/plans/{plan_id}/targets",
+    response={200: dict},
+    summary="Giao mục tiêu một kỳ / set a period's targets",
+    description=(
+        "Chỉ các kỳ của kế hoạch (một năm hoặc một giai đoạn trong đó); mỗi ô gửi lên được ghi như gửi, ghi đè "
+        "giá trị đang có (không kiểm tra ai sửa trước). / Only the plan's periods (one of its years or phases); each "
+        "cell sent is written as sent, over the stored value (last write wins: no check for a concurrent change)."
+    ),
+)
 def set_targets(request, plan_id: int, period: str, payload: list[TargetIn]):
     plan = _plan(request, plan_id, "change")
     changed = services.do_save_targets(

@@ -78,6 +78,13 @@ class IndicatorForm(forms.ModelForm):
         self.fields["measure"].widget.attrs["list"] = "measure-suggestions"
         self.measure_suggestions = MEASURE_SUGGESTIONS
 
+    def clean_code(self):
+        # On the field, in words: the unique constraint's own message came at the top of the form, naming "Plan".
+        code = self.cleaned_data["code"]
+        if Indicator.objects.filter(plan=self.instance.plan, code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Kế hoạch này đã có chỉ tiêu mã %(code)s."), params={"code": code})
+        return code
+
 
 class TaskForm(forms.ModelForm):
     class Meta:

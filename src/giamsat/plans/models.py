@@ -105,6 +105,14 @@ class Plan(models.Model):
         return f"{self.reference}: {self.title}"
 
     def clean(self):
+        # A mistyped year (20230, 0) was saved, and every page that turns the plan's years into dates then failed.
+        outside = {
+            name: _("Năm phải từ %(first)s đến %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR}
+            for name in ("first_year", "last_year")
+            if getattr(self, name) is not None and not MIN_YEAR <= getattr(self, name) <= MAX_YEAR
+        }
+        if outside:
+            raise ValidationError(outside)
         if self.first_year and self.last_year and self.last_year < self.first_year:
             raise ValidationError({"last_year": _("Năm kết thúc phải từ năm bắt đầu trở đi.")})
 
@@ -173,7 +181,9 @@ class Task(models.Model):
 
 class Indicator(models.Model):
     # Indexed as the first column of indicator_unique_code.
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="indicators", db_index=False)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="indicators", db_index=False
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     code = models.CharField(_("mã"), max_length=20)
     name = models.CharField(_("tên chỉ tiêu"), max_length=300)

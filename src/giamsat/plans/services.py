@@ -14,6 +14,8 @@ from giamsat.core.periods import Period
 from giamsat.units.models import Unit
 
 from .models import Indicator, Plan, Target, Task
+from .queries import plan_periods
+from .spreadsheet import check_target
 
 
 def _check_change(user, plan: Plan | None = None, issuer=None) -> None:
@@ -68,17 +70,45 @@ def do_save_task(task: Task, *, acting_user, fields: dict, coordinators=None) ->
     return task
 
 
-def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], Decimal | None], *, acting_user) -> int:
+class StaleTargets(Exception):
+    """Cells someone else changed after the user's page showed them: {(indicator id, unit id): stored value now}."""
+
+    def __init__(self, cells: dict[tuple[int, int], Decimal | None]):
+        super().__init__(cells)
+        self.cells = cells
+
+
+def do_save_targets(
+    plan: Plan,
+    period: Period,
+    values: dict[tuple[int, int], Decimal | None],
+    *,
+    acting_user,
+    expected: dict[tuple[int, int], Decimal | None] | None = None,
+) -> int:
     """Set the targets of a period from a grid {(indicator id, unit id): value}; an empty cell removes the
-    target, a cell not in the grid is left as it is. Returns how many cells changed."""
+    target, a cell not in the grid is left as it is. Returns how many cells changed.
+
+    `expected`: what the user's page showed in the cells of `values` they changed. A cell whose stored value is no
+    longer that (a colleague saved it meanwhile) raises StaleTargets and nothing is saved; cells without one are
+    written as sent (the file upload, the API)."""
     with transaction.atomic():
         _check_change(acting_user, plan)
-        indicator_ids = set(plan.indicators.values_list("pk", flat=True))
+        # The plan's target saves take turns, so that the comparison with `expected` still holds at the write.
+        Plan.objects.select_for_update().only("pk").get(pk=plan.pk)
+        if (period.start, period.end) not in {(p.start, p.end) for p in plan_periods(plan)}:
+            raise ValidationError(
+                {
+                    "period": _("Kỳ %(period)s không thuộc kế hoạch (%(first)s–%(last)s).")
+                    % {"period": period.label, "first": plan.first_year, "last": plan.last_year}
+                }
+            )
+        indicators = {i.pk: i for i in plan.indicators.all()}
         # Targets go to the issuer's unit and the units directly below it, nowhere else.
-        unit_ids = set(
-            Unit.objects.filter(Q(pk=plan.issuer.unit_id) | Q(parent=plan.issuer.unit_id)).values_list("pk", flat=True)
-        )
-        bad = [key for key, value in values.items() if key[1] not in unit_ids or (value is not None and value < 0)]
+        units = {
+            u.pk: u for u in Unit.objects.filter(Q(pk=plan.issuer.unit_id) | Q(parent=plan.issuer.unit_id)).only("name")
+        }
+        bad = [key for key, value in values.items() if key[1] not in units or (value is not None and value < 0)]
         if bad:
             raise ValidationError(
                 _("Chỉ tiêu âm hoặc giao cho đơn vị không thuộc kế hoạch: %(cells)s")
@@ -87,18 +117,32 @@ def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], De
         existing = {
             (indicator_id, unit_id): (pk, value, baseline)
             for pk, indicator_id, unit_id, value, baseline in Target.objects.filter(
-                indicator__plan=plan, unit_id__in=unit_ids, period_start=period.start, period_end=period.end
+                indicator__plan=plan, unit_id__in=units, period_start=period.start, period_end=period.end
             ).values_list("pk", "indicator_id", "unit_id", "value", "baseline_value")
         }
+        stale = {}
+        for key, shown in (expected or {}).items():
+            current = existing.get(key, (None, None, None))[1]
+            if current not in (shown, values[key]):  # the same value saved twice is no conflict
+                stale[key] = current
+        if stale:
+            raise StaleTargets(stale)
         # A province's grid is up to 10,000 cells: a changed cell is written again (delete, then one bulk insert)
         # rather than updated row by row; nothing refers to a target's id.
-        changed, removed, written = {}, [], []
+        changed, removed, written, wrong = {}, [], [], []
         for (indicator_id, unit_id), value in values.items():
-            if indicator_id not in indicator_ids:
+            if indicator_id not in indicators:
                 raise Http404
             pk, current, baseline = existing.get((indicator_id, unit_id), (None, None, None))
             if current == value:
                 continue
+            if value is not None:
+                # The page and the file have checked this cell already; the API has not.
+                try:
+                    check_target(value, indicators[indicator_id], baseline)
+                except ValueError as exc:
+                    wrong.append(_("%(unit)s: %(message)s") % {"unit": units[unit_id].name, "message": exc})
+                    continue
             changed[f"{indicator_id}/{unit_id}"] = [
                 None if current is None else str(current),
                 None if value is None else str(value),
@@ -117,6 +161,8 @@ def do_save_targets(plan: Plan, period: Period, values: dict[tuple[int, int], De
                         baseline_value=baseline,
                     )
                 )
+        if wrong:
+            raise ValidationError({"value": wrong})
         for first in range(0, len(removed), 500):
             Target.objects.filter(pk__in=removed[first : first + 500]).delete()
         Target.objects.bulk_create(written, batch_size=500)

@@ -6,16 +6,15 @@ written into another. A file without it (the grid copied into a workbook of one'
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from giamsat.core.formatting import plain_number
 from giamsat.core.periods import Period, PeriodKind
-from giamsat.core.vntext import parse_number_unit
+from giamsat.reporting.figures import typed_number
 from giamsat.reporting.spreadsheet import (
-    FOUR_PLACES,
-    MAX_DIGITS_BEFORE_POINT,
     META_SHEET,
     CellError,
     SpreadsheetErrors,
@@ -23,7 +22,7 @@ from giamsat.reporting.spreadsheet import (
     open_upload,
 )
 
-from .choices import IndicatorKind
+from .choices import Direction, IndicatorKind
 
 UNIT_CODE = "Mã đơn vị"
 TEMPLATE_KIND = "giamsat-targets"
@@ -48,52 +47,55 @@ def _in_percent(indicator) -> bool:
     return indicator.kind == IndicatorKind.RATIO or indicator.measure.strip() == "%"
 
 
-def target_value(value, indicator, *, percent_format: bool = False) -> Decimal:
+def check_target(number: Decimal, indicator, baseline: Decimal | None = None) -> None:
+    """The rules of the indicator's kind, wherever a target comes from (the page, a file, the API): a percentage
+    is at most 100, a milestone is 1 (reached) or 0, a decrease is at most the unit's own baseline (`baseline`),
+    else the indicator's: above it, it would be an increase. Raises ValueError with the message for the user."""
+    code = indicator.code
+    if _in_percent(indicator) and number > 100:
+        raise ValueError(_("Chỉ tiêu %(code)s là tỷ lệ phần trăm: không quá 100.") % {"code": code})
+    if indicator.kind == IndicatorKind.MILESTONE and number not in (0, 1):
+        raise ValueError(_("Chỉ tiêu %(code)s là mốc: nhập 1 (đạt) hoặc 0.") % {"code": code})
+    baseline = indicator.baseline_value if baseline is None else baseline
+    if indicator.direction == Direction.DECREASE and baseline is not None and number > baseline:
+        raise ValueError(
+            _("Chỉ tiêu %(code)s là chỉ tiêu giảm: không được cao hơn giá trị cơ sở %(baseline)s.")
+            % {"code": code, "baseline": plain_number(baseline)}
+        )
+
+
+def target_value(value, indicator, *, percent_format: bool = False, baseline: Decimal | None = None) -> Decimal:
     """A target typed on the page or read from a cell, checked as a report's value is: a number (Vietnamese or
     English notation), not negative, "%" only for a percentage and "đ" only for an amount, small enough for the
-    column (18 digits, 4 after the point). `percent_format`: the cell is formatted as a percentage, so it holds
-    0.85 for 85 %. Raises ValueError with the message for the user."""
-    code = indicator.code
-    if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
-        raise ValueError(
-            _(
-                "Chỉ tiêu %(code)s: ô chứa ngày tháng, không phải số (Excel có thể đã tự đổi số thành ngày; "
-                "hãy định dạng ô là Số rồi nhập lại)."
-            )
-            % {"code": code}
-        )
-    try:
-        number, unit = parse_number_unit(value.strip() if isinstance(value, str) else value)
-    except (ValueError, TypeError):
-        raise ValueError(
-            _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]}
-        ) from None
+    column (18 digits, 4 after the point), then by check_target against the unit's `baseline`. `percent_format`:
+    the cell is formatted as a percentage, so it holds 0.85 for 85 %. Raises ValueError with the message for the
+    user."""
     percent = _in_percent(indicator)
-    if unit == "%" and not percent:
-        raise ValueError(_("Chỉ tiêu %(code)s không tính bằng %%; hãy bỏ dấu %% và nhập số.") % {"code": code})
-    if unit == "đ" and indicator.kind != IndicatorKind.AMOUNT:
-        raise ValueError(_("Chỉ tiêu %(code)s không tính bằng tiền; hãy chỉ nhập số.") % {"code": code})
-    if percent_format and not isinstance(value, str):
-        if not percent:
-            raise ValueError(_("Chỉ tiêu %(code)s không tính bằng %%; hãy bỏ dấu %% và nhập số.") % {"code": code})
-        number *= 100
+    from_cell_format = percent_format and not isinstance(value, str)
+    if from_cell_format and not percent:
+        raise ValueError(
+            _("Chỉ tiêu %(code)s không tính bằng %%; hãy bỏ dấu %% và nhập số.") % {"code": indicator.code}
+        )
+    number = typed_number(value, indicator, percent=percent, percent_format=from_cell_format)
     if number < 0:
         raise ValueError(_("Chỉ tiêu không được âm."))
-    if number >= 10**MAX_DIGITS_BEFORE_POINT:
-        raise ValueError(_("Chỉ tiêu %(code)s: số quá lớn.") % {"code": code})
-    return number.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+    check_target(number, indicator, baseline)
+    return number
 
 
-def parse_targets(content, plan, period: Period, indicators, units) -> dict[tuple[int, int], Decimal | None]:
+def parse_targets(
+    content, plan, period: Period, indicators, units, baselines: dict[tuple[int, int], Decimal]
+) -> dict[tuple[int, int], Decimal | None]:
     """{(indicator id, unit id): value or None for an empty cell}; raises SpreadsheetErrors listing every bad cell.
-    Indicator columns the file lacks and units it has no row for are left out (their targets stay as they are)."""
+    Indicator columns the file lacks and units it has no row for are left out (their targets stay as they are).
+    `baselines`: the units' own baselines of the period's targets, {(indicator id, unit id): value}."""
     book = open_upload(content, max_column=len(indicators) + 10)
     try:
         _check_origin(book, plan, period)
         sheet = _grid_sheet(book)
     finally:
         book.close()
-    return _Grid(sheet, indicators, units).read()
+    return _Grid(sheet, indicators, units, baselines).read()
 
 
 def _check_origin(book, plan, period: Period) -> None:
@@ -157,8 +159,9 @@ def _unit_code(value) -> int | None:
 
 
 class _Grid:
-    def __init__(self, sheet, indicators, units):
+    def __init__(self, sheet, indicators, units, baselines):
         self.sheet = sheet
+        self.baselines = baselines
         self.title = sheet.title
         self.indicators = {i.code: i for i in indicators}
         self.units = {u.code: u for u in units}
@@ -191,7 +194,7 @@ class _Grid:
                 continue
             first_row_of[unit.pk] = number
             for column, indicator in columns.items():
-                values[(indicator.pk, unit.pk)] = self._value(number, column, indicator)
+                values[(indicator.pk, unit.pk)] = self._value(number, column, indicator, unit)
         if self.errors:
             raise SpreadsheetErrors(self.errors)
         return values
@@ -221,7 +224,7 @@ class _Grid:
                     _("Vùng gộp ô %(range)s: hãy bỏ gộp ô và nhập chỉ tiêu cho từng đơn vị.") % {"range": merged.coord},
                 )
 
-    def _value(self, row: int, column: int, indicator) -> Decimal | None:
+    def _value(self, row: int, column: int, indicator, unit) -> Decimal | None:
         cell = self.sheet.cell(row, column)
         where = f"{get_column_letter(column)}{row}"
         value = cell.value
@@ -232,7 +235,12 @@ class _Grid:
             self.error(where, message)
             return None
         try:
-            return target_value(value, indicator, percent_format="%" in (cell.number_format or ""))
+            return target_value(
+                value,
+                indicator,
+                percent_format="%" in (cell.number_format or ""),
+                baseline=self.baselines.get((indicator.pk, unit.pk)),
+            )
         except ValueError as exc:
             self.error(where, str(exc))
             return None

@@ -1,3 +1,4 @@
+import contextlib
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from giamsat.core.formatting import plain_number
 from giamsat.core.params import as_id
 from giamsat.core.periods import Period
 from giamsat.core.uploads import UploadRejected, check_upload
+from giamsat.core.vntext import parse_number
 from giamsat.reporting import queries as achievement
 from giamsat.reporting.models import ReportRequest
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, SpreadsheetErrors
@@ -162,18 +164,22 @@ def _target_grid(request, pk):
     indicators = list(plan.indicators.all())
     # Read by the grid's units, so that the (unit, period_end) index finds the period's targets; by the plan's
     # indicators alone the database went through every period's (0.8 s for 10,000 of 4 million).
-    current = {
-        (indicator_id, unit_id): value
-        for indicator_id, unit_id, value in Target.objects.restrict(request.user, "change")
+    rows = (
+        Target.objects.restrict(request.user, "change")
         .filter(indicator__plan=plan, unit__in=units, period_start=period.start, period_end=period.end)
-        .values_list("indicator_id", "unit_id", "value")
-    }
-    return plan, period, units, indicators, current
+        .values_list("indicator_id", "unit_id", "value", "baseline_value")
+    )
+    current, baselines = {}, {}
+    for indicator_id, unit_id, value, baseline in rows:
+        current[(indicator_id, unit_id)] = value
+        if baseline is not None:
+            baselines[(indicator_id, unit_id)] = baseline
+    return plan, period, units, indicators, current, baselines
 
 
 @login_required
 def targets_download(request, pk):
-    plan, period, units, indicators, current = _target_grid(request, pk)
+    plan, period, units, indicators, current, _baselines = _target_grid(request, pk)
     response = HttpResponse(targets_workbook(plan, period, indicators, units, current), content_type=XLSX_CONTENT_TYPE)
     name = f"chi-tieu-{plan.pk}-{period.start:%Y}-{period.end:%Y}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -183,12 +189,12 @@ def targets_download(request, pk):
 @login_required
 def targets_edit(request, pk):
     """A grid: units down, indicators across, one period at a time; or the same grid as a spreadsheet."""
-    plan, period, units, indicators, current = _target_grid(request, pk)
+    plan, period, units, indicators, current, baselines = _target_grid(request, pk)
     upload_errors = []
     if request.method == "POST" and "file" in request.FILES:
         try:
             check_upload(request.FILES["file"], allowed={"xlsx"})
-            values = parse_targets(request.FILES["file"], plan, period, indicators, units)
+            values = parse_targets(request.FILES["file"], plan, period, indicators, units, baselines)
         except UploadRejected as exc:
             upload_errors = [("", "", str(exc))]
         except SpreadsheetErrors as exc:
@@ -199,8 +205,12 @@ def targets_edit(request, pk):
             return redirect(f"{request.path}?period={request.GET.get('period', '')}")
     errors: dict[str, str] = {}
     posted: dict[str, str] = {}
+    # Each cell is posted with the value the page showed in it ("was-…"): only the cells the user changed are
+    # written, so a page opened before a colleague's save does not put the colleague's cells back.
+    was: dict[str, str] = {}
     if request.method == "POST" and not upload_errors:
         values: dict[tuple[int, int], Decimal | None] = {}
+        expected: dict[tuple[int, int], Decimal | None] = {}
         for unit in units:
             for indicator in indicators:
                 name = f"t-{indicator.pk}-{unit.pk}"
@@ -208,24 +218,52 @@ def targets_edit(request, pk):
                     continue
                 raw = request.POST[name].strip()
                 posted[name] = raw
-                if not raw:
-                    values[(indicator.pk, unit.pk)] = None
-                    continue
+                if f"was-{name}" in request.POST:
+                    was[name] = request.POST[f"was-{name}"].strip()
+                    if raw == was[name]:
+                        continue
+                    # Altered by hand into no number: the cell is written as sent, as a cell without it is.
+                    with contextlib.suppress(ValueError):
+                        expected[(indicator.pk, unit.pk)] = parse_number(was[name]) if was[name] else None
                 try:
-                    values[(indicator.pk, unit.pk)] = target_value(raw, indicator)
+                    values[(indicator.pk, unit.pk)] = (
+                        target_value(raw, indicator, baseline=baselines.get((indicator.pk, unit.pk))) if raw else None
+                    )
                 except ValueError as exc:
                     errors[name] = str(exc)
         if not errors:
-            count = services.do_save_targets(plan, period, values, acting_user=request.user)
-            messages.success(request, _("Đã lưu %(n)s ô chỉ tiêu.") % {"n": count})
-            return redirect(f"{request.path}?period={request.GET.get('period', '')}")
-        messages.error(request, _("Chưa lưu: có %(n)s ô không hợp lệ, đã tô đỏ.") % {"n": len(errors)})
-    shown = {f"t-{i}-{u}": plain_number(v) for (i, u), v in current.items()} | posted
+            try:
+                count = services.do_save_targets(plan, period, values, acting_user=request.user, expected=expected)
+            except services.StaleTargets as exc:
+                for (indicator_id, unit_id), now in exc.cells.items():
+                    name = f"t-{indicator_id}-{unit_id}"
+                    errors[name] = _(
+                        "Trong lúc bạn sửa, người khác đã lưu ô này là “%(value)s”. Kiểm tra lại; bấm Lưu lần nữa "
+                        "sẽ ghi giá trị của bạn."
+                    ) % {"value": plain_number(now) or _("trống")}
+                    # Seen now: saving again overwrites it knowingly.
+                    was[name] = plain_number(now)
+                messages.error(
+                    request,
+                    _("Chưa lưu: %(n)s ô đã được người khác sửa trong lúc bạn nhập, đã tô đỏ.") % {"n": len(errors)},
+                )
+            else:
+                messages.success(request, _("Đã lưu %(n)s ô chỉ tiêu.") % {"n": count})
+                return redirect(f"{request.path}?period={request.GET.get('period', '')}")
+        else:
+            messages.error(request, _("Chưa lưu: có %(n)s ô không hợp lệ, đã tô đỏ.") % {"n": len(errors)})
+    shown = {f"t-{i}-{u}": plain_number(v) for (i, u), v in current.items()}
     grid = [
         (
             unit,
             [
-                {"indicator": ind, "name": name, "value": shown.get(name, ""), "error": errors.get(name)}
+                {
+                    "indicator": ind,
+                    "name": name,
+                    "value": posted.get(name, shown.get(name, "")),
+                    "was": was.get(name, shown.get(name, "")),
+                    "error": errors.get(name),
+                }
                 for ind in indicators
                 for name in [f"t-{ind.pk}-{unit.pk}"]
             ],

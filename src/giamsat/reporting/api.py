@@ -126,7 +126,6 @@ def save_draft(request, request_id: int, payload: DraftIn):
     unknown = [v.indicator_id for v in payload.values if v.indicator_id not in indicators]
     if unknown:
         raise HttpError(422, f"values.indicator_id: không thuộc kế hoạch / not in this plan: {unknown}")
-    report = services.get_or_start_draft(req, acting_user=request.user)
     values = [
         services.ValueInput(
             indicator=indicators[v.indicator_id],
@@ -141,8 +140,8 @@ def save_draft(request, request_id: int, payload: DraftIn):
     ]
     narrative = payload.dict(include={"results", "limitations", "causes", "proposals"})
     return _workflow(
-        lambda: services.do_save_draft(
-            report, acting_user=request.user, revision=payload.revision, narrative=narrative, values=values
+        lambda: services.do_save_request_draft(
+            req, acting_user=request.user, revision=payload.revision, narrative=narrative, values=values
         )
     )
 

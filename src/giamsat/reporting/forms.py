@@ -13,8 +13,9 @@ from giamsat.core.formatting import plain_number
 from giamsat.core.vntext import parse_number
 from giamsat.plans.choices import IndicatorKind, breakdown_keys
 
-from .choices import Frequency, FundingSource
-from .models import Activity, Report, Schedule
+from .choices import FundingSource
+from .figures import is_percent, typed_number
+from .models import Activity, BudgetLine, Report, Schedule
 from .services import ValueInput, value_problems
 
 NARRATIVE = ["results", "limitations", "causes", "proposals"]
@@ -107,11 +108,10 @@ def _number(row: ValueRow, key: str) -> Decimal | None:
     if not raw:
         return None
     try:
-        number = parse_number(raw)
+        return typed_number(raw, row.indicator, part=key in ("num", "den"), percent=is_percent(row.indicator))
     except ValueError as exc:
         row.errors[key] = str(exc)
         return None
-    return number
 
 
 def parse_values(rows: list[ValueRow]) -> list[ValueInput]:
@@ -133,6 +133,9 @@ def parse_values(rows: list[ValueRow]) -> list[ValueInput]:
         if not row.errors and (value is not None or num is not None):
             inputs.append(candidate)
     return inputs
+
+
+MAX_BUDGET = 10 ** BudgetLine._meta.get_field("allocated").max_digits  # whole dong: no decimal places
 
 
 def budget_rows(report: Report, data=None) -> list[dict]:
@@ -158,6 +161,8 @@ def parse_budget(rows: list[dict]) -> list[dict]:
                 amounts[key] = parse_number(row[key]) if row[key] else Decimal(0)
                 if amounts[key] < 0:
                     row["errors"][key] = _("Không được âm.")
+                elif amounts[key] >= MAX_BUDGET:
+                    row["errors"][key] = _("Số quá lớn.")
             except ValueError as exc:
                 row["errors"][key] = str(exc)
         if not row["errors"] and any(amounts.values()):
@@ -178,15 +183,3 @@ class ScheduleForm(forms.ModelForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units
-
-    def clean(self):
-        data = super().clean()
-        if data.get("first_year") and data.get("last_year") and data["last_year"] < data["first_year"]:
-            self.add_error("last_year", _("Năm kết thúc phải từ năm bắt đầu trở đi."))
-        if data.get("frequency") == Frequency.AD_HOC:
-            start, end = data.get("ad_hoc_start"), data.get("ad_hoc_end")
-            if not start or not end:
-                self.add_error("ad_hoc_start", _("Báo cáo đột xuất cần ngày bắt đầu và kết thúc của kỳ."))
-            elif end < start:
-                self.add_error("ad_hoc_end", _("Ngày kết thúc phải sau ngày bắt đầu."))
-        return data

@@ -21,7 +21,7 @@ from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 
 from . import achievement as engine
 from . import judged, sources
-from .choices import ReportStatus
+from .choices import Frequency, ReportStatus
 from .models import IndicatorValue, Report, ReportRequest, Schedule
 
 TENTH = Decimal("0.1")
@@ -240,7 +240,10 @@ def reported_totals(
         period_group = f"CASE WHEN v.indicator_id IN ({ids}) THEN NULL ELSE s.period_end END"
     # The plan's schedules as literals: the planner then walks the (schedule, unit, period) index, not the
     # country's requests of the period.
-    schedules = list(Schedule.objects.filter(plan=plan).values_list("pk", flat=True))
+    # Ad-hoc reports are read on their own: their period overlaps the regular ones, whose figures they would double.
+    schedules = list(
+        Schedule.objects.filter(plan=plan).exclude(frequency=Frequency.AD_HOC).values_list("pk", flat=True)
+    )
     if not schedules:
         return []
     rows = _run(

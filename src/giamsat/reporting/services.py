@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F
 from django.http import Http404
@@ -14,10 +15,11 @@ from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 from giamsat.core.periods import Period, PeriodKind, periods_between
-from giamsat.plans.choices import IndicatorKind
+from giamsat.plans.choices import IndicatorKind, breakdown_keys
 from giamsat.plans.models import Indicator, Plan
 
 from .choices import Frequency, ReportStatus
+from .figures import MAX_DIGITS_BEFORE_POINT
 from .models import Activity, BudgetLine, IndicatorValue, Report, ReportRequest, Schedule
 
 audit.LABELS.update(
@@ -42,7 +44,12 @@ class InvalidValues(WorkflowError):
 
 
 class StaleDraft(WorkflowError):
-    """Someone else saved the draft after this copy was opened."""
+    """Someone saved the draft after this copy was opened. `by_same_user`: the user themselves (an autosave that
+    landed just before their click), whose page holds what they saved and more."""
+
+    def __init__(self, message: str, *, by_same_user: bool = False):
+        super().__init__(message)
+        self.by_same_user = by_same_user
 
 
 # What a stored value holds besides its key (report, indicator, breakdown); the first three are the numbers.
@@ -70,9 +77,10 @@ def do_save_schedule(schedule: Schedule, *, acting_user, fields: dict, units) ->
     """Save a schedule and create its missing requests. Returns the schedule and how many requests were made."""
     if not Plan.objects.restrict(acting_user, "change").filter(pk=schedule.plan_id).exists():
         raise Http404
+    for name, value in fields.items():
+        setattr(schedule, name, value)
+    schedule.full_clean(exclude=["units"])
     with transaction.atomic():
-        for name, value in fields.items():
-            setattr(schedule, name, value)
         created = schedule.pk is None
         schedule.save()
         schedule.units.set(units)
@@ -86,14 +94,60 @@ def do_save_schedule(schedule: Schedule, *, acting_user, fields: dict, units) ->
     return schedule, made
 
 
+def overlapping_requests(schedule: Schedule, units) -> list[ReportRequest]:
+    """Requests of the plan's other regular schedules that a regular schedule would overlap for a unit with a
+    different period (a yearly report beside half-yearly ones): both would count in the plan's figures. The same
+    unit and period is no overlap: the existing request stands (a second schedule made to add a unit forgotten
+    in the first). Ad-hoc reports do not count in the figures, so they overlap nothing."""
+    if schedule.frequency == Frequency.AD_HOC:
+        return []
+    periods = list(_periods(schedule))
+    if not periods:
+        return []
+    regular = ReportRequest.objects.filter(schedule__plan_id=schedule.plan_id, unit__in=list(units)).exclude(
+        schedule__frequency=Frequency.AD_HOC
+    )
+    if schedule.pk:
+        regular = regular.exclude(schedule=schedule)
+    candidates = regular.filter(period_start__lte=periods[-1].end, period_end__gte=periods[0].start).select_related(
+        "unit", "schedule"
+    )
+    wanted = {(p.start, p.end) for p in periods}
+    return [
+        r
+        for r in candidates.order_by("unit__code", "period_start")
+        if (r.period_start, r.period_end) not in wanted
+        and any(p.start <= r.period_end and r.period_start <= p.end for p in periods)
+    ]
+
+
+def overlap_message(overlapping: list[ReportRequest]) -> str:
+    first = overlapping[0]
+    return _(
+        "%(unit)s đã có yêu cầu báo cáo kỳ %(period)s (lịch “%(schedule)s”) trùng một phần với kỳ của lịch này, nên "
+        "số liệu sẽ bị cộng hai lần. Hãy chọn cùng tần suất với lịch đó, hoặc bỏ đơn vị này (%(count)s yêu cầu trùng)."
+    ) % {
+        "unit": first.unit.name,
+        "period": first.period.label,
+        "schedule": first.schedule.title,
+        "count": len(overlapping),
+    }
+
+
 def do_generate_requests(schedule: Schedule, *, acting_user) -> int:
-    """Create the missing requests (unit × period) of a schedule; existing ones are left alone."""
+    """Create the missing requests (unit × period) of a schedule; a unit and period the plan already asks for in
+    another regular schedule is left to that request, so that its report is not asked for and counted twice."""
     if not Schedule.objects.restrict(acting_user, "manage").filter(pk=schedule.pk).exists():
         raise Http404
+    if overlapping := overlapping_requests(schedule, schedule.units.all()):
+        raise ValidationError({"frequency": overlap_message(overlapping)})
     with transaction.atomic():
-        existing = set(
-            ReportRequest.objects.filter(schedule=schedule).values_list("unit_id", "period_start", "period_end")
-        )
+        asked = ReportRequest.objects.filter(schedule__plan_id=schedule.plan_id)
+        if schedule.frequency == Frequency.AD_HOC:
+            asked = asked.filter(schedule=schedule)
+        else:
+            asked = asked.exclude(schedule__frequency=Frequency.AD_HOC)
+        existing = set(asked.values_list("unit_id", "period_start", "period_end"))
         new = [
             ReportRequest(
                 schedule=schedule,
@@ -121,6 +175,21 @@ def value_problems(value: ValueInput) -> dict[str, str]:
     for key, number in (("value", value.value), ("num", value.numerator), ("den", value.denominator)):
         if number is not None and number < 0:
             problems[key] = _("Không được âm.")
+        elif number is not None and abs(number) >= 10**MAX_DIGITS_BEFORE_POINT:
+            # The column holds 14 digits before the point: a larger figure made every later read of the report fail.
+            problems[key] = _("Số quá lớn (nhiều nhất %(digits)s chữ số trước dấu phẩy).") % {
+                "digits": MAX_DIGITS_BEFORE_POINT
+            }
+    if value.breakdown and value.breakdown not in {key for key, _label in breakdown_keys(indicator.disaggregations)}:
+        problems["value"] = _("Chỉ tiêu %(code)s không có phân tổ “%(part)s”.") % {
+            "code": indicator.code,
+            "part": value.breakdown,
+        }
+    # A value in the other kind's fields would count as filled in, and never count in the figures (an API call).
+    if indicator.kind == IndicatorKind.RATIO and value.value is not None:
+        problems["value"] = _("Chỉ tiêu tỷ lệ nhập tử số và mẫu số, không nhập một giá trị.")
+    elif indicator.kind != IndicatorKind.RATIO and (value.numerator is not None or value.denominator is not None):
+        problems["num"] = _("Chỉ tiêu này nhập một giá trị, không có tử số và mẫu số.")
     if problems:
         return problems
     if indicator.kind == IndicatorKind.RATIO:
@@ -214,6 +283,20 @@ def do_save_draft(
     return report
 
 
+def do_save_request_draft(
+    request: ReportRequest, *, acting_user, revision: int, narrative: dict, values: list[ValueInput]
+) -> Report:
+    """do_save_draft for a request whose draft may not be started yet: the values are checked first, and the draft
+    is started and written in one transaction, so a refused call leaves no empty draft behind."""
+    if not can_submit(acting_user, request):
+        raise Http404
+    _check_values(values)
+    with transaction.atomic():
+        report = _current_version(request, acting_user)
+        _write_draft(report, acting_user=acting_user, revision=revision, narrative=narrative, values=values)
+    return report
+
+
 def _write_draft(
     report: Report,
     *,
@@ -240,6 +323,14 @@ def _write_draft(
         fresh = Report.objects.get(pk=report.pk)
         if not fresh.editable:
             raise WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
+        if fresh.updated_by_id == acting_user.pk:
+            raise StaleDraft(
+                _(
+                    "Bản nháp vừa được lưu (tự động, hoặc từ một cửa sổ khác của bạn) ngay trước thao tác này. Hãy "
+                    "kiểm tra số liệu trên trang rồi bấm lại."
+                ),
+                by_same_user=True,
+            )
         raise StaleDraft(
             _("Người khác (%(who)s) vừa lưu báo cáo này. Hãy tải lại trang để xem bản mới trước khi sửa.")
             % {"who": fresh.updated_by or "?"}

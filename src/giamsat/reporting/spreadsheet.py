@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import XMLPullParser  # noqa: S405 - what openpyxl reads uploads with (expat, no DTD fetching)
 
@@ -49,11 +49,12 @@ from giamsat.core.formatting import dmy, plain_number
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.text import fold, slug
 from giamsat.core.uploads import UploadRejected, detect_kind, format_size
-from giamsat.core.vntext import detect_legacy_many, normalize_text, parse_number_unit
+from giamsat.core.vntext import detect_legacy_many, normalize_text
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Target
 
 from .choices import ReportStatus
+from .figures import is_percent, typed_number
 from .models import IndicatorValue, Report, ReportRequest
 from .services import ValueInput, do_take_upload
 
@@ -103,8 +104,6 @@ NUMERIC_INPUTS = ("value", "numerator", "denominator", "milestone")
 # Excel's own limits, and ours on what an upload may unpack to before openpyxl builds it in memory.
 MAX_CELL_TEXT = 32767
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_DIGITS_BEFORE_POINT = 14  # DecimalField(max_digits=18, decimal_places=4)
-FOUR_PLACES = Decimal("0.0001")
 # How far the fallback (no hidden sheet) looks for indicator codes and headings.
 SCAN_ROWS = 2000
 SCAN_COLUMNS = 40
@@ -294,10 +293,6 @@ def _labels() -> dict[str, str]:
 
 def _met_labels() -> tuple[str, str]:
     return _("Đạt"), _("Chưa đạt")
-
-
-def _is_percent(indicator: Indicator) -> bool:
-    return indicator.measure.strip() == "%" and indicator.kind in (IndicatorKind.COUNT, IndicatorKind.AMOUNT)
 
 
 def _reported(indicator: Indicator) -> bool:
@@ -505,7 +500,7 @@ def build_template(request: ReportRequest) -> bytes:
                 protection=UNLOCKED if is_input else LOCKED,
             )
             if is_input and key in rule_of:
-                rule = "percent" if key == "value" and _is_percent(indicator) else rule_of[key]
+                rule = "percent" if key == "value" and is_percent(indicator) else rule_of[key]
                 validations[rule].add(cell.coordinate)
         for column in range(1, LAST_COLUMN + 1):
             ws.cell(row=row, column=column).border = BOX
@@ -1325,60 +1320,14 @@ class _Reader:
         value, cell = self.raw(row, key)
         if value is None or value is _BAD:
             return value
-        code = indicator.code
-        if isinstance(value, bool):
-            return self.error(
-                row, key, _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": value}
-            )
-        if isinstance(value, datetime.date | datetime.time | datetime.timedelta):
-            return self.error(
-                row,
-                key,
-                _(
-                    "Chỉ tiêu %(code)s: ô chứa ngày tháng, không phải số (Excel có thể đã tự đổi số thành ngày; "
-                    "hãy định dạng ô là Số rồi nhập lại)."
-                )
-                % {"code": code},
-            )
+        # A cell formatted as a percentage holds 0.85 for 85%.
+        as_percent = percent and not isinstance(value, str) and cell is not None and _percent_format(cell.number_format)
         try:
-            number, unit = parse_number_unit(value if not isinstance(value, str) else value.strip())
-        except (ValueError, TypeError):
-            return self.error(
-                row,
-                key,
-                _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]},
+            return typed_number(
+                value, indicator, part=key in ("numerator", "denominator"), percent=percent, percent_format=as_percent
             )
-        if unit == "%" and key in ("numerator", "denominator"):
-            return self.error(
-                row,
-                key,
-                _("Chỉ tiêu %(code)s: tử số và mẫu số là số đếm, không có dấu %%; tỷ lệ được tính tự động.")
-                % {"code": code},
-            )
-        if unit == "%" and not percent:
-            return self.error(
-                row,
-                key,
-                _("Chỉ tiêu %(code)s không tính bằng %%; hãy bỏ dấu %% và nhập số.") % {"code": code},
-            )
-        if unit == "đ" and indicator.kind != IndicatorKind.AMOUNT:
-            return self.error(row, key, _("Chỉ tiêu %(code)s không tính bằng tiền; hãy chỉ nhập số.") % {"code": code})
-        if unit == "đ":
-            # "35.000.000 đ" is dong: an indicator counted in millions of dong stored it as 35 million millions.
-            scale = _dong_scale(indicator.measure)
-            if scale is None:
-                return self.error(
-                    row,
-                    key,
-                    _("Chỉ tiêu %(code)s tính bằng %(measure)s; hãy nhập số theo đơn vị đó, không ghi “đ”.")
-                    % {"code": code, "measure": indicator.measure},
-                )
-            number /= scale
-        if percent and not isinstance(value, str) and cell is not None and _percent_format(cell.number_format):
-            number *= 100  # a cell formatted as a percentage holds 0.85 for 85%
-        if abs(number) >= 10**MAX_DIGITS_BEFORE_POINT:
-            return self.error(row, key, _("Chỉ tiêu %(code)s: số quá lớn.") % {"code": code})
-        return number.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+        except ValueError as exc:
+            return self.error(row, key, str(exc))
 
     def milestone(self, row: int, indicator: Indicator):
         value, _cell = self.raw(row, "milestone")
@@ -1492,7 +1441,7 @@ class _Reader:
             elif not bad:
                 result.value = value
         else:
-            percent = _is_percent(indicator)
+            percent = is_percent(indicator)
             value = self.number(row, "value", indicator, percent=percent)
             bad = value is _BAD
             if value is None:
@@ -1575,16 +1524,6 @@ class _Reader:
             "kind": indicator.get_kind_display(),
             "columns": where,
         }
-
-
-# Amount measures (folded) and how many dong one unit of each is.
-DONG_SCALES = {"": 1, "d": 1, "dong": 1, "vnd": 1, "nghin dong": 10**3, "ngan dong": 10**3, "nghin": 10**3}
-DONG_SCALES |= {"trieu dong": 10**6, "trieu": 10**6, "ty dong": 10**9, "ty": 10**9}
-
-
-def _dong_scale(measure: str) -> int | None:
-    """How many dong one unit of an amount indicator's measure is; None for a measure that is not dong."""
-    return DONG_SCALES.get(" ".join(fold(measure or "").split()))
 
 
 # In a number format, quoted text ("0.0" %"") and escaped characters (0\%) are shown as written.

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,13 +69,14 @@ def inbox(request):
             .order_by("submitted_at")
         )
     shown = list(rows.order_by("-period_end", "unit__code")[:INBOX_LIMIT])
+    for req in shown:
+        req.overdue = req.is_overdue(today)
     return render(
         request,
         "reporting/inbox.html",
         {
             "waiting": waiting,
             "requests": shown,
-            "today": today,
             "truncated": len(shown) == INBOX_LIMIT,
             "filters": request.GET,
         },
@@ -110,6 +112,7 @@ def request_detail(request, pk):
     can_write = services.can_submit(request.user, request_obj)
     editing = can_write and (report is None or report.editable)
     shown = report or Report(request=request_obj)
+    revision = shown.revision
     data = request.POST if request.method == "POST" else None
     narrative = NarrativeForm(data, instance=shown, prefix="n")
     # Saved activities are the initial rows only for a fresh page: a posted form carries all its rows itself.
@@ -124,15 +127,18 @@ def request_detail(request, pk):
     if request.method == "POST":
         if not editing:
             raise Http404
-        problem, report = _save(request, request_obj, report, narrative, activities, rows, budget)
+        problem, report, based_on_posted = _save(request, request_obj, report, narrative, activities, rows, budget)
+        if report is not None:
+            report.refresh_from_db()
+        # A refused save leaves the page holding what the user typed over the version they opened: it keeps that
+        # version's revision, or the next save would silently write over what someone else saved meanwhile.
+        revision = _posted_revision(request) if based_on_posted else report.revision
         if request.htmx:
-            if report is not None:
-                report.refresh_from_db()
             return render(
                 request,
                 "reporting/_autosave.html",
                 {
-                    "report": report,
+                    "revision": revision,
                     "autosave_error": problem,
                     "saved_at": None if problem else timezone.localtime(),
                 },
@@ -147,6 +153,7 @@ def request_detail(request, pk):
             "req": request_obj,
             "plan": plan,
             "report": report,
+            "revision": revision,
             "versions": request_obj.reports.order_by("-version"),
             "editing": editing,
             "rows": rows,
@@ -161,20 +168,28 @@ def request_detail(request, pk):
             "return_form": ReturnForm(),
             "can_correct": can_write and report is not None and report.status == ReportStatus.ACCEPTED,
             "missing": services.missing_values(report) if report and report.editable else [],
-            "overdue": request_obj.due_on < timezone.localdate()
-            and (report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)),
+            "overdue": request_obj.is_overdue(timezone.localdate()),
         },
     )
 
 
-def _save(request, request_obj, report, narrative, activities, rows, budget) -> tuple[str | None, Report | None]:
+def _posted_revision(request) -> int:
+    """The revision the posted page was opened with (-1, never current, when missing or tampered with)."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
+def _save(request, request_obj, report, narrative, activities, rows, budget) -> tuple[str | None, Report | None, bool]:
     """Save the draft (starting it only once the input is valid), and submit it when asked. Returns what
-    stopped it, for the user (None when done), and the report. An autosave (htmx) never submits."""
+    stopped it, for the user (None when done), the report, and whether the page's data is still that of the
+    revision it posted (not saved). An autosave (htmx) never submits."""
     values = parse_values(rows)
     lines = parse_budget(budget)
     valid = narrative.is_valid() & activities.is_valid()
     if not valid or any(r.errors for r in rows) or any(b["errors"] for b in budget):
-        return _("Chưa lưu: có ô chưa hợp lệ, xem các ô tô đỏ."), report
+        return _("Chưa lưu: có ô chưa hợp lệ, xem các ô được tô đỏ."), report, True
     report = report or services.get_or_start_draft(request_obj, acting_user=request.user)
     kept = [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
@@ -185,26 +200,29 @@ def _save(request, request_obj, report, narrative, activities, rows, budget) -> 
         services.do_save_draft(
             report,
             acting_user=request.user,
-            revision=int(request.POST.get("revision") or -1),
+            revision=_posted_revision(request),
             narrative=narrative.cleaned_data,
             values=values,
             activities=kept,
             budget=lines,
         )
+    except services.StaleDraft as exc:
+        # The user's own autosave that landed just before: their page holds it and more, so it may go on.
+        return str(exc), report, not exc.by_same_user
     except services.WorkflowError as exc:
-        return str(exc), report
+        return str(exc), report, True
     if request.htmx:
-        return None, report
+        return None, report, False
     if "submit" not in request.POST:
         messages.success(request, _("Đã lưu bản nháp."))
-        return None, report
+        return None, report, False
     # The draft is saved either way; a refused submission is said on the reloaded page.
     try:
         services.do_submit(report, acting_user=request.user)
         messages.success(request, _("Đã gửi báo cáo."))
     except services.WorkflowError as exc:
         messages.error(request, _("Đã lưu bản nháp nhưng chưa gửi được: %(why)s") % {"why": exc})
-    return None, report
+    return None, report, False
 
 
 @login_required
@@ -248,16 +266,23 @@ def schedule_create(request, plan_pk):
         .order_by("level", "code")
     )
     form = ScheduleForm(
-        request.POST or None, units=units, initial={"first_year": plan.first_year, "last_year": plan.last_year}
+        request.POST or None,
+        instance=Schedule(plan=plan),
+        units=units,
+        initial={"first_year": plan.first_year, "last_year": plan.last_year},
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         chosen = data.pop("units")
-        _schedule, made = services.do_save_schedule(
-            Schedule(plan=plan), acting_user=request.user, fields=data, units=chosen
-        )
-        messages.success(request, _("Đã lập lịch báo cáo và tạo %(n)s yêu cầu báo cáo.") % {"n": made})
-        return redirect("plans:detail", plan.pk)
+        try:
+            _schedule, made = services.do_save_schedule(
+                Schedule(plan=plan), acting_user=request.user, fields=data, units=chosen
+            )
+        except ValidationError as exc:  # it would ask a unit for a period overlapping one it is already asked for
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã lập lịch báo cáo và tạo %(n)s yêu cầu báo cáo.") % {"n": made})
+            return redirect("plans:detail", plan.pk)
     return render(
         request,
         "plans/form.html",
