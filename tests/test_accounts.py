@@ -4,10 +4,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 import factories as f
 from factories import PASSWORD
+from giamsat.accounts.services import do_create_token
 from giamsat.core.models import AuditEntry
 from giamsat.units.models import Unit
 
@@ -190,6 +192,21 @@ def test_it_changes_the_password_and_records_it(client, commune_worker):
     client.post(reverse("logout"))
     assert _login(client, commune_worker, password=PASSWORD).status_code == 200
     assert _login(client, commune_worker, password=NEW_PASSWORD).status_code == 302
+
+
+def test_a_password_change_revokes_the_users_api_tokens(client, commune_worker):
+    """Django ends the user's other sessions on a password change; their API tokens went on working, so a
+    password changed because it leaked left a token made with it alive."""
+    _token, secret = do_create_token(acting_user=commune_worker, name="máy chủ của Sở")
+    assert Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/me").status_code == 200
+    _login(client, commune_worker)
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/me").status_code == 401
+    entry = AuditEntry.objects.get(action="password.change")
+    assert entry.changes == {"tokens_revoked": 1}
 
 
 def test_it_refuses_a_password_change_with_a_wrong_old_password(client, commune_worker):

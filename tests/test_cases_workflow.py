@@ -74,6 +74,13 @@ def test_a_case_kept_by_the_hotline_is_seen_by_its_recorder_until_forwarded(hotl
     assert not services.can(hotline_operator, case, "view")
 
 
+def test_a_role_that_may_not_forward_gets_404_even_on_a_forwarded_case(case, province_officer):
+    """A province officer sees the case but may not forward it: they were told "already forwarded" (409)."""
+    assert services.can(province_officer, case, "view")
+    with pytest.raises(Http404):
+        services.do_forward(case, acting_user=province_officer)
+
+
 def test_the_commune_receiving_a_report_itself_needs_no_forwarding(commune_worker, duc_linh):
     case = new_case(commune_worker, duc_linh, channel="direct")
     assert case.received_by_commune

@@ -534,6 +534,8 @@ def test_only_the_plan_owners_review(submitted, persona):
         do_accept(submitted, acting_user=persona)
     with pytest.raises(Http404):
         do_return(submitted, acting_user=persona, comment="Trả lại")
+    with pytest.raises(Http404):  # not told that a comment is needed first
+        do_return(submitted, acting_user=persona, comment="")
     submitted.refresh_from_db()
     assert submitted.status == ReportStatus.SUBMITTED
     assert actions_on(submitted)[-1] == "report.submit"

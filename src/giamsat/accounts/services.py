@@ -43,5 +43,8 @@ def user_for_token(secret: str) -> User | None:
 
 
 def do_record_password_change(user: User, *, how: str) -> None:
-    """Called inside the password views' transaction, after Django saved the new hash."""
-    audit.record(user, f"password.{how}", user)
+    """Called inside the password views' transaction, after Django saved the new hash. The user's API tokens are
+    revoked with it, as Django ends their other sessions: a password changed because it leaked must not leave a
+    token made with it working."""
+    revoked = ApiToken.objects.usable().filter(user=user).update(revoked_at=timezone.now())
+    audit.record(user, f"password.{how}", user, {"tokens_revoked": revoked} if revoked else None)

@@ -105,8 +105,9 @@ class CommunePicker(forms.Widget):
         )
         return format_html(
             '<div class="commune-picker">'
-            '<input type="search" id="{}" name="{}_q" placeholder="{}" autocomplete="off" aria-describedby="{}_helptext" '
-            'hx-get="{}" hx-trigger="input changed delay:300ms, search" hx-target="#{}_results" '
+            '<input type="search" id="{}" name="{}_q" placeholder="{}" autocomplete="off" '
+            'aria-describedby="{}_helptext" hx-get="{}" hx-trigger="input changed delay:300ms, search" '
+            'hx-target="#{}_results" '
             'hx-include="[name=received_at_0]" hx-sync="this:replace">'
             '<div id="{}_results" class="choices" aria-live="polite">{}</div></div>',
             field_id,

@@ -589,11 +589,12 @@ def do_forward(case: Case, *, acting_user) -> Case:
     """Forward to the commune People's Committee, which notifies its child-protection worker(s)."""
     with transaction.atomic():
         _check(acting_user, case, "view")
+        # Who may forward before the case's state: a role that may not, told "already forwarded", got a 409.
+        if not (case.recorded_by_id == acting_user.pk or acting_user.role in LOCAL_ROLES):
+            raise Http404
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.forwarded_at is not None:
             raise CaseError(_("Vụ việc đã được chuyển UBND xã."))
-        if not (case.recorded_by_id == acting_user.pk or acting_user.role in LOCAL_ROLES):
-            raise Http404
         _forward(case, acting_user)
     return case
 

@@ -506,6 +506,8 @@ def _review(report: Report, acting_user, status: str, comment: str, action: str)
 
 
 def do_return(report: Report, *, acting_user, comment: str) -> Report:
+    if not can_review(acting_user, report.request):  # before the comment: nothing to tell someone who may not
+        raise Http404
     if not comment.strip():
         raise WorkflowError(_("Hãy ghi ý kiến để đơn vị biết cần sửa gì."))
     return _review(report, acting_user, ReportStatus.RETURNED, comment.strip(), "report.return")
