@@ -284,16 +284,31 @@ def do_save_draft(
 
 
 def do_save_request_draft(
-    request: ReportRequest, *, acting_user, revision: int, narrative: dict, values: list[ValueInput]
+    request: ReportRequest,
+    *,
+    acting_user,
+    revision: int,
+    narrative: dict,
+    values: list[ValueInput],
+    activities: list[dict] | None = None,
+    budget: list[dict] | None = None,
 ) -> Report:
     """do_save_draft for a request whose draft may not be started yet: the values are checked first, and the draft
-    is started and written in one transaction, so a refused call leaves no empty draft behind."""
+    is started and written in one transaction, so a refused save leaves no empty draft behind."""
     if not can_submit(acting_user, request):
         raise Http404
     _check_values(values)
     with transaction.atomic():
         report = _current_version(request, acting_user)
-        _write_draft(report, acting_user=acting_user, revision=revision, narrative=narrative, values=values)
+        _write_draft(
+            report,
+            acting_user=acting_user,
+            revision=revision,
+            narrative=narrative,
+            values=values,
+            activities=activities,
+            budget=budget,
+        )
     return report
 
 
@@ -485,8 +500,10 @@ def do_submit(report: Report, *, acting_user) -> Report:
 
 
 def _review(report: Report, acting_user, status: str, comment: str, action: str) -> Report:
-    if not can_review(acting_user, report.request):
+    if not can_review(acting_user, report.request):  # first: nothing is said to someone who may not review
         raise Http404
+    if status == ReportStatus.RETURNED and not comment:
+        raise WorkflowError(_("Hãy ghi ý kiến để đơn vị biết cần sửa gì."))
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status != ReportStatus.SUBMITTED:
@@ -506,10 +523,6 @@ def _review(report: Report, acting_user, status: str, comment: str, action: str)
 
 
 def do_return(report: Report, *, acting_user, comment: str) -> Report:
-    if not can_review(acting_user, report.request):  # before the comment: nothing to tell someone who may not
-        raise Http404
-    if not comment.strip():
-        raise WorkflowError(_("Hãy ghi ý kiến để đơn vị biết cần sửa gì."))
     return _review(report, acting_user, ReportStatus.RETURNED, comment.strip(), "report.return")
 
 

@@ -182,23 +182,22 @@ def _posted_revision(request) -> int:
 
 
 def _save(request, request_obj, report, narrative, activities, rows, budget) -> tuple[str | None, Report | None, bool]:
-    """Save the draft (starting it only once the input is valid), and submit it when asked. Returns what
-    stopped it, for the user (None when done), the report, and whether the page's data is still that of the
+    """Save the draft (started with the save, only once the input is valid), and submit it when asked. Returns
+    what stopped it, for the user (None when done), the report, and whether the page's data is still that of the
     revision it posted (not saved). An autosave (htmx) never submits."""
     values = parse_values(rows)
     lines = parse_budget(budget)
     valid = narrative.is_valid() & activities.is_valid()
     if not valid or any(r.errors for r in rows) or any(b["errors"] for b in budget):
         return _("Chưa lưu: có ô chưa hợp lệ, xem các ô được tô đỏ."), report, True
-    report = report or services.get_or_start_draft(request_obj, acting_user=request.user)
     kept = [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
         for form in activities.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("name")
     ]
     try:
-        services.do_save_draft(
-            report,
+        report = services.do_save_request_draft(
+            request_obj,
             acting_user=request.user,
             revision=_posted_revision(request),
             narrative=narrative.cleaned_data,
