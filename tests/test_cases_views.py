@@ -611,9 +611,10 @@ def test_opening_a_step_form_is_logged_as_a_view(case, commune_worker, client_fo
     ).exists()
 
 
-def test_no_case_form_keeps_a_draft_in_the_browser(case, hotline_operator, commune_worker, client_for):
+def test_no_case_form_keeps_a_draft_beyond_its_tab(case, hotline_operator, commune_worker, client_for):
     """Forms marked data-draft keep what is typed in the browser's storage (drafts.js); a child's data must
-    never stay on a shared office computer, so no case page marks one."""
+    never stay on a shared office computer, so a case form keeps it only in the tab (sessionStorage), for the
+    login after an ended session, and never in the lasting storage."""
     pages = [(hotline_operator, reverse("cases:intake"))] + [
         (commune_worker, reverse(name, args=[case.pk]))
         for name in ("cases:detail", "cases:emergency", "cases:plan", "cases:service", "cases:consent",
@@ -624,7 +625,10 @@ def test_no_case_form_keeps_a_draft_in_the_browser(case, hotline_operator, commu
         assert response.status_code == 200, url
         page = response.content.decode()
         assert "<form" in page, url
-        assert "data-draft" not in page, url
+        forms = re.findall(r"<form[^>]*>", page)
+        assert all('data-draft-store="tab"' in f for f in forms if "data-draft=" in f), url
+        if url == reverse("cases:intake"):
+            assert any('data-draft-store="tab"' in f for f in forms)  # the intake is kept, in its tab
 
 
 def test_a_commune_worker_s_intake_has_their_commune_chosen_and_no_abolished_one(commune_worker, client_for):

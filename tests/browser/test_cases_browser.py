@@ -143,3 +143,33 @@ def test_a_case_from_the_hotline_to_closure(login_as, live_server):
     # Every step done; the detailed assessment, not yet due when the case closed, was not needed.
     assert set(states) <= {"done", "done_late", "not_needed"} and states.count("done") >= 5
     assert "Đóng vụ việc" in page.get_by_test_id("timeline").inner_text()
+
+
+def test_an_intake_typed_when_the_session_ended_is_offered_back_in_the_same_tab_only(login_as, live_server, cases_demo):
+    """The 111 operator types an intake; the session has ended on the server. "Lưu" leads to the login page;
+    after logging in again in the same tab, what was typed is offered back. It was kept in the tab only
+    (sessionStorage), never in the browser's lasting storage, and is gone once the intake is saved."""
+    from django.contrib.sessions.models import Session
+
+    page = login_as("tongdai")
+    page.goto(f"{live_server.url}/cases/new/")
+    page.get_by_label("Họ tên trẻ").fill(CHILD)
+    page.get_by_label("Nội dung sự việc").fill("Hàng xóm gọi 111 (minh họa phiên hết hạn).")
+    page.wait_for_timeout(600)  # drafts.js keeps the fields 400 ms after the last keystroke
+    kept = "Object.keys({store}).filter(k => k.startsWith('giamsat-draft:'))"
+    assert page.evaluate(kept.format(store="localStorage")) == []
+    assert len(page.evaluate(kept.format(store="sessionStorage"))) == 1
+
+    Session.objects.all().delete()  # the server ends the session; the page does not know
+    page.get_by_role("button", name="Lưu phiếu tiếp nhận").click()
+    page.wait_for_url(re.compile(r"/login/\?next="))
+    page.locator("input[name=username]").fill("tongdai")
+    page.locator("input[name=password]").fill(cases_demo)
+    page.locator("form[action$='/login/'] button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/cases/new/")
+
+    offer = page.get_by_test_id("draft-offer")
+    assert page.get_by_label("Họ tên trẻ").input_value() == ""
+    offer.get_by_role("button", name="Khôi phục").click()
+    assert page.get_by_label("Họ tên trẻ").input_value() == CHILD
+    assert page.evaluate(kept.format(store="localStorage")) == []

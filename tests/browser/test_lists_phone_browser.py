@@ -50,3 +50,27 @@ def test_a_list_reads_as_cards_on_a_360px_phone(login_as, live_server, username,
     assert all(inside for _label, inside in cells), f"{path}: a cell lies off the screen"
     assert label in {shown for shown, _inside in cells}
     assert all(shown not in ("", "none") for shown, _inside in cells)
+
+
+def test_a_report_is_typed_on_a_360px_phone_with_each_figure_under_its_indicator(logged_in, live_server):
+    """The report's figures were a 709 px table in a 306 px box: typing a value, its indicator was off-screen.
+    Each indicator is now a card: its name, then each input under its column's name, all within the screen."""
+    from giamsat.reporting.models import ReportRequest
+    from giamsat.units.choices import Level, Structure
+    from giamsat.units.models import Unit
+
+    district = Unit.objects.get(structure=Structure.LEGACY, level=Level.DISTRICT, code=600)  # Đức Linh ("huyen")
+    request = next(
+        r
+        for r in ReportRequest.objects.filter(unit=district).order_by("-period_end")
+        if (latest := r.reports.order_by("-version").first()) is None or latest.editable
+    )
+    page = logged_in(PHONE, username="huyen")
+    page.goto(f"{live_server.url}/reporting/requests/{request.pk}/")
+    cells, width = _rows_as_cards(page, "values")
+    assert width <= PHONE["width"] + 2, f"{width - PHONE['width']} px of sideways scroll"
+    assert all(inside for _label, inside in cells)
+    assert "Thực hiện" in {shown for shown, _inside in cells}
+    first = page.get_by_test_id("values").locator("tbody tr").first
+    box, value = first.bounding_box(), first.locator("input").first.bounding_box()
+    assert value["y"] >= box["y"] and value["x"] + value["width"] <= PHONE["width"]

@@ -34,6 +34,12 @@ class ActivityForm(forms.ModelForm):
         fields = ["kind", "name", "held_on", "participants", "model_type", "still_active", "beneficiaries", "value_vnd"]
         widgets = {"held_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The table shows each field's label only once, as a column heading: each input carries its own name.
+        for form_field in self.fields.values():
+            form_field.widget.attrs.setdefault("aria-label", form_field.label)
+
 
 ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, can_delete=True)
 

@@ -1,7 +1,9 @@
 // Keeps what is typed into a form marked data-draft in this browser until the server has it: an expired
 // session, a refused token, a lost connection or a closed tab must not lose a report typed for an hour.
 // Only the fields changed since the page loaded are kept, under the signed-in user's id and the form's address.
-// Case forms are never marked: children's data stays off shared office computers.
+// Case forms (data-draft-store="tab") keep theirs only in the tab (sessionStorage), dropped when the tab is
+// closed: children's data is not left on a shared office computer, and an intake typed when the session ran out
+// is offered back after logging in again in the same tab.
 (function () {
   "use strict";
   var PREFIX = "giamsat-draft:";
@@ -11,17 +13,17 @@
   var user = document.body.getAttribute("data-user");
   if (!text || !user || !window.localStorage) return;
 
-  function read(key) {
+  function read(key, store) {
     try {
-      return JSON.parse(localStorage.getItem(key) || "null");
+      return JSON.parse((store || localStorage).getItem(key) || "null");
     } catch (e) {
       return null;
     }
   }
 
-  function write(key, draft) {
+  function write(key, draft, store) {
     try {
-      localStorage.setItem(key, JSON.stringify(draft));
+      store.setItem(key, JSON.stringify(draft));
     } catch (e) {
       // Storage full or refused: the form still works, only without a safety copy.
     }
@@ -40,7 +42,10 @@
   // The page after a submit: a success message means the server has what was sent.
   var submitted = sessionStorage.getItem(SUBMITTED);
   sessionStorage.removeItem(SUBMITTED);
-  if (submitted && document.querySelector(".messages .success")) localStorage.removeItem(submitted);
+  if (submitted && document.querySelector(".messages .success")) {
+    localStorage.removeItem(submitted);
+    sessionStorage.removeItem(submitted);
+  }
 
   function fields(form) {
     var seen = {};
@@ -81,12 +86,13 @@
 
   function track(form) {
     var key = PREFIX + user + ":" + form.getAttribute("data-draft");
+    var store = form.getAttribute("data-draft-store") === "tab" ? sessionStorage : localStorage;
     var list = fields(form);
     var initial = {};
     list.forEach(function (f) { initial[f.id] = valueOf(f.el); });
 
     // What was kept and still differs from the page is offered back; the rest the server already has.
-    var draft = read(key);
+    var draft = read(key, store);
     var pending = {};
     var count = 0;
     if (draft) {
@@ -96,9 +102,9 @@
           count++;
         }
       });
-      if (!count) localStorage.removeItem(key);
+      if (!count) store.removeItem(key);
     }
-    if (count) offer(form, key, list, pending, count, draft.saved);
+    if (count) offer(form, store, key, list, pending, count, draft.saved);
 
     var timer = null;
     function keep() {
@@ -112,8 +118,8 @@
           any = true;
         }
       });
-      if (any) write(key, { saved: Date.now(), values: changed });
-      else localStorage.removeItem(key);
+      if (any) write(key, { saved: Date.now(), values: changed }, store);
+      else store.removeItem(key);
     }
     function soon() {
       if (!timer) timer = setTimeout(keep, 400);
@@ -128,11 +134,11 @@
       sessionStorage.setItem(SUBMITTED, key);
     });
     Array.prototype.forEach.call(form.querySelectorAll("[data-draft-cancel]"), function (el) {
-      el.addEventListener("click", function () { localStorage.removeItem(key); });
+      el.addEventListener("click", function () { store.removeItem(key); });
     });
   }
 
-  function offer(form, key, list, pending, count, saved) {
+  function offer(form, store, key, list, pending, count, saved) {
     var when = new Date(saved);
     var pad = function (n) { return (n < 10 ? "0" : "") + n; };
     var box = document.createElement("div");
@@ -166,7 +172,7 @@
       discard.remove();
     });
     discard.addEventListener("click", function () {
-      localStorage.removeItem(key);
+      store.removeItem(key);
       box.remove();
     });
   }
