@@ -3,10 +3,12 @@
 import base64
 import json
 import os
+import re
 import secrets
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -114,3 +116,21 @@ def test_postgresql_connections_do_not_jit_compile_the_short_dashboard_queries()
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_pages_forbid_inline_and_foreign_scripts_and_no_template_needs_them(client_for, district_officer):
+    """No Content-Security-Policy: a text injected into a page could have run as script. The policy allows
+    scripts only from our own files, so no template may carry an inline handler or script."""
+    response = client_for(district_officer).get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    templates = Path(__file__).resolve().parent.parent / "src" / "giamsat" / "templates"
+    inline = [
+        f"{path.relative_to(templates)}: {found}"
+        for path in templates.rglob("*.html")
+        for found in re.findall(
+            r"\son[a-z]+=\"|<script>|<script\s(?![^>]*\bsrc=)(?![^>]*application/json)", path.read_text()
+        )
+    ]
+    assert inline == []

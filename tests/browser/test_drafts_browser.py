@@ -103,7 +103,7 @@ def test_a_discarded_draft_is_gone_and_another_account_is_never_offered_one(repo
     page, url, password = report_page
     # Typed, then the tab is left without saving (the autosave would fire after 1.5 s of quiet).
     page.get_by_label("Hạn chế").fill(LIMITATIONS)
-    page.wait_for_function(f"{DRAFT_KEYS}.length === 1")
+    page.wait_for_function(f"() => {DRAFT_KEYS}.length === 1")
     keys = page.evaluate(DRAFT_KEYS)
     user = User.objects.get(username=DISTRICT_OFFICER)
     assert keys == [f"giamsat-draft:{user.pk}:/reporting/requests/{request_2024.pk}/"]
@@ -116,7 +116,7 @@ def test_a_discarded_draft_is_gone_and_another_account_is_never_offered_one(repo
 
     # The same computer, another account of the same district: a draft kept for "huyen" is not shown to it.
     page.get_by_label("Hạn chế").fill(LIMITATIONS)
-    page.wait_for_function(f"{DRAFT_KEYS}.length === 1")
+    page.wait_for_function(f"() => {DRAFT_KEYS}.length === 1")
     colleague = User.objects.create_user(
         username="huyen2", password=password, role=user.role, unit=user.unit, organisation=user.organisation
     )

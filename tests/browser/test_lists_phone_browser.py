@@ -74,3 +74,20 @@ def test_a_report_is_typed_on_a_360px_phone_with_each_figure_under_its_indicator
     first = page.get_by_test_id("values").locator("tbody tr").first
     box, value = first.bounding_box(), first.locator("input").first.bounding_box()
     assert value["y"] >= box["y"] and value["x"] + value["width"] <= PHONE["width"]
+
+
+def test_no_page_breaks_the_content_security_policy(login_as, live_server):
+    """The policy allows scripts from our own files only: a page that needs an inline script or handler, or a
+    file from elsewhere, would silently lose what it does. The browser reports each violation on the console."""
+    page = login_as("huyen")
+    refused = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    for path in ("/", "/plans/", "/reporting/", "/dashboards/", "/dashboards/cases/", "/supervision/", "/api/docs"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/reporting/")
+    page.get_by_test_id("requests").locator("tbody a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert refused == []

@@ -1,7 +1,16 @@
+// How forms behave beyond HTML, without inline handlers (the Content-Security-Policy allows no inline script).
 // A form is sent once: a double tap on "Lưu" (slow links, phones) sent it twice and created two cases.
 // Forms that htmx sends are left to htmx, which does not reload the page between sends.
 (function () {
   "use strict";
+  // A filter (data-autosubmit) is applied as soon as it changes; a <noscript> button does it without JavaScript.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof Element && field.matches("[data-autosubmit]") && field.form) field.form.submit();
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
