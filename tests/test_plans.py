@@ -20,6 +20,7 @@ import factories as f
 from giamsat.core.formatting import plain_number
 from giamsat.core.models import AuditEntry
 from giamsat.core.periods import Period
+from giamsat.plans import services
 from giamsat.plans.choices import Direction, IndicatorKind, PlanStatus, TimeAggregation, UnitAggregation
 from giamsat.plans.forms import PlanForm
 from giamsat.plans.models import Indicator, Plan, Programme, Target, Task, validate_reference
@@ -657,6 +658,33 @@ def test_a_filled_targets_file_is_saved(client_for, province_officer, child_plan
     assert _target(setup, COUNT, setup.tanh_linh).value == 8
     entry = AuditEntry.objects.get(action="targets.update", object_id=str(setup.plan.pk))
     assert len(entry.changes["cells"]) == 3
+
+
+def test_a_targets_file_downloaded_before_a_colleagues_save_does_not_put_their_targets_back(
+    client_for, province_officer, child_plan
+):
+    """The file was written as sent: one downloaded before a colleague's change put the colleague's cells back.
+    Cells unchanged in the file are now left as they are; a cell changed in both is refused, nothing saved."""
+    setup = child_plan
+    client = client_for(province_officer)
+    wb, ws, rows, columns = _targets_file(client, setup)
+    before = _target(setup, COUNT, setup.tanh_linh).value
+    services.do_save_targets(
+        setup.plan,
+        Period.year(2022),
+        {(setup.ind(COUNT).pk, setup.tanh_linh.pk): before + 5},
+        acting_user=province_officer,
+    )
+    ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = 15
+    assert _upload(client, setup, wb).status_code == 302
+    assert _target(setup, COUNT, setup.duc_linh).value == 15
+    assert _target(setup, COUNT, setup.tanh_linh).value == before + 5  # the colleague's, kept
+
+    ws.cell(rows[setup.tanh_linh.code], columns[COUNT]).value = 99  # changed in the stale file too
+    response = _upload(client, setup, wb)
+    assert response.status_code == 200
+    assert "người khác đã lưu ô này" in response.content.decode()
+    assert _target(setup, COUNT, setup.tanh_linh).value == before + 5
 
 
 def test_a_targets_file_with_bad_cells_is_refused_whole_and_every_cell_is_named(

@@ -6,6 +6,7 @@ written into another. A file without it (the grid copied into a workbook of one'
 """
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from giamsat.core.formatting import plain_number
 from giamsat.core.periods import Period, PeriodKind
+from giamsat.core.vntext import parse_number
 from giamsat.reporting.figures import typed_number
 from giamsat.reporting.spreadsheet import (
     META_SHEET,
@@ -38,8 +40,45 @@ def targets_workbook(plan, period: Period, indicators, units, current: dict[tupl
         ("period_kind", str(period.kind)),
         ("period_start", period.start.isoformat()),
         ("period_end", period.end.isoformat()),
+        # What the file showed, so that an upload writes only the cells changed in it (SHOWN: below).
+        (SHOWN_CODES, json.dumps([i.code for i in indicators])),
+        *(
+            (f"{SHOWN}{unit.code}", json.dumps([plain_number(current.get((i.pk, unit.pk))) for i in indicators]))
+            for unit in units
+        ),
     ]
     return export_rows(headers, rows, title=_("Chỉ tiêu"), hidden=hidden)
+
+
+# The hidden sheet keeps each unit's targets as downloaded. On upload, a cell still holding them was not changed in
+# the file and is left as it is; a changed cell is written only if nobody changed it on the server since (a file
+# downloaded before a colleague's save put the colleague's targets back).
+SHOWN, SHOWN_CODES = "shown:", "shown_codes"
+
+
+def _shown(book, indicators, units) -> dict[tuple[int, int], Decimal | None] | None:
+    """The targets the file showed when downloaded, {(indicator id, unit id): value}; None for a file without them
+    (an older download, or the grid copied into a workbook of one's own)."""
+    if META_SHEET not in book.sheetnames:
+        return None
+    meta = book[META_SHEET]
+    pairs = {str(meta.cell(row, 1).value): meta.cell(row, 2).value for row in sorted(meta.rows)}
+    if SHOWN_CODES not in pairs:
+        return None
+    by_code = {i.code: i for i in indicators}
+    try:
+        codes = json.loads(pairs[SHOWN_CODES])
+        shown = {}
+        for unit in units:
+            values = json.loads(pairs.get(f"{SHOWN}{unit.code}") or "null")
+            for code, text in zip(codes, values or [], strict=False):
+                if code in by_code:
+                    shown[(by_code[code].pk, unit.pk)] = parse_number(text) if text else None
+    except (TypeError, ValueError):
+        raise _refused(
+            _("Phần thông tin ẩn của tệp bị hỏng hoặc đã bị sửa. Hãy tải bảng chỉ tiêu mới và nhập lại.")
+        ) from None
+    return shown
 
 
 def _in_percent(indicator) -> bool:
@@ -85,17 +124,19 @@ def target_value(value, indicator, *, percent_format: bool = False, baseline: De
 
 def parse_targets(
     content, plan, period: Period, indicators, units, baselines: dict[tuple[int, int], Decimal]
-) -> dict[tuple[int, int], Decimal | None]:
-    """{(indicator id, unit id): value or None for an empty cell}; raises SpreadsheetErrors listing every bad cell.
-    Indicator columns the file lacks and units it has no row for are left out (their targets stay as they are).
-    `baselines`: the units' own baselines of the period's targets, {(indicator id, unit id): value}."""
+) -> tuple[dict[tuple[int, int], Decimal | None], dict[tuple[int, int], Decimal | None] | None]:
+    """({(indicator id, unit id): value or None for an empty cell}, what the file showed when downloaded (see
+    SHOWN), or None); raises SpreadsheetErrors listing every bad cell. Indicator columns the file lacks and units it
+    has no row for are left out (their targets stay as they are). `baselines`: the units' own baselines of the
+    period's targets, {(indicator id, unit id): value}."""
     book = open_upload(content, max_column=len(indicators) + 10)
     try:
         _check_origin(book, plan, period)
+        shown = _shown(book, indicators, units)
         sheet = _grid_sheet(book)
     finally:
         book.close()
-    return _Grid(sheet, indicators, units, baselines).read()
+    return _Grid(sheet, indicators, units, baselines).read(), shown
 
 
 def _check_origin(book, plan, period: Period) -> None:

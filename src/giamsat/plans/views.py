@@ -194,13 +194,35 @@ def targets_edit(request, pk):
     if request.method == "POST" and "file" in request.FILES:
         try:
             check_upload(request.FILES["file"], allowed={"xlsx"})
-            values = parse_targets(request.FILES["file"], plan, period, indicators, units, baselines)
+            values, shown = parse_targets(request.FILES["file"], plan, period, indicators, units, baselines)
+            expected = {}
+            if shown is not None:  # only what was changed in the file is written, and not over a colleague's change
+                values = {key: value for key, value in values.items() if key not in shown or value != shown[key]}
+                expected = {key: shown[key] for key in values if key in shown}
+            count = services.do_save_targets(plan, period, values, acting_user=request.user, expected=expected)
         except UploadRejected as exc:
             upload_errors = [("", "", str(exc))]
         except SpreadsheetErrors as exc:
             upload_errors = [(e.sheet, e.cell, e.message) for e in exc.errors]
+        except services.StaleTargets as exc:
+            codes = {i.pk: i.code for i in indicators} | {("unit", u.pk): u.name for u in units}
+            upload_errors = [
+                (
+                    "",
+                    "",
+                    _(
+                        "%(unit)s, %(code)s: sau khi bạn tải tệp, người khác đã lưu ô này là “%(value)s”; chưa có "
+                        "gì được lưu. Hãy tải bảng chỉ tiêu mới, nhập lại phần của bạn rồi tải lên."
+                    )
+                    % {
+                        "unit": codes[("unit", unit_id)],
+                        "code": codes[indicator_id],
+                        "value": plain_number(now) or _("trống"),
+                    },
+                )
+                for (indicator_id, unit_id), now in exc.cells.items()
+            ]
         else:
-            count = services.do_save_targets(plan, period, values, acting_user=request.user)
             messages.success(request, _("Đã nhận tệp: %(n)s ô chỉ tiêu thay đổi.") % {"n": count})
             return redirect(f"{request.path}?period={request.GET.get('period', '')}")
     errors: dict[str, str] = {}
