@@ -428,6 +428,19 @@ def test_a_referral_form_without_consent_says_so(case, commune_worker, client_fo
     assert not case.referrals.exists()
 
 
+def test_a_form_prints_in_vietnamese_for_a_user_reading_in_english(case, commune_worker, client_for):
+    """The decree's form is filed and signed in Vietnamese: in English it came out half translated ("PEOPLE'S
+    COMMITTEE" beside "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "ngày … tháng … năm")."""
+    client = client_for(commune_worker)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("cases:print_format", args=[case.pk, 1, "docx"]), headers={"accept-language": "en"})
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "Mã vụ việc" in text and "Case code" not in text and "PHIẾU TIẾP NHẬN" in text
+
+
 def test_printing_a_form_is_logged_and_fills_the_document(case, commune_worker, province_officer, client_for):
     response = client_for(commune_worker).get(reverse("cases:print_format", args=[case.pk, 1, "docx"]))
     assert response.status_code == 200

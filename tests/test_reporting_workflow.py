@@ -188,6 +188,28 @@ def test_returning_needs_a_comment(submitted, province_officer, comment):
     assert "report.return" not in actions_on(submitted)
 
 
+def test_a_review_from_a_page_opened_before_the_report_was_sent_again_is_refused(
+    submitted, plan_setup, district_officer, province_officer, client_for
+):
+    """Returned, corrected and sent again while a reviewer's page was open: "Duyệt" on that page accepted figures the
+    reviewer had never seen."""
+    read = submitted.revision
+    do_return(submitted, acting_user=province_officer, comment="Bổ sung nguồn số liệu", revision=read)
+    values = all_values(plan_setup)
+    values[0] = ValueInput(values[0].indicator, value=D(99))
+    save(submitted, district_officer, values)
+    do_submit(submitted, acting_user=district_officer)
+    response = client_for(province_officer).post(
+        reverse("reporting:review", args=[submitted.pk]), {"accept": "1", "revision": str(read)}, follow=True
+    )
+    assert "đã được sửa và gửi lại sau khi bạn mở trang" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.SUBMITTED
+    do_accept(submitted, acting_user=province_officer, revision=submitted.revision)  # read again, then accepted
+    submitted.refresh_from_db()
+    assert submitted.status == ReportStatus.ACCEPTED
+
+
 def test_a_draft_cannot_be_reviewed(plan_setup, duc_linh_2023, district_officer, province_officer):
     report = get_or_start_draft(duc_linh_2023, acting_user=district_officer)
     for step in (

@@ -11,7 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx import Document
@@ -268,15 +269,18 @@ BUILDERS = {1: form_01, 2: form_02, 3: form_03, 4: form_04, 5: form_05}
 
 
 def build_docx(case: Case, number: int) -> bytes:
+    """The form in Vietnamese whatever the user's language: it is the decree's form, filed and signed as such (in
+    English it came out half translated, beside the national motto and the date line)."""
     doc = Document()
     _setup(doc)
-    decision = ""
-    if number == 5:
-        plan = case.plans.order_by("-cycle").first()
-        decision = _("Số: %(n)s") % {"n": plan.decision_number if plan and plan.decision_number else "…/QĐ-UBND"}
-    _header(doc, case, number, decision)
-    _title(doc, number, case)
-    BUILDERS[number](doc, case)
+    with translation.override(settings.LANGUAGE_CODE):
+        decision = ""
+        if number == 5:
+            plan = case.plans.order_by("-cycle").first()
+            decision = _("Số: %(n)s") % {"n": plan.decision_number if plan and plan.decision_number else "…/QĐ-UBND"}
+        _header(doc, case, number, decision)
+        _title(doc, number, case)
+        BUILDERS[number](doc, case)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

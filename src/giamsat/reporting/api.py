@@ -77,6 +77,9 @@ class DraftIn(Schema):
 
 class CommentIn(Schema):
     comment: str = ""
+    revision: int | None = Field(
+        None, description="revision của báo cáo bạn đã đọc; lệch thì 409 / the revision you read: 409 if it changed"
+    )
 
 
 def _request(request, pk: int) -> ReportRequest:
@@ -160,10 +163,14 @@ def submit(request, report_id: int):
 @router.post("/reports/{report_id}/return", response=ReportOut, summary="Trả lại / return with a comment")
 def return_report(request, report_id: int, payload: CommentIn):
     report = _report(request, report_id)
-    return _workflow(lambda: services.do_return(report, acting_user=request.user, comment=payload.comment))
+    return _workflow(
+        lambda: services.do_return(report, acting_user=request.user, comment=payload.comment, revision=payload.revision)
+    )
 
 
 @router.post("/reports/{report_id}/accept", response=ReportOut, summary="Duyệt / accept")
 def accept(request, report_id: int, payload: CommentIn):
     report = _report(request, report_id)
-    return _workflow(lambda: services.do_accept(report, acting_user=request.user, comment=payload.comment))
+    return _workflow(
+        lambda: services.do_accept(report, acting_user=request.user, comment=payload.comment, revision=payload.revision)
+    )

@@ -499,7 +499,8 @@ def do_submit(report: Report, *, acting_user) -> Report:
     return report
 
 
-def _review(report: Report, acting_user, status: str, comment: str, action: str) -> Report:
+def _review(report: Report, acting_user, status: str, comment: str, action: str, revision: int | None) -> Report:
+    """`revision`: the one the reviewer's page showed (None: not checked, an API call without it)."""
     if not can_review(acting_user, report.request):  # first: nothing is said to someone who may not review
         raise Http404
     if status == ReportStatus.RETURNED and not comment:
@@ -508,6 +509,11 @@ def _review(report: Report, acting_user, status: str, comment: str, action: str)
         report = Report.objects.select_for_update().get(pk=report.pk)
         if report.status != ReportStatus.SUBMITTED:
             raise WorkflowError(_("Chỉ xem xét được báo cáo đã gửi."))
+        if revision is not None and revision != report.revision:
+            # Returned, edited and sent again while the reviewer's page was open: what they read is not this.
+            raise WorkflowError(
+                _("Báo cáo đã được sửa và gửi lại sau khi bạn mở trang; hãy xem lại nội dung trước khi xem xét.")
+            )
         report.status = status
         report.reviewed_at = timezone.now()
         report.reviewed_by = acting_user
@@ -522,12 +528,12 @@ def _review(report: Report, acting_user, status: str, comment: str, action: str)
     return report
 
 
-def do_return(report: Report, *, acting_user, comment: str) -> Report:
-    return _review(report, acting_user, ReportStatus.RETURNED, comment.strip(), "report.return")
+def do_return(report: Report, *, acting_user, comment: str, revision: int | None = None) -> Report:
+    return _review(report, acting_user, ReportStatus.RETURNED, comment.strip(), "report.return", revision)
 
 
-def do_accept(report: Report, *, acting_user, comment: str = "") -> Report:
-    return _review(report, acting_user, ReportStatus.ACCEPTED, comment.strip(), "report.accept")
+def do_accept(report: Report, *, acting_user, comment: str = "", revision: int | None = None) -> Report:
+    return _review(report, acting_user, ReportStatus.ACCEPTED, comment.strip(), "report.accept", revision)
 
 
 def do_open_correction(report: Report, *, acting_user) -> Report:

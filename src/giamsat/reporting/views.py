@@ -232,11 +232,13 @@ def review(request, pk):
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
     try:
+        # The revision the page showed (a form from before this check has none: not checked).
+        revision = _posted_revision(request) if "revision" in request.POST else None
         if "accept" in request.POST:
-            services.do_accept(report, acting_user=request.user, comment=comment)
+            services.do_accept(report, acting_user=request.user, comment=comment, revision=revision)
             messages.success(request, _("Đã duyệt báo cáo."))
         else:
-            services.do_return(report, acting_user=request.user, comment=comment)
+            services.do_return(report, acting_user=request.user, comment=comment, revision=revision)
             messages.success(request, _("Đã trả lại báo cáo cho đơn vị."))
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
