@@ -752,6 +752,12 @@ def test_a_file_that_is_no_targets_grid_gets_a_message_in_the_users_language(
     ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = "many"
     html = _upload(client, setup, wb).content.decode()
     assert f"Indicator {COUNT}: “many” is not a number." in html
+    # Headed in English (it was "Mã đơn vị" beside "Unit"), and read whichever language the uploader reads.
+    assert ws.cell(1, 1).value == "Unit code"
+    ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = 21
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    assert _upload(client, setup, wb).status_code == 302
+    assert _target(setup, COUNT, setup.duc_linh).value == 21
 
 
 # --------------------------------------------------------------------------------------- breakdown warnings

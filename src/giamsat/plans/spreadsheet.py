@@ -9,7 +9,10 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from giamsat.core.formatting import plain_number
@@ -26,7 +29,8 @@ from giamsat.reporting.spreadsheet import (
 
 from .choices import Direction, IndicatorKind
 
-UNIT_CODE = "Mã đơn vị"
+# The heading of column A, in the user's language; a file downloaded in either language is read.
+UNIT_CODE = gettext_lazy("Mã đơn vị")
 TEMPLATE_KIND = "giamsat-targets"
 
 
@@ -180,12 +184,20 @@ def _grid_sheet(book):
     """The first visible sheet whose A1 is the unit-code heading: extra sheets put before it are passed over."""
     sheets = book.visible_sheets()
     for sheet in sheets:
-        if str(sheet.cell(1, 1).value or "").strip() == UNIT_CODE:
+        if str(sheet.cell(1, 1).value or "").strip() in _unit_code_headings():
             return sheet
     title = sheets[0].title if sheets else ""
     raise SpreadsheetErrors(
         [CellError(title, "A1", _("Dòng đầu phải là tiêu đề, ô A1 là “%(h)s”.") % {"h": UNIT_CODE})]
     )
+
+
+def _unit_code_headings() -> set[str]:
+    headings = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            headings.add(str(UNIT_CODE))
+    return headings
 
 
 def _unit_code(value) -> int | None:
