@@ -318,6 +318,17 @@ def test_the_intake_form_shows_the_forms_and_the_services_errors_in_one_round(ho
     assert not Case.objects.exists()
 
 
+def test_every_date_of_the_intake_is_refused_in_the_same_words(hotline_operator, duc_linh, client_for):
+    """A birth date of 31/02 said "Nhập một ngày hợp lệ." (Django's) where the time of receipt said "Ngày không hợp
+    lệ (dd/mm/yyyy).": two styles on one form."""
+    response = client_for(hotline_operator).post(
+        reverse("cases:intake"),
+        intake_post(duc_linh, child_birth_date="31/02/2020", received_at_0="31/02/2020", narrative="x (minh họa)."),
+    )
+    errors = {name: list(e) for form in response.context["sections"] for name, e in form[1].errors.items()}
+    assert errors["child_birth_date"] == errors["received_at"] == ["Ngày không hợp lệ (dd/mm/yyyy)."]
+
+
 def test_a_hotline_operator_records_and_forwards_an_intake(hotline_operator, commune_worker, duc_linh, client_for):
     client = client_for(hotline_operator)
     response = client.post(

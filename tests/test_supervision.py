@@ -670,6 +670,8 @@ def test_an_answer_refused_for_another_field_asks_for_its_files_again(client_for
     assert response.status_code == 400
     assert "Tệp đính kèm chưa được lưu (bien-ban.pdf); hãy chọn lại tệp trước khi gửi." in response.content.decode()
     assert not Evidence.objects.exists()
+    # The button keeps its name from the recommendation's page ("Gửi trả lời", not "Lưu").
+    assert '<button type="submit">Gửi trả lời</button>' in response.content.decode()
 
 
 def test_an_evidence_files_name_is_kept_in_composed_unicode(client_for, district_officer, duc_linh_rec):

@@ -40,6 +40,13 @@ TIME_ATTRS = {"placeholder": "hh:mm", "inputmode": "numeric", "autocomplete": "o
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs=DATE_ATTRS)
 
 
+def day_field(label):
+    """An optional date as one text box (dd/mm/yyyy), refused in the same words as a date and time."""
+    return forms.DateField(
+        label=label, required=False, widget=DATE_INPUT, error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")}
+    )
+
+
 def when_field(label, required=True, help_text=""):
     """Date and time as two text boxes (dd/mm/yyyy, hh:mm), never the browser's date picker."""
     return forms.SplitDateTimeField(
@@ -144,7 +151,7 @@ class ChildForm(forms.Form):
     child_name = forms.CharField(
         label=_("Họ tên trẻ"), max_length=150, required=False, help_text=_("Để trống nếu chưa biết.")
     )
-    child_birth_date = forms.DateField(label=_("Ngày sinh"), required=False, widget=DATE_INPUT)
+    child_birth_date = day_field(_("Ngày sinh"))
     age_years = forms.IntegerField(
         label=_("Hoặc tuổi ước tính"),
         required=False,
@@ -196,7 +203,7 @@ class IncidentForm(forms.Form):
     immediate_danger = forms.BooleanField(
         label=_("Trẻ đang gặp nguy hiểm ngay (cần can thiệp khẩn cấp)"), required=False
     )
-    incident_on = forms.DateField(label=_("Ngày xảy ra sự việc (nếu biết)"), required=False, widget=DATE_INPUT)
+    incident_on = day_field(_("Ngày xảy ra sự việc (nếu biết)"))
     setting = forms.ChoiceField(label=_("Nơi xảy ra"), choices=Setting.choices, initial=Setting.UNKNOWN)
     perpetrator_relation = forms.ChoiceField(
         label=_("Quan hệ của người bị nghi gây hại với trẻ"),
@@ -257,7 +264,7 @@ class PlanForm(forms.Form):
     activities = forms.CharField(
         label=_("Hoạt động, dịch vụ, người thực hiện, thời gian"), widget=forms.Textarea(attrs={"rows": 6})
     )
-    review_on = forms.DateField(label=_("Ngày dự kiến rà soát"), required=False, widget=DATE_INPUT)
+    review_on = day_field(_("Ngày dự kiến rà soát"))
 
 
 class DecisionForm(forms.Form):

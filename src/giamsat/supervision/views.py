@@ -605,7 +605,14 @@ def respond(request, pk):
     response = render(
         request,
         "supervision/form.html",
-        {"form": form, "title": _("Trả lời kiến nghị"), "supervision": rec.supervision, "multipart": True, "rec": rec},
+        {
+            "form": form,
+            "title": _("Trả lời kiến nghị"),
+            "supervision": rec.supervision,
+            "multipart": True,
+            "rec": rec,
+            "submit_label": _("Gửi trả lời"),  # as on the recommendation's page, where the answer was begun
+        },
         status=status,
     )
     return response
