@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+import factories as f
 from factories import PERSONAS
 from giamsat.core import audit
 from giamsat.core.models import AuditEntry
@@ -104,6 +105,16 @@ def test_the_admin_sees_the_audit_log(admin_user, client_for, entries):
     assert _shown(response) >= {e.pk for e in entries.values()}
     html = response.content.decode()
     assert "password.change" in html and "baove_duclinh" in html
+
+
+def test_the_audit_log_names_actions_and_changed_fields_in_words(admin_user, client_for, commune_worker):
+    """Administrators read "case.intake" and "risk_level: high": codes, not what happened."""
+    unit = f.legacy_province(f.BINH_THUAN)
+    with transaction.atomic():
+        audit.record(commune_worker, "password.change", unit, changes={"name": ["a", "b"], "comment": "x"})
+    html = client_for(admin_user).get(AUDIT).content.decode()
+    assert f"{audit.label('password.change')} <code" in html and audit.label("password.change") != "password.change"
+    assert "<b>Tên</b>: [&#x27;a&#x27;, &#x27;b&#x27;]" in html and "<b>comment</b>: x" in html
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,23 @@
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 
 from .models import ApiToken, User, hash_token, new_token_secret
+
+audit.LABELS.update(
+    {
+        "login": gettext_lazy("Đăng nhập"),
+        "logout": gettext_lazy("Đăng xuất"),
+        "password.change": gettext_lazy("Đổi mật khẩu"),
+        "password.reset": gettext_lazy("Đặt lại mật khẩu"),
+        "password.admin_set": gettext_lazy("Quản trị đặt mật khẩu"),
+        "token.create": gettext_lazy("Tạo mã truy cập API"),
+        "token.revoke": gettext_lazy("Thu hồi mã truy cập API"),
+    }
+)
 
 
 def do_create_token(*, acting_user: User, name: str) -> tuple[ApiToken, str]:

@@ -15,6 +15,7 @@ from django.db.models import Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
@@ -89,6 +90,40 @@ IDENTIFYING_FIELDS = [
     "closure_note",
 ]
 TEXT_FIELDS = [f for f in IDENTIFYING_FIELDS if f not in ("child_birth_date", "delay_note", "closure_note")]
+
+
+audit.LABELS.update(
+    {
+        "case.intake": gettext_lazy("Tiếp nhận vụ việc"),
+        "case.forward": gettext_lazy("Chuyển UBND xã"),
+        "case.assess_initial": gettext_lazy("Đánh giá nguy cơ ban đầu"),
+        "case.assess_detailed": gettext_lazy("Đánh giá chi tiết"),
+        "case.assess_review": gettext_lazy("Rà soát, đánh giá lại"),
+        "case.emergency": gettext_lazy("Biện pháp khẩn cấp"),
+        "case.plan_create": gettext_lazy("Lập kế hoạch hỗ trợ"),
+        "case.plan_update": gettext_lazy("Sửa kế hoạch hỗ trợ"),
+        "case.plan_submit": gettext_lazy("Trình phê duyệt kế hoạch"),
+        "case.plan_approve": gettext_lazy("Phê duyệt kế hoạch"),
+        "case.plan_return": gettext_lazy("Trả lại kế hoạch"),
+        "case.service": gettext_lazy("Ghi dịch vụ"),
+        "case.consent": gettext_lazy("Ghi sự đồng ý"),
+        "case.consent_withdraw": gettext_lazy("Rút lại sự đồng ý"),
+        "case.refer": gettext_lazy("Chuyển gửi"),
+        "case.referral_accept": gettext_lazy("Nhận chuyển gửi"),
+        "case.referral_decline": gettext_lazy("Từ chối chuyển gửi"),
+        "case.review": gettext_lazy("Rà soát kế hoạch"),
+        "case.new_cycle": gettext_lazy("Bắt đầu chu kỳ mới"),
+        "case.close": gettext_lazy("Đóng vụ việc"),
+        "case.reopen": gettext_lazy("Mở lại vụ việc"),
+        "case.archive": gettext_lazy("Lưu trữ vụ việc"),
+        "case.erase": gettext_lazy("Xóa thông tin nhận dạng"),
+        "case.assign": gettext_lazy("Phân công"),
+        "case.unassign": gettext_lazy("Thôi phân công"),
+        "case.offender": gettext_lazy("Ghi người gây hại"),
+        "case.delay_reason": gettext_lazy("Ghi lý do chậm"),
+        "case.duplicate_dismiss": gettext_lazy("Bỏ đánh dấu có thể trùng"),
+    }
+)
 
 
 class CaseError(Exception):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 from giamsat.core.periods import Period
@@ -16,6 +17,18 @@ from giamsat.units.models import Unit
 from .models import Indicator, Plan, Target, Task
 from .queries import plan_periods
 from .spreadsheet import check_target
+
+audit.LABELS.update(
+    {
+        "plan.create": gettext_lazy("Tạo kế hoạch"),
+        "plan.update": gettext_lazy("Sửa kế hoạch"),
+        "indicator.create": gettext_lazy("Thêm chỉ tiêu"),
+        "indicator.update": gettext_lazy("Sửa chỉ tiêu"),
+        "task.create": gettext_lazy("Thêm nhiệm vụ"),
+        "task.update": gettext_lazy("Sửa nhiệm vụ"),
+        "targets.update": gettext_lazy("Giao chỉ tiêu"),
+    }
+)
 
 
 def _check_change(user, plan: Plan | None = None, issuer=None) -> None:
