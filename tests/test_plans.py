@@ -389,7 +389,18 @@ def _grid(setup, year: int) -> dict[str, str]:
         for ind in setup.indicators.values()
         for unit in units
     }
-    return cells | {f"was-{name}": value for name, value in cells.items()}
+    columns = list(setup.plan.indicators.all())  # in the page's order
+    rows = {f"was-row-{unit.pk}": ";".join(cells[f"t-{ind.pk}-{unit.pk}"] for ind in columns) for unit in units}
+    return cells | rows | {"was-columns": ",".join(str(ind.pk) for ind in columns)}
+
+
+def _was(html: str, cell: str) -> str:
+    """What a posted page says it showed in a cell ("t-<indicator>-<unit>"): its unit's row of "was-row-…",
+    in the order of "was-columns"."""
+    _t, indicator, unit = cell.split("-")
+    columns = re.search(r'name="was-columns" value="([^"]*)"', html).group(1).split(",")
+    row = re.search(rf'name="was-row-{unit}" value="([^"]*)"', html).group(1).split(";")
+    return dict(zip(columns, row, strict=True))[indicator]
 
 
 def _target(setup, code, unit, year=2022):
@@ -526,7 +537,7 @@ def test_a_page_opened_before_a_colleagues_save_writes_only_the_cells_changed_on
     setup = child_plan
     url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
     count, amount = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}", f"t-{setup.ind(AMOUNT).pk}-{setup.tanh_linh.pk}"
-    assert re.search(rf'name="was-{count}" value="10"', client_for(province_officer).get(url).content.decode())
+    assert _was(client_for(province_officer).get(url).content.decode(), count) == "10"
     page = _grid(setup, 2022)  # opened by the officer
     colleagues = _grid(setup, 2022) | {count: "15"}
     assert client_for(f.ProvinceOfficerFactory(username="tinh_2")).post(url, colleagues).status_code == 302
@@ -555,8 +566,10 @@ def test_a_cell_a_colleague_changed_meanwhile_is_refused_at_the_cell_and_nothing
         40_000_000,
     )
     # Saving the page again, the colleague's value now seen, writes the officer's.
-    assert re.search(rf'name="was-{count}" value="15"', html)
-    assert client.post(url, page | {f"was-{count}": "15"}).status_code == 302
+    assert _was(html, count) == "15"
+    shown_again = re.search(rf'name="was-row-{setup.duc_linh.pk}" value="([^"]*)"', html).group(1)
+    assert re.search(r'name="was-columns" value="([^"]*)"', html).group(1) == page["was-columns"]
+    assert client.post(url, page | {f"was-row-{setup.duc_linh.pk}": shown_again}).status_code == 302
     assert (_target(setup, COUNT, setup.duc_linh).value, _target(setup, AMOUNT, setup.tanh_linh).value) == (
         11,
         41_000_000,
@@ -912,3 +925,14 @@ def test_a_periods_label_follows_the_language_and_the_official_one_stays_vietnam
         assert Period.half(2024, 2).official_label == "6 tháng cuối năm 2024"
     assert Period.month(2023, 3).label == "Tháng 03/2023"
     assert Period.span(2021, 2025).label == "Giai đoạn 2021–2025"
+
+
+def test_what_was_typed_in_the_targets_grid_comes_back_escaped(client_for, province_officer, child_plan):
+    """The grid's cells are built in Python (plans/templatetags/targets.py), not by the template engine: a typed
+    value and its error are still escaped."""
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    cell = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}"
+    html = client_for(province_officer).post(url, _grid(setup, 2022) | {cell: '"><script>x</script>'}).content.decode()
+    assert "<script>x</script>" not in html
+    assert re.search(rf'name="{cell}"[^>]*value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"', html)

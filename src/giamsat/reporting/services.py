@@ -4,6 +4,7 @@ draft → submitted → (returned → submitted)* → accepted, then corrections
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -267,20 +268,8 @@ def do_save_draft(
     """Replace the draft's contents (values always; activities and budget when given). `revision` is the
     number the user's copy was opened with; if someone saved in between, nothing is written and StaleDraft
     tells the user to reload."""
-    if not can_submit(acting_user, report.request):
-        raise Http404
-    _check_values(values)
-    with transaction.atomic():
-        _write_draft(
-            report,
-            acting_user=acting_user,
-            revision=revision,
-            narrative=narrative,
-            values=values,
-            activities=activities,
-            budget=budget,
-        )
-    return report
+    contents = {"revision": revision, "narrative": narrative, "values": values, "activities": activities}
+    return _save_draft(report.request, lambda: report, acting_user, contents | {"budget": budget})
 
 
 def do_save_request_draft(
@@ -295,20 +284,18 @@ def do_save_request_draft(
 ) -> Report:
     """do_save_draft for a request whose draft may not be started yet: the values are checked first, and the draft
     is started and written in one transaction, so a refused save leaves no empty draft behind."""
+    contents = {"revision": revision, "narrative": narrative, "values": values, "activities": activities}
+    started = partial(_current_version, request, acting_user)  # inside the save's transaction
+    return _save_draft(request, started, acting_user, contents | {"budget": budget})
+
+
+def _save_draft(request: ReportRequest, version, acting_user, contents: dict) -> Report:
     if not can_submit(acting_user, request):
         raise Http404
-    _check_values(values)
+    _check_values(contents["values"])
     with transaction.atomic():
-        report = _current_version(request, acting_user)
-        _write_draft(
-            report,
-            acting_user=acting_user,
-            revision=revision,
-            narrative=narrative,
-            values=values,
-            activities=activities,
-            budget=budget,
-        )
+        report = version()
+        _write_draft(report, acting_user=acting_user, **contents)
     return report
 
 
