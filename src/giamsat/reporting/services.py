@@ -312,12 +312,13 @@ def _write_draft(
 ) -> None:
     """do_save_draft's writes, in the caller's transaction (no savepoint of its own: two statements fewer on
     every upload). An upload's file holds totals only, so the breakdowns typed online stay."""
+    now = timezone.now()
     updated = Report.objects.filter(
         pk=report.pk, revision=revision, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
     ).update(
         revision=F("revision") + 1,
         updated_by=acting_user,
-        updated_at=timezone.now(),
+        updated_at=now,
         **({} if from_upload else {"edited_revision": F("revision") + 1}),
         **narrative,
     )
@@ -337,9 +338,14 @@ def _write_draft(
             _("Người khác (%(who)s) vừa lưu báo cáo này. Hãy tải lại trang để xem bản mới trước khi sửa.")
             % {"who": fresh.updated_by or "?"}
         )
-    request = report.request  # refresh_from_db forgets it, and the audit entry's text names it
-    report.refresh_from_db()
-    report.request = request
+    if from_upload:
+        # do_take_upload read the report in this transaction, and the update matched its revision and an editable
+        # status: only what the update set has changed. One statement fewer on every upload.
+        report.revision, report.updated_by, report.updated_at = revision + 1, acting_user, now
+    else:
+        request = report.request  # refresh_from_db forgets it, and the audit entry's text names it
+        report.refresh_from_db()
+        report.request = request
     before = {  # (indicator id, breakdown) -> (row id, contents)
         (indicator, breakdown): (pk, tuple(contents))
         for pk, indicator, breakdown, *contents in report.values.values_list(

@@ -1102,14 +1102,17 @@ def _names_moved(layout: _Layout, indicators: list[Indicator]) -> None:
     column = layout.columns.get("name")
     if column is None:
         return
-    names: dict[str, list[Indicator]] = {}
-    for indicator in indicators:
-        names.setdefault(_name_key(indicator.name), []).append(indicator)
+    names: dict[str, list[Indicator]] | None = None
     for indicator in indicators:
         row = layout.rows.get(indicator.pk)
         shown = layout.ws.cell(row, column).value if row is not None else None
-        if shown is None or _name_key(shown) == _name_key(indicator.name):
+        # Most files show the names as the template wrote them: only a changed one is folded and looked up.
+        if shown is None or shown == indicator.name or _name_key(shown) == _name_key(indicator.name):
             continue
+        if names is None:
+            names = {}
+            for other in indicators:
+                names.setdefault(_name_key(other.name), []).append(other)
         others = names.get(_name_key(shown), [])
         if len(others) == 1:
             layout.errors.append(
