@@ -78,11 +78,12 @@ def demo_login(chromium_browser, live_server, settings):
 
 @pytest.fixture
 def new_page(chromium_browser):
-    """new_page(viewport) -> a page in a fresh context with a Vietnamese browser; closed after the test."""
+    """new_page(viewport, touch) -> a page in a fresh context with a Vietnamese browser; closed after the test."""
     contexts = []
 
-    def make(viewport=DESKTOP):
-        context = chromium_browser.new_context(viewport=viewport, locale="vi-VN")
+    def make(viewport=DESKTOP, touch=False):
+        # touch: a phone's browser (a touch screen, so CSS's "pointer: coarse" holds).
+        context = chromium_browser.new_context(viewport=viewport, locale="vi-VN", has_touch=touch, is_mobile=touch)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -94,13 +95,13 @@ def new_page(chromium_browser):
 
 @pytest.fixture
 def logged_in(new_page, demo_login, live_server):
-    """logged_in(viewport, username) -> a page where a demo user (by default the province officer) has logged in
+    """logged_in(viewport, username, touch) -> a page where a demo user (by default the province officer) has logged in
     through the login form."""
 
-    def make(viewport=DESKTOP, username=None):
+    def make(viewport=DESKTOP, username=None, touch=False):
         default, password = demo_login
         username = username or default
-        page = new_page(viewport)
+        page = new_page(viewport, touch)
         page.goto(f"{live_server.url}/")
         assert "/login/" in page.url
         page.locator("input[name=username]").fill(username)
