@@ -159,7 +159,7 @@ def api_client_for(db):
     from giamsat.accounts.services import do_create_token
 
     def make(user) -> Client:
-        _token, secret = do_create_token(acting_user=user, name="pytest")
+        _token, secret = do_create_token(acting_user=user, name="pytest", days=90)
         return Client(headers={"Authorization": f"Bearer {secret}"})
 
     return make

@@ -8,7 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from giamsat.accounts.api import router as accounts_router
-from giamsat.accounts.services import user_for_token
+from giamsat.accounts.services import token_for_secret
 from giamsat.cases.api import router as cases_router
 from giamsat.core.jsonapi import error_body
 from giamsat.core.views import csrf_failure
@@ -19,13 +19,19 @@ from giamsat.reporting.api import router as reporting_router
 from giamsat.supervision.api import router as supervision_router
 from giamsat.units.api import router as units_router
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_for_secret(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            # Before the row is looked up: the answer is the same for every row, ours or not.
+            raise HttpError(403, _("Mã truy cập này chỉ được đọc dữ liệu; hãy dùng mã có quyền ghi."))
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(
@@ -33,9 +39,11 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Dữ liệu giamsat dưới dạng JSON, theo đúng địa bàn của người dùng. Xác thực bằng mã truy cập cá nhân "
-        "(`Authorization: Bearer gs_…`, tạo tại trang Tài khoản) hoặc phiên đăng nhập của trình duyệt.\n\n"
+        "(`Authorization: Bearer gs_…`, tạo tại trang Tài khoản) hoặc phiên đăng nhập của trình duyệt. Mã hết "
+        "hạn sau thời hạn chọn lúc tạo (30 ngày đến 1 năm); mã chỉ đọc bị từ chối (403) ở mọi thao tác ghi.\n\n"
         "giamsat data as JSON, scoped to the caller's jurisdiction. Authenticate with a personal token "
-        "(`Authorization: Bearer gs_…`, created on the Account page) or the browser session."
+        "(`Authorization: Bearer gs_…`, created on the Account page) or the browser session. A token expires after "
+        "the lifetime chosen when it was made (30 days to a year); a read-only token is refused (403) on every write."
     ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api-1.0.0",
@@ -114,7 +122,13 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, error_body(_("Cần đăng nhập hoặc mã truy cập hợp lệ.")), status=401)
+    return api.create_response(
+        request,
+        error_body(
+            _("Cần đăng nhập hoặc mã truy cập hợp lệ (mã có thể đã hết hạn hoặc bị thu hồi: xem trang Tài khoản).")
+        ),
+        status=401,
+    )
 
 
 api.add_router("/", accounts_router)

@@ -29,6 +29,6 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedAdmin):
-    list_display = ["name", "user", "hint", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["name", "user", "hint", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
     readonly_fields = ["hint", "created_at", "last_used_at"]
     raw_id_fields = ["user"]

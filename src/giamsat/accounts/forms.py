@@ -1,5 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import TOKEN_LIFETIMES
+
+
+def _lifetimes():
+    """Called for each form (a callable's choices are), so that they come in the user's language."""
+    return [(days, ngettext("%(days)d ngày", "%(days)d ngày", days) % {"days": days}) for days in TOKEN_LIFETIMES]
 
 
 class TokenForm(forms.Form):
@@ -7,6 +15,19 @@ class TokenForm(forms.Form):
         label=_("Tên gợi nhớ"),
         max_length=100,
         help_text=_("Ví dụ: máy chủ tổng hợp của Sở. Mã chỉ hiện một lần, hãy sao chép ngay."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Thời hạn sử dụng"),
+        coerce=int,
+        choices=_lifetimes,
+        initial=90,
+        help_text=_("Hết hạn, mã thôi dùng được; hãy tạo mã mới trước ngày đó."),
+        error_messages={"invalid_choice": _("Hãy chọn một thời hạn trong danh sách.")},
+    )
+    read_only = forms.BooleanField(
+        label=_("Chỉ đọc"),
+        required=False,
+        help_text=_("Mã chỉ đọc được dữ liệu; không ghi, gửi hay duyệt được gì. Nên chọn khi chỉ cần lấy số liệu."),
     )
 
     def clean_name(self):

@@ -5,6 +5,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.querysets import ScopedQuerySet
@@ -68,6 +69,10 @@ class User(AbstractUser):
 
 
 TOKEN_PREFIX = "gs_"  # noqa: S105 (a prefix, not a secret)
+# How long a new token may live, in days: a token copied into another system's settings outlives the reason it was
+# made unless it runs out by itself. The owner makes a new one before it does (the account page warns).
+TOKEN_LIFETIMES = (30, 90, 180, 365)
+TOKEN_EXPIRY_WARNING_DAYS = 14
 
 
 def hash_token(raw: str) -> str:
@@ -86,7 +91,7 @@ class ApiTokenQuerySet(ScopedQuerySet):
         return Q(user=user)
 
     def usable(self):
-        return self.filter(revoked_at__isnull=True, user__is_active=True)
+        return self.filter(revoked_at__isnull=True, user__is_active=True, expires_at__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -100,6 +105,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    read_only = models.BooleanField(
+        _("chỉ đọc"), default=False, help_text=_("Mã chỉ đọc được dữ liệu; không ghi, gửi hay duyệt được gì.")
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -110,3 +119,12 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.hint}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def expires_soon(self) -> bool:
+        left = self.expires_at - timezone.now()
+        return not self.expired and left.days < TOKEN_EXPIRY_WARNING_DAYS

@@ -1,13 +1,17 @@
 """Writes on accounts: each one transaction with its audit entry."""
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 
-from .models import ApiToken, User, hash_token, new_token_secret
+from .models import TOKEN_LIFETIMES, ApiToken, User, hash_token, new_token_secret
 
 audit.LABELS.update(
     {
@@ -22,16 +26,24 @@ audit.LABELS.update(
 )
 
 
-def do_create_token(*, acting_user: User, name: str) -> tuple[ApiToken, str]:
-    """Returns the token row and the secret, which is never stored and can be shown only now."""
+def do_create_token(*, acting_user: User, name: str, days: int, read_only: bool = False) -> tuple[ApiToken, str]:
+    """Returns the token row and the secret, which is never stored and can be shown only now. The token works for
+    `days` days (one of TOKEN_LIFETIMES)."""
     if not acting_user.can("tokens.manage_own"):
         raise Http404
+    if days not in TOKEN_LIFETIMES:
+        raise ValidationError({"days": _("Hãy chọn một thời hạn trong danh sách.")})
     secret = new_token_secret()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=acting_user, name=name.strip(), hint=secret[:10], token_hash=hash_token(secret)
+            user=acting_user,
+            name=name.strip(),
+            hint=secret[:10],
+            token_hash=hash_token(secret),
+            expires_at=timezone.now() + datetime.timedelta(days=days),
+            read_only=read_only,
         )
-        audit.record(acting_user, "token.create", token)
+        audit.record(acting_user, "token.create", token, {"days": days, "read_only": read_only})
     return token, secret
 
 
@@ -44,7 +56,8 @@ def do_revoke_token(token: ApiToken, *, acting_user: User) -> None:
             audit.record(acting_user, "token.revoke", token)
 
 
-def user_for_token(secret: str) -> User | None:
+def token_for_secret(secret: str) -> ApiToken | None:
+    """The usable token (not revoked, not expired, its user active) with this secret, its user loaded."""
     token = ApiToken.objects.usable().select_related("user").filter(token_hash=hash_token(secret)).first()
     if token is None:
         return None
@@ -52,7 +65,7 @@ def user_for_token(secret: str) -> User | None:
     # Writing on every call would serialise API reads behind SQLite's single writer; a minute is precise enough.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def do_record_password_change(user: User, *, how: str) -> None:

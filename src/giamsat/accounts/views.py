@@ -23,7 +23,7 @@ def profile(request):
     form = TokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
-        _token, new_secret = services.do_create_token(acting_user=request.user, name=form.cleaned_data["name"])
+        _token, new_secret = services.do_create_token(acting_user=request.user, **form.cleaned_data)
         form = TokenForm()
     tokens = ApiToken.objects.restrict(request.user, "manage_own")
     return render(
