@@ -115,10 +115,10 @@ SMALL_TARGETS = """() => {
 @pytest.mark.parametrize(
     ("username", "paths"),
     [
-        ("baove", ["/cases/?status=all", "/cases/overdue/"]),
+        ("baove", ["/cases/?status=all", "/cases/overdue/", "/cases/new/"]),
         ("tinh", ["/dashboards/", "/plans/", "/dashboards/plans/{plan}/", "/plans/{plan}/"]),
         ("giamsat", ["/supervision/recommendations/", "/supervision/"]),
-        ("xa", ["/", "/reporting/"]),
+        ("xa", ["/", "/reporting/", "/account/"]),
         ("lanhdao", ["/dashboards/cases/", "/dashboards/supervision/"]),
     ],
 )
