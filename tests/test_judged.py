@@ -252,6 +252,20 @@ def test_migrating_forgets_every_matrix(reported):
     assert not JudgedMatrix.objects.exists()
 
 
+def test_a_migration_that_stops_short_of_reporting_leaves_the_matrices_alone(reported):
+    """`giamsat migrate accounts 0002` on an empty database failed at the end: "no such table:
+    reporting_judgedmatrix". The state it leaves has no such model, and nothing is asked of the database."""
+    from django.db.migrations.state import ProjectState
+
+    from giamsat.reporting.apps import forget_judged_matrices
+
+    shown(reported)
+    with CaptureQueriesContext(connection) as asked:
+        forget_judged_matrices(sender=None, apps=ProjectState().apps)
+    assert asked.captured_queries == []
+    assert JudgedMatrix.objects.exists()
+
+
 REFUSE_STORE = {
     "sqlite": [
         "CREATE TRIGGER refuse_store BEFORE INSERT ON reporting_judgedmatrix BEGIN SELECT RAISE(ABORT, 'refused'); END"
