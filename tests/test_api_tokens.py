@@ -223,3 +223,15 @@ def test_a_read_only_token_reads_but_every_write_gets_403(commune_worker, client
         assert response.status_code == 403, (method, path)
         assert response.json()["message"] == "Mã truy cập này chỉ được đọc dữ liệu; hãy dùng mã có quyền ghi."
     assert not Case.objects.exists()
+
+
+def test_a_password_change_revokes_expired_tokens_too(commune_worker):
+    """An expired token left unrevoked could be given a new expiry date and work again with the old password's
+    leak."""
+    from giamsat.accounts.services import do_record_password_change
+
+    expired, _secret = do_create_token(acting_user=commune_worker, name="cũ", days=30)
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    do_record_password_change(commune_worker, how="change")
+    expired.refresh_from_db()
+    assert expired.revoked_at is not None

@@ -133,6 +133,9 @@ def test_every_link_and_box_is_big_enough_for_a_finger_on_a_touch_phone(login_as
         page.goto(f"{live_server.url}{path.format(plan=plan.pk)}")
         assert page.evaluate("matchMedia('(pointer: coarse)').matches")
         assert page.evaluate(SMALL_TARGETS) == [], path
+        # The rule for small links must not shrink the menu's larger ones (36 px high on a phone, 30 with it once).
+        menu = page.locator("nav.main li a").evaluate_all("links => links.map(a => a.getBoundingClientRect().height)")
+        assert min(menu) >= 36, path
 
 
 @pytest.fixture

@@ -30,5 +30,6 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedAdmin):
     list_display = ["name", "user", "hint", "read_only", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["hint", "created_at", "last_used_at"]
+    # Lifetime and rights are chosen by the owner when the token is made; an administrator only revokes.
+    readonly_fields = ["hint", "created_at", "last_used_at", "expires_at", "read_only"]
     raw_id_fields = ["user"]

@@ -72,5 +72,6 @@ def do_record_password_change(user: User, *, how: str) -> None:
     """Called inside the password views' transaction, after Django saved the new hash. The user's API tokens are
     revoked with it, as Django ends their other sessions: a password changed because it leaked must not leave a
     token made with it working."""
-    revoked = ApiToken.objects.usable().filter(user=user).update(revoked_at=timezone.now())
+    # Expired ones too: an administrator could otherwise give one a new expiry date.
+    revoked = ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
     audit.record(user, f"password.{how}", user, {"tokens_revoked": revoked} if revoked else None)
