@@ -6,6 +6,8 @@
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 # Appendix III: abbreviations of document types.
 TYPE_CODES = {
     "NQ": "Nghị quyết",
@@ -60,10 +62,13 @@ def parse_reference(text: str) -> Reference:
     cleaned = re.sub(r"\s+", "", text or "").removeprefix("Số:").removeprefix("số:")
     match = _PATTERN.match(cleaned)
     if not match:
-        raise ValueError(f"Số, ký hiệu “{text}” không đúng mẫu: số/loại văn bản-cơ quan ban hành, ví dụ 4525/KH-UBND")
+        raise ValueError(
+            _("Số, ký hiệu “%(text)s” không đúng mẫu: số/loại văn bản-cơ quan ban hành, ví dụ 4525/KH-UBND")
+            % {"text": text}
+        )
     number, first, rest = int(match[1]), match[2], match[3]
     if number == 0:
-        raise ValueError("Số văn bản phải lớn hơn 0")
+        raise ValueError(_("Số văn bản phải lớn hơn 0"))
     if first in TYPE_CODES:
         return Reference(number, first, rest)
     return Reference(number, None, f"{first}-{rest}")

@@ -4,6 +4,7 @@ import datetime
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -101,7 +102,7 @@ def get_document(request, document_id: int):
 def create_draft(request, supervision_id: int, payload: DraftIn):
     supervision = get_object_or_404(Supervision.objects.restrict(request.user, "view"), pk=supervision_id)
     if not services.can_draft(request.user, supervision):
-        raise HttpError(404, "Không tìm thấy.")
+        raise HttpError(404, _("Không tìm thấy."))
     session = get_object_or_404(supervision.sessions, pk=payload.session_id) if payload.session_id else None
     addressee = (
         get_object_or_404(

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +23,13 @@ class DocumentForm(forms.ModelForm):
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 2}), "recipients": forms.Textarea(attrs={"rows": 4})}
 
+    # The draft as the page showed it (its last save's time): a page opened before a colleague's save must not
+    # put the old text back, nor issue a text its user never saw.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = self.instance.updated_at.isoformat() if self.instance.updated_at else ""
         self.section_fields = []
         for index, section in enumerate(self.instance.sections):
             name = f"section_{index}"
@@ -35,6 +42,12 @@ class DocumentForm(forms.ModelForm):
             self.section_fields.append(name)
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
+
+    def clean_seen(self):
+        try:
+            return datetime.datetime.fromisoformat(self.cleaned_data["seen"])
+        except ValueError:
+            return None  # an old page without it: saved as before
 
     def section_texts(self) -> list[str]:
         return [self.cleaned_data.get(name, "") for name in self.section_fields]

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -104,12 +104,41 @@ def do_create_draft(supervision: Supervision, kind: str, *, acting_user, session
     return document
 
 
-def do_save_draft(document: Document, *, acting_user, fields: dict, section_texts: list[str] | None = None) -> Document:
+class StaleDraft(DocumentError):
+    """The draft was saved by someone else after the user's page was opened. `saved_at` is that save's time."""
+
+    def __init__(self, document: Document):
+        when = formats.date_format(timezone.localtime(document.updated_at), "SHORT_DATETIME_FORMAT")
+        super().__init__(
+            _(
+                "Dự thảo vừa được sửa lúc %(when)s, sau khi bạn mở trang này; chưa lưu, chưa ban hành gì. Nội dung "
+                "bạn gõ vẫn còn trên trang: tải lại trang để xem bản mới, hoặc bấm lại để ghi đè bằng nội dung của bạn."
+            )
+            % {"when": when}
+        )
+        self.saved_at = document.updated_at
+
+
+def _check_seen(document: Document, seen: datetime.datetime | None) -> None:
+    if seen is not None and document.updated_at != seen:
+        raise StaleDraft(document)
+
+
+def do_save_draft(
+    document: Document,
+    *,
+    acting_user,
+    fields: dict,
+    section_texts: list[str] | None = None,
+    seen: datetime.datetime | None = None,
+) -> Document:
+    """`seen`: the draft's last save as the user's page showed it; a later save is not overwritten (StaleDraft)."""
     _check(acting_user, document)
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if document.is_issued:
             raise DocumentError(_("Văn bản đã ban hành, không sửa được nữa."))
+        _check_seen(document, seen)
         # The form refuses these on their fields; the API's PATCH saved them (and, too long, PostgreSQL refused).
         empty = {
             name: message
@@ -161,17 +190,23 @@ def file_stem(reference: str) -> str:
 ONE_PER_SUPERVISION = (DocumentKind.PLAN, DocumentKind.DECISION)
 
 
-def do_issue(document: Document, *, acting_user, on: datetime.date | None = None) -> Document:
-    """Number, date, freeze: the DOCX is written now and kept; the PDF is made from it on first download."""
+def do_issue(
+    document: Document, *, acting_user, on: datetime.date | None = None, seen: datetime.datetime | None = None
+) -> Document:
+    """Number, date, freeze: the DOCX is written now and kept; the PDF is made from it on first download. `seen`:
+    the draft's last save as the user's page showed it; a text changed since is not issued unseen (StaleDraft)."""
     _check(acting_user, document)
     day = on or timezone.localdate()
     with transaction.atomic():
         document = Document.objects.select_for_update().select_related("organisation").get(pk=document.pk)
         if document.is_issued:
             raise DocumentError(_("Văn bản này đã được ban hành."))
+        _check_seen(document, seen)
         if not document.summary.strip():
             raise DocumentError(_("Văn bản chưa có trích yếu."))
         if document.kind in ONE_PER_SUPERVISION and document.supervision_id:
+            # Locked: two plans issued at once for one supervision are checked one after the other.
+            supervision = Supervision.objects.select_for_update().get(pk=document.supervision_id)
             # A second plan silently became the supervision's plan while the decision already cited the first.
             issued = (
                 Document.objects.filter(
@@ -184,6 +219,15 @@ def do_issue(document: Document, *, acting_user, on: datetime.date | None = None
                 raise DocumentError(
                     _("Cuộc giám sát này đã có %(kind)s số %(reference)s; không ban hành văn bản thứ hai cùng loại.")
                     % {"kind": document.get_kind_display().lower(), "reference": issued.reference}
+                )
+            if document.kind == DocumentKind.PLAN and supervision.reference:
+                # Its number was typed for a plan issued outside giamsat: issuing here would replace it.
+                raise DocumentError(
+                    _(
+                        "Cuộc giám sát này đã có kế hoạch số %(reference)s (ban hành ngoài hệ thống); không ban hành "
+                        "kế hoạch thứ hai."
+                    )
+                    % {"reference": supervision.reference}
                 )
         number = take_number(document.organisation, day.year)
         document.number = number

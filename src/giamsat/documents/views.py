@@ -94,14 +94,23 @@ def detail(request, pk):
         issuing = bool(request.POST.get("issue"))
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in DocumentForm.Meta.fields}
+            seen = form.cleaned_data["seen"]
             try:
                 # "Ban hành" sends the edit form: what was typed and not yet saved is saved, then issued.
                 if not issuing or form.has_changed():
-                    services.do_save_draft(
-                        document, acting_user=request.user, fields=fields, section_texts=form.section_texts()
+                    document = services.do_save_draft(
+                        document, acting_user=request.user, fields=fields, section_texts=form.section_texts(), seen=seen
                     )
+                    seen = document.updated_at
                 if issuing:
-                    document = services.do_issue(document, acting_user=request.user)
+                    document = services.do_issue(document, acting_user=request.user, seen=seen)
+            except services.StaleDraft as exc:
+                messages.error(request, str(exc))
+                # The page keeps what its user typed; pressed again, it is saved over the colleague's text, knowingly.
+                data = request.POST.copy()
+                data["seen"] = exc.saved_at.isoformat()
+                form = DocumentForm(data, instance=Document.objects.get(pk=document.pk))
+                form.is_valid()
             except services.DocumentError as exc:
                 messages.error(request, str(exc))
             else:

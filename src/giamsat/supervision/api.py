@@ -89,7 +89,7 @@ class SupervisionIn(Schema):
     budget_note: str = ""
     coordination: str = ""
     response_days: int = Field(30, ge=1, le=365)
-    reference: str = ""
+    reference: str | None = Field(None, description="bỏ trống: giữ số đã có / omitted: the number stays")
 
 
 class MemberOut(Schema):
@@ -333,8 +333,8 @@ def _refused(call):
 
 def _pick(model_qs, ids: list[int], field: str):
     rows = list(model_qs.filter(pk__in=ids))
-    if len(rows) != len(set(ids)):
-        raise ValidationError({field: "không tìm thấy / not found: " + ", ".join(map(str, sorted(set(ids))))})
+    if missing := sorted(set(ids) - {row.pk for row in rows}):
+        raise ValidationError({field: _("Không tìm thấy: %(ids)s.") % {"ids": ", ".join(map(str, missing))}})
     return rows
 
 
@@ -360,6 +360,9 @@ def _supervision_fields(request, payload: SupervisionIn) -> tuple[dict, list, li
     plans = _pick(Plan.objects.restrict(request.user, "view"), payload.plan_ids, "plan_ids")
     supervised = _pick(Organisation.objects.restrict(request.user, "view"), payload.supervised_ids, "supervised_ids")
     fields = payload.dict(exclude={"organisation_id", "plan_ids", "supervised_ids"})
+    if fields["reference"] is None:
+        # A plan's number is given once, or set when its plan is issued here: a PUT that leaves it out keeps it.
+        del fields["reference"]
     fields["organisation"] = organisation
     return fields, plans, supervised
 

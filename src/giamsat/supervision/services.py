@@ -25,7 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
+from giamsat.core.formatting import dmy
 from giamsat.core.models import work_calendar
+from giamsat.units.models import Organisation
 
 from .choices import ANSWER_STATUSES, FINAL_STATUSES, RecommendationStatus, SupervisionStatus
 from .models import (
@@ -84,6 +86,16 @@ def _plain(obj, fields=None) -> dict:
     return model_to_dict(type(obj).objects.get(pk=obj.pk), fields=fields) if obj.pk else {}
 
 
+def _tidy(fields: dict) -> dict:
+    """Typed texts as stored: precomposed (NFC; macOS and phones send "giám" decomposed, and it then failed every
+    comparison, as in "Giám sát giám sát…") and without surrounding spaces, so that "   " is the empty text it looks
+    like and is refused where a text is required."""
+    return {
+        name: unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+        for name, value in fields.items()
+    }
+
+
 def due_date(made_on: datetime.date, days: int, calendar=None) -> datetime.date:
     return (calendar or work_calendar()).add_working_days(made_on, days)
 
@@ -91,6 +103,7 @@ def due_date(made_on: datetime.date, days: int, calendar=None) -> datetime.date:
 # A recommendation's date: 30/12/9999 passed every form and the deadline after it was past the last date Python
 # holds (a server error).
 MADE_ON_YEARS = (2000, 2100)
+RESPONSE_DAYS = (1, 365)  # working days; the API's own bounds
 
 
 def _check_made_on(made_on: datetime.date) -> None:
@@ -98,6 +111,16 @@ def _check_made_on(made_on: datetime.date) -> None:
     if not first <= made_on.year <= last:
         raise ValidationError(
             {"made_on": _("Ngày kiến nghị phải trong các năm %(first)s–%(last)s.") % {"first": first, "last": last}}
+        )
+
+
+def _check_after_start(made_on: datetime.date, supervision: Supervision) -> None:
+    if supervision.start_on and made_on < supervision.start_on:
+        raise ValidationError(
+            {
+                "made_on": _("Ngày kiến nghị không thể trước ngày bắt đầu giám sát (%(start)s).")
+                % {"start": dmy(supervision.start_on)}
+            }
         )
 
 
@@ -128,6 +151,18 @@ SUPERVISION_FIELDS = [
     "status",
     "delegation_decision_text",
 ]
+
+
+def _plan_issued_here(supervision: Supervision) -> bool:
+    from giamsat.documents.choices import DocumentKind, DocumentStatus
+
+    return bool(supervision.pk) and (
+        supervision.documents.filter(kind=DocumentKind.PLAN, status=DocumentStatus.ISSUED).exists()
+    )
+
+
+def _dates(stored: dict) -> dict:
+    return {"issued_on": stored.get("issued_on"), "start_on": stored.get("start_on")}
 
 
 def _plan_day(supervision: Supervision) -> datetime.date:
@@ -197,6 +232,18 @@ def do_save_supervision(
 ) -> Supervision:
     """Create or update; `supervised` (organisations) replaces the schedule's rows, keeping the dates of those
     that stay."""
+    fields = _tidy(fields)
+    days = fields.get("response_days")
+    if days is not None and not RESPONSE_DAYS[0] <= days <= RESPONSE_DAYS[1]:
+        # 0 put the deadline on the day of the recommendation, 32767 in the year 2153.
+        raise ValidationError(
+            {
+                "response_days": _("Thời hạn trả lời phải từ %(first)s đến %(last)s ngày làm việc.")
+                % {"first": RESPONSE_DAYS[0], "last": RESPONSE_DAYS[1]}
+            }
+        )
+    if plans is not None and not plans and not fields.get("subject_text", getattr(supervision, "subject_text", "")):
+        raise ValidationError({"subject_text": _("Chọn kế hoạch được giám sát hoặc ghi nội dung được giám sát.")})
     with transaction.atomic():
         if supervision.pk:
             _check_change(acting_user, supervision)
@@ -218,13 +265,28 @@ def do_save_supervision(
             SupervisionStatus.DRAFT,
         ):
             _check_back_to_draft(supervision)
-        if supervision.reference != before.get("reference"):
+        renumbered = supervision.reference != before.get("reference")
+        redated = bool(before) and supervision.issued_on != before.get("issued_on")
+        if (renumbered or redated) and _plan_issued_here(supervision):
+            raise ValidationError(
+                {
+                    "reference" if renumbered else "issued_on": _(
+                        "Kế hoạch giám sát đã ban hành trong hệ thống (số %(reference)s): số và ngày của nó không sửa "
+                        "được."
+                    )
+                    % {"reference": before.get("reference")}
+                }
+            )
+        # The number belongs to its year's register: a plan moved to another year is checked in that year's.
+        moved_year = bool(before) and _plan_day(supervision).year != _plan_day(Supervision(**_dates(before))).year
+        if renumbered or moved_year:
             _hold_plan_number(supervision)
         supervision.save()
         if plans is not None:
             supervision.plans.set(plans)
         if supervised is not None:
             keep = {o.pk for o in supervised}
+            _check_still_supervised(supervision, keep)
             SupervisedOrganisation.objects.filter(supervision=supervision).exclude(organisation_id__in=keep).delete()
             existing = set(supervision.schedule.values_list("organisation_id", flat=True))
             SupervisedOrganisation.objects.bulk_create(
@@ -241,6 +303,27 @@ def do_save_supervision(
             changes["supervised"] = sorted(str(o) for o in supervised)
         audit.record(acting_user, "supervision.create" if created else "supervision.update", supervision, changes)
     return supervision
+
+
+def _check_still_supervised(supervision: Supervision, keep: set[int]) -> None:
+    """A unit the delegation has already worked with stays on the list: taken off, its sessions and findings lost
+    their unit's view (a 404 on the supervision, the session still open to it)."""
+    worked_with = (
+        set(supervision.sessions.values_list("organisation_id", flat=True))
+        | set(supervision.findings.exclude(organisation=None).values_list("organisation_id", flat=True))
+        | set(supervision.recommendations.values_list("addressee_id", flat=True))
+    ) & set(supervision.schedule.values_list("organisation_id", flat=True))
+    if dropped := worked_with - keep:
+        names = ", ".join(str(o) for o in Organisation.objects.filter(pk__in=dropped).order_by("name"))
+        raise ValidationError(
+            {
+                "supervised": _(
+                    "Không bỏ được %(units)s khỏi danh sách: đoàn đã làm việc, ghi kết quả hoặc kiến nghị với "
+                    "đơn vị này."
+                )
+                % {"units": names}
+            }
+        )
 
 
 def _check_back_to_draft(supervision: Supervision) -> None:
@@ -342,11 +425,21 @@ SESSION_FIELDS = [
 
 
 def do_save_session(session: WorkingSession, *, acting_user, fields: dict, reports=None) -> WorkingSession:
+    fields = _tidy(fields)
     with transaction.atomic():
         _check_change(acting_user, session.supervision)
         organisation = fields.get("organisation", getattr(session, "organisation", None))
         if organisation is not None and not session.supervision.schedule.filter(organisation=organisation).exists():
             raise ValidationError({"organisation": _("Đơn vị này không có trong danh sách được giám sát.")})
+        held_at = fields.get("held_at")
+        if held_at is not None and not MADE_ON_YEARS[0] <= held_at.year <= MADE_ON_YEARS[1]:
+            # 01/01/0001 passed the form and failed on saving, in a time zone before year 1 (a server error).
+            raise ValidationError(
+                {
+                    "held_at": _("Thời gian phải trong các năm %(first)s–%(last)s.")
+                    % {"first": MADE_ON_YEARS[0], "last": MADE_ON_YEARS[1]}
+                }
+            )
         created = session.pk is None
         before = _plain(session, SESSION_FIELDS)
         for name, value in fields.items():
@@ -356,6 +449,13 @@ def do_save_session(session: WorkingSession, *, acting_user, fields: dict, repor
         if reports is not None:
             session.reports.set(reports)
         changes = audit.diff(before, _plain(session, SESSION_FIELDS))
+        if not created and "organisation" in changes:
+            # The session's findings are about the unit it was held with: they follow it, or each unit would see
+            # the other's findings in a session of its own.
+            moved = session.findings.exclude(organisation=session.organisation).update(
+                organisation=session.organisation
+            )
+            changes["findings_moved"] = moved
         if reports is not None:
             changes["reports"] = sorted(r.pk for r in reports)
         audit.record(acting_user, "session.create" if created else "session.update", session, changes)
@@ -372,6 +472,7 @@ FINDING_FIELDS = ["session", "organisation", "kind", "text", "cause", "category"
 def do_save_finding(
     finding: Finding, *, acting_user, fields: dict, indicators=None, tasks=None, reports=None
 ) -> Finding:
+    fields = _tidy(fields)
     with transaction.atomic():
         _check_change(acting_user, finding.supervision)
         created = finding.pk is None
@@ -382,6 +483,13 @@ def do_save_finding(
             raise Http404
         if finding.session_id and finding.organisation_id is None:
             finding.organisation = finding.session.organisation
+        elif finding.session_id and finding.organisation_id != finding.session.organisation_id:
+            raise ValidationError(
+                {
+                    "organisation": _("Kết quả của một buổi làm việc thuộc về đơn vị của buổi đó (%(unit)s).")
+                    % {"unit": finding.session.organisation}
+                }
+            )
         finding.full_clean()
         finding.save()
         for name, values in (("indicators", indicators), ("tasks", tasks), ("reports", reports)):
@@ -418,12 +526,22 @@ def do_create_recommendations(
     findings=(),
 ) -> list[Recommendation]:
     """One recommendation to each addressee, sharing the next item number of the supervision."""
+    text = _tidy({"text": text})["text"]
     if not addressees:
         raise ValidationError({"addressees": _("Chọn ít nhất một nơi nhận kiến nghị.")})
     _check_made_on(made_on)
     with transaction.atomic():
         _check_change(acting_user, supervision)
         locked = Supervision.objects.select_for_update().get(pk=supervision.pk)
+        if locked.status == SupervisionStatus.DRAFT:
+            # A draft is hidden from the supervised: the addressee could not see it while its deadline ran.
+            raise FollowUpError(
+                _(
+                    "Cuộc giám sát còn là dự thảo, nơi nhận chưa xem được kiến nghị. Hãy ban hành kế hoạch hoặc chuyển "
+                    "trạng thái sang “Đã ban hành kế hoạch” trước."
+                )
+            )
+        _check_after_start(made_on, locked)
         item = (Recommendation.objects.filter(supervision=locked).aggregate(m=Max("item"))["m"] or 0) + 1
         due = due_date(made_on, locked.response_days)
         made = []
@@ -454,12 +572,22 @@ def do_update_recommendation(rec: Recommendation, *, acting_user, fields: dict, 
         if rec.verified:
             raise FollowUpError(_("Kiến nghị đã được xác nhận kết quả, không sửa được nữa."))
         before = _plain(rec, ["text", "priority", "made_on", "addressee_kind"])
+        fields = _tidy(fields)
         for name in ("text", "priority", "made_on", "addressee_kind"):
             if name in fields:
                 setattr(rec, name, fields[name])
         moved = rec.made_on != before["made_on"]
+        if rec.is_final and (moved or rec.text != before["text"]):
+            # The addressee answered the text it was sent; a new one would stand above an answer to another.
+            raise FollowUpError(
+                _(
+                    "Nơi nhận đã trả lời xong kiến nghị này, nên không sửa nội dung hoặc ngày được nữa. Nếu cần làm "
+                    "tiếp, hãy bấm “Yêu cầu tiếp tục thực hiện”."
+                )
+            )
         if moved:
             _check_made_on(rec.made_on)
+            _check_after_start(rec.made_on, rec.supervision)
         # Only a new date moves the deadline, and not a reopened one's: recomputed on every edit, a spelling fix
         # put back the first deadline of a reopened recommendation, overdue at once.
         if moved and Recommendation.objects.deadline_from_made_on().filter(pk=rec.pk).exists():
@@ -467,6 +595,10 @@ def do_update_recommendation(rec: Recommendation, *, acting_user, fields: dict, 
             if due != rec.due_on:
                 rec.due_on = due
                 rec.reminded_before_on = rec.reminded_after_on = None
+        if rec.due_on < rec.made_on:
+            raise ValidationError(
+                {"made_on": _("Ngày kiến nghị phải trước hạn trả lời (%(due)s).") % {"due": dmy(rec.due_on)}}
+            )
         rec.full_clean()
         rec.save()
         if findings is not None:

@@ -111,7 +111,11 @@ def index(request):
             & ~Q(recommendations__status__in=FINAL_STATUSES),
             distinct=True,
         ),
-        n_sessions=Count("sessions", distinct=True),
+        n_sessions=Count(
+            "sessions",
+            filter=Q(sessions__in=WorkingSession.objects.restrict(request.user, "view").values("pk")),
+            distinct=True,
+        ),
     )
     shown = list(rows.order_by("-start_on", "-id")[:LIST_LIMIT])
     return render(
@@ -564,7 +568,10 @@ def recommendation_detail(request, pk):
             "can_change": _can(request.user, Recommendation, "change", rec.pk) and not rec.verified,
             "response_form": ResponseForm() if can_respond else None,
             "verify_form": VerifyForm() if can_verify else None,
-            "findings": rec.findings.select_related("category"),
+            # A recommendation may rest on several units' findings: each viewer sees only those in their scope.
+            "findings": rec.findings.filter(
+                pk__in=Finding.objects.restrict(request.user, "view").values("pk")
+            ).select_related("category"),
             "history": _history(Recommendation, [rec.pk]),
         },
     )

@@ -1,0 +1,321 @@
+"""Rules found missing by a review of the supervision and its documents (30/11): what each viewer sees of a
+recommendation, sessions and findings that stay with their unit, dates and numbers that cannot be wrong, texts
+that are not blank, and a document page that does not write over, or issue, a colleague's newer text."""
+
+import datetime
+import unicodedata
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+import factories as f
+from giamsat.documents import services as documents
+from giamsat.documents.choices import DocumentKind, DocumentStatus
+from giamsat.documents.models import Document
+from giamsat.supervision import services
+from giamsat.supervision.choices import FindingKind, RecommendationStatus, SupervisionStatus
+from giamsat.supervision.models import Finding, FindingCategory, Recommendation, Supervision, WorkingSession
+from test_supervision import MADE_ON, add_session, build_supervision, committee, edit_form, recommend, union
+
+pytestmark = pytest.mark.django_db
+pytest_plugins = ["plan_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def supervision(supervisor):
+    return build_supervision(supervisor)
+
+
+def limitation(supervision, supervisor, text, code=f.DUC_LINH, session=None):
+    return services.do_save_finding(
+        Finding(supervision=supervision),
+        acting_user=supervisor,
+        fields={
+            "kind": FindingKind.LIMITATION,
+            "text": text,
+            "category": FindingCategory.objects.order_by("pk").first(),
+            "organisation": committee(code),
+            "session": session,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------- what each sees
+
+
+def test_the_recommendation_page_shows_only_the_findings_its_viewer_may_see(
+    client_for, supervisor, district_officer, supervision
+):
+    ours = limitation(supervision, supervisor, "Đức Linh: tuyên truyền chưa thường xuyên.")
+    theirs = limitation(supervision, supervisor, "Tánh Linh: chưa bố trí cán bộ chuyên trách.", code=f.TANH_LINH)
+    (rec,) = recommend(supervision, supervisor)
+    rec.findings.set([ours, theirs])
+    page = client_for(district_officer).get(reverse("supervision:recommendation", args=[rec.pk])).content.decode()
+    assert ours.text in page
+    assert theirs.text not in page
+    assert (
+        theirs.text in client_for(supervisor).get(reverse("supervision:recommendation", args=[rec.pk])).content.decode()
+    )
+
+
+def test_the_list_counts_only_the_sessions_its_viewer_may_see(client_for, supervisor, district_officer, supervision):
+    add_session(supervision, supervisor, f.TANH_LINH)
+    recommend(supervision, supervisor)  # what lets Đức Linh see the supervision
+    shown = client_for(district_officer).get(reverse("supervision:index")).context["supervisions"]
+    assert [(s.pk, s.n_sessions) for s in shown] == [(supervision.pk, 0)]
+    shown = client_for(supervisor).get(reverse("supervision:index")).context["supervisions"]
+    assert [(s.pk, s.n_sessions) for s in shown] == [(supervision.pk, 1)]
+
+
+# --------------------------------------------------------------------------------------------- sessions, findings
+
+
+@pytest.mark.parametrize("held", ["01/01/0001 00:00", "31/12/9999 23:59", "01/01/1900 08:00"])
+def test_a_session_dated_in_an_impossible_year_is_refused_on_its_field(client_for, supervisor, supervision, held):
+    response = client_for(supervisor).post(
+        reverse("supervision:session_create", args=[supervision.pk]),
+        {"organisation": committee(f.DUC_LINH).pk, "held_at": held},
+    )
+    assert response.status_code == 200
+    assert "2000–2100" in response.context["form"].errors["held_at"][0]
+    assert not WorkingSession.objects.exists()
+
+
+def test_the_api_refuses_a_session_at_the_end_of_time_without_a_server_error(api_client_for, supervisor, supervision):
+    response = api_client_for(supervisor).post(
+        f"/api/supervisions/{supervision.pk}/sessions",
+        {"organisation_id": committee(f.DUC_LINH).pk, "held_at": "9999-12-31T23:59:59-12:00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "held_at" in {e["field"] for e in response.json()["errors"]}
+    assert not WorkingSession.objects.exists()
+
+
+def test_a_finding_of_a_session_belongs_to_that_sessions_unit(supervisor, supervision):
+    session = add_session(supervision, supervisor, f.DUC_LINH)
+    with pytest.raises(ValidationError) as refused:
+        limitation(supervision, supervisor, "Hạn chế.", code=f.TANH_LINH, session=session)
+    assert "organisation" in refused.value.message_dict
+    assert not Finding.objects.exists()
+
+
+def test_a_session_moved_to_another_unit_takes_its_findings_along(
+    supervisor, district_officer, tanh_linh_officer, supervision
+):
+    session = add_session(supervision, supervisor, f.DUC_LINH)
+    finding = limitation(supervision, supervisor, "Hạn chế ghi nhầm buổi.", session=session)
+    services.do_save_session(session, acting_user=supervisor, fields={"organisation": committee(f.TANH_LINH)})
+    finding.refresh_from_db()
+    assert finding.organisation == committee(f.TANH_LINH)
+    assert not Finding.objects.restrict(district_officer, "view").filter(pk=finding.pk).exists()
+    assert Finding.objects.restrict(tanh_linh_officer, "view").filter(pk=finding.pk).exists()
+
+
+def test_a_unit_the_delegation_worked_with_stays_on_the_list(client_for, api_client_for, supervisor, supervision):
+    add_session(supervision, supervisor, f.DUC_LINH)
+    response = client_for(supervisor).post(
+        reverse("supervision:edit", args=[supervision.pk]),
+        edit_form(supervision, supervised=[committee(f.TANH_LINH).pk], title="Tên mới"),
+    )
+    assert response.status_code == 200
+    assert "Không bỏ được" in response.context["form"].errors["supervised"][0]
+    response = api_client_for(supervisor).put(
+        f"/api/supervisions/{supervision.pk}",
+        {"organisation_id": union().pk, "title": "Tên mới", "subject_text": "Nội dung"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    supervision.refresh_from_db()
+    assert supervision.title != "Tên mới"
+    assert set(supervision.supervised.all()) == {committee(f.DUC_LINH), committee(f.TANH_LINH)}
+
+
+# --------------------------------------------------------------------------------------------- texts, numbers
+
+
+@pytest.mark.parametrize("days", ["0", "366", "32767"])
+def test_days_to_answer_outside_1_to_365_are_refused_on_the_web_form(client_for, supervisor, supervision, days):
+    response = client_for(supervisor).post(
+        reverse("supervision:edit", args=[supervision.pk]), edit_form(supervision, response_days=days)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["response_days"]
+    supervision.refresh_from_db()
+    assert supervision.response_days == 5
+
+
+def test_blank_texts_are_refused_through_the_api(api_client_for, supervisor, supervision):
+    api = api_client_for(supervisor)
+    sent = [
+        (f"/api/supervisions/{supervision.pk}/findings", {"kind": "result", "text": "   "}, "text"),
+        (
+            f"/api/supervisions/{supervision.pk}/recommendations",
+            {"text": "  \n ", "addressee_ids": [committee(f.DUC_LINH).pk], "made_on": "2023-10-01"},
+            "text",
+        ),
+        ("/api/supervisions", {"organisation_id": union().pk, "title": "   ", "subject_text": "Nội dung"}, "title"),
+        (
+            "/api/supervisions",
+            {"organisation_id": union().pk, "title": "Giám sát", "subject_text": " "},
+            "subject_text",
+        ),
+    ]
+    for path, body, field in sent:
+        response = api.post(path, body, content_type="application/json")
+        assert response.status_code == 422, path
+        assert field in {e["field"] for e in response.json()["errors"]}, (path, response.json())
+    assert not Finding.objects.exists()
+    assert not Recommendation.objects.exists()
+    assert Supervision.objects.count() == 1
+
+
+def test_a_title_typed_decomposed_is_stored_precomposed(supervisor, supervision):
+    typed = unicodedata.normalize("NFD", "giám sát việc thực hiện chính sách trẻ em")
+    services.do_save_supervision(supervision, acting_user=supervisor, fields={"title": typed})
+    supervision.refresh_from_db()
+    assert supervision.title == unicodedata.normalize("NFC", typed)
+    plan = documents.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    assert "giám sát giám sát" not in plan.summary.lower()
+
+
+def test_a_wrong_plan_number_is_explained_in_english(client_for, supervisor, supervision):
+    client = client_for(supervisor)
+    client.post(reverse("set_language"), {"language": "en"})
+    response = client.post(reverse("supervision:edit", args=[supervision.pk]), edit_form(supervision, reference="abc"))
+    assert response.context["form"].errors["reference"] == [
+        "Number and symbol “abc” do not follow the pattern number/document type-issuer, e.g. 4525/KH-UBND"
+    ]
+
+
+# --------------------------------------------------------------------------------------------- recommendations
+
+
+def test_a_recommendation_answered_in_full_keeps_its_text_and_date(supervisor, district_officer, supervision):
+    (rec,) = recommend(supervision, supervisor)
+    services.do_respond(rec, acting_user=district_officer, text="Đã làm xong.", status=RecommendationStatus.IMPLEMENTED)
+    for change in ({"text": "Một nội dung khác"}, {"made_on": datetime.date(2024, 5, 2)}):
+        with pytest.raises(services.FollowUpError):
+            services.do_update_recommendation(rec, acting_user=supervisor, fields=change)
+    rec.refresh_from_db()
+    assert (rec.text, rec.made_on) == ("Rà soát các chỉ tiêu, nhiệm vụ; đề ra giải pháp cụ thể.", MADE_ON)
+    services.do_update_recommendation(rec, acting_user=supervisor, fields={"priority": "low"})  # the rest may change
+
+
+def test_no_recommendation_on_a_draft_supervision(supervisor):
+    draft = build_supervision(supervisor, status=SupervisionStatus.DRAFT)
+    with pytest.raises(services.FollowUpError):
+        recommend(draft, supervisor)
+    assert not Recommendation.objects.exists()
+
+
+def test_a_recommendation_cannot_predate_the_supervision(supervisor, supervision):
+    with pytest.raises(ValidationError) as refused:
+        recommend(supervision, supervisor, made_on=datetime.date(2001, 1, 1))
+    assert "05/09/2023" in refused.value.message_dict["made_on"][0]
+    (rec,) = recommend(supervision, supervisor)
+    with pytest.raises(ValidationError):
+        services.do_update_recommendation(rec, acting_user=supervisor, fields={"made_on": datetime.date(2023, 9, 4)})
+
+
+# --------------------------------------------------------------------------------------------- plan numbers
+
+
+def test_a_plan_issued_here_keeps_its_number_and_date(client_for, supervisor, supervision):
+    plan = documents.do_issue(
+        documents.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor), acting_user=supervisor
+    )
+    supervision.refresh_from_db()
+    client = client_for(supervisor)
+    issued_on = supervision.issued_on.strftime("%d/%m/%Y")
+    response = client.post(
+        reverse("supervision:edit", args=[supervision.pk]),
+        edit_form(supervision, reference="99/KH-HLHPN", issued_on=issued_on),
+    )
+    assert response.context["form"].errors["reference"]
+    supervision.refresh_from_db()
+    assert supervision.reference == plan.reference
+
+
+def test_a_plan_moved_to_another_year_is_checked_in_that_years_register(supervisor, supervision):
+    this_year = timezone.localdate().year
+    report = documents.do_issue(
+        documents.do_create_draft(build_supervision(supervisor), DocumentKind.REPORT, acting_user=supervisor),
+        acting_user=supervisor,
+    )  # takes number 01 of this year
+    typed = report.reference.replace("/BC-", "/KH-")
+    services.do_save_supervision(
+        supervision,
+        acting_user=supervisor,
+        fields={"reference": typed, "issued_on": datetime.date(this_year - 1, 3, 1)},
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.do_save_supervision(
+            supervision, acting_user=supervisor, fields={"issued_on": datetime.date(this_year, 3, 1)}
+        )
+    assert report.reference in refused.value.message_dict["reference"][0]
+
+
+def test_a_put_without_the_plan_number_keeps_it(api_client_for, supervisor, supervision):
+    services.do_save_supervision(supervision, acting_user=supervisor, fields={"reference": "07/KH-HLHPN"})
+    response = api_client_for(supervisor).put(
+        f"/api/supervisions/{supervision.pk}",
+        {
+            "organisation_id": union().pk,
+            "title": "Tên sửa",
+            "subject_text": "Nội dung",
+            "supervised_ids": [committee(f.DUC_LINH).pk, committee(f.TANH_LINH).pk],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["reference"] == "07/KH-HLHPN"
+
+
+def test_a_plan_issued_outside_blocks_a_second_plan_issued_here(supervisor, supervision):
+    services.do_save_supervision(supervision, acting_user=supervisor, fields={"reference": "07/KH-HLHPN"})
+    draft = documents.do_create_draft(supervision, DocumentKind.PLAN, acting_user=supervisor)
+    with pytest.raises(documents.DocumentError) as refused:
+        documents.do_issue(draft, acting_user=supervisor)
+    assert "07/KH-HLHPN" in str(refused.value)
+    draft.refresh_from_db()
+    assert draft.status == DocumentStatus.DRAFT
+    supervision.refresh_from_db()
+    assert supervision.reference == "07/KH-HLHPN"
+
+
+# --------------------------------------------------------------------------------------------- a stale document page
+
+
+def _page(client, document) -> dict:
+    form = client.get(reverse("documents:detail", args=[document.pk])).context["form"]
+    return {name: form[name].value() or "" for name in form.fields}
+
+
+def test_a_stale_document_page_neither_writes_over_nor_issues_a_colleagues_text(client_for, supervisor, supervision):
+    document = documents.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    a, b = client_for(supervisor), client_for(f.SupervisorFactory(username="giamsat_2"))
+    url = reverse("documents:detail", args=[document.pk])
+    stale = _page(b, document)
+    assert a.post(url, _page(a, document) | {"summary": "Kết quả giám sát (A sửa)"}).status_code == 302
+
+    refused = b.post(url, stale | {"section_0": "B gõ thêm"})
+    assert refused.status_code == 200
+    assert "vừa được sửa" in refused.content.decode()
+    assert "B gõ thêm" in refused.content.decode()  # what B typed stays on the page
+    assert b.post(url, stale | {"issue": "1"}).status_code == 200
+    document.refresh_from_db()
+    assert (document.summary, document.status) == ("Kết quả giám sát (A sửa)", DocumentStatus.DRAFT)
+
+    again = {name: value for name, value in refused.context["form"].data.items()}
+    assert b.post(url, again).status_code == 302  # pressed again: B's text, knowingly
+    document.refresh_from_db()
+    assert document.sections[0]["text"] == "B gõ thêm"
+    assert Document.objects.filter(status=DocumentStatus.ISSUED).count() == 0
