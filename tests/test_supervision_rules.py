@@ -319,3 +319,81 @@ def test_a_stale_document_page_neither_writes_over_nor_issues_a_colleagues_text(
     document.refresh_from_db()
     assert document.sections[0]["text"] == "B gõ thêm"
     assert Document.objects.filter(status=DocumentStatus.ISSUED).count() == 0
+
+
+def _form_data(response) -> dict:
+    """What a form page posts back as it is shown (its bound data after a refusal, else its initial values)."""
+    form = response.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if value is None:
+            continue
+        if hasattr(field, "queryset") and isinstance(value, list | tuple):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif isinstance(value, datetime.date):
+            data[name] = value.strftime("%d/%m/%Y")
+        else:
+            data[name] = value
+    return data
+
+
+def test_a_stale_supervision_page_does_not_put_back_older_values(client_for, supervisor, supervision):
+    url = reverse("supervision:edit", args=[supervision.pk])
+    a, b = client_for(supervisor), client_for(f.SupervisorFactory(username="giamsat_2"))
+    stale = _form_data(b.get(url))
+    saved = a.post(url, _form_data(a.get(url)) | {"response_days": "20", "purpose": "Mục đích A sửa."})
+    assert saved.status_code == 302
+
+    refused = b.post(url, stale | {"title": "Tên B sửa"})
+    assert refused.status_code == 200
+    assert "vừa được người khác sửa" in refused.context["form"].non_field_errors()[0]
+    supervision.refresh_from_db()
+    assert (supervision.response_days, supervision.purpose) == (20, "Mục đích A sửa.")
+
+    assert b.post(url, _form_data(refused)).status_code == 302  # pressed again: B's values, knowingly
+    supervision.refresh_from_db()
+    assert (supervision.title, supervision.response_days) == ("Tên B sửa", 5)
+
+
+def test_a_stale_recommendation_page_does_not_put_back_older_values(client_for, supervisor, supervision):
+    (rec,) = recommend(supervision, supervisor)
+    url = reverse("supervision:recommendation_edit", args=[rec.pk])
+    a, b = client_for(supervisor), client_for(f.SupervisorFactory(username="giamsat_2"))
+    stale = _form_data(b.get(url))
+    assert a.post(url, _form_data(a.get(url)) | {"text": "Nội dung A sửa."}).status_code == 302
+    refused = b.post(url, stale | {"priority": "low"})
+    assert refused.status_code == 200
+    assert "vừa được người khác sửa" in refused.context["form"].non_field_errors()[0]
+    rec.refresh_from_db()
+    assert (rec.text, rec.priority) == ("Nội dung A sửa.", "high")
+
+
+def test_the_delegation_names_each_person_once_and_one_head(api_client_for, supervisor, supervision):
+    from giamsat.supervision.choices import MemberRole
+
+    api = api_client_for(supervisor)
+    path = f"/api/supervisions/{supervision.pk}/delegation"
+    head = {"role": MemberRole.HEAD, "user_id": supervisor.pk}
+    assert api.post(path, head, content_type="application/json").status_code == 201
+    for body, field in [
+        ({"role": MemberRole.MEMBER, "user_id": supervisor.pk}, "user"),
+        ({"role": MemberRole.HEAD, "name": "Nguyễn Thị B"}, "role"),
+        ({"role": MemberRole.MEMBER, "name": "   "}, "name"),
+    ]:
+        response = api.post(path, body, content_type="application/json")
+        assert response.status_code == 422, body
+        assert field in {e["field"] for e in response.json()["errors"]}
+    assert supervision.delegation.count() == 1
+
+
+@pytest.mark.parametrize("year", ["0", "1999", "2101"])
+def test_a_programme_year_outside_2000_to_2100_is_refused_on_its_field(client_for, supervisor, year):
+    from giamsat.supervision.models import SupervisionProgramme
+
+    response = client_for(supervisor).post(
+        reverse("supervision:programme_create"), {"organisation": union().pk, "year": year, "title": "Chương trình"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["year"]
+    assert not SupervisionProgramme.objects.exists()

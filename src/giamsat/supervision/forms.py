@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.params import as_id
+from giamsat.core.stale import SeenField
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Indicator, Plan, Task
 from giamsat.units.models import Organisation
@@ -44,6 +45,7 @@ def member_candidates(user):
 
 
 class SupervisionEditForm(forms.ModelForm):
+    seen = SeenField()
     supervised = forms.ModelMultipleChoiceField(
         label=_("Đơn vị được giám sát"),
         queryset=Organisation.objects.none(),
@@ -251,6 +253,7 @@ class FindingForm(forms.ModelForm):
 
 
 class RecommendationForm(forms.Form):
+    seen = SeenField()  # editing only
     text = forms.CharField(label=_("Nội dung kiến nghị"), widget=_area(4))
     addressee_kind = forms.ChoiceField(label=_("Loại nơi nhận"), choices=AddresseeKind.choices)
     addressees = forms.ModelMultipleChoiceField(

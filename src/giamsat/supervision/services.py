@@ -27,9 +27,10 @@ from django.utils.translation import gettext_lazy
 from giamsat.core import audit
 from giamsat.core.formatting import dmy
 from giamsat.core.models import work_calendar
+from giamsat.core.stale import check_seen
 from giamsat.units.models import Organisation
 
-from .choices import ANSWER_STATUSES, FINAL_STATUSES, RecommendationStatus, SupervisionStatus
+from .choices import ANSWER_STATUSES, FINAL_STATUSES, MemberRole, RecommendationStatus, SupervisionStatus
 from .models import (
     DelegationMember,
     Evidence,
@@ -227,11 +228,20 @@ def _hold_plan_number(supervision: Supervision) -> None:
         counter.save(update_fields=["last_number"])
 
 
+def supervision_state(supervision: Supervision) -> dict:
+    """What the edit page shows of a stored supervision (core.stale)."""
+    return {
+        **_plain(supervision, SUPERVISION_FIELDS),
+        "plans": sorted(supervision.plans.values_list("pk", flat=True)),
+        "supervised": sorted(supervision.schedule.values_list("organisation_id", flat=True)),
+    }
+
+
 def do_save_supervision(
-    supervision: Supervision, *, acting_user, fields: dict, plans=None, supervised=None
+    supervision: Supervision, *, acting_user, fields: dict, plans=None, supervised=None, seen: str | None = None
 ) -> Supervision:
     """Create or update; `supervised` (organisations) replaces the schedule's rows, keeping the dates of those
-    that stay."""
+    that stay. `seen`: the edit page's digest of the supervision (core.stale); a later save is not overwritten."""
     fields = _tidy(fields)
     days = fields.get("response_days")
     if days is not None and not RESPONSE_DAYS[0] <= days <= RESPONSE_DAYS[1]:
@@ -247,6 +257,16 @@ def do_save_supervision(
     with transaction.atomic():
         if supervision.pk:
             _check_change(acting_user, supervision)
+            Supervision.objects.select_for_update().filter(pk=supervision.pk).first()  # one save after the other
+            check_seen(
+                seen,
+                supervision_state(supervision),
+                _(
+                    "Cuộc giám sát vừa được người khác sửa sau khi bạn mở trang này; chưa lưu gì. Những gì bạn gõ "
+                    "vẫn còn trên trang: tải lại trang để xem bản mới, hoặc bấm Lưu lần nữa để ghi đè bằng nội dung "
+                    "của bạn."
+                ),
+            )
         created = supervision.pk is None
         before = _plain(supervision, SUPERVISION_FIELDS)
         old_days = before.get("response_days")
@@ -373,6 +393,13 @@ def do_save_programme(programme: SupervisionProgramme, *, acting_user, fields: d
         organisation = fields.get("organisation", getattr(programme, "organisation", None))
         if organisation is None or not can_create(acting_user, organisation):
             raise Http404
+        if not MADE_ON_YEARS[0] <= (fields.get("year") or programme.year or 0) <= MADE_ON_YEARS[1]:
+            raise ValidationError(
+                {
+                    "year": _("Năm phải trong khoảng %(first)s–%(last)s.")
+                    % {"first": MADE_ON_YEARS[0], "last": MADE_ON_YEARS[1]}
+                }
+            )
         before = _plain(programme, ["organisation", "year", "title", "note"])
         created = programme.pk is None
         for name, value in fields.items():
@@ -392,9 +419,16 @@ def do_save_programme(programme: SupervisionProgramme, *, acting_user, fields: d
 
 
 def do_add_member(supervision: Supervision, *, acting_user, fields: dict) -> DelegationMember:
+    fields = _tidy(fields)
     with transaction.atomic():
         _check_change(acting_user, supervision)
+        Supervision.objects.select_for_update().filter(pk=supervision.pk).first()  # two adds, one after the other
         member = DelegationMember(supervision=supervision, **fields)
+        # The decision and the plan name one head and each member once; documents took the first of two silently.
+        if member.user_id and supervision.delegation.filter(user_id=member.user_id).exists():
+            raise ValidationError({"user": _("Người này đã có trong đoàn.")})
+        if member.role == MemberRole.HEAD and supervision.delegation.filter(role=MemberRole.HEAD).exists():
+            raise ValidationError({"role": _("Đoàn đã có Trưởng đoàn; hãy bớt người cũ trước khi thêm người mới.")})
         if not member.order:
             member.order = (supervision.delegation.aggregate(m=Max("order"))["m"] or 0) + 1
         member.full_clean()
@@ -564,16 +598,35 @@ def do_create_recommendations(
     return made
 
 
-def do_update_recommendation(rec: Recommendation, *, acting_user, fields: dict, findings=None) -> Recommendation:
-    """The supervising side corrects text, priority, date (the deadline follows) before it is verified."""
+REC_FIELDS = ["text", "priority", "made_on", "addressee_kind"]
+
+
+def recommendation_state(rec: Recommendation) -> dict:
+    """What the edit page shows of a stored recommendation (core.stale)."""
+    return {**_plain(rec, REC_FIELDS), "findings": sorted(rec.findings.values_list("pk", flat=True))}
+
+
+def do_update_recommendation(
+    rec: Recommendation, *, acting_user, fields: dict, findings=None, seen: str | None = None
+) -> Recommendation:
+    """The supervising side corrects text, priority, date (the deadline follows) before it is verified. `seen`: the
+    edit page's digest of the recommendation (core.stale); a later save is not overwritten."""
     with transaction.atomic():
         _require(Recommendation.objects.restrict(acting_user, "change"), rec.pk)
         rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
         if rec.verified:
             raise FollowUpError(_("Kiến nghị đã được xác nhận kết quả, không sửa được nữa."))
-        before = _plain(rec, ["text", "priority", "made_on", "addressee_kind"])
+        check_seen(
+            seen,
+            recommendation_state(rec),
+            _(
+                "Kiến nghị vừa được người khác sửa sau khi bạn mở trang này; chưa lưu gì. Những gì bạn gõ vẫn còn trên "
+                "trang: tải lại trang để xem bản mới, hoặc bấm Lưu lần nữa để ghi đè bằng nội dung của bạn."
+            ),
+        )
+        before = _plain(rec, REC_FIELDS)
         fields = _tidy(fields)
-        for name in ("text", "priority", "made_on", "addressee_kind"):
+        for name in REC_FIELDS:
             if name in fields:
                 setattr(rec, name, fields[name])
         moved = rec.made_on != before["made_on"]
@@ -607,7 +660,7 @@ def do_update_recommendation(rec: Recommendation, *, acting_user, fields: dict, 
             acting_user,
             "recommendation.update",
             rec,
-            audit.diff(before, _plain(rec, ["text", "priority", "made_on", "addressee_kind"])),
+            audit.diff(before, _plain(rec, REC_FIELDS)),
         )
     return rec
 

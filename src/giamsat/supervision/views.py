@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
 from giamsat.core.params import as_id, as_year
+from giamsat.core.stale import fingerprint, offer_overwrite
 from giamsat.documents.choices import DocumentKind, DocumentStatus
 from giamsat.documents.models import Document
 from giamsat.documents.services import ONE_PER_SUPERVISION, can_draft
@@ -234,16 +235,20 @@ def supervision_edit(request, pk=None):
     if not pk and not (request.user.organisation_id or request.user.sees_all):
         raise Http404
     form = SupervisionEditForm(request.POST or None, instance=supervision, user=request.user)
+    if pk:
+        form.fields["seen"].initial = fingerprint(services.supervision_state(supervision))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        plans = data.pop("plans")
+        plans, seen = data.pop("plans"), data.pop("seen")
         supervised = list(data.pop("supervised"))
         try:
             supervision = services.do_save_supervision(
-                supervision, acting_user=request.user, fields=data, plans=plans, supervised=supervised
+                supervision, acting_user=request.user, fields=data, plans=plans, supervised=supervised, seen=seen
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            stored = Supervision.objects.get(pk=pk) if pk else None
+            if not (stored and offer_overwrite(form, exc, services.supervision_state(stored))):
+                form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu cuộc giám sát."))
             return redirect("supervision:detail", supervision.pk)
@@ -531,17 +536,19 @@ def recommendation_edit(request, pk):
             "priority": rec.priority,
             "made_on": rec.made_on,
             "findings": list(rec.findings.values_list("pk", flat=True)),
+            "seen": fingerprint(services.recommendation_state(rec)),
         },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        findings = list(data.pop("findings"))
+        findings, seen = list(data.pop("findings")), data.pop("seen")
         try:
-            services.do_update_recommendation(rec, acting_user=request.user, fields=data, findings=findings)
+            services.do_update_recommendation(rec, acting_user=request.user, fields=data, findings=findings, seen=seen)
         except services.FollowUpError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if not offer_overwrite(form, exc, services.recommendation_state(rec)):
+                form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu kiến nghị."))
             return redirect("supervision:recommendation", rec.pk)
