@@ -26,6 +26,7 @@ pytest_plugins = ["plan_fixtures"]
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -397,3 +398,41 @@ def test_a_programme_year_outside_2000_to_2100_is_refused_on_its_field(client_fo
     assert response.status_code == 200
     assert response.context["form"].errors["year"]
     assert not SupervisionProgramme.objects.exists()
+
+
+REFUSE_AUDIT = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON core_auditentry BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON core_auditentry FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+    ],
+}
+
+
+def test_a_save_that_fails_leaves_no_file_behind(supervisor, district_officer, supervision, media_root):
+    """A file is written as its row is made; when the save failed after it (here the database refuses the audit
+    entry, the last write), the file stayed in storage with no row pointing to it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import DatabaseError, connection
+
+    from test_supervision import PDF
+
+    (rec,) = recommend(supervision, supervisor)
+    draft = documents.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    with connection.cursor() as cursor:
+        for statement in REFUSE_AUDIT[connection.vendor]:
+            cursor.execute(statement)
+    upload = SimpleUploadedFile("minh-chung.pdf", PDF, content_type="application/pdf")
+    with pytest.raises(DatabaseError):
+        services.do_respond(
+            rec,
+            acting_user=district_officer,
+            text="Đã làm.",
+            status=RecommendationStatus.IMPLEMENTED,
+            files=[(upload, "pdf")],
+        )
+    with pytest.raises(DatabaseError):
+        documents.do_issue(draft, acting_user=supervisor)
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []

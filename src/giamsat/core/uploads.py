@@ -8,6 +8,7 @@ the user, in Vietnamese (translatable).
 """
 
 import zipfile
+from contextlib import contextmanager
 from pathlib import PurePath
 
 from django.conf import settings
@@ -207,3 +208,17 @@ def check_upload(uploaded_file, *, allowed: set[str], max_bytes: int | None = No
             % {"actual": _kind_label(kind), "extension": extension}
         )
     return kind
+
+
+@contextmanager
+def removed_on_failure():
+    """Yields a list for the files (FieldFile) a save writes; if the block fails, they are deleted. Put outside the
+    transaction (`with removed_on_failure() as written, transaction.atomic():`): a FileField writes its file at
+    once, and a rolled-back save left it in storage with no row pointing to it."""
+    written: list = []
+    try:
+        yield written
+    except BaseException:
+        for field_file in written:
+            field_file.storage.delete(field_file.name)
+        raise

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
+from giamsat.core.uploads import removed_on_failure
 from giamsat.supervision.choices import SupervisionStatus
 from giamsat.supervision.models import Supervision
 
@@ -197,7 +198,7 @@ def do_issue(
     the draft's last save as the user's page showed it; a text changed since is not issued unseen (StaleDraft)."""
     _check(acting_user, document)
     day = on or timezone.localdate()
-    with transaction.atomic():
+    with removed_on_failure() as written, transaction.atomic():
         document = Document.objects.select_for_update().select_related("organisation").get(pk=document.pk)
         if document.is_issued:
             raise DocumentError(_("Văn bản này đã được ban hành."))
@@ -239,6 +240,7 @@ def do_issue(
         document.issued_by = acting_user
         content = render_docx(document_data(document, draft=False))
         document.docx.save(f"{file_stem(document.reference)}.docx", ContentFile(content), save=False)
+        written.append(document.docx)
         document.save()
         _after_issue(document)
         audit.record(acting_user, "document.issue", document, {"reference": document.reference, "on": str(day)})

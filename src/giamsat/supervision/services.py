@@ -28,6 +28,7 @@ from giamsat.core import audit
 from giamsat.core.formatting import dmy
 from giamsat.core.models import work_calendar
 from giamsat.core.stale import check_seen
+from giamsat.core.uploads import removed_on_failure
 from giamsat.units.models import Organisation
 
 from .choices import ANSWER_STATUSES, FINAL_STATUSES, MemberRole, RecommendationStatus, SupervisionStatus
@@ -683,7 +684,7 @@ def do_respond(rec: Recommendation, *, acting_user, text: str, status: str, reas
         errors["reason"] = _("Không tiếp thu thì phải nêu lý do.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with removed_on_failure() as written, transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
         if rec.verified:
             raise FollowUpError(_("Cơ quan giám sát đã xác nhận kết quả kiến nghị này; không trả lời thêm được."))
@@ -691,13 +692,14 @@ def do_respond(rec: Recommendation, *, acting_user, text: str, status: str, reas
             recommendation=rec, text=text, status=status, reason=reason, responded_by=acting_user
         )
         for uploaded, kind in files:
-            Evidence.objects.create(
+            evidence = Evidence.objects.create(
                 response=response,
                 file=uploaded,
                 name=unicodedata.normalize("NFC", uploaded.name)[:255],  # macOS and some phones send NFD
                 kind=kind,
                 size=uploaded.size,
             )
+            written.append(evidence.file)
         was = rec.status
         rec.status = status
         rec.not_accepted_reason = reason if status == RecommendationStatus.NOT_ACCEPTED else ""
