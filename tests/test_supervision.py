@@ -331,6 +331,7 @@ def _full_story(supervisor, district_officer):
             "supervision:recommendation_edit": rec.pk,
             "supervision:respond": rec.pk,
             "supervision:verify": rec.pk,
+            "supervision:withdraw": rec.pk,
             "supervision:evidence": response.evidence.get().pk,
             "supervision:programme_edit": programme.pk,
             "documents:detail": document.pk,

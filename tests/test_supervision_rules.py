@@ -436,3 +436,65 @@ def test_a_save_that_fails_leaves_no_file_behind(supervisor, district_officer, s
     with pytest.raises(DatabaseError):
         documents.do_issue(draft, acting_user=supervisor)
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
+
+
+# --------------------------------------------------------------------------------------------- withdrawing
+
+
+def test_an_unanswered_recommendation_made_by_mistake_is_withdrawn_with_its_reason(client_for, supervisor, supervision):
+    from giamsat.core.models import AuditEntry
+
+    first, _second = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH))
+    client = client_for(supervisor)
+    page = client.get(reverse("supervision:recommendation", args=[first.pk])).content.decode()
+    assert 'data-testid="withdraw-box"' in page
+    refused = client.post(reverse("supervision:withdraw", args=[first.pk]), {"reason": "  "}, follow=True)
+    assert "Hãy ghi lý do rút kiến nghị." in refused.content.decode()
+    assert Recommendation.objects.filter(pk=first.pk).exists()
+    response = client.post(reverse("supervision:withdraw", args=[first.pk]), {"reason": "Gửi nhầm nơi nhận"})
+    assert response.status_code == 302
+    assert not Recommendation.objects.filter(pk=first.pk).exists()
+    assert Recommendation.objects.filter(pk=_second.pk).exists()  # the same item to another addressee stays
+    entry = AuditEntry.objects.get(action="recommendation.withdraw")
+    assert entry.changes["reason"] == "Gửi nhầm nơi nhận"
+    assert entry.changes["text"] == first.text
+
+
+def test_an_answered_recommendation_or_one_sent_by_notice_is_not_withdrawn(
+    api_client_for, supervisor, district_officer, supervision
+):
+    answered, noticed = recommend(supervision, supervisor, codes=(f.DUC_LINH, f.TANH_LINH))
+    services.do_respond(
+        answered, acting_user=district_officer, text="Đang làm.", status=RecommendationStatus.IN_PROGRESS
+    )
+    notice = documents.do_create_draft(
+        supervision, DocumentKind.NOTICE, acting_user=supervisor, addressee=noticed.addressee
+    )
+    documents.do_issue(notice, acting_user=supervisor)
+    api = api_client_for(supervisor)
+    for rec in (answered, noticed):
+        response = api.post(
+            f"/api/recommendations/{rec.pk}/withdraw", {"reason": "thử"}, content_type="application/json"
+        )
+        assert response.status_code == 409
+    assert Recommendation.objects.count() == 2
+
+
+def test_only_the_supervising_side_withdraws(client_for, api_client_for, supervisor, district_officer, supervision):
+    (rec,) = recommend(supervision, supervisor)
+    assert (
+        client_for(district_officer).post(reverse("supervision:withdraw", args=[rec.pk]), {"reason": "x"}).status_code
+        == 404
+    )
+    response = api_client_for(district_officer).post(
+        f"/api/recommendations/{rec.pk}/withdraw", {"reason": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert 'data-testid="withdraw-box"' not in (
+        client_for(district_officer).get(reverse("supervision:recommendation", args=[rec.pk])).content.decode()
+    )
+    response = api_client_for(supervisor).post(
+        f"/api/recommendations/{rec.pk}/withdraw", {"reason": "Ghi trùng"}, content_type="application/json"
+    )
+    assert response.status_code == 204
+    assert not Recommendation.objects.exists()

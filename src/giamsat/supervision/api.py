@@ -594,6 +594,21 @@ def get_recommendation(request, recommendation_id: int):
     return _rec(request, recommendation_id)
 
 
+class WithdrawIn(Schema):
+    reason: str = Field(..., min_length=1, examples=["Ghi trùng kiến nghị 3"])
+
+
+@router.post(
+    "/recommendations/{recommendation_id}/withdraw",
+    response={204: None},
+    summary="Rút kiến nghị chưa được trả lời / withdraw an unanswered recommendation",
+)
+def withdraw_recommendation(request, recommendation_id: int, payload: WithdrawIn):
+    rec = _rec(request, recommendation_id, "change")
+    _refused(lambda: services.do_withdraw_recommendation(rec, acting_user=request.user, reason=payload.reason))
+    return Status(204, None)
+
+
 @router.post(
     "/supervisions/{supervision_id}/recommendations",
     response={201: list[RecommendationOut]},

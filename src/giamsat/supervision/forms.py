@@ -357,3 +357,13 @@ class VerifyForm(forms.Form):
         required=False,
         help_text=_("Bắt buộc khi yêu cầu tiếp tục thực hiện."),
     )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do rút kiến nghị"),
+        max_length=500,
+        widget=forms.TextInput,
+        help_text=_("Ví dụ: ghi trùng; gửi nhầm nơi nhận. Lý do được lưu trong nhật ký."),
+        error_messages={"required": _("Hãy ghi lý do rút kiến nghị.")},
+    )

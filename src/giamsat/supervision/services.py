@@ -65,6 +65,7 @@ audit.LABELS.update(
         "recommendation.respond": gettext_lazy("Trả lời kiến nghị"),
         "recommendation.verify": gettext_lazy("Xác nhận kết quả"),
         "recommendation.reopen": gettext_lazy("Yêu cầu tiếp tục thực hiện"),
+        "recommendation.withdraw": gettext_lazy("Rút kiến nghị"),
     }
 )
 
@@ -664,6 +665,41 @@ def do_update_recommendation(
             audit.diff(before, _plain(rec, REC_FIELDS)),
         )
     return rec
+
+
+def can_withdraw(rec: Recommendation) -> bool:
+    """Only a recommendation nobody has acted on yet: no answer from its addressee."""
+    return not rec.responses.exists()
+
+
+def do_withdraw_recommendation(rec: Recommendation, *, acting_user, reason: str) -> None:
+    """The supervising side takes back a recommendation made by mistake (twice, or to the wrong body) before its
+    addressee has answered: the row goes, the audit trail keeps its text, addressee and the reason."""
+    from giamsat.documents.choices import DocumentKind, DocumentStatus
+
+    reason = _tidy({"reason": reason})["reason"]
+    if not reason:
+        raise ValidationError({"reason": _("Hãy ghi lý do rút kiến nghị.")})
+    with transaction.atomic():
+        _require(Recommendation.objects.restrict(acting_user, "change"), rec.pk)
+        rec = Recommendation.objects.select_for_update().select_related("addressee").get(pk=rec.pk)
+        if not can_withdraw(rec):
+            raise FollowUpError(_("Nơi nhận đã trả lời kiến nghị này nên không rút được; có thể sửa nội dung."))
+        notice = rec.supervision.documents.filter(
+            kind=DocumentKind.NOTICE, status=DocumentStatus.ISSUED, addressee=rec.addressee
+        ).first()
+        if notice is not None:
+            raise FollowUpError(
+                _("Kiến nghị đã được gửi tới nơi nhận bằng thông báo số %(reference)s nên không rút được.")
+                % {"reference": notice.reference}
+            )
+        audit.record(
+            acting_user,
+            "recommendation.withdraw",
+            rec,
+            {"item": rec.item, "addressee": str(rec.addressee), "text": rec.text[:500], "reason": reason},
+        )
+        rec.delete()
 
 
 def can_respond(user, rec: Recommendation) -> bool:

@@ -27,5 +27,6 @@ urlpatterns = [
     path("recommendations/<int:pk>/edit/", views.recommendation_edit, name="recommendation_edit"),
     path("recommendations/<int:pk>/respond/", views.respond, name="respond"),
     path("recommendations/<int:pk>/verify/", views.verify, name="verify"),
+    path("recommendations/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]

@@ -31,6 +31,7 @@ from .forms import (
     SessionForm,
     SupervisionEditForm,
     VerifyForm,
+    WithdrawForm,
 )
 from .models import (
     DelegationMember,
@@ -573,6 +574,9 @@ def recommendation_detail(request, pk):
             "can_respond": can_respond,
             "can_verify": can_verify,
             "can_change": _can(request.user, Recommendation, "change", rec.pk) and not rec.verified,
+            "withdraw_form": WithdrawForm()
+            if _can(request.user, Recommendation, "change", rec.pk) and services.can_withdraw(rec)
+            else None,
             "response_form": ResponseForm() if can_respond else None,
             "verify_form": VerifyForm() if can_verify else None,
             # A recommendation may rest on several units' findings: each viewer sees only those in their scope.
@@ -582,6 +586,27 @@ def recommendation_detail(request, pk):
             "history": _history(Recommendation, [rec.pk]),
         },
     )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    rec = get_recommendation_for_user(request.user, pk, "change")
+    form = WithdrawForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.do_withdraw_recommendation(rec, acting_user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("supervision:recommendation", rec.pk)
+    except services.FollowUpError as exc:
+        messages.error(request, str(exc))
+        return redirect("supervision:recommendation", rec.pk)
+    messages.success(
+        request, _("Đã rút kiến nghị %(item)s gửi %(addressee)s.") % {"item": rec.item, "addressee": rec.addressee}
+    )
+    return redirect("supervision:detail", rec.supervision_id)
 
 
 @login_required
