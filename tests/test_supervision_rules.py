@@ -498,3 +498,28 @@ def test_only_the_supervising_side_withdraws(client_for, api_client_for, supervi
     )
     assert response.status_code == 204
     assert not Recommendation.objects.exists()
+
+
+def test_a_draft_supervision_says_why_no_recommendation_can_be_added(client_for, api_client_for, supervisor):
+    draft = build_supervision(supervisor, status=SupervisionStatus.DRAFT)
+    client = client_for(supervisor)
+    page = client.get(reverse("supervision:detail", args=[draft.pk])).content.decode()
+    assert reverse("supervision:recommendation_create", args=[draft.pk]) not in page
+    assert "Kiến nghị được ghi sau khi ban hành kế hoạch" in page
+    body = {
+        "text": "Rà soát chỉ tiêu.",
+        "addressee_kind": "supervised",
+        "addressees": [committee(f.DUC_LINH).pk],
+        "priority": "high",
+        "made_on": "02/02/2024",
+    }
+    response = client.post(reverse("supervision:recommendation_create", args=[draft.pk]), body)
+    assert response.status_code == 200
+    assert "còn là dự thảo" in response.context["form"].non_field_errors()[0]
+    response = api_client_for(supervisor).post(
+        f"/api/supervisions/{draft.pk}/recommendations",
+        {"text": "Rà soát.", "addressee_ids": [committee(f.DUC_LINH).pk], "made_on": "2024-02-02"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert not Recommendation.objects.exists()

@@ -618,15 +618,17 @@ def create_recommendations(request, supervision_id: int, payload: Recommendation
     supervision = _supervision(request, supervision_id, "change")
     addressees = _pick(Organisation.objects.restrict(request.user, "view"), payload.addressee_ids, "addressee_ids")
     findings = _pick(supervision.findings.all(), payload.finding_ids, "finding_ids")
-    made = services.do_create_recommendations(
-        supervision,
-        acting_user=request.user,
-        text=payload.text,
-        addressees=addressees,
-        addressee_kind=payload.addressee_kind,
-        priority=payload.priority,
-        made_on=payload.made_on,
-        findings=findings,
+    made = _refused(
+        lambda: services.do_create_recommendations(
+            supervision,
+            acting_user=request.user,
+            text=payload.text,
+            addressees=addressees,
+            addressee_kind=payload.addressee_kind,
+            priority=payload.priority,
+            made_on=payload.made_on,
+            findings=findings,
+        )
     )
     return Status(201, made)
 

@@ -510,6 +510,8 @@ def recommendation_create(request, supervision_pk):
                 made_on=data["made_on"],
                 findings=list(data["findings"]),
             )
+        except services.FollowUpError as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
