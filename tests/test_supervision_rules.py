@@ -523,3 +523,21 @@ def test_a_draft_supervision_says_why_no_recommendation_can_be_added(client_for,
     )
     assert response.status_code == 409
     assert not Recommendation.objects.exists()
+
+
+def test_a_draft_names_the_parts_still_left_blank_before_it_is_issued(client_for, supervisor, supervision):
+    """A decision drafted before the plan was issued cites "Kế hoạch số … ngày …": issued so, it was printed."""
+    decision = documents.do_create_draft(supervision, DocumentKind.DECISION, acting_user=supervisor)
+    page = client_for(supervisor).get(reverse("documents:detail", args=[decision.pk]))
+    assert page.context["blanks"]
+    assert "Dự thảo còn chỗ “…” chưa điền ở" in page.content.decode()
+    filled = [dict(s, text=s["text"].replace("…", "01/KH-HLHPN")) for s in decision.sections]
+    documents.do_save_draft(
+        decision,
+        acting_user=supervisor,
+        fields={"summary": decision.summary.replace("…", "")},
+        section_texts=[s["text"] for s in filled],
+    )
+    page = client_for(supervisor).get(reverse("documents:detail", args=[decision.pk]))
+    assert page.context["blanks"] == []
+    assert 'data-testid="blanks"' not in page.content.decode()

@@ -133,8 +133,19 @@ def detail(request, pk):
             "pdf_available": pdf_tools.pdf_available(),
             "history": history,
             "layout": layout_for(document.organisation),
+            "blanks": blanks_left(document) if editing else [],
         },
     )
+
+
+def blanks_left(document) -> list[str]:
+    """The parts of a draft that still hold a "…" the drafting left where data was missing (a plan's number and
+    date not issued yet, a session's end time): named before issuing, so they are filled in, not printed."""
+    parts = [(str(_("Trích yếu")), document.summary)] + [
+        (section.get("heading") or str(index + 1), section.get("text", ""))
+        for index, section in enumerate(document.sections)
+    ]
+    return [name for name, text in parts if "…" in (text or "")]
 
 
 @login_required
