@@ -1046,3 +1046,17 @@ def test_an_opendocument_file_named_xlsx_is_told_to_be_saved_as_xlsx():
         "Tệp được lưu theo định dạng OpenDocument của LibreOffice (.ods, .odt), không phải bảng tính Excel (.xlsx). "
         "Hãy mở tệp, chọn Lưu thành (Save As) và chọn định dạng bảng tính Excel (.xlsx)."
     )
+
+
+def test_a_template_downloaded_in_english_names_its_sheet_in_english_and_is_read_in_either_language(report_request):
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = build_template(report_request)
+    assert load_workbook(io.BytesIO(english)).sheetnames == ["Report", META_SHEET]
+    content = fill(english, GOOD, sheet="Report")
+    vietnamese = parse_upload(report_request, content)
+    with translation.override("en"):
+        assert parse_upload(report_request, content).values == vietnamese.values
+    assert vietnamese.from_template and vietnamese.warnings == []
+    assert {v.indicator.code for v in vietnamese.values} == {"CT01", "CT02", "CT03", "CT04", "CT05"}

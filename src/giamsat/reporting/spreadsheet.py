@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -77,7 +78,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 TEMPLATE_KIND = "giamsat-report-request"
 TEMPLATE_VERSION = 1
-REPORT_SHEET = "Báo cáo"
+REPORT_SHEET = "Báo cáo"  # the report sheet's name in Vietnamese (the default language)
 META_SHEET = "_giamsat"
 
 # Layout of version 1 of the template: the header block, the column headings, then one row per indicator.
@@ -375,7 +376,8 @@ def build_template(request: ReportRequest) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = REPORT_SHEET
+    # In the user's language: an upload finds the sheet through the hidden one, whatever its name.
+    ws.title = pgettext("tên trang tính (sheet) của tệp mẫu báo cáo", "Báo cáo")[:31]
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -571,7 +573,7 @@ def _write_metadata(wb: Workbook, request: ReportRequest, draft: Report | None, 
         ("period_end", request.period_end.isoformat()),
         ("draft_revision", draft.revision if draft else None),
         ("draft_id", draft.pk if draft else None),
-        ("sheet", REPORT_SHEET),
+        ("sheet", wb.worksheets[0].title),
         ("header_row", HEADER_ROW),
         ("generated_at", timezone.now().replace(microsecond=0).isoformat()),
         ("indicators", "id | code | kind | row"),
