@@ -348,7 +348,7 @@ def test_a_stale_supervision_page_does_not_put_back_older_values(client_for, sup
 
     refused = b.post(url, stale | {"title": "Tên B sửa"})
     assert refused.status_code == 200
-    assert "vừa được người khác sửa" in refused.context["form"].non_field_errors()[0]
+    assert "đã thay đổi sau khi bạn mở trang này" in refused.context["form"].non_field_errors()[0]
     supervision.refresh_from_db()
     assert (supervision.response_days, supervision.purpose) == (20, "Mục đích A sửa.")
 
@@ -458,6 +458,8 @@ def test_an_unanswered_recommendation_made_by_mistake_is_withdrawn_with_its_reas
     entry = AuditEntry.objects.get(action="recommendation.withdraw")
     assert entry.changes["reason"] == "Gửi nhầm nơi nhận"
     assert entry.changes["text"] == first.text
+    assert entry.object_id == str(supervision.pk)  # in the supervision's history, which outlives the row
+    assert client.get(reverse("supervision:detail", args=[supervision.pk])).status_code == 200
 
 
 def test_an_answered_recommendation_or_one_sent_by_notice_is_not_withdrawn(
@@ -541,3 +543,55 @@ def test_a_draft_names_the_parts_still_left_blank_before_it_is_issued(client_for
     page = client_for(supervisor).get(reverse("documents:detail", args=[decision.pk]))
     assert page.context["blanks"] == []
     assert 'data-testid="blanks"' not in page.content.decode()
+
+
+def test_a_recommendation_in_a_notice_draft_or_an_issued_report_is_not_withdrawn(client_for, supervisor, supervision):
+    """A notice drafted before the withdrawal still held the recommendation and could be issued with it; an issued
+    report lists it by its number."""
+    (rec,) = recommend(supervision, supervisor)
+    client = client_for(supervisor)
+    draft = documents.do_create_draft(supervision, DocumentKind.NOTICE, acting_user=supervisor, addressee=rec.addressee)
+    page = client.get(reverse("supervision:recommendation", args=[rec.pk])).content.decode()
+    assert 'data-testid="withdraw-box"' not in page
+    with pytest.raises(services.FollowUpError, match="dự thảo thông báo"):
+        services.do_withdraw_recommendation(rec, acting_user=supervisor, reason="Ghi trùng")
+    documents.do_delete_draft(draft, acting_user=supervisor)
+    documents.do_issue(
+        documents.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor), acting_user=supervisor
+    )
+    with pytest.raises(services.FollowUpError, match="Báo cáo kết quả giám sát số"):
+        services.do_withdraw_recommendation(rec, acting_user=supervisor, reason="Ghi trùng")
+    assert Recommendation.objects.filter(pk=rec.pk).exists()
+
+
+def test_a_fully_answered_recommendation_kept_as_it_was_still_takes_other_changes(
+    client_for, api_client_for, supervisor, district_officer, supervision
+):
+    """A browser sends a text box's line breaks as CRLF: the unchanged text counted as changed, and the lock on a
+    fully answered recommendation's text refused a change of its priority."""
+    response = api_client_for(supervisor).post(
+        f"/api/supervisions/{supervision.pk}/recommendations",
+        {"text": "Dòng một.\nDòng hai.", "addressee_ids": [committee(f.DUC_LINH).pk], "made_on": "2024-02-02"},
+        content_type="application/json",
+    )
+    rec = Recommendation.objects.get(pk=response.json()[0]["id"])
+    services.do_respond(rec, acting_user=district_officer, text="Đã làm một phần.", status=RecommendationStatus.PARTLY)
+    url = reverse("supervision:recommendation_edit", args=[rec.pk])
+    page = _form_data(client_for(supervisor).get(url))
+    saved = client_for(supervisor).post(url, page | {"text": "Dòng một.\r\nDòng hai.", "priority": "low"})
+    assert saved.status_code == 302, saved.context["form"].errors
+    rec.refresh_from_db()
+    assert (rec.text, rec.priority) == ("Dòng một.\nDòng hai.", "low")
+
+
+def test_a_document_saved_unchanged_does_not_make_a_colleagues_page_stale(client_for, supervisor, supervision):
+    document = documents.do_create_draft(supervision, DocumentKind.REPORT, acting_user=supervisor)
+    url = reverse("documents:detail", args=[document.pk])
+    a, b = client_for(supervisor), client_for(f.SupervisorFactory(username="giamsat_2"))
+    b_page = _page(b, document)
+    a_page = _page(a, document)
+    a_page = {name: value.replace("\n", "\r\n") for name, value in a_page.items()}  # as a browser posts it
+    assert a.post(url, a_page).status_code == 302
+    assert b.post(url, b_page | {"summary": "Kết quả giám sát (B sửa)"}).status_code == 302
+    document.refresh_from_db()
+    assert document.summary == "Kết quả giám sát (B sửa)"

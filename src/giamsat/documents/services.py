@@ -151,22 +151,31 @@ def do_save_draft(
         before = model_to_dict(document, fields=EDITABLE)
         for name in EDITABLE:
             if name in fields:
-                setattr(document, name, fields[name])
+                setattr(document, name, _lf(fields[name]))
         document.full_clean()
         changed_sections = []
         if section_texts is not None:
             sections = [dict(s) for s in document.sections]
             for index, text in enumerate(section_texts[: len(sections)]):
+                text = _lf(text)
                 if sections[index].get("text", "") != text:
                     changed_sections.append(sections[index].get("heading") or str(index + 1))
                 sections[index]["text"] = text
             document.sections = sections
-        document.save()
         changes = audit.diff(before, model_to_dict(document, fields=EDITABLE))
+        if not changes and not changed_sections:
+            # Saved as it was: no new time either, or a colleague's open page would be told it was changed.
+            return document
+        document.save()
         if changed_sections:
             changes["sections"] = changed_sections
         audit.record(acting_user, "document.save", document, changes)
     return document
+
+
+def _lf(value):
+    """A browser sends a text box's line breaks as CRLF; stored as LF, a text saved unchanged compares equal."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
 def take_number(organisation, year: int) -> int:

@@ -91,12 +91,13 @@ def _plain(obj, fields=None) -> dict:
 
 def _tidy(fields: dict) -> dict:
     """Typed texts as stored: precomposed (NFC; macOS and phones send "giám" decomposed, and it then failed every
-    comparison, as in "Giám sát giám sát…") and without surrounding spaces, so that "   " is the empty text it looks
-    like and is refused where a text is required."""
-    return {
-        name: unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
-        for name, value in fields.items()
-    }
+    comparison, as in "Giám sát giám sát…"), with the browser's CRLF line breaks as LF, and without surrounding
+    spaces, so that "   " is the empty text it looks like and is refused where a text is required."""
+    return {name: _tidy_text(value) if isinstance(value, str) else value for name, value in fields.items()}
+
+
+def _tidy_text(value: str) -> str:
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
 
 
 def due_date(made_on: datetime.date, days: int, calendar=None) -> datetime.date:
@@ -264,9 +265,9 @@ def do_save_supervision(
                 seen,
                 supervision_state(supervision),
                 _(
-                    "Cuộc giám sát vừa được người khác sửa sau khi bạn mở trang này; chưa lưu gì. Những gì bạn gõ "
-                    "vẫn còn trên trang: tải lại trang để xem bản mới, hoặc bấm Lưu lần nữa để ghi đè bằng nội dung "
-                    "của bạn."
+                    "Cuộc giám sát đã thay đổi sau khi bạn mở trang này (người khác sửa, hoặc trạng thái chuyển khi "
+                    "ghi buổi làm việc); chưa lưu gì. Những gì bạn gõ vẫn còn trên trang: tải lại trang để xem bản "
+                    "mới, hoặc bấm Lưu lần nữa để ghi đè bằng nội dung của bạn."
                 ),
             )
         created = supervision.pk is None
@@ -632,7 +633,9 @@ def do_update_recommendation(
             if name in fields:
                 setattr(rec, name, fields[name])
         moved = rec.made_on != before["made_on"]
-        if rec.is_final and (moved or rec.text != before["text"]):
+        # Compared as stored from now on: a text kept as it was (CRLF from the browser, an older row not yet NFC) is
+        # no change.
+        if rec.is_final and (moved or rec.text != _tidy_text(before["text"])):
             # The addressee answered the text it was sent; a new one would stand above an answer to another.
             raise FollowUpError(
                 _(
@@ -667,36 +670,49 @@ def do_update_recommendation(
     return rec
 
 
-def can_withdraw(rec: Recommendation) -> bool:
-    """Only a recommendation nobody has acted on yet: no answer from its addressee."""
-    return not rec.responses.exists()
+def withdraw_refused(rec: Recommendation) -> str | None:
+    """Why this recommendation cannot be withdrawn, or None. Only one nobody has acted on or been sent yet: no answer
+    from its addressee, no notice (issued, or drafted and so holding it) to the addressee, no issued report (which
+    lists every recommendation by its number)."""
+    from giamsat.documents.choices import DocumentKind, DocumentStatus
+
+    if rec.responses.exists():
+        return _("Nơi nhận đã trả lời kiến nghị này nên không rút được; có thể sửa nội dung.")
+    documents = rec.supervision.documents
+    notice = documents.filter(kind=DocumentKind.NOTICE, addressee=rec.addressee).order_by("-status").first()
+    if notice is not None and notice.status == DocumentStatus.ISSUED:
+        return _("Kiến nghị đã được gửi tới nơi nhận bằng thông báo số %(reference)s nên không rút được.") % {
+            "reference": notice.reference
+        }
+    if notice is not None:
+        return _(
+            "Có dự thảo thông báo kiến nghị gửi nơi nhận này, trong đó có kiến nghị này: hãy xóa dự thảo đó trước, rồi "
+            "soạn lại sau khi rút."
+        )
+    report = documents.filter(kind=DocumentKind.REPORT, status=DocumentStatus.ISSUED).first()
+    if report is not None:
+        return _("Báo cáo kết quả giám sát số %(reference)s đã ban hành có kiến nghị này nên không rút được.") % {
+            "reference": report.reference
+        }
+    return None
 
 
 def do_withdraw_recommendation(rec: Recommendation, *, acting_user, reason: str) -> None:
     """The supervising side takes back a recommendation made by mistake (twice, or to the wrong body) before its
     addressee has answered: the row goes, the audit trail keeps its text, addressee and the reason."""
-    from giamsat.documents.choices import DocumentKind, DocumentStatus
-
-    reason = _tidy({"reason": reason})["reason"]
+    reason = _tidy_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Hãy ghi lý do rút kiến nghị.")})
     with transaction.atomic():
         _require(Recommendation.objects.restrict(acting_user, "change"), rec.pk)
-        rec = Recommendation.objects.select_for_update().select_related("addressee").get(pk=rec.pk)
-        if not can_withdraw(rec):
-            raise FollowUpError(_("Nơi nhận đã trả lời kiến nghị này nên không rút được; có thể sửa nội dung."))
-        notice = rec.supervision.documents.filter(
-            kind=DocumentKind.NOTICE, status=DocumentStatus.ISSUED, addressee=rec.addressee
-        ).first()
-        if notice is not None:
-            raise FollowUpError(
-                _("Kiến nghị đã được gửi tới nơi nhận bằng thông báo số %(reference)s nên không rút được.")
-                % {"reference": notice.reference}
-            )
+        rec = Recommendation.objects.select_for_update().select_related("addressee", "supervision").get(pk=rec.pk)
+        if (refused := withdraw_refused(rec)) is not None:
+            raise FollowUpError(refused)
+        # Recorded on the supervision, whose history the users see: the recommendation's own goes with it.
         audit.record(
             acting_user,
             "recommendation.withdraw",
-            rec,
+            rec.supervision,
             {"item": rec.item, "addressee": str(rec.addressee), "text": rec.text[:500], "reason": reason},
         )
         rec.delete()

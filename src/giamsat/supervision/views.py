@@ -577,7 +577,7 @@ def recommendation_detail(request, pk):
             "can_verify": can_verify,
             "can_change": _can(request.user, Recommendation, "change", rec.pk) and not rec.verified,
             "withdraw_form": WithdrawForm()
-            if _can(request.user, Recommendation, "change", rec.pk) and services.can_withdraw(rec)
+            if _can(request.user, Recommendation, "change", rec.pk) and services.withdraw_refused(rec) is None
             else None,
             "response_form": ResponseForm() if can_respond else None,
             "verify_form": VerifyForm() if can_verify else None,
