@@ -936,3 +936,29 @@ def test_what_was_typed_in_the_targets_grid_comes_back_escaped(client_for, provi
     html = client_for(province_officer).post(url, _grid(setup, 2022) | {cell: '"><script>x</script>'}).content.decode()
     assert "<script>x</script>" not in html
     assert re.search(rf'name="{cell}"[^>]*value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"', html)
+
+
+def test_a_plan_save_that_fails_leaves_no_signed_file_behind(client_for, province_officer, media_root):
+    """The file is written as the row is saved; when the save then failed (here the database refuses the audit
+    entry), it stayed in storage with no plan pointing to it."""
+    from django.db import DatabaseError, connection
+
+    refuse = {
+        "sqlite": [
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON core_auditentry BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        ],
+        "postgresql": [
+            "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ "
+            "LANGUAGE plpgsql",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON core_auditentry FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+        ],
+    }
+    client = client_for(province_officer)
+    with connection.cursor() as cursor:
+        for statement in refuse[connection.vendor]:
+            cursor.execute(statement)
+    upload = SimpleUploadedFile("4525-KH-UBND.pdf", PDF, content_type="application/pdf")
+    with pytest.raises(DatabaseError):
+        client.post(reverse("plans:create"), plan_post(signed_file=upload))
+    assert not Plan.objects.filter(reference="4525/KH-UBND").exists()
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []

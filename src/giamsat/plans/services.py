@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.forms.models import model_to_dict
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from giamsat.core import audit
 from giamsat.core.periods import Period
+from giamsat.core.uploads import removed_on_failure
 from giamsat.units.models import Unit
 
 from .models import Indicator, Plan, Target, Task
@@ -40,25 +42,28 @@ def _check_change(user, plan: Plan | None = None, issuer=None) -> None:
         raise Http404
 
 
-def _save(obj, *, acting_user, action: str, fields: dict) -> object:
+def _save(obj, *, acting_user, action: str, fields: dict, written: list | None = None) -> object:
+    """`written` (core.uploads.removed_on_failure) gets the files this save writes: new uploads among `fields`."""
     # The stored row, not `obj`: a bound ModelForm has already copied the new values onto the instance.
     before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()
     obj.save()
+    if written is not None:
+        written += [getattr(obj, name) for name, value in fields.items() if isinstance(value, UploadedFile)]
     audit.record(acting_user, action, obj, audit.diff(before, model_to_dict(obj)))
     return obj
 
 
 def do_save_plan(plan: Plan, *, acting_user, fields: dict) -> Plan:
-    with transaction.atomic():
+    # The signed file is written as the row is saved; a save that fails after it leaves no file behind.
+    with removed_on_failure() as written, transaction.atomic():
         if plan.pk:
             _check_change(acting_user, plan)
         _check_change(acting_user, issuer=fields.get("issuer", getattr(plan, "issuer", None)))
-        return _save(
-            plan, acting_user=acting_user, action="plan.create" if not plan.pk else "plan.update", fields=fields
-        )
+        action = "plan.create" if not plan.pk else "plan.update"
+        return _save(plan, acting_user=acting_user, action=action, fields=fields, written=written)
 
 
 def do_save_indicator(indicator: Indicator, *, acting_user, fields: dict) -> Indicator:
