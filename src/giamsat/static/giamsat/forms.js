@@ -21,10 +21,12 @@
     }
     if (event.defaultPrevented) return;
     form.dataset.sending = "1";
-    // A form whose answer is a download leaves the page where it is: it may be sent again a little later.
+    // A form whose answer is a download (data-download) leaves the page where it is: it may be sent again 10 s
+    // later. Any other waits for its answer, the next page: on a slow link a second tap after 10 s made a second
+    // recommendation. A minute frees it all the same, in case the user stopped the request.
     setTimeout(function () {
       delete form.dataset.sending;
-    }, 10000);
+    }, form.hasAttribute("data-download") ? 10000 : 60000);
   });
   // Back to a page kept by the browser: its forms may be sent again.
   window.addEventListener("pageshow", function (event) {
