@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core.dates import parse_day
+from giamsat.core.once import AlreadySent, already_sent, sent_once
 from giamsat.core.params import as_id, as_year
 from giamsat.core.text import fold
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE
@@ -437,8 +438,13 @@ def _step_page(request, case, form, title, *, submit=None, intro="", extra=None)
 
 def _run(request, case, form, call, success: str):
     """Call a service with the form's data; on a domain error put it next to its field and return None."""
+    done = reverse("cases:detail", args=[case.pk])
     try:
-        call(form.cleaned_data)
+        with sent_once(request) as sent:
+            call(form.cleaned_data)
+            sent.leads_to(done)
+    except AlreadySent as exc:
+        return already_sent(request, exc, done)
     except ValidationError as exc:
         forms.apply_errors([form], exc)
         return None
@@ -446,7 +452,7 @@ def _run(request, case, form, call, success: str):
         form.add_error(None, str(exc))
         return None
     messages.success(request, success)
-    return redirect("cases:detail", case.pk)
+    return redirect(done)
 
 
 @login_required

@@ -89,3 +89,23 @@ def work_calendar():
     return WorkCalendar.of(
         [d for d, k in rows if k == CalendarDayKind.DAY_OFF], [d for d, k in rows if k == CalendarDayKind.MAKE_UP]
     )
+
+
+class SentForm(models.Model):
+    """A form's one-time token, kept with the save it made (core.once): the same form sent again (a second tap on a
+    slow link, Back and send) is not saved twice."""
+
+    # Indexed as the first column of the unique constraint below.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False)
+    token = models.CharField(max_length=43)
+    at = models.DateTimeField(auto_now_add=True)
+    # The address the form was sent to: a token answers as "already sent" only there.
+    path = models.CharField(max_length=500)
+    # Where the first save led: the repeat goes there too.
+    url = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="core_sentform_once")]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.url}"

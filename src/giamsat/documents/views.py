@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
+from giamsat.core.once import AlreadySent, already_sent, sent_once
 from giamsat.core.params import as_year
 from giamsat.supervision.models import Supervision
 from giamsat.units.models import Organisation
@@ -72,14 +74,18 @@ def create(request, supervision_pk, kind):
             pk=request.POST.get("addressee") or 0,
         )
     try:
-        document = services.do_create_draft(
-            supervision, kind, acting_user=request.user, session=session, addressee=addressee
-        )
+        with sent_once(request) as sent:
+            document = services.do_create_draft(
+                supervision, kind, acting_user=request.user, session=session, addressee=addressee
+            )
+            sent.leads_to(reverse("documents:detail", args=[document.pk]))
+    except AlreadySent as exc:
+        return already_sent(request, exc, reverse("supervision:detail", args=[supervision.pk]))
     except services.DocumentError as exc:
         messages.error(request, str(exc))
         return redirect("supervision:detail", supervision.pk)
     messages.success(request, _("Đã tạo dự thảo từ dữ liệu cuộc giám sát. Hãy đọc, sửa rồi ban hành."))
-    return redirect("documents:detail", document.pk)
+    return redirect(sent.url)
 
 
 @login_required

@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamsat.core.formatting import plain_number
+from giamsat.core.once import AlreadySent, already_sent, answers_repeats, sent_once
 from giamsat.core.params import as_id
 from giamsat.core.periods import Period
 from giamsat.core.uploads import UploadRejected, check_upload
@@ -90,6 +92,7 @@ def _form_page(request, form, title, back):
 
 
 @login_required
+@answers_repeats
 def plan_edit(request, pk=None):
     plan = get_plan_for_user(request.user, pk, "change") if pk else Plan()
     if not request.user.can("plans.change"):
@@ -97,16 +100,21 @@ def plan_edit(request, pk=None):
     form = PlanForm(request.POST or None, request.FILES or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.do_save_plan(plan, acting_user=request.user, fields=form.cleaned_data)
+            with sent_once(request) as sent:
+                plan = services.do_save_plan(plan, acting_user=request.user, fields=form.cleaned_data)
+                sent.leads_to(reverse("plans:detail", args=[plan.pk]))
+        except AlreadySent as exc:
+            return already_sent(request, exc, reverse("plans:list"))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu kế hoạch."))
-            return redirect("plans:detail", plan.pk)
+            return redirect(sent.url)
     return _form_page(request, form, _("Sửa kế hoạch") if pk else _("Thêm kế hoạch"), "plans:list")
 
 
 @login_required
+@answers_repeats
 def indicator_edit(request, plan_pk, pk=None):
     plan = get_plan_for_user(request.user, plan_pk, "change")
     indicator = (
@@ -116,13 +124,18 @@ def indicator_edit(request, plan_pk, pk=None):
     )
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
+        done = reverse("plans:detail", args=[plan.pk])
         try:
-            services.do_save_indicator(indicator, acting_user=request.user, fields=form.cleaned_data)
+            with sent_once(request) as sent:
+                services.do_save_indicator(indicator, acting_user=request.user, fields=form.cleaned_data)
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu chỉ tiêu."))
-            return redirect("plans:detail", plan.pk)
+            return redirect(done)
     return render(
         request,
         "plans/form.html",
@@ -136,6 +149,7 @@ def indicator_edit(request, plan_pk, pk=None):
 
 
 @login_required
+@answers_repeats
 def task_edit(request, plan_pk, pk=None):
     plan = get_plan_for_user(request.user, plan_pk, "change")
     task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk, plan=plan) if pk else Task(plan=plan)
@@ -143,9 +157,15 @@ def task_edit(request, plan_pk, pk=None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         coordinators = data.pop("coordinators")
-        services.do_save_task(task, acting_user=request.user, fields=data, coordinators=coordinators)
+        done = reverse("plans:detail", args=[plan.pk])
+        try:
+            with sent_once(request) as sent:
+                services.do_save_task(task, acting_user=request.user, fields=data, coordinators=coordinators)
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         messages.success(request, _("Đã lưu nhiệm vụ."))
-        return redirect("plans:detail", plan.pk)
+        return redirect(done)
     return render(
         request,
         "plans/form.html",

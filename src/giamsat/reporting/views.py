@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
+from giamsat.core.once import AlreadySent, already_sent, answers_repeats, sent_once
 from giamsat.core.params import as_id
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Plan, Target
@@ -258,6 +260,7 @@ def open_correction(request, pk):
 
 
 @login_required
+@answers_repeats
 def schedule_create(request, plan_pk):
     """A reporting schedule for a plan: who reports, how often, when due. Saving creates the requests."""
     plan = get_object_or_404(Plan.objects.restrict(request.user, "change"), pk=plan_pk)
@@ -275,15 +278,20 @@ def schedule_create(request, plan_pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         chosen = data.pop("units")
+        done = reverse("plans:detail", args=[plan.pk])
         try:
-            _schedule, made = services.do_save_schedule(
-                Schedule(plan=plan), acting_user=request.user, fields=data, units=chosen
-            )
+            with sent_once(request) as sent:
+                _schedule, made = services.do_save_schedule(
+                    Schedule(plan=plan), acting_user=request.user, fields=data, units=chosen
+                )
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         except ValidationError as exc:  # it would ask a unit for a period overlapping one it is already asked for
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lập lịch báo cáo và tạo %(n)s yêu cầu báo cáo.") % {"n": made})
-            return redirect("plans:detail", plan.pk)
+            return redirect(done)
     return render(
         request,
         "plans/form.html",

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
+from giamsat.core.once import AlreadySent, already_sent, answers_repeats, sent_once
 from giamsat.core.params import as_id, as_year
 from giamsat.core.stale import fingerprint, offer_overwrite
 from giamsat.documents.choices import DocumentKind, DocumentStatus
@@ -205,6 +207,7 @@ def limitations(request):
 
 
 @login_required
+@answers_repeats
 def programme_edit(request, pk=None):
     if not request.user.can("supervision.change"):
         raise Http404
@@ -215,13 +218,18 @@ def programme_edit(request, pk=None):
     )
     form = ProgrammeForm(request.POST or None, instance=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
+        done = reverse("supervision:index")
         try:
-            services.do_save_programme(programme, acting_user=request.user, fields=form.cleaned_data)
+            with sent_once(request) as sent:
+                services.do_save_programme(programme, acting_user=request.user, fields=form.cleaned_data)
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu chương trình giám sát năm."))
-            return redirect("supervision:index")
+            return redirect(done)
     return _form_page(request, form, _("Chương trình giám sát năm"))
 
 
@@ -229,6 +237,7 @@ def programme_edit(request, pk=None):
 
 
 @login_required
+@answers_repeats
 def supervision_edit(request, pk=None):
     if not request.user.can("supervision.change"):
         raise Http404
@@ -243,16 +252,20 @@ def supervision_edit(request, pk=None):
         plans, seen = data.pop("plans"), data.pop("seen")
         supervised = list(data.pop("supervised"))
         try:
-            supervision = services.do_save_supervision(
-                supervision, acting_user=request.user, fields=data, plans=plans, supervised=supervised, seen=seen
-            )
+            with sent_once(request) as sent:
+                supervision = services.do_save_supervision(
+                    supervision, acting_user=request.user, fields=data, plans=plans, supervised=supervised, seen=seen
+                )
+                sent.leads_to(reverse("supervision:detail", args=[supervision.pk]))
+        except AlreadySent as exc:
+            return already_sent(request, exc, reverse("supervision:index"))
         except ValidationError as exc:
             stored = Supervision.objects.get(pk=pk) if pk else None
             if not (stored and offer_overwrite(form, exc, services.supervision_state(stored))):
                 form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu cuộc giám sát."))
-            return redirect("supervision:detail", supervision.pk)
+            return redirect(sent.url)
     title = _("Sửa kế hoạch giám sát") if pk else _("Lập kế hoạch giám sát")
     return _form_page(request, form, title, supervision if pk else None)
 
@@ -395,6 +408,7 @@ def member_delete(request, pk):
 
 
 @login_required
+@answers_repeats
 def session_edit(request, supervision_pk=None, pk=None):
     if pk:
         session = get_session_for_user(request.user, pk, "change")
@@ -409,12 +423,16 @@ def session_edit(request, supervision_pk=None, pk=None):
         data = dict(form.cleaned_data)
         reports = data.pop("reports")
         try:
-            session = services.do_save_session(session, acting_user=request.user, fields=data, reports=reports)
+            with sent_once(request) as sent:
+                session = services.do_save_session(session, acting_user=request.user, fields=data, reports=reports)
+                sent.leads_to(reverse("supervision:session", args=[session.pk]))
+        except AlreadySent as exc:
+            return already_sent(request, exc, reverse("supervision:detail", args=[supervision.pk]))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu buổi làm việc."))
-            return redirect("supervision:session", session.pk)
+            return redirect(sent.url)
     title = _("Sửa buổi làm việc") if pk else _("Ghi buổi làm việc")
     return _form_page(request, form, title, supervision)
 
@@ -448,6 +466,7 @@ def session_detail(request, pk):
 
 
 @login_required
+@answers_repeats
 def finding_edit(request, supervision_pk=None, pk=None):
     if pk:
         finding = get_finding_for_user(request.user, pk, "change")
@@ -465,14 +484,19 @@ def finding_edit(request, supervision_pk=None, pk=None):
         data = dict(form.cleaned_data)
         links = {name: data.pop(name) for name in ("indicators", "tasks", "reports")}
         try:
-            finding = services.do_save_finding(finding, acting_user=request.user, fields=data, **links)
+            with sent_once(request) as sent:
+                finding = services.do_save_finding(finding, acting_user=request.user, fields=data, **links)
+                if finding.session_id:
+                    sent.leads_to(reverse("supervision:session", args=[finding.session_id]))
+                else:
+                    sent.leads_to(reverse("supervision:detail", args=[supervision.pk]))
+        except AlreadySent as exc:
+            return already_sent(request, exc, reverse("supervision:detail", args=[supervision.pk]))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu nhận xét."))
-            if finding.session_id:
-                return redirect("supervision:session", finding.session_id)
-            return redirect("supervision:detail", supervision.pk)
+            return redirect(sent.url)
     return _form_page(request, form, _("Sửa nhận xét") if pk else _("Thêm kết quả, hạn chế"), supervision)
 
 
@@ -489,6 +513,7 @@ def finding_delete(request, pk):
 
 
 @login_required
+@answers_repeats
 def recommendation_create(request, supervision_pk):
     supervision = get_supervision_for_user(request.user, supervision_pk, "change")
     form = RecommendationForm(
@@ -499,17 +524,22 @@ def recommendation_create(request, supervision_pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        done = reverse("supervision:detail", args=[supervision.pk])
         try:
-            made = services.do_create_recommendations(
-                supervision,
-                acting_user=request.user,
-                text=data["text"],
-                addressees=list(data["addressees"]),
-                addressee_kind=data["addressee_kind"],
-                priority=data["priority"],
-                made_on=data["made_on"],
-                findings=list(data["findings"]),
-            )
+            with sent_once(request) as sent:
+                made = services.do_create_recommendations(
+                    supervision,
+                    acting_user=request.user,
+                    text=data["text"],
+                    addressees=list(data["addressees"]),
+                    addressee_kind=data["addressee_kind"],
+                    priority=data["priority"],
+                    made_on=data["made_on"],
+                    findings=list(data["findings"]),
+                )
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         except services.FollowUpError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -520,12 +550,13 @@ def recommendation_create(request, supervision_pk):
                 _("Đã ghi kiến nghị tới %(n)s nơi nhận; hạn trả lời %(due)s.")
                 % {"n": len(made), "due": made[0].due_on.strftime("%d/%m/%Y")},
             )
-            return redirect("supervision:detail", supervision.pk)
+            return redirect(done)
     intro = _("Thời hạn trả lời: %(n)s ngày làm việc kể từ ngày kiến nghị.") % {"n": supervision.response_days}
     return _form_page(request, form, _("Thêm kiến nghị"), supervision, intro=intro)
 
 
 @login_required
+@answers_repeats
 def recommendation_edit(request, pk):
     rec = get_recommendation_for_user(request.user, pk, "change")
     form = RecommendationForm(
@@ -545,8 +576,15 @@ def recommendation_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         findings, seen = list(data.pop("findings")), data.pop("seen")
+        done = reverse("supervision:recommendation", args=[rec.pk])
         try:
-            services.do_update_recommendation(rec, acting_user=request.user, fields=data, findings=findings, seen=seen)
+            with sent_once(request) as sent:
+                services.do_update_recommendation(
+                    rec, acting_user=request.user, fields=data, findings=findings, seen=seen
+                )
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         except services.FollowUpError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -554,7 +592,7 @@ def recommendation_edit(request, pk):
                 form.add_error(None, exc)
         else:
             messages.success(request, _("Đã lưu kiến nghị."))
-            return redirect("supervision:recommendation", rec.pk)
+            return redirect(done)
     return _form_page(request, form, _("Sửa kiến nghị"), rec.supervision)
 
 
@@ -612,6 +650,7 @@ def withdraw(request, pk):
 
 
 @login_required
+@answers_repeats
 def respond(request, pk):
     rec = get_recommendation_for_user(request.user, pk)
     if not services.can_respond(request.user, rec):
@@ -619,15 +658,20 @@ def respond(request, pk):
     form = ResponseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        done = reverse("supervision:recommendation", args=[rec.pk])
         try:
-            services.do_respond(
-                rec,
-                acting_user=request.user,
-                text=data["text"],
-                status=data["status"],
-                reason=data["reason"],
-                files=form.checked_files,
-            )
+            with sent_once(request) as sent:
+                services.do_respond(
+                    rec,
+                    acting_user=request.user,
+                    text=data["text"],
+                    status=data["status"],
+                    reason=data["reason"],
+                    files=form.checked_files,
+                )
+                sent.leads_to(done)
+        except AlreadySent as exc:
+            return already_sent(request, exc, done)
         except services.FollowUpError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
@@ -635,7 +679,7 @@ def respond(request, pk):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("Đã gửi trả lời kiến nghị."))
-            return redirect("supervision:recommendation", rec.pk)
+            return redirect(done)
     if request.method == "POST" and request.FILES.getlist("files"):
         # A browser cannot put a file back into a file field: said, or the answer is sent again without them.
         names = ", ".join(f.name for f in request.FILES.getlist("files"))
