@@ -286,6 +286,7 @@ def cases_list(vendor, args) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Count
+    from django.test import Client
 
     from giamsat.accounts.roles import Role
     from giamsat.cases.choices import OPEN_STATUSES
@@ -332,6 +333,34 @@ def cases_list(vendor, args) -> dict:
     endpoint()
     say(f"  {total:,} cases; commune {commune_id}: {count[0][0]} open cases named like {name!r}")
 
+    # The API's search (POST /api/cases/search) filtered by the commune's name as well, as the issue words it,
+    # against the same bare SQL given only that commune's id.
+    from giamsat.accounts.services import do_create_token
+
+    _token, secret = do_create_token(acting_user=user, name="bench", days=30)
+    api = Client(HTTP_HOST="localhost", headers={"Authorization": f"Bearer {secret}"})
+    search = {"name": name, "status": "open", "commune": fold(sample.commune.name)}
+    one = [commune_id, *[str(s) for s in OPEN_STATUSES], *hashes]
+    one_sql, one_count_sql = (
+        q.format(
+            ids=marks,
+            statuses=", ".join([marks] * len(OPEN_STATUSES)),
+            hashes=", ".join([marks] * len(hashes)),
+        )
+        for q in (CASES_SQL, CASES_COUNT_SQL)
+    )
+
+    def api_search():
+        response = api.post("/api/cases/search", search, content_type="application/json")
+        assert response.status_code == 200, response.status_code
+        return response.json()
+
+    def bare_one():
+        with connection.cursor() as cursor:
+            return _fetch(cursor, one_count_sql, one), _fetch(cursor, one_sql, one)
+
+    assert api_search()["count"] == bare_one()[0][0][0] == count[0][0], "the API and the bare SQL differ"
+
     def app_reads():
         """The page's list and count alone, as the view builds them (scope, filter, search, order), no page."""
         rows = (
@@ -342,9 +371,16 @@ def cases_list(vendor, args) -> dict:
         )
         return rows.count(), list(rows[:20])
 
-    timed = paired_times({"case list": endpoint, "bare SQL": bare, "app SQL": app_reads}, args.runs)
+    calls = {"case list": endpoint, "bare SQL": bare, "app SQL": app_reads}
+    timed = paired_times(calls | {"API search": api_search, "bare SQL, one": bare_one}, args.runs)
     (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["case list"], timed["bare SQL"]
+    (api_median, api_runs), (one_median, one_runs) = timed["API search"], timed["bare SQL, one"]
     return {
+        "api_ms": api_median * 1000,
+        "api_sql_ms": one_median * 1000,
+        "api_ratio": api_median / one_median,
+        "api_runs_ms": [t * 1000 for t in api_runs],
+        "api_sql_runs_ms": [t * 1000 for t in one_runs],
         "app_sql_ms": timed["app SQL"][0] * 1000,
         "app_sql_runs_ms": [t * 1000 for t in timed["app SQL"][1]],
         "what": "case list",
@@ -651,6 +687,11 @@ def table(results: list[dict]) -> str:
             lines.append(
                 f"{'  after a draft saved':<32} {'':<28} {_n(r['after_draft_ms']):>10} {_n(bare):>10} "
                 f"{_n(r['after_draft_ms'] / bare if bare else None, 2):>6}"
+            )
+        if r.get("api_ms") is not None:
+            lines.append(
+                f"{'  API search, commune by name':<32} {'':<28} {_n(r['api_ms']):>10} {_n(r['api_sql_ms']):>10} "
+                f"{_n(r['api_ratio'], 2):>6}"
             )
         if r.get("app_sql_ms") is not None:
             lines.append(

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
 from django.test import RequestFactory
 from django.urls import reverse
@@ -18,11 +19,21 @@ from giamsat.core.models import AuditEntry, SentForm
 from giamsat.core.once import AlreadySent, sent_once
 from giamsat.documents.models import Document
 from giamsat.plans.models import Plan
-from giamsat.supervision.models import Recommendation, WorkingSession
+from giamsat.supervision import services as supervision_services
+from giamsat.supervision.models import Evidence, Recommendation, WorkingSession
+from test_cases_fixtures import assess
 from test_plans import plan_post
-from test_supervision import build_supervision, committee, recommend
+from test_supervision import PDF, build_supervision, committee, recommend
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 pytest_plugins = ["plan_fixtures", "test_cases_fixtures"]
 
 ALREADY = "Biểu mẫu này đã được gửi và lưu trước đó; hệ thống không lưu lần nữa."
@@ -129,6 +140,7 @@ def test_a_draft_document_asked_for_twice_is_made_once(client_for, supervisor, s
     again = client.post(url, {"once": token_on(page)})
     document = Document.objects.get()
     assert first.url == again.url == reverse("documents:detail", args=[document.pk])
+    assert ALREADY in said(again)
 
 
 def test_a_plan_sent_twice_is_not_refused_for_its_own_number(client_for, province_officer):
@@ -156,6 +168,51 @@ def test_a_service_given_to_a_child_sent_twice_is_recorded_once(case, commune_wo
     assert first.status_code == again.status_code == 302
     assert Service.objects.filter(case=case).count() == 1
     assert ALREADY in said(again)
+
+
+def test_a_plan_approved_twice_is_told_it_was_saved_not_that_there_is_no_plan(case, commune_worker, chair, client_for):
+    """After the first approval no plan awaits a decision: the page answered the repeat with a 404."""
+    assess(case, commune_worker)
+    client_for(commune_worker).post(
+        reverse("cases:plan", args=[case.pk]), {"objectives": "An toàn", "activities": "Tư vấn", "submit": "1"}
+    )
+    boss = client_for(chair)
+    url = reverse("cases:plan_decide", args=[case.pk])
+    data = {"decision_number": "03/QĐ-UBND", "approve": "1", "once": token_on(boss.get(url))}
+    first, again = boss.post(url, data), boss.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert again.url == reverse("cases:detail", args=[case.pk])
+    assert ALREADY in said(again)
+    assert case.plans.get().status == "approved"
+
+
+def test_a_token_is_claimed_at_its_own_address(supervisor, supervision):
+    """The same token sent to another address (a form it was not made for) is not taken for a repeat there."""
+    for path in ("/supervision/1/recommendations/new/", "/supervision/1/sessions/new/"):
+        request = RequestFactory().post(path, {"once": "z" * 22})
+        request.user = supervisor
+        with sent_once(request) as sent:
+            sent.leads_to(path)
+    assert SentForm.objects.filter(token="z" * 22).count() == 2
+
+
+def test_an_answers_file_is_deleted_when_the_forms_transaction_fails_after_the_answer_was_saved(
+    supervisor, district_officer, supervision, media_root
+):
+    """The answer's own transaction is a savepoint of the claim's: its evidence file must go if the claim's
+    transaction fails after it (at the commit, say), as it went when the answer's own transaction failed."""
+    (rec,) = recommend(supervision, supervisor)
+    request = RequestFactory().post("/respond/", {"once": "e" * 22})
+    request.user = district_officer
+    upload = SimpleUploadedFile("ke-hoach.pdf", PDF, content_type="application/pdf")
+    with pytest.raises(RuntimeError), sent_once(request):
+        supervision_services.do_respond(
+            rec, acting_user=district_officer, text="Đã làm.", status="implemented", files=[(upload, "pdf")]
+        )
+        assert Evidence.objects.count() == 1
+        raise RuntimeError("the commit failed")
+    assert not Evidence.objects.exists()
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []
 
 
 def test_a_post_without_a_token_is_saved_as_before(client_for, supervisor, supervision):

@@ -48,6 +48,19 @@ def _login(new_page, live_server, username, password):
     return page
 
 
+DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('giamsat-draft:'))"
+
+
+def _drafts_kept(page) -> list[str]:
+    """The forms' copies kept in the browser, once drafts.js has written them (it waits 400 ms after typing). Polled
+    from here: the page's Content-Security-Policy refuses the string a wait_for_function would evaluate."""
+    for _attempt in range(50):
+        if kept := page.evaluate(DRAFTS):
+            return kept
+        page.wait_for_timeout(100)
+    return []
+
+
 def _sent_twice(route):
     """The same POST reaches the server twice; the browser gets the second answer."""
     if route.request.method != "POST":
@@ -132,10 +145,12 @@ def test_secretary_records_and_reports_district_answers_head_verifies(new_page, 
     # A flaky link delivers the form twice (the browser sends a POST again when its connection drops): the
     # server records it once and says so.
     page.route(re.compile(r"/recommendations/new/$"), _sent_twice)
+    assert _drafts_kept(page), "what is typed is kept in the browser until the server has it"
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(re.compile(rf"/supervision/{supervision.pk}/$"))
     page.unroute(re.compile(r"/recommendations/new/$"))
     assert page.get_by_text("Biểu mẫu này đã được gửi và lưu trước đó").is_visible()
+    assert page.evaluate(DRAFTS) == [], "the server has it: the browser's copy goes, not offered back next time"
     assert page.get_by_test_id("recommendations").inner_text().count("Bố trí đủ kinh phí") == 1
     assert Recommendation.objects.filter(text__startswith="Bố trí đủ kinh phí").count() == 1
 

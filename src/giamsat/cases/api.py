@@ -6,18 +6,18 @@ see them on screen."""
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from giamsat.core.jsonapi import BodyId, Day, Id, Year
-from giamsat.units.models import Organisation
+from giamsat.units.models import Organisation, Unit
 
 from . import dashboard, queries, services
 from .choices import (
@@ -383,17 +383,59 @@ def intake(request, payload: IntakeIn):
     return Status(201, case)
 
 
-@router.get("/cases", response=list[CaseOut], summary="Vụ việc (ẩn danh) / cases, pseudonymous")
-@paginate
-def list_cases(request, status: Literal["open", "closed", "all"] = "open", overdue: bool = False):
-    rows = Case.objects.restrict(request.user, "view").select_related("commune").prefetch_related("harms")
+Listed = Literal["open", "closed", "all"]
+
+
+def _listed(user, status: str, overdue: bool, unit_id: int | None, commune: str):
+    """The case list's rows as the page filters them: status, overdue, area (a unit's id or a commune's name)."""
+    rows = Case.objects.restrict(user, "view").select_related("commune").prefetch_related("harms")
     if status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif status == "closed":
         rows = rows.exclude(status__in=OPEN_STATUSES)
     if overdue:
         rows = rows.filter(status__in=OPEN_STATUSES, next_due_at__lt=timezone.now())
-    return rows.order_by("next_due_at", "-received_at")
+    area = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    if unit_id is not None and area is None:
+        return rows.none()
+    rows = queries.in_area(rows, area, commune)
+    return rows.order_by("next_due_at", "-received_at") if status == "open" else rows.order_by("-received_at")
+
+
+@router.get("/cases", response=list[CaseOut], summary="Vụ việc (ẩn danh) / cases, pseudonymous")
+@paginate
+def list_cases(
+    request,
+    status: Listed = "open",
+    overdue: bool = False,
+    unit_id: Id | None = None,
+    commune: Annotated[str, Query(max_length=120)] = "",
+):
+    """`unit_id`: a commune's, district's or province's cases (with the legacy units it took over); `commune`: the
+    cases of communes whose names contain it, with or without accents. Searching by a child's name: POST
+    /cases/search (a name has no place in an address, which servers and proxies log)."""
+    return _listed(request.user, status, overdue, unit_id, commune)
+
+
+class CaseSearchIn(Schema):
+    name: str = Field(min_length=1, max_length=200, description="họ tên trẻ, đủ cả họ tên, có dấu hay không")
+    status: Listed = "open"
+    overdue: bool = False
+    unit_id: BodyId | None = None
+    commune: str = Field("", max_length=120)
+
+
+@router.post("/cases/search", response=list[CaseOut], summary="Tìm vụ việc theo họ tên trẻ / search by name")
+@paginate
+def search_cases(request, payload: CaseSearchIn):
+    """As the list's search box: only among the cases whose names the user may see; the cases found are logged
+    (never the name)."""
+    rows = _listed(request.user, payload.status, payload.overdue, payload.unit_id, payload.commune)
+    found = rows.identifiable(request.user).with_name(payload.name)
+    cases = list(found)
+    if request.user.can("cases.view"):  # a search is logged even when it finds nothing, as on the page
+        services.log_access(request.user, cases or None, AccessAction.SEARCH, detail=f"API: {len(cases)}")
+    return found
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="Một vụ việc / one case (logged)")

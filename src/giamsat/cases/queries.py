@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from giamsat.accounts.jurisdiction import Jurisdiction
 from giamsat.core.models import work_calendar
+from giamsat.core.querysets import unit_ids
+from giamsat.core.text import fold
+from giamsat.units.choices import Level
+from giamsat.units.models import Unit
 
 from . import clock
 from .choices import OPEN_STATUSES, AgeGroup, Channel, DelayReason, Harm, Sex
@@ -87,17 +92,32 @@ def overdue_steps(cases, now: datetime.datetime | None = None, limit: int = 500)
     return rows
 
 
-def overdue_counts(cases, level: str, now: datetime.datetime | None = None) -> list[tuple[str, int]]:
-    """Open cases with an overdue step, counted per commune, district or province in one GROUP BY."""
+def overdue_counts(cases, level: str, now: datetime.datetime | None = None) -> list[tuple[int | None, str, int]]:
+    """Open cases with an overdue step, counted per commune, district or province in one GROUP BY: (the unit's id,
+    its name, the count)."""
     now = now or timezone.now()
     path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[level]
     rows = (
         cases.filter(status__in=OPEN_STATUSES, next_due_at__lt=now)
-        .values_list(f"{path}__name")
+        .values_list(path, f"{path}__name")
         .annotate(n=Count("pk"))
-        .order_by("-n", f"{path}__name")
+        .order_by("-n", f"{path}__name", path)
     )
-    return [(name or "—", n) for name, n in rows]
+    return [(pk, name or "—", n) for pk, name, n in rows]
+
+
+def in_area(cases, unit: Unit | None = None, commune_name: str = ""):
+    """The cases of one unit's area (a commune, or the communes of a district or province), as `overdue_counts`
+    counts them: under the case's own commune, so a new commune's area leaves out the legacy ones it took over in
+    2025 (they have their own rows); and/or of the communes whose names contain `commune_name`, typed with or
+    without accents ("vo xu" finds the legacy township Võ Xu). Both look the communes up first and filter the
+    cases by their ids (indexed)."""
+    if unit is not None:
+        cases = cases.filter(commune_id__in=unit_ids(Jurisdiction(ids=frozenset({unit.pk}))))
+    if key := fold(commune_name):
+        named = Unit.objects.filter(level=Level.COMMUNE, name_folded__contains=key).values_list("pk", flat=True)
+        cases = cases.filter(commune_id__in=sorted(named))
+    return cases
 
 
 # --------------------------------------------------------------------------------------------- statistics

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from giamsat.accounts.models import User
 from giamsat.accounts.roles import Role
 from giamsat.core.dates import parse_day
-from giamsat.core.once import AlreadySent, already_sent, sent_once
+from giamsat.core.once import AlreadySent, already_sent, answers_repeats, sent_once
 from giamsat.core.params import as_id, as_year
 from giamsat.core.text import fold
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE
@@ -84,6 +84,10 @@ def index(request):
         rows = rows.exclude(status__in=OPEN_STATUSES)
     if request.GET.get("overdue"):
         rows = rows.filter(status__in=OPEN_STATUSES, next_due_at__lt=now)
+    # The area: a unit's id (the links of the overdue counts), or a commune's name typed in the filter.
+    area = Unit.objects.filter(pk=unit_pk).first() if (unit_pk := as_id(request.GET.get("unit"))) else None
+    commune_name = (request.GET.get("commune") or "").strip()[:120]
+    rows = queries.in_area(rows, area, commune_name)
     search_key = request.GET.get("s", "")
     query = _searched(request, search_key) or (request.GET.get("q") or "").strip()
     searched_by_name = False
@@ -106,6 +110,7 @@ def index(request):
         case.next_state = queries.state_of_case(case, now, rules)
     unforwarded = visible.filter(recorded_by=user, forwarded_at__isnull=True) if user.can("cases.intake") else []
     filters = {k: request.GET.get(k, "") for k in ("status", "overdue")}
+    filters |= {"commune": commune_name, "unit": str(area.pk) if area else ""}
     kept = filters | ({"s": search_key} if search_key else {"q": request.GET.get("q", "")})
     return render(
         request,
@@ -115,6 +120,8 @@ def index(request):
             "status": status,
             "filters": filters | {"q": query},
             "query_string": urlencode({k: v for k, v in kept.items() if v}),
+            "area": area,
+            "without_area": urlencode({k: v for k, v in kept.items() if v and k != "unit"}),
             "unforwarded": unforwarded,
             "overdue_count": visible.filter(status__in=OPEN_STATUSES, next_due_at__lt=now).count(),
             "incoming": services.incoming_referrals(user).filter(status=ReferralStatus.PENDING).count(),
@@ -144,7 +151,7 @@ def _searched(request, key: str) -> str:
 def _search(request):
     """The list's filter form is posted: a child's name typed in the search box would otherwise sit in the address
     bar, the browser's history and proxy logs. The name stays in the session; the address carries a key to it."""
-    params = {k: request.POST.get(k, "") for k in ("status", "overdue")}
+    params = {k: request.POST.get(k, "") for k in ("status", "overdue", "unit", "commune")}
     query = request.POST.get("q", "").strip()
     if query:
         key = secrets.token_urlsafe(8)
@@ -456,6 +463,7 @@ def _run(request, case, form, call, success: str):
 
 
 @login_required
+@answers_repeats
 def assess(request, pk, kind):
     case = _case(request, pk, "manage")
     if kind not in forms.ASSESSMENT_FORMS:
@@ -487,6 +495,7 @@ def assess(request, pk, kind):
 
 
 @login_required
+@answers_repeats
 def emergency(request, pk):
     case = _case(request, pk, "manage", "approve")
     form = forms.EmergencyForm(_data(request), initial={"taken_at": forms.now_initial()})
@@ -504,6 +513,7 @@ def emergency(request, pk):
 
 
 @login_required
+@answers_repeats
 def plan_edit(request, pk):
     case = _case(request, pk, "manage")
     plan = case.plans.filter(cycle=case.cycle).first()
@@ -538,6 +548,7 @@ def plan_edit(request, pk):
 
 
 @login_required
+@answers_repeats
 def plan_decide(request, pk):
     case = _case(request, pk, "approve")
     plan = case.plans.filter(cycle=case.cycle, status=PlanStatus.SUBMITTED).first()
@@ -561,6 +572,7 @@ def plan_decide(request, pk):
 
 
 @login_required
+@answers_repeats
 def service(request, pk):
     case = _case(request, pk, "manage")
     form = forms.ServiceForm(_data(request), initial={"delivered_at": forms.now_initial()})
@@ -578,6 +590,7 @@ def service(request, pk):
 
 
 @login_required
+@answers_repeats
 def consent(request, pk):
     case = _case(request, pk, "manage")
     form = forms.ConsentForm(_data(request), initial={"given_at": forms.now_initial()})
@@ -629,6 +642,7 @@ def _organisations(user) -> list[tuple[int, str]]:
 
 
 @login_required
+@answers_repeats
 def referral(request, pk):
     case = _case(request, pk, "manage")
     today = timezone.localdate()
@@ -712,6 +726,7 @@ def referral_respond(request, referral_pk):
 
 
 @login_required
+@answers_repeats
 def offender(request, pk):
     case = _case(request, pk, "manage")
     form = forms.OffenderForm(_data(request), initial={"status": case.offender_status})
@@ -729,6 +744,7 @@ def offender(request, pk):
 
 
 @login_required
+@answers_repeats
 def delay(request, pk):
     case = _case(request, pk, "manage")
     form = forms.DelayForm(_data(request), initial={"reason": case.delay_reason})
@@ -746,6 +762,7 @@ def delay(request, pk):
 
 
 @login_required
+@answers_repeats
 def review(request, pk):
     case = _case(request, pk, "manage")
     form = forms.ReviewForm(_data(request), initial={"assessed_at": forms.now_initial()})
@@ -763,6 +780,7 @@ def review(request, pk):
 
 
 @login_required
+@answers_repeats
 def close(request, pk):
     case = _case(request, pk, "manage")
     form = forms.CloseForm(_data(request))
@@ -789,6 +807,7 @@ def close(request, pk):
 
 
 @login_required
+@answers_repeats
 def reopen(request, pk):
     case = _case(request, pk, "manage")
     form = forms.ReopenForm(_data(request))
@@ -848,6 +867,7 @@ def dismiss_duplicate(request, pk):
 
 
 @login_required
+@answers_repeats
 def assign(request, pk):
     case = _case(request, pk, "manage")
     form = forms.AssignForm(_data(request))

@@ -105,7 +105,7 @@ class SentForm(models.Model):
     url = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "token"], name="core_sentform_once")]
+        constraints = [models.UniqueConstraint(fields=["user", "token", "path"], name="core_sentform_once")]
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.url}"

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import SentForm
+from .uploads import removed_on_failure
 
 FIELD = "once"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")
@@ -70,13 +71,15 @@ def sent_once(request):
     if not TOKEN.fullmatch(token):
         yield Sent(None)
         return
-    with transaction.atomic():
+    path = request.path[:500]
+    # The service's own transaction is now a savepoint of this one: files it wrote are deleted if this one fails.
+    with removed_on_failure(), transaction.atomic():
         try:
             with transaction.atomic():
-                claim = SentForm.objects.create(user=request.user, token=token, path=request.path[:500])
+                claim = SentForm.objects.create(user=request.user, token=token, path=path)
         except IntegrityError:
-            earlier = SentForm.objects.filter(user=request.user, token=token).values_list("url", flat=True).first()
-            raise AlreadySent(earlier or "") from None
+            earlier = SentForm.objects.filter(user=request.user, token=token, path=path)
+            raise AlreadySent(earlier.values_list("url", flat=True).first() or "") from None
         SentForm.objects.filter(user=request.user, at__lt=timezone.now() - KEPT).delete()
         yield Sent(claim)
 
@@ -106,5 +109,7 @@ def answers_repeats(view):
 
 def already_sent(request, exc: AlreadySent, fallback: str):
     """The answer to a repeat: where the first save led (or `fallback`), saying that nothing was saved again."""
-    messages.info(request, _("Biểu mẫu này đã được gửi và lưu trước đó; hệ thống không lưu lần nữa."))
+    # A success: the form is saved. It also tells the page's script that the typed copy kept in the browser may go
+    # (the first answer, with its own message, was lost on the way: that is why the form came again).
+    messages.success(request, _("Biểu mẫu này đã được gửi và lưu trước đó; hệ thống không lưu lần nữa."))
     return redirect(exc.url or fallback)

@@ -9,6 +9,7 @@ the user, in Vietnamese (translatable).
 
 import zipfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import PurePath
 
 from django.conf import settings
@@ -210,15 +211,28 @@ def check_upload(uploaded_file, *, allowed: set[str], max_bytes: int | None = No
     return kind
 
 
+# The files of the removed_on_failure block being run, so that an enclosing one takes them over.
+_written: ContextVar[list | None] = ContextVar("written_files", default=None)
+
+
 @contextmanager
 def removed_on_failure():
     """Yields a list for the files (FieldFile) a save writes; if the block fails, they are deleted. Put outside the
     transaction (`with removed_on_failure() as written, transaction.atomic():`): a FileField writes its file at
-    once, and a rolled-back save left it in storage with no row pointing to it."""
+    once, and a rolled-back save left it in storage with no row pointing to it. Inside another such block (whose
+    transaction encloses this one's, as core.once's does), the files are handed to it when this block ends well:
+    they are deleted if the enclosing transaction fails, even at its commit."""
     written: list = []
+    enclosing = _written.get()
+    reset = _written.set(written)
     try:
         yield written
     except BaseException:
         for field_file in written:
             field_file.storage.delete(field_file.name)
         raise
+    else:
+        if enclosing is not None:
+            enclosing.extend(written)
+    finally:
+        _written.reset(reset)

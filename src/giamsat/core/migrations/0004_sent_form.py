@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('user', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'token'), name='core_sentform_once')],
+                'constraints': [models.UniqueConstraint(fields=('user', 'token', 'path'), name='core_sentform_once')],
             },
         ),
     ]
