@@ -333,13 +333,14 @@ def cases_list(vendor, args) -> dict:
     endpoint()
     say(f"  {total:,} cases; commune {commune_id}: {count[0][0]} open cases named like {name!r}")
 
-    # The API's search (POST /api/cases/search) filtered by the commune's name as well, as the issue words it,
-    # against the same bare SQL given only that commune's id.
+    # The API's search (POST /api/cases/search) filtered by the commune as well, as the issue words it, against the
+    # same bare SQL given only that commune's id. (A commune typed by name instead costs a scan of the 14,000 unit
+    # names, 3–4 ms.)
     from giamsat.accounts.services import do_create_token
 
     _token, secret = do_create_token(acting_user=user, name="bench", days=30)
     api = Client(HTTP_HOST="localhost", headers={"Authorization": f"Bearer {secret}"})
-    search = {"name": name, "status": "open", "commune": fold(sample.commune.name)}
+    search = {"name": name, "status": "open", "unit_id": commune_id}
     one = [commune_id, *[str(s) for s in OPEN_STATUSES], *hashes]
     one_sql, one_count_sql = (
         q.format(
@@ -690,7 +691,7 @@ def table(results: list[dict]) -> str:
             )
         if r.get("api_ms") is not None:
             lines.append(
-                f"{'  API search, commune by name':<32} {'':<28} {_n(r['api_ms']):>10} {_n(r['api_sql_ms']):>10} "
+                f"{'  API search in the commune':<32} {'':<28} {_n(r['api_ms']):>10} {_n(r['api_sql_ms']):>10} "
                 f"{_n(r['api_ratio'], 2):>6}"
             )
         if r.get("app_sql_ms") is not None:

@@ -2,6 +2,7 @@
 area from the overdue counts' links; and the same through the API, with the search by a child's name in the body."""
 
 import datetime
+import json
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -49,6 +50,9 @@ def test_a_units_area_is_the_units_own_communes_as_its_overdue_count(
     assert f"Địa bàn: {vo_xu.name}" in html
     dropped = re.search(r'href="\?([^"]*)">Bỏ lọc địa bàn', html).group(1)
     assert "unit=" not in dropped and "status=all" in dropped
+    typed = client.get(reverse("cases:index"), {"status": "all", "commune": "vo xu"}).content.decode()
+    assert "Xã, phường có tên chứa “vo xu”" in typed
+    assert "commune=" not in re.search(r'href="\?([^"]*)">Bỏ lọc địa bàn', typed).group(1)
 
 
 def test_the_filter_form_keeps_the_area(case, legacy_case, commune_worker, vo_xu, client_for):
@@ -89,7 +93,7 @@ def test_the_api_searches_by_name_in_the_body_and_logs_what_it_found(case, legac
     found = api.post("/api/cases/search", {"name": CHILD_FOLDED, "status": "all"}, content_type="application/json")
     assert found.status_code == 200
     assert [r["code"] for r in found.json()["items"]] == [case.code]
-    assert CHILD not in found.content.decode()  # pseudonymous, as the list
+    assert CHILD not in json.dumps(found.json(), ensure_ascii=False)  # pseudonymous, as the list
     logged = CaseAccess.objects.filter(action=AccessAction.SEARCH, user=commune_worker)
     assert list(logged.values_list("case_code", flat=True)) == [case.code]
     assert not any(CHILD_FOLDED in (e.detail + e.reason) for e in logged)
@@ -98,7 +102,33 @@ def test_the_api_searches_by_name_in_the_body_and_logs_what_it_found(case, legac
     assert [r["code"] for r in found.json()["items"]] == [legacy_case.code]
     elsewhere = legacy | {"commune": "xa duc linh"}
     assert api.post("/api/cases/search", elsewhere, content_type="application/json").json()["items"] == []
-    assert api.post("/api/cases/search", {"name": ""}, content_type="application/json").status_code == 422
+    for blank in ("", "   "):
+        refused = api.post("/api/cases/search", {"name": blank}, content_type="application/json")
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["field"] == "name"
+    assert refused.json()["errors"][0]["message"] == "Hãy gõ họ tên trẻ."
+    # The two searches above, and the one that found nothing in the commune; not the blank ones.
+    assert logged.all().count() == 3  # all(): the loop above filled the queryset's cache
+
+
+def test_a_read_only_token_may_search_by_name_but_still_not_write(case, commune_worker):
+    """The search is a read sent as POST (a name has no place in an address): a read-only token may send it."""
+    from django.test import Client
+
+    from giamsat.accounts.services import do_create_token
+
+    _token, secret = do_create_token(acting_user=commune_worker, name="đọc", days=30, read_only=True)
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    found = api.post("/api/cases/search", {"name": CHILD}, content_type="application/json")
+    assert [r["code"] for r in found.json()["items"]] == [case.code]
+    assert api.post(f"/api/cases/{case.pk}/forward", {}, content_type="application/json").status_code == 403
+
+
+def test_a_unit_that_is_not_there_lists_no_case_on_the_page_as_in_the_api(case, commune_worker, client_for):
+    """A stale link (a unit merged away) showed every case, as if it were the unit's."""
+    page = client_for(commune_worker).get(reverse("cases:index"), {"status": "all", "unit": 999999999})
+    assert list(page.context["page_obj"]) == []
+    assert "Không tìm thấy địa bàn này." in page.content.decode()
 
 
 def test_a_name_search_through_the_api_finds_nothing_the_caller_may_not_identify(
@@ -113,3 +143,7 @@ def test_a_name_search_through_the_api_finds_nothing_the_caller_may_not_identify
         assert found.status_code == 200
         assert found.json()["items"] == []
     assert not CaseAccess.objects.filter(user=outsider).exists()
+    # The district officer's search is logged, found nothing or not, as on the page.
+    assert list(CaseAccess.objects.filter(user=district_officer).values_list("action", "detail")) == [
+        (AccessAction.SEARCH, "API: 0")
+    ]

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from giamsat.core.jsonapi import BodyId, Day, Id, Year
+from giamsat.core.text import fold
 from giamsat.units.models import Organisation, Unit
 
 from . import dashboard, queries, services
@@ -419,6 +421,15 @@ def list_cases(
 
 class CaseSearchIn(Schema):
     name: str = Field(min_length=1, max_length=200, description="họ tên trẻ, đủ cả họ tên, có dấu hay không")
+
+    @field_validator("name")
+    @classmethod
+    def _a_name(cls, value: str) -> str:
+        # Spaces alone are no name: the page takes them for no search, and nothing is logged.
+        if not fold(value):
+            raise ValueError(_("Hãy gõ họ tên trẻ."))
+        return value.strip()
+
     status: Listed = "open"
     overdue: bool = False
     unit_id: BodyId | None = None

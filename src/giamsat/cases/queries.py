@@ -110,13 +110,13 @@ def in_area(cases, unit: Unit | None = None, commune_name: str = ""):
     """The cases of one unit's area (a commune, or the communes of a district or province), as `overdue_counts`
     counts them: under the case's own commune, so a new commune's area leaves out the legacy ones it took over in
     2025 (they have their own rows); and/or of the communes whose names contain `commune_name`, typed with or
-    without accents ("vo xu" finds the legacy township Võ Xu). Both look the communes up first and filter the
-    cases by their ids (indexed)."""
+    without accents ("vo xu" finds the legacy township Võ Xu)."""
     if unit is not None:
         cases = cases.filter(commune_id__in=unit_ids(Jurisdiction(ids=frozenset({unit.pk}))))
     if key := fold(commune_name):
-        named = Unit.objects.filter(level=Level.COMMUNE, name_folded__contains=key).values_list("pk", flat=True)
-        cases = cases.filter(commune_id__in=sorted(named))
+        # Joined, not a list of ids: "xa" names ten thousand communes, but only the communes of the cases already in
+        # the user's scope are looked at.
+        cases = cases.filter(commune__level=Level.COMMUNE, commune__name_folded__contains=key)
     return cases
 
 

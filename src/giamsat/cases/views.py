@@ -85,7 +85,10 @@ def index(request):
     if request.GET.get("overdue"):
         rows = rows.filter(status__in=OPEN_STATUSES, next_due_at__lt=now)
     # The area: a unit's id (the links of the overdue counts), or a commune's name typed in the filter.
-    area = Unit.objects.filter(pk=unit_pk).first() if (unit_pk := as_id(request.GET.get("unit"))) else None
+    unit_pk = as_id(request.GET.get("unit"))
+    area = Unit.objects.filter(pk=unit_pk).first() if unit_pk else None
+    if unit_pk and area is None:  # a unit gone since the link was made: its area has no case, not every case
+        rows = rows.none()
     commune_name = (request.GET.get("commune") or "").strip()[:120]
     rows = queries.in_area(rows, area, commune_name)
     search_key = request.GET.get("s", "")
@@ -121,7 +124,8 @@ def index(request):
             "filters": filters | {"q": query},
             "query_string": urlencode({k: v for k, v in kept.items() if v}),
             "area": area,
-            "without_area": urlencode({k: v for k, v in kept.items() if v and k != "unit"}),
+            "unknown_area": bool(unit_pk and area is None),
+            "without_area": urlencode({k: v for k, v in kept.items() if v and k not in ("unit", "commune")}),
             "unforwarded": unforwarded,
             "overdue_count": visible.filter(status__in=OPEN_STATUSES, next_due_at__lt=now).count(),
             "incoming": services.incoming_referrals(user).filter(status=ReferralStatus.PENDING).count(),
