@@ -413,14 +413,19 @@ def list_cases(
     unit_id: Id | None = None,
     commune: Annotated[str, Query(max_length=120)] = "",
 ):
-    """`unit_id`: a commune's, district's or province's cases (with the legacy units it took over); `commune`: the
-    cases of communes whose names contain it, with or without accents. Searching by a child's name: POST
-    /cases/search (a name has no place in an address, which servers and proxies log)."""
+    """`unit_id`: a commune's cases, or a district's or province's (each case under its own commune, as the overdue
+    counts count them); `commune`: the cases of communes whose names contain it, with or without accents.
+    Searching by a child's name: POST /cases/search (a name has no place in an address, which servers and proxies
+    log)."""
     return _listed(request.user, status, overdue, unit_id, commune)
 
 
 class CaseSearchIn(Schema):
     name: str = Field(min_length=1, max_length=200, description="họ tên trẻ, đủ cả họ tên, có dấu hay không")
+    status: Listed = "open"
+    overdue: bool = False
+    unit_id: BodyId | None = None
+    commune: str = Field("", max_length=120)
 
     @field_validator("name")
     @classmethod
@@ -429,11 +434,6 @@ class CaseSearchIn(Schema):
         if not fold(value):
             raise ValueError(_("Hãy gõ họ tên trẻ."))
         return value.strip()
-
-    status: Listed = "open"
-    overdue: bool = False
-    unit_id: BodyId | None = None
-    commune: str = Field("", max_length=120)
 
 
 @router.post("/cases/search", response=list[CaseOut], summary="Tìm vụ việc theo họ tên trẻ / search by name")

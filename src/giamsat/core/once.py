@@ -11,7 +11,8 @@ Views take both halves: `@answers_repeats` sends a repeat on before its form is 
 hoạch" would otherwise be told that the plan's number is taken), and `sent_once` catches the repeat that arrives
 while the first post is still being saved.
 
-A post without a token (an older page still open, a script) is saved as before: the API has its own requests."""
+A post without a token (an older page still open, a script) is saved as before; the API has no such guard yet
+(docs/architecture.md)."""
 
 import datetime
 import re
@@ -56,11 +57,10 @@ class Sent:
         self.claim = claim
         self.url = ""
 
-    def leads_to(self, url: str) -> str:
+    def leads_to(self, url: str) -> None:
         self.url = url
         if self.claim is not None:
             SentForm.objects.filter(pk=self.claim.pk).update(url=url[:500])
-        return url
 
 
 @contextmanager
