@@ -300,6 +300,32 @@ def test_a_negative_value_is_a_422_with_its_field(api, district_officer, plan_se
     assert not Report.objects.filter(request=req).exists()
 
 
+def test_a_value_rounded_past_the_columns_size_is_a_422_and_the_report_stays_readable(
+    api, district_officer, plan_setup
+):
+    """99999999999999.99999 passed the size check and was stored as 10¹⁴: every later read of the report failed."""
+    req = plan_setup.request("dl", 2023)
+    client = api(district_officer)
+    payload = draft_payload(plan_setup)
+    payload["values"][0]["value"] = "99999999999999.99999"
+    response = client.put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
+    assert response.status_code == 422
+    assert not Report.objects.filter(request=req).exists()
+    payload["values"][0]["value"] = "12.34565"  # rounded half up to the column's 4 places, as a typed cell is
+    assert client.put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON).status_code == 200
+    assert Report.objects.get(request=req).values.get(indicator=plan_setup.ind(COUNT)).value == Decimal("12.3457")
+    assert client.get(f"/api/report-requests/{req.pk}/reports").status_code == 200
+
+
+def test_a_source_longer_than_its_column_is_a_422_on_its_field(api, district_officer, plan_setup):
+    req = plan_setup.request("dl", 2023)
+    payload = draft_payload(plan_setup)
+    payload["values"][0]["source"] = "x" * 201
+    response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["values.0.source"]
+
+
 def test_wrong_workflow_steps_are_409s(api, district_officer, province_officer, plan_setup):
     req = plan_setup.request("dl", 2023)
     reporter, reviewer = api(district_officer), api(province_officer)

@@ -11,6 +11,7 @@ from giamsat.core.jsonapi import BodyId, Id
 from giamsat.plans.models import Indicator
 
 from . import services
+from .figures import stored
 from .models import Report, ReportRequest
 
 router = Router(tags=["reporting"])
@@ -62,7 +63,7 @@ class ValueIn(Schema):
     value: Decimal | None = Field(None, ge=0)
     numerator: Decimal | None = Field(None, ge=0)
     denominator: Decimal | None = Field(None, ge=0)
-    source: str = ""
+    source: str = Field("", max_length=200)
     comment: str = ""
 
 
@@ -133,9 +134,9 @@ def save_draft(request, request_id: int, payload: DraftIn):
         services.ValueInput(
             indicator=indicators[v.indicator_id],
             breakdown=v.breakdown,
-            value=v.value,
-            numerator=v.numerator,
-            denominator=v.denominator,
+            value=None if v.value is None else stored(v.value),
+            numerator=None if v.numerator is None else stored(v.numerator),
+            denominator=None if v.denominator is None else stored(v.denominator),
             source=v.source,
             comment=v.comment,
         )

@@ -73,6 +73,13 @@ def typed_number(
         number /= scale
     if percent_format:
         number *= 100
+    number = stored(number)
     if abs(number) >= 10**MAX_DIGITS_BEFORE_POINT:
         raise ValueError(_("Chỉ tiêu %(code)s: số quá lớn.") % {"code": code})
+    return number
+
+
+def stored(number: Decimal) -> Decimal:
+    """A figure as its column keeps it (4 places, half up). Rounded before its size is checked: 99999999999999.99999
+    passed the check and was stored as 10¹⁴, which no later read of the report could convert."""
     return number.quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)

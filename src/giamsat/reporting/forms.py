@@ -19,6 +19,37 @@ from .models import Activity, BudgetLine, Report, Schedule
 from .services import ValueInput, value_problems
 
 NARRATIVE = ["results", "limitations", "causes", "proposals"]
+MAX_DONG = 10 ** BudgetLine._meta.get_field("allocated").max_digits  # whole dong: no decimal places
+
+
+def parse_dong(text: str) -> Decimal:
+    """An amount in whole đồng as people type it ("50.000.000", "50 000 000 đ"). Raises ValueError with the message
+    for the user: not a number, negative, a fraction (it was rounded, and "999…9,9" became too big for the column:
+    every later read of the report failed), too big."""
+    try:
+        amount = parse_number(text)
+    except ValueError:
+        raise ValueError(_("Nhập một số tiền, ví dụ 50.000.000.")) from None
+    if amount < 0:
+        raise ValueError(_("Không được âm."))
+    if amount != amount.to_integral_value():
+        raise ValueError(_("Số tiền tính bằng đồng, không có phần lẻ."))
+    if amount >= MAX_DONG:
+        raise ValueError(_("Số quá lớn."))
+    return amount
+
+
+class DongField(forms.CharField):
+    """A whole-đồng amount read as the budget reads it (`parse_dong`)."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_dong(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class NarrativeForm(forms.ModelForm):
@@ -29,6 +60,8 @@ class NarrativeForm(forms.ModelForm):
 
 
 class ActivityForm(forms.ModelForm):
+    value_vnd = DongField(label=gettext_lazy("trị giá (đồng)"), required=False)
+
     class Meta:
         model = Activity
         fields = ["kind", "name", "held_on", "participants", "model_type", "still_active", "beneficiaries", "value_vnd"]
@@ -141,9 +174,6 @@ def parse_values(rows: list[ValueRow]) -> list[ValueInput]:
     return inputs
 
 
-MAX_BUDGET = 10 ** BudgetLine._meta.get_field("allocated").max_digits  # whole dong: no decimal places
-
-
 def budget_rows(report: Report, data=None) -> list[dict]:
     saved = {b.source: b for b in report.budget_lines.all()} if report.pk else {}
     rows = []
@@ -164,11 +194,7 @@ def parse_budget(rows: list[dict]) -> list[dict]:
         amounts = {}
         for key in ("allocated", "spent"):
             try:
-                amounts[key] = parse_number(row[key]) if row[key] else Decimal(0)
-                if amounts[key] < 0:
-                    row["errors"][key] = _("Không được âm.")
-                elif amounts[key] >= MAX_BUDGET:
-                    row["errors"][key] = _("Số quá lớn.")
+                amounts[key] = parse_dong(row[key]) if row[key] else Decimal(0)
             except ValueError as exc:
                 row["errors"][key] = str(exc)
         if not row["errors"] and any(amounts.values()):

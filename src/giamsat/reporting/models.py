@@ -167,6 +167,9 @@ class Report(models.Model):
     # The revision of the last save made on the web (not by a spreadsheet upload): an uploaded template
     # downloaded before it would silently undo that edit.
     edited_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The report page (its token, one per page opened) that made the last save; "" for an upload or the API. A page
+    # whose save lost the race to its own autosave may go on; another window of the same user may not.
+    saved_from = models.CharField(max_length=43, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

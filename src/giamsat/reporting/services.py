@@ -45,12 +45,12 @@ class InvalidValues(WorkflowError):
 
 
 class StaleDraft(WorkflowError):
-    """Someone saved the draft after this copy was opened. `by_same_user`: the user themselves (an autosave that
-    landed just before their click), whose page holds what they saved and more."""
+    """Someone saved the draft after this copy was opened. `by_same_page`: the very page that sends this save (its
+    autosave landed just before the click), which holds what it saved and more."""
 
-    def __init__(self, message: str, *, by_same_user: bool = False):
+    def __init__(self, message: str, *, by_same_page: bool = False):
         super().__init__(message)
-        self.by_same_user = by_same_user
+        self.by_same_page = by_same_page
 
 
 # What a stored value holds besides its key (report, indicator, breakdown); the first three are the numbers.
@@ -281,10 +281,12 @@ def do_save_request_draft(
     values: list[ValueInput],
     activities: list[dict] | None = None,
     budget: list[dict] | None = None,
+    page: str = "",
 ) -> Report:
     """do_save_draft for a request whose draft may not be started yet: the values are checked first, and the draft
-    is started and written in one transaction, so a refused save leaves no empty draft behind."""
-    contents = {"revision": revision, "narrative": narrative, "values": values, "activities": activities}
+    is started and written in one transaction, so a refused save leaves no empty draft behind. `page`: the report
+    page's token (see Report.saved_from)."""
+    contents = {"revision": revision, "narrative": narrative, "values": values, "activities": activities, "page": page}
     started = partial(_current_version, request, acting_user)  # inside the save's transaction
     return _save_draft(request, started, acting_user, contents | {"budget": budget})
 
@@ -309,6 +311,7 @@ def _write_draft(
     activities: list[dict] | None = None,
     budget: list[dict] | None = None,
     from_upload: bool = False,
+    page: str = "",
 ) -> None:
     """do_save_draft's writes, in the caller's transaction (no savepoint of its own: two statements fewer on
     every upload). An upload's file holds totals only, so the breakdowns typed online stay."""
@@ -319,6 +322,7 @@ def _write_draft(
         revision=F("revision") + 1,
         updated_by=acting_user,
         updated_at=now,
+        saved_from=page,
         **({} if from_upload else {"edited_revision": F("revision") + 1}),
         **narrative,
     )
@@ -326,13 +330,21 @@ def _write_draft(
         fresh = Report.objects.get(pk=report.pk)
         if not fresh.editable:
             raise WorkflowError(_("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa."))
-        if fresh.updated_by_id == acting_user.pk:
+        if page and fresh.saved_from == page:
             raise StaleDraft(
                 _(
-                    "Bản nháp vừa được lưu (tự động, hoặc từ một cửa sổ khác của bạn) ngay trước thao tác này. Hãy "
-                    "kiểm tra số liệu trên trang rồi bấm lại."
+                    "Bản nháp vừa được tự động lưu ngay trước thao tác này. Hãy kiểm tra số liệu trên trang rồi bấm "
+                    "lại."
                 ),
-                by_same_user=True,
+                by_same_page=True,
+            )
+        if fresh.updated_by_id == acting_user.pk:
+            # Another window of theirs, an upload or the API: this page does not hold what was saved there.
+            raise StaleDraft(
+                _(
+                    "Bạn vừa lưu báo cáo này ở nơi khác (cửa sổ khác, tệp tải lên hoặc API). Hãy tải lại trang để xem "
+                    "bản mới trước khi sửa."
+                )
             )
         raise StaleDraft(
             _("Người khác (%(who)s) vừa lưu báo cáo này. Hãy tải lại trang để xem bản mới trước khi sửa.")

@@ -1,3 +1,5 @@
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from giamsat.core.models import AuditEntry
-from giamsat.core.once import AlreadySent, already_sent, answers_repeats, sent_once
+from giamsat.core.once import TOKEN, AlreadySent, already_sent, answers_repeats, sent_once
 from giamsat.core.params import as_id
 from giamsat.core.uploads import UploadRejected, check_upload
 from giamsat.plans.models import Plan, Target
@@ -127,8 +129,16 @@ def request_detail(request, pk):
     rows = value_rows(shown, indicators, data)
     budget = budget_rows(shown, data)
     if request.method == "POST":
-        if not editing:
+        if not can_write:
             raise Http404
+        if not editing:
+            # Sent (a second click on "Gửi báo cáo", or an autosave from a page opened before a colleague sent it):
+            # said, not a 404; the browser keeps what the page held (drafts.js).
+            sent = _("Báo cáo đã gửi hoặc đã duyệt, không sửa được nữa.")
+            if request.htmx:
+                return render(request, "reporting/_autosave.html", {"revision": revision, "autosave_error": sent})
+            messages.info(request, sent)
+            return redirect("reporting:request", request_obj.pk)
         problem, report, based_on_posted = _save(request, request_obj, report, narrative, activities, rows, budget)
         if report is not None:
             report.refresh_from_db()
@@ -156,6 +166,7 @@ def request_detail(request, pk):
             "plan": plan,
             "report": report,
             "revision": revision,
+            "page_token": _page_token(request),
             "versions": request_obj.reports.order_by("-version"),
             "editing": editing,
             "rows": rows,
@@ -167,12 +178,20 @@ def request_detail(request, pk):
             "can_review": report is not None
             and report.status == ReportStatus.SUBMITTED
             and services.can_review(request.user, request_obj),
-            "return_form": ReturnForm(),
+            "return_form": ReturnForm(
+                initial={"comment": request.session.pop(_comment_key(report), "") if report is not None else ""}
+            ),
             "can_correct": can_write and report is not None and report.status == ReportStatus.ACCEPTED,
             "missing": services.missing_values(report) if report and report.editable else [],
             "overdue": request_obj.is_overdue(timezone.localdate()),
         },
     )
+
+
+def _page_token(request) -> str:
+    """The report page's own token (Report.saved_from): the one it was opened with, else a new one."""
+    posted = request.POST.get("page", "") if request.method == "POST" else ""
+    return posted if TOKEN.fullmatch(posted) else secrets.token_urlsafe(16)
 
 
 def _posted_revision(request) -> int:
@@ -202,14 +221,15 @@ def _save(request, request_obj, report, narrative, activities, rows, budget) -> 
             request_obj,
             acting_user=request.user,
             revision=_posted_revision(request),
+            page=_page_token(request),
             narrative=narrative.cleaned_data,
             values=values,
             activities=kept,
             budget=lines,
         )
     except services.StaleDraft as exc:
-        # The user's own autosave that landed just before: their page holds it and more, so it may go on.
-        return str(exc), report, not exc.by_same_user
+        # This page's own autosave that landed just before: the page holds it and more, so it may go on.
+        return str(exc), report, not exc.by_same_page
     except services.WorkflowError as exc:
         return str(exc), report, True
     if request.htmx:
@@ -244,7 +264,13 @@ def review(request, pk):
             messages.success(request, _("Đã trả lại báo cáo cho đơn vị."))
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
+        if comment:  # the page is shown again: what the reviewer wrote is there, not lost
+            request.session[_comment_key(report)] = comment
     return redirect("reporting:request", report.request_id)
+
+
+def _comment_key(report: Report) -> str:
+    return f"review_comment:{report.pk}"
 
 
 @login_required
