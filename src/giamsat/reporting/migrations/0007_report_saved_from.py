@@ -1,7 +1,7 @@
 """Which report page made the last save (Report.saved_from): another window of the same user is not that page.
 
-ADD COLUMN rather than Django's AddField: on SQLite, AddField copies the table into a new one and drops the old, and
-with it the triggers that keep the judged matrices correct (reporting 0004, 0006)."""
+ADD COLUMN rather than Django's AddField: on SQLite, AddField copies the table into a new one and drops the old, which
+the triggers that keep the judged matrices correct (reporting 0004, 0006) do not survive (docs/architecture.md)."""
 
 from django.db import migrations, models
 
