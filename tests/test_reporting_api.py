@@ -317,6 +317,16 @@ def test_a_value_rounded_past_the_columns_size_is_a_422_and_the_report_stays_rea
     assert client.get(f"/api/report-requests/{req.pk}/reports").status_code == 200
 
 
+@pytest.mark.parametrize("number", ["NaN", "Infinity"])
+def test_a_number_that_is_not_finite_is_a_422_in_the_users_language(api, district_officer, plan_setup, number):
+    req = plan_setup.request("dl", 2023)
+    payload = draft_payload(plan_setup)
+    payload["values"][0]["value"] = number
+    response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "values.0.value", "message": "Phải là số."}]
+
+
 def test_a_source_longer_than_its_column_is_a_422_on_its_field(api, district_officer, plan_setup):
     req = plan_setup.request("dl", 2023)
     payload = draft_payload(plan_setup)

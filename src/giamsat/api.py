@@ -62,6 +62,7 @@ def _field_message(err: dict) -> str:
         "int_type": lambda: _("Phải là số nguyên."),
         "decimal_parsing": lambda: _("Phải là số."),
         "decimal_type": lambda: _("Phải là số."),
+        "finite_number": lambda: _("Phải là số."),
         "float_parsing": lambda: _("Phải là số."),
         "bool_parsing": lambda: _("Phải là true hoặc false."),
         "string_type": lambda: _("Phải là chuỗi ký tự."),
