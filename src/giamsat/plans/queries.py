@@ -17,15 +17,16 @@ def plan_periods(plan: Plan) -> list[Period]:
 
 
 def default_period(plan: Plan, today: datetime.date) -> Period:
-    """The latest year with an accepted report, else the last year of the plan ended by today."""
+    """The latest year with an accepted report, else the last year of the plan ended by today; within the plan's
+    years either way (a plan shortened after its reports were accepted offered a year it refused to save)."""
     last = (
         Report.objects.filter(request__schedule__plan=plan, status="accepted")
         .order_by("-request__period_end")
         .values_list("request__period_end", flat=True)
         .first()
     )
-    year = last.year if last else min(max(today.year - 1, plan.first_year), plan.last_year)
-    return Period.year(year)
+    year = last.year if last else today.year - 1
+    return Period.year(min(max(year, plan.first_year), plan.last_year))
 
 
 def reporting_units(plan: Plan, user):

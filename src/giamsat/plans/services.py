@@ -42,18 +42,30 @@ def _check_change(user, plan: Plan | None = None, issuer=None) -> None:
         raise Http404
 
 
-def _save(obj, *, acting_user, action: str, fields: dict, written: list | None = None) -> object:
-    """`written` (core.uploads.removed_on_failure) gets the files this save writes: new uploads among `fields`."""
+def _save(obj, *, acting_user, action: str, fields: dict, written: list | None = None, many=None) -> object:
+    """`written` (core.uploads.removed_on_failure) gets the files this save writes: new uploads among `fields`.
+    `many`: {many-to-many field: its new rows}, set before the audit entry is written, so that it holds them."""
     # The stored row, not `obj`: a bound ModelForm has already copied the new values onto the instance.
-    before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
+    before = _as_dict(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.full_clean()
     obj.save()
+    for name, rows in (many or {}).items():
+        getattr(obj, name).set(rows)
     if written is not None:
         written += [getattr(obj, name) for name, value in fields.items() if isinstance(value, UploadedFile)]
-    audit.record(acting_user, action, obj, audit.diff(before, model_to_dict(obj)))
+    audit.record(acting_user, action, obj, audit.diff(before, _as_dict(obj)))
     return obj
+
+
+def _as_dict(obj) -> dict:
+    """The row's fields for the audit, its many-to-many ones as the names they hold (model_to_dict gives objects)."""
+    data = model_to_dict(obj)
+    for field in obj._meta.many_to_many:
+        if field.name in data:
+            data[field.name] = "; ".join(sorted(str(row) for row in data[field.name]))
+    return data
 
 
 def do_save_plan(plan: Plan, *, acting_user, fields: dict) -> Plan:
@@ -66,9 +78,26 @@ def do_save_plan(plan: Plan, *, acting_user, fields: dict) -> Plan:
         return _save(plan, acting_user=acting_user, action=action, fields=fields, written=written)
 
 
+# What the stored numbers mean: a count's 10 read as a ratio's 10 %, a report's value as no data at all.
+MEANING = ("kind", "direction")
+
+
 def do_save_indicator(indicator: Indicator, *, acting_user, fields: dict) -> Indicator:
     with transaction.atomic():
         _check_change(acting_user, indicator.plan)
+        if indicator.pk:
+            stored = Indicator.objects.select_for_update().get(pk=indicator.pk)
+            changed = [name for name in MEANING if name in fields and fields[name] != getattr(stored, name)]
+            if changed and (stored.targets.exists() or stored.values.exists()):
+                raise ValidationError(
+                    {
+                        name: _(
+                            "Chỉ tiêu đã có chỉ tiêu kế hoạch hoặc số liệu báo cáo: đổi loại hoặc chiều sẽ làm các số "
+                            "đã nhập bị hiểu sai. Hãy thêm một chỉ tiêu mới."
+                        )
+                        for name in changed
+                    }
+                )
         return _save(
             indicator,
             acting_user=acting_user,
@@ -80,12 +109,9 @@ def do_save_indicator(indicator: Indicator, *, acting_user, fields: dict) -> Ind
 def do_save_task(task: Task, *, acting_user, fields: dict, coordinators=None) -> Task:
     with transaction.atomic():
         _check_change(acting_user, task.plan)
-        task = _save(
-            task, acting_user=acting_user, action="task.create" if not task.pk else "task.update", fields=fields
-        )
-        if coordinators is not None:
-            task.coordinators.set(coordinators)
-    return task
+        action = "task.create" if not task.pk else "task.update"
+        many = {"coordinators": coordinators} if coordinators is not None else None
+        return _save(task, acting_user=acting_user, action=action, fields=fields, many=many)
 
 
 class StaleTargets(Exception):

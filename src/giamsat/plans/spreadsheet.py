@@ -256,7 +256,9 @@ class _Grid:
         columns = {}
         for column, cell in sorted(self.sheet.rows.get(1, {}).items()):
             code = str(cell.value).strip()
-            if column <= 2 or not code:
+            # Column A holds the units' codes and B their names, unless B was deleted: then an indicator's code
+            # stands there, and its targets were dropped without a word.
+            if not code or column == 1 or (column == 2 and code not in self.indicators):
                 continue
             if code not in self.indicators:
                 self.error(
@@ -271,7 +273,14 @@ class _Grid:
     def _merged(self, columns: dict) -> None:
         """Only a merged range's first cell keeps its value: the others would be read as empty targets."""
         for merged in self.sheet.merged:
-            if merged.max_row >= 2 and any(merged.min_col <= column <= merged.max_col for column in columns):
+            if merged.min_row == 1 and merged.max_col > max(merged.min_col, 2):
+                # A heading merged over two indicator columns: the second had no code, and was skipped.
+                self.error(
+                    merged.coord.split(":")[0],
+                    _("Vùng gộp ô %(range)s ở dòng tiêu đề: hãy bỏ gộp ô; mỗi cột ghi một mã chỉ tiêu.")
+                    % {"range": merged.coord},
+                )
+            elif merged.max_row >= 2 and any(merged.min_col <= column <= merged.max_col for column in columns):
                 self.error(
                     merged.coord.split(":")[0],
                     _("Vùng gộp ô %(range)s: hãy bỏ gộp ô và nhập chỉ tiêu cho từng đơn vị.") % {"range": merged.coord},

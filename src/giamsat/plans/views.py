@@ -238,6 +238,8 @@ def targets_edit(request, pk):
             count = services.do_save_targets(plan, period, values, acting_user=request.user, expected=expected)
         except UploadRejected as exc:
             upload_errors = [("", "", str(exc))]
+        except ValidationError as exc:
+            upload_errors = [("", "", message) for message in exc.messages]
         except SpreadsheetErrors as exc:
             upload_errors = [(e.sheet, e.cell, e.message) for e in exc.errors]
         except services.StaleTargets as exc:
@@ -291,6 +293,8 @@ def targets_edit(request, pk):
         if not errors:
             try:
                 count = services.do_save_targets(plan, period, values, acting_user=request.user, expected=expected)
+            except ValidationError as exc:
+                messages.error(request, _("Chưa lưu: %(why)s") % {"why": " ".join(exc.messages)})
             except services.StaleTargets as exc:
                 for (indicator_id, unit_id), now in exc.cells.items():
                     name = f"t-{indicator_id}-{unit_id}"

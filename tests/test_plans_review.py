@@ -1,0 +1,131 @@
+"""Defects a review of the plans found (30/11): a grid that could not be saved after the plan was shortened, targets
+dropped from an upload without a word, an indicator whose stored numbers changed meaning, and an unaudited change."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms.models import model_to_dict
+from django.urls import reverse
+
+from giamsat.core.models import AuditEntry
+from giamsat.plans.models import Indicator, Target, Task
+from giamsat.units.models import Organisation
+from plan_fixtures import COUNT, RATIO, accepted_report
+
+pytestmark = pytest.mark.django_db
+pytest_plugins = ["plan_fixtures"]
+
+P22 = "2022-2022-year"
+
+
+def target(setup, code, unit, year=2022):
+    day = datetime.date
+    return Target.objects.filter(
+        indicator=setup.ind(code), unit=unit, period_start=day(year, 1, 1), period_end=day(year, 12, 31)
+    ).first()
+
+
+def downloaded(client, setup, period=P22):
+    url = reverse("plans:targets_download", args=[setup.plan.pk]) + f"?period={period}"
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+    ws = wb.worksheets[0]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    columns = {ws.cell(1, k).value: k for k in range(3, ws.max_column + 1)}
+    return wb, ws, rows, columns
+
+
+def uploaded(client, setup, wb, period=P22):
+    out = io.BytesIO()
+    wb.save(out)
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={period}"
+    return client.post(url, {"file": SimpleUploadedFile("chi-tieu.xlsx", out.getvalue())})
+
+
+def test_a_plan_shortened_after_its_reports_opens_and_saves_its_targets_in_its_own_years(
+    client_for, province_officer, plan_setup
+):
+    """The page offered the year of the last accepted report (2023), outside the shortened plan (2021–2022): saving
+    the grid or uploading its file was a server error, and the typed grid was lost."""
+    accepted_report(plan_setup.request("dl", 2023), {plan_setup.ind(COUNT): 9})
+    type(plan_setup.plan).objects.filter(pk=plan_setup.plan.pk).update(last_year=2022)
+    client = client_for(province_officer)
+    page = client.get(reverse("plans:targets", args=[plan_setup.plan.pk]))
+    assert page.status_code == 200
+    assert page.context["period"].start.year == 2022
+    wb, ws, rows, columns = downloaded(client, plan_setup, period="")
+    ws.cell(rows[plan_setup.duc_linh.code], columns[COUNT]).value = 11
+    response = uploaded(client, plan_setup, wb, period="")
+    assert response.status_code == 302
+    assert target(plan_setup, COUNT, plan_setup.duc_linh).value == 11
+
+
+def test_an_upload_whose_unit_name_column_was_deleted_keeps_every_indicator(client_for, province_officer, child_plan):
+    """The first indicator then stood in column B, which was skipped as the names' column: its targets were dropped,
+    and the page said the file was taken."""
+    client = client_for(province_officer)
+    wb, ws, rows, columns = downloaded(client, child_plan)
+    ws.cell(rows[child_plan.duc_linh.code], columns[COUNT]).value = 77
+    ws.cell(rows[child_plan.duc_linh.code], columns[RATIO]).value = 50
+    assert columns[COUNT] == 3  # the first indicator, next to the names
+    ws.delete_cols(2)
+    assert uploaded(client, child_plan, wb).status_code == 302
+    assert target(child_plan, COUNT, child_plan.duc_linh).value == 77
+    assert target(child_plan, RATIO, child_plan.duc_linh).value == 50
+
+
+def test_a_heading_merged_over_two_indicators_is_refused_with_its_cells(client_for, province_officer, child_plan):
+    client = client_for(province_officer)
+    wb, ws, rows, columns = downloaded(client, child_plan)
+    before = target(child_plan, RATIO, child_plan.duc_linh).value
+    ws.cell(rows[child_plan.duc_linh.code], columns[RATIO]).value = 51
+    first = openpyxl.utils.get_column_letter(columns[COUNT])
+    second = openpyxl.utils.get_column_letter(columns[RATIO])
+    ws.merge_cells(f"{first}1:{second}1")
+    response = uploaded(client, child_plan, wb)
+    assert response.status_code == 200
+    assert f"Vùng gộp ô {first}1:{second}1 ở dòng tiêu đề" in response.content.decode()
+    assert target(child_plan, RATIO, child_plan.duc_linh).value == before
+
+
+@pytest.mark.parametrize(
+    ("code", "changes", "field"),
+    [
+        (COUNT, {"kind": "ratio", "unit_aggregation": "ratio", "measure": "%"}, "kind"),
+        (COUNT, {"direction": "decrease", "baseline_value": "1"}, "direction"),
+    ],
+)
+def test_an_indicator_with_targets_or_reports_keeps_its_kind_and_direction(
+    client_for, province_officer, plan_setup, code, changes, field
+):
+    """A count's 9 became no data as a ratio, and its targets of 10 became 10 %, with no word."""
+    indicator = plan_setup.ind(code)
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(indicator).items() if k not in ("id", "plan")}
+    response = client_for(province_officer).post(
+        reverse("plans:indicator_edit", args=[plan_setup.plan.pk, indicator.pk]), data | changes
+    )
+    assert response.status_code == 200
+    assert "Hãy thêm một chỉ tiêu mới" in str(response.context["form"].errors[field])
+    assert getattr(Indicator.objects.get(pk=indicator.pk), field) == getattr(indicator, field)
+
+
+def test_a_new_indicator_may_still_take_any_kind(client_for, province_officer, child_plan):
+    from giamsat.plans.services import do_save_indicator
+
+    indicator = Indicator.objects.create(plan=child_plan.plan, code="CT99", name="Chỉ tiêu thử", measure="xã")
+    do_save_indicator(indicator, acting_user=province_officer, fields={"kind": "milestone"})
+    assert Indicator.objects.get(pk=indicator.pk).kind == "milestone"
+
+
+def test_a_change_of_a_tasks_coordinating_bodies_is_in_its_audit_entry(province_officer, child_plan):
+    from giamsat.plans.services import do_save_task
+
+    task = do_save_task(
+        Task(plan=child_plan.plan), acting_user=province_officer, fields={"text": "Tuyên truyền"}, coordinators=[]
+    )
+    body = Organisation.objects.filter(unit=child_plan.province).order_by("pk").first()
+    do_save_task(task, acting_user=province_officer, fields={}, coordinators=[body])
+    entry = AuditEntry.objects.filter(action="task.update").latest("pk")
+    assert entry.changes == {"coordinators": ["", str(body)]}
