@@ -2,11 +2,9 @@
 dropped from an upload without a word, an indicator whose stored numbers changed meaning, and an unaudited change."""
 
 import datetime
-import io
 
 import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -14,11 +12,10 @@ from giamsat.core.models import AuditEntry
 from giamsat.plans.models import Indicator, Target, Task
 from giamsat.units.models import Organisation
 from plan_fixtures import COUNT, RATIO, accepted_report
+from test_plans import _targets_file, _upload
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["plan_fixtures"]
-
-P22 = "2022-2022-year"
 
 
 def target(setup, code, unit, year=2022):
@@ -26,22 +23,6 @@ def target(setup, code, unit, year=2022):
     return Target.objects.filter(
         indicator=setup.ind(code), unit=unit, period_start=day(year, 1, 1), period_end=day(year, 12, 31)
     ).first()
-
-
-def downloaded(client, setup, period=P22):
-    url = reverse("plans:targets_download", args=[setup.plan.pk]) + f"?period={period}"
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
-    ws = wb.worksheets[0]
-    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
-    columns = {ws.cell(1, k).value: k for k in range(3, ws.max_column + 1)}
-    return wb, ws, rows, columns
-
-
-def uploaded(client, setup, wb, period=P22):
-    out = io.BytesIO()
-    wb.save(out)
-    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={period}"
-    return client.post(url, {"file": SimpleUploadedFile("chi-tieu.xlsx", out.getvalue())})
 
 
 def test_a_plan_shortened_after_its_reports_opens_and_saves_its_targets_in_its_own_years(
@@ -55,9 +36,9 @@ def test_a_plan_shortened_after_its_reports_opens_and_saves_its_targets_in_its_o
     page = client.get(reverse("plans:targets", args=[plan_setup.plan.pk]))
     assert page.status_code == 200
     assert page.context["period"].start.year == 2022
-    wb, ws, rows, columns = downloaded(client, plan_setup, period="")
+    wb, ws, rows, columns = _targets_file(client, plan_setup, period="")
     ws.cell(rows[plan_setup.duc_linh.code], columns[COUNT]).value = 11
-    response = uploaded(client, plan_setup, wb, period="")
+    response = _upload(client, plan_setup, wb, period="")
     assert response.status_code == 302
     assert target(plan_setup, COUNT, plan_setup.duc_linh).value == 11
 
@@ -66,25 +47,25 @@ def test_an_upload_whose_unit_name_column_was_deleted_keeps_every_indicator(clie
     """The first indicator then stood in column B, which was skipped as the names' column: its targets were dropped,
     and the page said the file was taken."""
     client = client_for(province_officer)
-    wb, ws, rows, columns = downloaded(client, child_plan)
+    wb, ws, rows, columns = _targets_file(client, child_plan)
     ws.cell(rows[child_plan.duc_linh.code], columns[COUNT]).value = 77
     ws.cell(rows[child_plan.duc_linh.code], columns[RATIO]).value = 50
     assert columns[COUNT] == 3  # the first indicator, next to the names
     ws.delete_cols(2)
-    assert uploaded(client, child_plan, wb).status_code == 302
+    assert _upload(client, child_plan, wb).status_code == 302
     assert target(child_plan, COUNT, child_plan.duc_linh).value == 77
     assert target(child_plan, RATIO, child_plan.duc_linh).value == 50
 
 
 def test_a_heading_merged_over_two_indicators_is_refused_with_its_cells(client_for, province_officer, child_plan):
     client = client_for(province_officer)
-    wb, ws, rows, columns = downloaded(client, child_plan)
+    wb, ws, rows, columns = _targets_file(client, child_plan)
     before = target(child_plan, RATIO, child_plan.duc_linh).value
     ws.cell(rows[child_plan.duc_linh.code], columns[RATIO]).value = 51
     first = openpyxl.utils.get_column_letter(columns[COUNT])
     second = openpyxl.utils.get_column_letter(columns[RATIO])
     ws.merge_cells(f"{first}1:{second}1")
-    response = uploaded(client, child_plan, wb)
+    response = _upload(client, child_plan, wb)
     assert response.status_code == 200
     assert f"Vùng gộp ô {first}1:{second}1 ở dòng tiêu đề" in response.content.decode()
     assert target(child_plan, RATIO, child_plan.duc_linh).value == before
