@@ -110,3 +110,29 @@ def test_a_change_of_a_tasks_coordinating_bodies_is_in_its_audit_entry(province_
     do_save_task(task, acting_user=province_officer, fields={}, coordinators=[body])
     entry = AuditEntry.objects.filter(action="task.update").latest("pk")
     assert entry.changes == {"coordinators": ["", str(body)]}
+
+
+def test_the_same_target_cell_twice_in_the_api_is_a_422_naming_it(api_client_for, province_officer, child_plan):
+    """The last one was kept without a word."""
+    cell = {"indicator_id": child_plan.ind(COUNT).pk, "unit_id": child_plan.duc_linh.pk}
+    before = target(child_plan, COUNT, child_plan.duc_linh).value
+    response = api_client_for(province_officer).put(
+        f"/api/plans/{child_plan.plan.pk}/targets?period=2022",
+        [cell | {"value": "5"}, cell | {"value": "6"}],
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert f"({cell['indicator_id']}, {cell['unit_id']})" in response.json()["message"]
+    assert target(child_plan, COUNT, child_plan.duc_linh).value == before
+
+
+def test_a_breakdown_named_twice_is_refused(province_officer, child_plan):
+    from django.core.exceptions import ValidationError
+
+    from giamsat.plans.services import do_save_indicator
+
+    indicator = Indicator(plan=child_plan.plan, code="CT98", name="Trẻ em được hỗ trợ", measure="trẻ em")
+    with pytest.raises(ValidationError) as refused:
+        do_save_indicator(indicator, acting_user=province_officer, fields={"disaggregations": ["sex", "sex"]})
+    assert refused.value.message_dict["disaggregations"] == ["Phân tổ ghi hai lần: sex"]
+    assert not Indicator.objects.filter(code="CT98").exists()

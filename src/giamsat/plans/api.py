@@ -1,8 +1,10 @@
 import datetime
+from collections import Counter
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -215,6 +217,13 @@ def plan_targets(request, plan_id: int, params: Query[PeriodQuery]):
 )
 def set_targets(request, plan_id: int, period: str, payload: list[TargetIn]):
     plan = _plan(request, plan_id, "change")
+    cells = Counter((t.indicator_id, t.unit_id) for t in payload)
+    if twice := sorted(cell for cell, n in cells.items() if n > 1):
+        # The last one won without a word: which the sender meant is theirs to say.
+        raise HttpError(
+            422,
+            _("Một ô gửi hai lần (indicator_id, unit_id): %(cells)s.") % {"cells": ", ".join(map(str, twice))},
+        )
     changed = services.do_save_targets(
         plan, _period(period, plan), {(t.indicator_id, t.unit_id): t.value for t in payload}, acting_user=request.user
     )

@@ -241,6 +241,9 @@ class Indicator(models.Model):
             raise ValidationError(
                 {"disaggregations": _("Phân tổ không hợp lệ: %(v)s") % {"v": ", ".join(sorted(unknown))}}
             )
+        twice = sorted({d for d in self.disaggregations or [] if (self.disaggregations or []).count(d) > 1})
+        if twice:  # each breakdown's rows would be asked for twice on the report form
+            raise ValidationError({"disaggregations": _("Phân tổ ghi hai lần: %(v)s") % {"v": ", ".join(twice)}})
         if self.kind == IndicatorKind.RATIO and self.unit_aggregation == UnitAggregation.SUM:
             raise ValidationError({"unit_aggregation": _("Chỉ tiêu tỷ lệ không cộng được giữa các đơn vị.")})
         if self.kind != IndicatorKind.RATIO and self.unit_aggregation == UnitAggregation.RATIO:
