@@ -976,6 +976,33 @@ def test_only_a_real_percent_format_multiplies_by_100(report_request, number_for
     assert values["CT05"].value == read
 
 
+@pytest.mark.parametrize(("coordinate", "typed"), [("F9", 0.5), ("G11", 0.8), ("H11", 1)])
+def test_a_percent_format_on_a_figure_not_in_percent_is_refused_on_its_cell(report_request, coordinate, typed):
+    """Excel showed 50%, and 0.5 children were saved (CT01 is a count; CT03's parts are counts)."""
+    wb = load_workbook(io.BytesIO(fill(build_template(report_request), GOOD)))
+    wb[REPORT_SHEET][coordinate].value = typed
+    wb[REPORT_SHEET][coordinate].number_format = "0%"
+    out = io.BytesIO()
+    wb.save(out)
+    errors = errors_of(report_request, out.getvalue())
+    assert list(errors) == [coordinate]
+    assert "ô định dạng phần trăm nhưng số này không tính bằng %" in errors[coordinate]
+
+
+def test_a_cell_whose_style_the_file_does_not_hold_is_read_not_a_server_error(report_request):
+    """A file from another program whose cell named a style past the end of the styles: openpyxl's lookup raised
+    IndexError out of the upload (LibreOffice opens such a file)."""
+
+    def change(name, text, target):
+        if name == "xl/worksheets/sheet1.xml":
+            return re.sub(r'<c r="F13"( s="\d+")?( t="n")?>', '<c r="F13" s="250">', text)
+        return text
+
+    content = rewritten(fill(build_template(report_request), GOOD), change)
+    values = {v.indicator.code: v for v in parse_upload(report_request, content).values}
+    assert values["CT05"].value == D("97.5")
+
+
 @pytest.mark.parametrize("typed", ["\u200b7", "7\u200b", "\ufeff7", "7\u2060"])
 def test_a_number_pasted_with_an_invisible_character_is_read(report_request, typed):
     parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"F9": typed}))

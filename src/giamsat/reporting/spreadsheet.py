@@ -1326,7 +1326,19 @@ class _Reader:
         if value is None or value is _BAD:
             return value
         # A cell formatted as a percentage holds 0.85 for 85%.
-        as_percent = percent and not isinstance(value, str) and cell is not None and _percent_format(cell.number_format)
+        percent_cell = not isinstance(value, str) and _percent_format(_number_format(cell))
+        if percent_cell and not percent:
+            # Excel shows 0.5 as "50%": the user meant 50 (or typed a count into a % cell), the file holds 0.5.
+            return self.error(
+                row,
+                key,
+                _(
+                    "Chỉ tiêu %(code)s: ô định dạng phần trăm nhưng số này không tính bằng %%; hãy định dạng ô là Số "
+                    "(Number) rồi nhập lại."
+                )
+                % {"code": indicator.code},
+            )
+        as_percent = percent and percent_cell
         try:
             return typed_number(
                 value, indicator, part=key in ("numerator", "denominator"), percent=percent, percent_format=as_percent
@@ -1533,6 +1545,17 @@ class _Reader:
 
 # In a number format, quoted text ("0.0" %"") and escaped characters (0\%) are shown as written.
 LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\\.')
+
+
+def _number_format(cell) -> str:
+    """A cell's number format; "" when there is no cell, or the file's styles do not hold its format (a file made by
+    another program: LibreOffice opens it, openpyxl's lookup raised IndexError, a server error)."""
+    if cell is None:
+        return ""
+    try:
+        return cell.number_format or ""
+    except (IndexError, KeyError):
+        return ""
 
 
 def _percent_format(number_format: str | None) -> bool:
