@@ -163,3 +163,10 @@ def api_client_for(db):
         return Client(headers={"Authorization": f"Bearer {secret}"})
 
     return make
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded and generated files go to the test's own folder (modules that write files use it for every test)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

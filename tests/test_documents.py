@@ -35,11 +35,7 @@ pytest_plugins = ["plan_fixtures"]
 
 ISSUE_DAY = datetime.date(2023, 10, 5)
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture

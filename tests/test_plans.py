@@ -42,11 +42,7 @@ PDF = (
     b"trailer <</Size 4 /Root 1 0 R>>\nstartxref\n186\n%%EOF\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def plan_post(**overrides) -> dict:

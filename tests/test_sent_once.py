@@ -25,13 +25,7 @@ from test_cases_fixtures import assess
 from test_plans import plan_post
 from test_supervision import PDF, build_supervision, committee, recommend
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 pytest_plugins = ["plan_fixtures", "test_cases_fixtures"]

@@ -58,13 +58,9 @@ PDF = (
 MADE_ON = datetime.date(2024, 2, 2)  # a Friday just before Tết 2024 (8–14 February)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 # --------------------------------------------------------------------------------------------- helpers
+
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def union() -> Organisation:

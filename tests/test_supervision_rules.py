@@ -19,14 +19,8 @@ from giamsat.supervision.choices import FindingKind, RecommendationStatus, Super
 from giamsat.supervision.models import Finding, FindingCategory, Recommendation, Supervision, WorkingSession
 from test_supervision import MADE_ON, add_session, build_supervision, committee, edit_form, recommend, union
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 pytest_plugins = ["plan_fixtures"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
