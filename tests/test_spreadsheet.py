@@ -599,6 +599,35 @@ def test_a_tcvn3_comment_is_converted_and_reported(report_request):
     assert (conversion.before, conversion.after) == (legacy, "Số liệu của Phòng Lao động huyện")
 
 
+def test_a_short_cell_is_read_in_the_encoding_of_its_column(report_request):
+    """ "Mét" is a valid word as it stands and TCVN3 for "Một"; the TCVN3 source beside it decides."""
+    legacy = {"J9": encode_legacy("Bảo hiểm xã hội huyện", "tcvn3"), "K9": encode_legacy("Một", "tcvn3")}
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | legacy))
+    assert (parsed.values[0].source, parsed.values[0].comment) == ("Bảo hiểm xã hội huyện", "Một")
+    assert [(c.cell, c.before, c.after) for c in parsed.conversions] == [
+        ("J9", legacy["J9"], "Bảo hiểm xã hội huyện"),
+        ("K9", "Mét", "Một"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"K9": "Xã Tân Hà"},  # "à" has no TCVN3 code: this cell cannot be TCVN3
+        {"K9": "Xã Tân", "J10": "Đức Linh"},  # "Đ" has none either: the column was typed in Unicode too
+    ],
+)
+def test_valid_unicode_is_not_converted_with_a_legacy_column(report_request, cells):
+    """ "Xã Tân Hà" was saved as "Xó Tõn Hà": its letters are TCVN3 codes too, and the column held TCVN3."""
+    legacy = encode_legacy("Bảo hiểm xã hội huyện", "tcvn3")
+    parsed = parse_upload(
+        report_request, fill(build_template(report_request), GOOD | cells | dict.fromkeys(("J9", "J11", "K11"), legacy))
+    )
+    assert parsed.values[0].source == "Bảo hiểm xã hội huyện"
+    assert parsed.values[0].comment == cells["K9"]
+    assert [c.cell for c in parsed.conversions] == ["J9", "J11", "K11"]
+
+
 def test_a_vni_source_is_converted_too(report_request):
     legacy = encode_legacy("Báo cáo của Ủy ban nhân dân xã", "vni")
     parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"J10": legacy}))

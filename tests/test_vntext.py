@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from giamsat.core.vntext import (
     ENCODINGS,
     convert_legacy,
+    could_be_legacy,
     detect_legacy,
     detect_legacy_many,
     encode_legacy,
@@ -17,6 +18,7 @@ from giamsat.core.vntext import (
     normalize_text,
     parse_number,
     parse_number_unit,
+    typed_in_unicode,
 )
 
 # --- Data -----------------------------------------------------------------------------------------------------
@@ -338,6 +340,25 @@ def test_normalizing_unicode_vietnamese_only_tidies_it(text):
 @given(st.lists(st.sampled_from(DISTINCTIVE), min_size=1, max_size=4).map(" ".join), st.sampled_from(ENCODINGS))
 def test_normalizing_legacy_text_restores_it(text, encoding):
     assert normalize_text(encode_legacy(text, encoding)) == (text, encoding)
+
+
+def test_it_knows_what_legacy_text_cannot_hold():
+    assert could_be_legacy("Xã Tân", "tcvn3")  # "Xó Tõn"
+    assert not could_be_legacy("Xã Tân Hà", "tcvn3")  # TCVN3 has no code "à"
+    assert not could_be_legacy("Hà Nội", "tcvn3") and not could_be_legacy("Hà Nội", "vni")  # "ộ" is not cp1252
+    assert not could_be_legacy("Ålund", "tcvn3")  # TCVN3 has no code "Å"
+    assert could_be_legacy("Haø Noäi", "vni")
+
+
+@given(vietnamese_text, st.sampled_from(ENCODINGS))
+def test_all_legacy_text_could_be_legacy(text, encoding):
+    assert could_be_legacy(encode_legacy(text, encoding), encoding)
+    assert not typed_in_unicode(encode_legacy(text, encoding))
+
+
+def test_it_knows_text_typed_in_unicode():
+    assert typed_in_unicode("Hà Nội") and typed_in_unicode(unicodedata.normalize("NFD", "Đức"))
+    assert not typed_in_unicode("Xã Tân Hà") and not typed_in_unicode("Café") and not typed_in_unicode("")
 
 
 # --- Numbers --------------------------------------------------------------------------------------------------

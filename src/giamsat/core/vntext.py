@@ -319,6 +319,24 @@ def detect_legacy_many(texts: Iterable[object]) -> Encoding | None:
     return max(winners, key=winners.__getitem__)
 
 
+_CODES: dict[Encoding, frozenset[str]] = {"tcvn3": frozenset(_TCVN3_DECODE), "vni": frozenset("".join(_VNI_DECODE))}
+
+
+def could_be_legacy(text: str, encoding: Encoding) -> bool:
+    """Whether `text` could be `encoding` seen through cp1252: only cp1252 characters, and no letter beyond ASCII
+    that the code table lacks. "Xã Tân Hà" could not be TCVN3 (it has no code "à"), though "Xã Tân" could be
+    ("Xó Tõn")."""
+    return all(
+        c.isascii() or c in _CP1252 and (not c.isalpha() or c in _CODES[encoding])
+        for c in unicodedata.normalize("NFC", text)
+    )
+
+
+def typed_in_unicode(text: str) -> bool:
+    """Whether `text` holds a Vietnamese letter that no legacy text seen through cp1252 can hold ("ộ", "Đ", "ư")."""
+    return any(c in _VIETNAMESE_LETTERS and c not in _CP1252 for c in unicodedata.normalize("NFC", text))
+
+
 def normalize_text(text: str, *, legacy: Encoding | Literal["auto"] | None = "auto") -> tuple[str, Encoding | None]:
     """NFC, stripped, internal whitespace (incl. non-breaking spaces) collapsed, and legacy text converted.
 

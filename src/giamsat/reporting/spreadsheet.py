@@ -50,7 +50,7 @@ from giamsat.core.formatting import dmy, plain_number
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.text import fold, slug
 from giamsat.core.uploads import UploadRejected, detect_kind, format_size
-from giamsat.core.vntext import detect_legacy_many, normalize_text
+from giamsat.core.vntext import could_be_legacy, detect_legacy_many, normalize_text, typed_in_unicode
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Target
 
@@ -1390,9 +1390,10 @@ class _Reader:
         lines, used = [], None
         for line in raw.splitlines():
             after, encoding = normalize_text(line)
-            if encoding is None and self.pooled_encoding and not line.isascii() and _cp1252_only(line):
+            pooled = self.pooled_encoding
+            if encoding is None and pooled and not line.isascii() and could_be_legacy(line, pooled):
                 # The column as a whole is legacy text: convert the short, ambiguous cells the same way.
-                after, encoding = normalize_text(line, legacy=self.pooled_encoding)
+                after, encoding = normalize_text(line, legacy=pooled)
             used = used or encoding
             lines.append(after)
         return "\n".join(line for line in lines if line).strip(), used
@@ -1401,9 +1402,12 @@ class _Reader:
 
     def read(self, indicators: list[Indicator]) -> list[ValueInput]:
         located = [(i, self.layout.rows[i.pk]) for i in indicators if i.pk in self.layout.rows]
-        self.pooled_encoding = detect_legacy_many(
-            self._peek_text(row, key) for _i, row in located for key in ("source", "comment")
-        )
+        texts = [self._peek_text(row, key) for _i, row in located for key in ("source", "comment")]
+        self.pooled_encoding = detect_legacy_many(texts)
+        if any(text and typed_in_unicode(text) for text in texts):
+            # Some of this text was typed in Unicode, so a short cell's accents say nothing of its encoding: "Xã
+            # Tân" is valid as it stands, and would become "Xó Tõn" from TCVN3.
+            self.pooled_encoding = None
         values = []
         for indicator, row in located:
             value = self.read_row(indicator, row)
@@ -1561,11 +1565,3 @@ def _number_format(cell) -> str:
 def _percent_format(number_format: str | None) -> bool:
     """Whether Excel multiplies the cell by 100 to show it: a % of the format itself, not one shown as text."""
     return "%" in LITERALS_IN_FORMAT.sub("", number_format or "")
-
-
-def _cp1252_only(text: str) -> bool:
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
