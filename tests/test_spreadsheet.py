@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import column_index_from_string
 
 import factories as f
 from giamsat.core.models import AuditEntry
@@ -858,6 +859,33 @@ def test_in_a_copy_a_missing_indicator_and_a_repeated_code_are_errors(report_req
     assert any(cell == "" and "CT04" in message for cell, message in messages)
 
 
+def test_a_copy_with_a_sheet_for_each_year_is_refused_naming_them(report_request):
+    """A workbook kept over the years: the first sheet holding the codes was read, whichever year it was."""
+    wb = load_workbook(io.BytesIO(copied_workbook(COPIED)))
+    wb.active.title = "Năm 2022"
+    wb.copy_worksheet(wb.active).title = "Năm 2023"
+    out = io.BytesIO()
+    wb.save(out)
+    assert the_error(report_request, out.getvalue()).startswith(
+        "Tệp có 2 trang cùng chứa các chỉ tiêu của báo cáo: “Năm 2022”, “Năm 2023”."
+    )
+    # A sheet that only lists a few of the codes (a note, a summary) is no other report.
+    del wb["Năm 2023"]
+    wb.create_sheet("Ghi chú").append(["CT01", "lấy từ sổ theo dõi"])
+    out = io.BytesIO()
+    wb.save(out)
+    assert parse_upload(report_request, out.getvalue()).values
+
+
+def test_a_copy_without_a_column_its_indicators_need_names_it(report_request):
+    """It gave a server error: the milestone's own error named a cell in a column the file does not have."""
+    wb = load_workbook(io.BytesIO(copied_workbook(COPIED | {"CT04": [None] * 6})))
+    wb.active["G4"] = None
+    out = io.BytesIO()
+    wb.save(out)
+    assert errors_of(report_request, out.getvalue()) == {"": "Không tìm thấy cột “Đạt/Chưa đạt”."}
+
+
 def test_a_workbook_without_any_of_the_codes_is_refused(report_request):
     wb = Workbook()
     wb.active.append(["Mã", "Giá trị"])
@@ -1077,6 +1105,37 @@ def test_a_copy_of_the_report_sheet_in_the_file_is_refused(report_request):
     out = io.BytesIO()
     wb.save(out)
     assert parse_upload(report_request, out.getvalue()).values
+
+
+def template_without(report_request, column: str, cells: dict | None = None) -> bytes:
+    """The filled template with one column deleted, as a user can once the sheet's protection is lifted."""
+    wb = load_workbook(io.BytesIO(fill(build_template(report_request), cells or GOOD)))
+    ws = wb[REPORT_SHEET]
+    ws.protection.sheet = False
+    ws.delete_cols(column_index_from_string(column))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def read_values(report_request, content: bytes) -> dict:
+    parsed = parse_upload(report_request, content)
+    return {v.indicator.code: (v.value, v.numerator, v.denominator, v.source, v.comment) for v in parsed.values}
+
+
+def test_a_template_with_a_column_deleted_is_read_by_its_headings(report_request):
+    """With the unit of measure (C) deleted, the source was read as the comment and the comment not at all."""
+    expected = read_values(report_request, fill(build_template(report_request), GOOD))
+    assert expected["CT01"][3:] == ("Bảo hiểm xã hội huyện", "Số liệu đến 31/12")
+    assert read_values(report_request, template_without(report_request, "C")) == expected
+    # The cells named in errors are where the figures now stand.
+    errors = errors_of(report_request, template_without(report_request, "C", GOOD | {"F9": -5}))
+    assert list(errors) == ["E9"]
+
+
+def test_a_template_without_a_column_its_indicators_need_is_refused(report_request):
+    errors = errors_of(report_request, template_without(report_request, "I"))  # "Đạt/Chưa đạt", for CT04
+    assert errors == {"": "Không tìm thấy cột “Đạt/Chưa đạt”."}
 
 
 def test_a_source_merged_with_its_comment_cell_is_not_copied_into_the_comment(report_request):

@@ -1042,6 +1042,7 @@ def _heading_synonyms() -> dict[str, str]:
     the headings officials commonly use)."""
     names = {
         "code": ["Mã", "Mã số", "Mã chỉ tiêu", "Code"],
+        "name": ["Chỉ tiêu", "Tên chỉ tiêu", "Indicator"],
         "value": ["Giá trị", "Giá trị thực hiện", "Thực hiện", "Số thực hiện", "Kết quả thực hiện", "Value"],
         "numerator": ["Tử số", "Numerator"],
         "denominator": ["Mẫu số", "Denominator"],
@@ -1088,10 +1089,23 @@ def _locate(wb: _Book, metadata: _Metadata | None, indicators: list[Indicator]) 
         layout.rows = _rows_by_code(ws, code_column, by_key, layout)
     added_later = {i.pk for i in indicators if i.pk not in metadata.rows}
     _missing_rows(layout, indicators, added_later)
+    _columns_moved(layout, indicators)
     _kinds_changed(layout, metadata, indicators)
     _names_moved(layout, indicators)
     _other_report_sheets(wb, ws, by_key)
     return layout
+
+
+def _columns_moved(layout: _Layout, indicators: list[Indicator]) -> None:
+    """Read a template whose columns were deleted, inserted or moved (its protection lifted) where its headings now
+    stand: with a column deleted, each text was read from its neighbour's place (the source as the comment)."""
+    if not layout.rows:
+        return
+    found = _headings(layout.ws, min(layout.rows.values()) - 1, layout.columns["code"])
+    if all(COLUMNS[key] == column for key, column in found.items()):
+        return
+    layout.columns = {"code": layout.columns["code"], **found}
+    _needed_columns(layout, indicators)
 
 
 def _name_key(value) -> str:
@@ -1206,6 +1220,7 @@ def _missing_rows(layout: _Layout, indicators: list[Indicator], added_later: set
 def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
     """Find the sheet and column holding most indicator codes, then the headings above the first of them."""
     best: tuple[int, int, Any] | None = None  # (matches, -column, sheet)
+    holding = []  # the sheets that hold half the codes or more
     for ws in wb.visible_sheets():
         counts: Counter[int] = Counter()
         for cell in ws.cells(SCAN_ROWS):
@@ -1214,6 +1229,18 @@ def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
         for column, matches in counts.items():
             if best is None or (matches, -column) > best[:2]:
                 best = (matches, -column, ws)
+        if counts and max(counts.values()) * 2 >= len(by_key):
+            holding.append(ws.title)
+    if len(holding) > 1:
+        # Say which, rather than read the first: a workbook kept over the years has a sheet for each year.
+        raise _Refused(
+            _(
+                "Tệp có %(count)s trang cùng chứa các chỉ tiêu của báo cáo: %(sheets)s. Hệ thống không biết trang nào "
+                "là của kỳ này. Hãy để lại trang của kỳ này (xóa hoặc chép các trang khác sang tệp khác) rồi tải lên "
+                "lại, hoặc tải tệp mẫu của báo cáo này."
+            )
+            % {"count": len(holding), "sheets": ", ".join(f"“{title}”" for title in holding)}
+        )
     if best is None:
         raise _Refused(
             _(
@@ -1227,17 +1254,31 @@ def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
     layout.rows = _rows_by_code(ws, code_column, by_key, layout)
     first_row = min(layout.rows.values())
 
+    headings = _headings(ws, first_row - 1, code_column)
+    # Our own column order is assumed only for a copy that kept the codes in column A and lost every heading.
+    layout.columns = {"code": code_column, **headings}
+    if code_column == COLUMNS["code"] and not set(headings) - {"code", "name"}:
+        layout.columns = dict(COLUMNS)
+    _needed_columns(layout, indicators)
+    return layout
+
+
+def _headings(ws: _Sheet, row: int, code_column: int) -> dict[str, int]:
+    """Column key -> column, for the headings recognised in the rows down to `row` (the one above the first
+    indicator)."""
     synonyms = _heading_synonyms()
     headings: dict[str, int] = {}
-    for cell in ws.cells(first_row - 1):  # merged headings: only the top-left cell holds the text, as wanted
+    for cell in ws.cells(row):  # merged headings: only the top-left cell holds the text, as wanted
         if isinstance(cell.value, str) and (key := synonyms.get(_heading_key(cell.value))):
             if key == "code" and cell.column != code_column:
                 continue
             headings[key] = cell.column  # a lower heading (closer to the data) wins
-    # Our own column order is assumed only for a copy that kept the codes in column A and lost every heading.
-    layout.columns = {"code": code_column, **headings}
-    if code_column == COLUMNS["code"] and not set(headings) - {"code"}:
-        layout.columns = dict(COLUMNS)
+    return headings
+
+
+def _needed_columns(layout: _Layout, indicators: list[Indicator]) -> None:
+    """An error for each input column that the plan's indicators need and the sheet lacks."""
+    ws = layout.ws
     needed = {"value": IndicatorKind.COUNT, "numerator": IndicatorKind.RATIO, "milestone": IndicatorKind.MILESTONE}
     kinds = {i.kind for i in indicators if _reported(i)}
     if IndicatorKind.AMOUNT in kinds:
@@ -1252,7 +1293,6 @@ def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
         layout.errors.append(
             CellError(ws.title, "", _("Không tìm thấy cột “%(column)s”.") % {"column": labels["denominator"]})
         )
-    return layout
 
 
 # --- reading the cells
@@ -1401,7 +1441,13 @@ class _Reader:
     # -- the whole sheet
 
     def read(self, indicators: list[Indicator]) -> list[ValueInput]:
-        located = [(i, self.layout.rows[i.pk]) for i in indicators if i.pk in self.layout.rows]
+        columns = self.layout.columns
+        # An indicator whose input column is missing has that error already (`_needed_columns`), not one per row.
+        located = [
+            (i, self.layout.rows[i.pk])
+            for i in indicators
+            if i.pk in self.layout.rows and all(key in columns for key in _input_columns(i))
+        ]
         texts = [self._peek_text(row, key) for _i, row in located for key in ("source", "comment")]
         self.pooled_encoding = detect_legacy_many(texts)
         if any(text and typed_in_unicode(text) for text in texts):
