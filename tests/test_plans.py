@@ -527,6 +527,15 @@ def test_the_targets_grid_checks_each_number_as_a_report_does(client_for, provin
     assert _target(setup, RATIO, setup.duc_linh).value == D("93.5")
 
 
+def test_a_count_target_typed_as_one_comma_three_digits_is_asked_about(client_for, province_officer, child_plan):
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    count = f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}"
+    html = client_for(province_officer).post(url, _grid(setup, 2022) | {count: "1,200"}).content.decode()
+    assert re.search(rf'id="{count}-err"[^>]*>Chỉ tiêu {COUNT}: không rõ “1,200” là 1200', html)
+    assert _target(setup, COUNT, setup.duc_linh).value == 10
+
+
 def test_a_page_opened_before_a_colleagues_save_writes_only_the_cells_changed_on_it(
     client_for, province_officer, child_plan
 ):

@@ -281,12 +281,14 @@ def test_a_figure_too_large_or_in_the_wrong_measure_is_refused_on_its_cell(
         **{
             f"{prefix(plan_setup, AMOUNT)}-value": "485.000.000.000.000",
             f"{prefix(plan_setup, COUNT)}-value": "85%",
+            f"{prefix(plan_setup, RATIO)}-num": "1,234",
             "b-local-allocated": "1" + "0" * 18,
         },
     )
     html = client_for(district_officer).post(request_url(dl_2023), data).content.decode()
     assert "số quá lớn" in cell(html, f"{prefix(plan_setup, AMOUNT)}-value")
     assert "không tính bằng %" in cell(html, f"{prefix(plan_setup, COUNT)}-value")
+    assert "không rõ “1,234” là 1234" in cell(html, f"{prefix(plan_setup, RATIO)}-num")
     assert "Số quá lớn." in cell(html, "b-local-allocated")
     assert not IndicatorValue.objects.filter(report__request=dl_2023).exists()
     assert client_for(province_officer).get(request_url(dl_2023)).status_code == 200

@@ -528,6 +528,24 @@ def test_it_reads_numbers_typed_as_text_in_vietnamese_notation(report_request):
     assert values["CT05"].value == D("85.5")
 
 
+def test_a_count_typed_as_one_comma_three_digits_is_asked_about_not_read_as_a_fraction(report_request):
+    """ "1,234" from an English-language Excel was saved as 1.234 children."""
+    cells = GOOD | {"F9": "1,234", "H11": "1,500", "F10": "1,250", "F13": "97,500"}
+    assert errors_of(report_request, fill(build_template(report_request), cells)) == {
+        "F9": "Chỉ tiêu CT01: không rõ “1,234” là 1234 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
+        "1234, hãy gõ 1234, không có dấu phẩy.",
+        "H11": "Chỉ tiêu CT03: không rõ “1,500” là 1500 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
+        "1500, hãy gõ 1500, không có dấu phẩy.",
+    }
+    # An amount or a percentage may have decimals: the Vietnamese reading stands. So do other decimals of a count.
+    cells = GOOD | {"F9": "1,5", "H11": "1.500", "F10": "1,250", "F13": "97,500"}
+    values = {
+        v.indicator.code: v for v in parse_upload(report_request, fill(build_template(report_request), cells)).values
+    }
+    assert (values["CT01"].value, values["CT03"].denominator) == (D("1.5"), D(1500))
+    assert (values["CT02"].value, values["CT05"].value) == (D("1.25"), D("97.5"))
+
+
 def test_a_file_saved_with_shared_strings_reads_the_same(report_request):
     legacy = encode_legacy("Số liệu của Phòng Lao động huyện", "tcvn3")
     content = fill(build_template(report_request), GOOD | {"F10": "2.000.000 đ", "K10": legacy, "J10": "=B9"})

@@ -1,6 +1,7 @@
 """How a report's figures are typed and checked, the same on the web form and in an uploaded file."""
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -29,6 +30,10 @@ def dong_scale(measure: str) -> int | None:
     return DONG_SCALES.get(" ".join(fold(measure or "").split()))
 
 
+# "1,234": Vietnamese notation reads a decimal comma (1.234), an English-language Excel a thousands separator (1234).
+COMMA_THEN_THREE_DIGITS = re.compile(r"([1-9]\d{0,2}),(\d{3})")
+
+
 def typed_number(
     value, indicator: Indicator, *, part: bool = False, percent: bool = False, percent_format: bool = False
 ) -> Decimal:
@@ -53,6 +58,16 @@ def typed_number(
         raise ValueError(
             _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]}
         ) from None
+    counted = part or indicator.kind == IndicatorKind.COUNT and not percent
+    if counted and isinstance(value, str) and (grouped := COMMA_THEN_THREE_DIGITS.fullmatch(value.strip())):
+        # A count with three decimals is unlikely, a thousand and more likely: ask rather than store 1.234 people.
+        raise ValueError(
+            _(
+                "Chỉ tiêu %(code)s: không rõ “%(text)s” là %(whole)s (dấu phẩy ngăn cách hàng nghìn) hay là số thập "
+                "phân. Nếu là %(whole)s, hãy gõ %(whole)s, không có dấu phẩy."
+            )
+            % {"code": code, "text": value.strip(), "whole": "".join(grouped.groups())}
+        )
     if unit == "%" and part:
         raise ValueError(
             _("Chỉ tiêu %(code)s: tử số và mẫu số là số đếm, không có dấu %%; tỷ lệ được tính tự động.")
