@@ -3,6 +3,8 @@
 Across the 2025 reform a jurisdiction keeps its history: the new Lâm Đồng covers legacy Bình Thuận, and a new
 commune covers the old communes it took in."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -25,9 +27,10 @@ from factories import (
     legacy_province,
     unit,
 )
+from giamsat.accounts.jurisdiction import NOWHERE, jurisdiction_of
 from giamsat.accounts.roles import Role
 from giamsat.units.choices import Level, Structure
-from giamsat.units.models import Organisation, Unit
+from giamsat.units.models import Organisation, Unit, UnitSuccession
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +140,21 @@ def test_a_new_commune_covers_the_old_communes_it_took_in_and_sees_its_ancestors
         (Structure.LEGACY, Level.PROVINCE, BINH_THUAN),
         (Structure.LEGACY, Level.DISTRICT, DUC_LINH),
     }
+
+
+def test_a_jurisdiction_follows_chains_of_successions_in_one_query(db, django_assert_num_queries):
+    """Every signed-in request computes it; it took a query per step of the conversion table, and one more."""
+    xa_duc_linh, vo_xu, duc_tai = current_commune("Xã Đức Linh"), legacy_commune(VO_XU), legacy_commune(DUC_TAI)
+    # An older merger before the reform (Đức Tài into Võ Xu), and a row that would loop back, which must not hang.
+    UnitSuccession.objects.create(predecessor=duc_tai, successor=vo_xu, effective=datetime.date(2020, 1, 1))
+    UnitSuccession.objects.create(predecessor=xa_duc_linh, successor=vo_xu, effective=datetime.date(2020, 1, 1))
+    with django_assert_num_queries(1):
+        jurisdiction = jurisdiction_of(xa_duc_linh)
+    expected = {xa_duc_linh, vo_xu, duc_tai, legacy_commune(23206), legacy_commune(23218)}
+    assert jurisdiction.ids == {u.pk for u in expected}
+    parents = {current_province(LAM_DONG), legacy_province(BINH_THUAN), legacy_district(DUC_LINH)}
+    assert jurisdiction.ancestor_ids == {u.pk for u in parents}
+    assert jurisdiction_of(None) == NOWHERE
 
 
 def test_a_legacy_district_covers_its_communes_only(district_officer):

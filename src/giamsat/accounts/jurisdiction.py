@@ -6,6 +6,8 @@ communes it took in, through the official conversion table."""
 
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from giamsat.units.models import Unit, UnitSuccession
 
 
@@ -28,14 +30,27 @@ NOWHERE = Jurisdiction()
 def jurisdiction_of(unit: Unit | None) -> Jurisdiction:
     if unit is None:
         return NOWHERE
-    roots = {unit.pk}
-    frontier = {unit.pk}
-    while frontier:
-        frontier = (
-            set(UnitSuccession.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
-            - roots
+    return jurisdiction_of_id(unit.pk)
+
+
+def jurisdiction_of_id(unit_id: int | None) -> Jurisdiction:
+    """The unit's jurisdiction in one query: every signed-in request computes it, and walking the conversion table
+    a step at a time took four or five. UNION (not UNION ALL) ends the walk even if the table had a cycle."""
+    if unit_id is None:
+        return NOWHERE
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE roots(id) AS (
+                SELECT CAST(%s AS BIGINT)
+                UNION
+                SELECT s.predecessor_id FROM {UnitSuccession._meta.db_table} s JOIN roots r ON s.successor_id = r.id
+            )
+            SELECT u.id, u.parent_id, u.province_id FROM roots r JOIN {Unit._meta.db_table} u ON u.id = r.id
+            """,  # noqa: S608 (table names from the models, the id a parameter)
+            [unit_id],
         )
-        roots |= frontier
-    ancestors = set(Unit.objects.filter(pk__in=roots).exclude(parent=None).values_list("parent_id", "province_id"))
-    ancestor_ids = {pk for pair in ancestors for pk in pair if pk is not None} - roots
+        rows = cursor.fetchall()
+    roots = {pk for pk, _parent, _province in rows} or {unit_id}
+    ancestor_ids = {pk for _pk, *above in rows for pk in above if pk is not None} - roots
     return Jurisdiction(ids=frozenset(roots), ancestor_ids=frozenset(ancestor_ids))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.querysets import ScopedQuerySet
 
-from .jurisdiction import EVERYWHERE, Jurisdiction, jurisdiction_of
+from .jurisdiction import EVERYWHERE, Jurisdiction, jurisdiction_of_id
 from .roles import NATIONWIDE_WITHOUT_UNIT, Role, role_can
 
 
@@ -55,7 +55,9 @@ class User(AbstractUser):
         """The unit subtrees this user covers: their unit, else their organisation's unit."""
         if self.sees_all or (self.unit_id is None and self.role in NATIONWIDE_WITHOUT_UNIT):
             return EVERYWHERE
-        return jurisdiction_of(self.unit or (self.organisation.unit if self.organisation_id else None))
+        if self.unit_id:
+            return jurisdiction_of_id(self.unit_id)
+        return jurisdiction_of_id(self.organisation.unit_id if self.organisation_id else None)
 
     @property
     def jurisdiction_label(self) -> str:
