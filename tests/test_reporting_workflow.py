@@ -289,9 +289,11 @@ def test_accepting_the_correction_supersedes_the_first_version(
     do_accept(new, acting_user=province_officer)
     statuses = dict(Report.objects.filter(request=accepted.request).values_list("version", "status"))
     assert statuses == {1: ReportStatus.SUPERSEDED, 2: ReportStatus.ACCEPTED}
-    # The first version's history is kept.
-    assert actions_on(accepted) == ["report.start", "report.save", "report.submit", "report.accept"]
+    # The first version's history is kept, and says when and by which version it was replaced.
+    assert actions_on(accepted) == ["report.start", "report.save", "report.submit", "report.accept", "report.supersede"]
     assert actions_on(new) == ["report.correction", "report.save", "report.submit", "report.accept"]
+    replaced = AuditEntry.objects.get(action="report.supersede")
+    assert (replaced.actor, replaced.changes) == (province_officer, {"by_version": 2})
 
 
 def test_only_one_correction_at_a_time_and_only_of_an_accepted_report(submitted, accepted, district_officer):

@@ -32,6 +32,7 @@ audit.LABELS.update(
         "report.return": gettext_lazy("Trả lại để sửa"),
         "report.accept": gettext_lazy("Duyệt"),
         "report.correction": gettext_lazy("Mở bản đính chính"),
+        "report.supersede": gettext_lazy("Được thay bằng bản đính chính"),
     }
 )
 
@@ -524,12 +525,15 @@ def _review(report: Report, acting_user, status: str, comment: str, action: str,
         report.reviewed_by = acting_user
         report.review_comment = comment
         report.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_comment"])
-        if status == ReportStatus.ACCEPTED:
-            # The accepted correction replaces the version it corrects.
-            report.request.reports.filter(status=ReportStatus.ACCEPTED, version__lt=report.version).update(
-                status=ReportStatus.SUPERSEDED
-            )
         audit.record(acting_user, action, report, {"comment": comment} if comment else None)
+        if status == ReportStatus.ACCEPTED:
+            # The accepted correction replaces the version it corrects; each keeps a row saying by which.
+            for older in report.request.reports.select_for_update().filter(
+                status=ReportStatus.ACCEPTED, version__lt=report.version
+            ):
+                older.status = ReportStatus.SUPERSEDED
+                older.save(update_fields=["status"])
+                audit.record(acting_user, "report.supersede", older, {"by_version": report.version})
     return report
 
 
