@@ -444,10 +444,11 @@ def _insert_values(rows: list[tuple]) -> None:
     quote = db.ops.quote_name
     # Only the model's own table and column names go into the statement; the values are data or parameters.
     table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
-    # Keys and texts go to the driver as they are; only the numbers need the field's conversion (to Decimal).
+    # Keys and texts go to the driver as they are; only the numbers need the field's conversion (to Decimal), and
+    # not an empty one (None stays None).
     prepare = [f.get_db_prep_save if isinstance(f, DecimalField) else None for f in fields]
     prepared = [
-        [raw if convert is None else convert(raw, db) for convert, raw in zip(prepare, row, strict=True)]
+        [raw if convert is None or raw is None else convert(raw, db) for convert, raw in zip(prepare, row, strict=True)]
         for row in rows
     ]
     with db.cursor() as cursor:
