@@ -294,6 +294,18 @@ def test_a_figure_too_large_or_in_the_wrong_measure_is_refused_on_its_cell(
     assert client_for(province_officer).get(request_url(dl_2023)).status_code == 200
 
 
+def test_a_nul_character_pasted_into_the_form_is_dropped_not_refused(client_for, district_officer, plan_setup, dl_2023):
+    """The page answered "Yêu cầu không hợp lệ" naming the field's code; a NUL cannot be seen, so the user could not
+    find what to remove."""
+    data = form_data(plan_setup, save="1", **{f"{prefix(plan_setup, COUNT)}-comment": "Số liệu\x00 đến 31/12"})
+    data["n-results"] = "Tổ chức\x00 12 cuộc truyền thông."
+    response = client_for(district_officer).post(request_url(dl_2023), data)
+    assert response.status_code == 302
+    report = Report.objects.get(request=dl_2023)
+    assert report.results == "Tổ chức 12 cuộc truyền thông."
+    assert report.values.get(indicator=plan_setup.ind(COUNT), breakdown="").comment == "Số liệu đến 31/12"
+
+
 def test_an_accepted_report_whose_correction_is_being_written_is_not_overdue(
     client_for, district_officer, plan_setup, dl_2023
 ):

@@ -29,6 +29,9 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _has_nul(value) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -54,22 +57,39 @@ def nul_field(request) -> str | None:
             if isinstance(data, dict):
                 return next((str(k) for k, v in data.items() if _has_nul(k) or _has_nul(v)), None)
             return "body" if _has_nul(data) else None
-        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.content_type in FORM_TYPES:
             for key, values in request.POST.lists():
                 if _has_nul(key) or any(_has_nul(v) for v in values):
                     return key
     return None
 
 
+def drop_nul_from_form(request) -> None:
+    """A form's text with NUL characters in it, less them. They come with text pasted from some programs, and
+    cannot be seen: refused, the user could not find what to remove from the form."""
+    if request.method != "POST" or request.content_type not in FORM_TYPES:
+        return
+    posted = request.POST
+    if not any(_has_nul(value) for _key, values in posted.lists() for value in values):
+        return
+    cleaned = posted.copy()
+    for key, values in posted.lists():
+        cleaned.setlist(key, [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    request.POST = cleaned
+
+
 class RefuseNulCharacters:
     """A NUL character (%00, \\u0000) can be stored by SQLite but not by PostgreSQL, which fails the request with
-    a server error; no one types it. Django's forms refuse it field by field; query strings and the API's JSON
-    reached the database, so it is refused here for every request, naming the parameter."""
+    a server error; no one types it. A page's form is saved without it (`drop_nul_from_form`); a query string, a
+    field's name and the API's JSON are refused here, naming the parameter."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            drop_nul_from_form(request)
         field = nul_field(request)
         if field is None:
             return self.get_response(request)
