@@ -11,8 +11,8 @@ from django.urls import reverse
 from giamsat.core.models import AuditEntry
 from giamsat.plans.models import Indicator, Target, Task
 from giamsat.units.models import Organisation
-from plan_fixtures import COUNT, RATIO, accepted_report
-from test_plans import _targets_file, _upload
+from plan_fixtures import COUNT, DECREASE, RATIO, accepted_report
+from test_plans import PERIOD_2022, _grid, _targets_file, _upload
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["plan_fixtures"]
@@ -136,3 +136,34 @@ def test_a_breakdown_named_twice_is_refused(province_officer, child_plan):
         do_save_indicator(indicator, acting_user=province_officer, fields={"disaggregations": ["sex", "sex"]})
     assert refused.value.message_dict["disaggregations"] == ["Phân tổ ghi hai lần: sex"]
     assert not Indicator.objects.filter(code="CT98").exists()
+
+
+def test_a_target_carrying_the_units_own_baseline_is_not_emptied(
+    client_for, api_client_for, province_officer, child_plan
+):
+    """Emptying the cell deleted the target and the unit's baseline with it, which no page can set again: later
+    targets of that "decrease" indicator were then checked against the indicator's baseline instead."""
+    setup = child_plan
+    url = reverse("plans:targets", args=[setup.plan.pk]) + f"?period={PERIOD_2022}"
+    cell = f"t-{setup.ind(DECREASE).pk}-{setup.duc_linh.pk}"
+    expected = f"Chỉ tiêu {DECREASE}: đơn vị có giá trị cơ sở riêng (8) gắn với ô này; để trống ô sẽ xóa luôn giá trị"
+    client = client_for(province_officer)
+    response = client.post(url, _grid(setup, 2022) | {cell: ""})
+    assert response.status_code == 200 and expected in response.context["errors"][cell]
+
+    wb, ws, rows, columns = _targets_file(client, setup)
+    ws.cell(rows[setup.duc_linh.code], columns[DECREASE]).value = None
+    assert expected in _upload(client, setup, wb).content.decode()
+
+    body = [{"indicator_id": setup.ind(DECREASE).pk, "unit_id": setup.duc_linh.pk, "value": None}]
+    api = api_client_for(province_officer).put(
+        f"/api/plans/{setup.plan.pk}/targets?period=2022", body, content_type="application/json"
+    )
+    assert api.status_code == 422 and expected in api.json()["errors"][0]["message"]
+    kept = target(setup, DECREASE, setup.duc_linh)
+    assert (kept.value, kept.baseline_value) == (4, 8)
+    # A target without a baseline of its own is emptied as before.
+    assert (
+        client.post(url, _grid(setup, 2022) | {f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}": ""}).status_code == 302
+    )
+    assert target(setup, COUNT, setup.duc_linh) is None

@@ -18,7 +18,7 @@ from giamsat.units.models import Unit
 
 from .models import Indicator, Plan, Target, Task
 from .queries import plan_periods
-from .spreadsheet import check_target
+from .spreadsheet import check_target, clearing_refused
 
 audit.LABELS.update(
     {
@@ -180,8 +180,12 @@ def do_save_targets(
             pk, current, baseline = existing.get((indicator_id, unit_id), (None, None, None))
             if current == value:
                 continue
+            # The page and the file have checked this cell already; the API has not.
+            if value is None and baseline is not None:
+                message = clearing_refused(indicators[indicator_id], baseline)
+                wrong.append(_("%(unit)s: %(message)s") % {"unit": units[unit_id].name, "message": message})
+                continue
             if value is not None:
-                # The page and the file have checked this cell already; the API has not.
                 try:
                     check_target(value, indicators[indicator_id], baseline)
                 except ValueError as exc:

@@ -107,6 +107,15 @@ def check_target(number: Decimal, indicator, baseline: Decimal | None = None) ->
         )
 
 
+def clearing_refused(indicator, baseline: Decimal) -> str:
+    """Why a target carrying the unit's own baseline is not emptied: the baseline would go with it, and no page
+    sets one again."""
+    return _(
+        "Chỉ tiêu %(code)s: đơn vị có giá trị cơ sở riêng (%(baseline)s) gắn với ô này; để trống ô sẽ xóa luôn giá "
+        "trị cơ sở. Hãy nhập chỉ tiêu; cần xóa hẳn thì nhờ quản trị viên."
+    ) % {"code": indicator.code, "baseline": plain_number(baseline)}
+
+
 def target_value(value, indicator, *, percent_format: bool = False, baseline: Decimal | None = None) -> Decimal:
     """A target typed on the page or read from a cell, checked as a report's value is: a number (Vietnamese or
     English notation), not negative, "%" only for a percentage and "đ" only for an amount, small enough for the
@@ -291,6 +300,8 @@ class _Grid:
         where = f"{get_column_letter(column)}{row}"
         value = cell.value
         if value is None or (isinstance(value, str) and not value.strip()):
+            if (baseline := self.baselines.get((indicator.pk, unit.pk))) is not None:
+                self.error(where, clearing_refused(indicator, baseline))
             return None
         if cell.data_type == "f":
             message = _("Ô %(cell)s chứa công thức; hãy dán giá trị (Paste Special → Values).") % {"cell": where}

@@ -24,7 +24,7 @@ from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, SpreadsheetErrors
 from . import queries, services
 from .forms import IndicatorForm, PlanForm, TaskForm
 from .models import Indicator, Plan, Programme, Target, Task
-from .spreadsheet import parse_targets, target_value, targets_workbook
+from .spreadsheet import clearing_refused, parse_targets, target_value, targets_workbook
 
 
 def get_plan_for_user(user, pk, action="view") -> Plan:
@@ -284,10 +284,12 @@ def targets_edit(request, pk):
                     # Altered by hand into no number: the cell is written as sent, as a cell without it is.
                     with contextlib.suppress(ValueError):
                         expected[(indicator.pk, unit.pk)] = parse_number(was[name]) if was[name] else None
+                baseline = baselines.get((indicator.pk, unit.pk))
+                if not raw and baseline is not None:
+                    errors[name] = clearing_refused(indicator, baseline)
+                    continue
                 try:
-                    values[(indicator.pk, unit.pk)] = (
-                        target_value(raw, indicator, baseline=baselines.get((indicator.pk, unit.pk))) if raw else None
-                    )
+                    values[(indicator.pk, unit.pk)] = target_value(raw, indicator, baseline=baseline) if raw else None
                 except ValueError as exc:
                     errors[name] = str(exc)
         if not errors:
