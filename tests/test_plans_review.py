@@ -2,9 +2,11 @@
 dropped from an upload without a word, an indicator whose stored numbers changed meaning, and an unaudited change."""
 
 import datetime
+from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -167,3 +169,16 @@ def test_a_target_carrying_the_units_own_baseline_is_not_emptied(
         client.post(url, _grid(setup, 2022) | {f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}": ""}).status_code == 302
     )
     assert target(setup, COUNT, setup.duc_linh) is None
+
+
+def test_a_rate_target_typed_as_a_fraction_is_saved_and_pointed_out(client_for, province_officer, child_plan):
+    """0.9 in a General cell of a rate's column was stored as a target of 0.9 % without a word."""
+    client = client_for(province_officer)
+    wb, ws, rows, columns = _targets_file(client, child_plan)
+    ws.cell(rows[child_plan.duc_linh.code], columns[RATIO]).value = 0.9
+    response = _upload(client, child_plan, wb)
+    assert response.status_code == 302
+    assert target(child_plan, RATIO, child_plan.duc_linh).value == D("0.9")
+    cell = f"{openpyxl.utils.get_column_letter(columns[RATIO])}{rows[child_plan.duc_linh.code]}"
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert f"Ô {cell}: 0,9 được hiểu là 0,9% (chỉ tiêu {RATIO} tính bằng %). Nếu ý bạn là 90%, hãy nhập 90" in shown[1]

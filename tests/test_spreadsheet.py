@@ -594,6 +594,18 @@ def test_a_cell_formatted_as_percent_gives_the_percentage(report_request):
     assert values["CT05"].value == D("85.5")
 
 
+def test_a_percentage_typed_as_a_fraction_is_taken_and_pointed_out(report_request):
+    """0.975 typed in a General cell for CT05 (in %) was saved as 0.975 % without a word; 97.5 was meant."""
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"F13": 0.975}))
+    assert {v.indicator.code: v.value for v in parsed.values}["CT05"] == D("0.975")
+    assert parsed.warnings == [
+        "Ô F13: 0,975 được hiểu là 0,975% (chỉ tiêu CT05 tính bằng %). Nếu ý bạn là 97,5%, hãy nhập 97,5 rồi tải "
+        "lên lại."
+    ]
+    for cells in ({"F13": "0,975"}, {"F13": 97.5}, {"F13": 0}):  # typed as text, or not a fraction
+        assert parse_upload(report_request, fill(build_template(report_request), GOOD | cells)).warnings == []
+
+
 def test_a_percent_sign_in_a_rates_numerator_says_the_parts_are_counts(report_request):
     """ "12%" in CT03's numerator was told "CT03 không tính bằng %", though the template shows CT03 in %."""
     errors = errors_of(report_request, fill(build_template(report_request), GOOD | {"G11": "12%"}))

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from giamsat.core.formatting import plain_number
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.vntext import parse_number
-from giamsat.reporting.figures import typed_number
+from giamsat.reporting.figures import fraction_for_percent, fraction_for_percent_warning, typed_number
 from giamsat.reporting.spreadsheet import (
     META_SHEET,
     CellError,
@@ -137,11 +137,11 @@ def target_value(value, indicator, *, percent_format: bool = False, baseline: De
 
 def parse_targets(
     content, plan, period: Period, indicators, units, baselines: dict[tuple[int, int], Decimal]
-) -> tuple[dict[tuple[int, int], Decimal | None], dict[tuple[int, int], Decimal | None] | None]:
+) -> tuple[dict[tuple[int, int], Decimal | None], dict[tuple[int, int], Decimal | None] | None, list[str]]:
     """({(indicator id, unit id): value or None for an empty cell}, what the file showed when downloaded (see
-    SHOWN), or None); raises SpreadsheetErrors listing every bad cell. Indicator columns the file lacks and units it
-    has no row for are left out (their targets stay as they are). `baselines`: the units' own baselines of the
-    period's targets, {(indicator id, unit id): value}."""
+    SHOWN) or None, warnings for the user); raises SpreadsheetErrors listing every bad cell. Indicator columns the
+    file lacks and units it has no row for are left out (their targets stay as they are). `baselines`: the units'
+    own baselines of the period's targets, {(indicator id, unit id): value}."""
     book = open_upload(content, max_column=len(indicators) + 10)
     try:
         _check_origin(book, plan, period)
@@ -149,7 +149,8 @@ def parse_targets(
         sheet = _grid_sheet(book)
     finally:
         book.close()
-    return _Grid(sheet, indicators, units, baselines).read(), shown
+    grid = _Grid(sheet, indicators, units, baselines)
+    return grid.read(), shown, grid.warnings
 
 
 def _check_origin(book, plan, period: Period) -> None:
@@ -228,6 +229,7 @@ class _Grid:
         self.indicators = {i.code: i for i in indicators}
         self.units = {u.code: u for u in units}
         self.errors: list[CellError] = []
+        self.warnings: list[str] = []
 
     def error(self, cell: str, message: str) -> None:
         self.errors.append(CellError(self.title, cell, message))
@@ -307,13 +309,14 @@ class _Grid:
             message = _("Ô %(cell)s chứa công thức; hãy dán giá trị (Paste Special → Values).") % {"cell": where}
             self.error(where, message)
             return None
+        percent_format = "%" in (cell.number_format or "")
         try:
-            return target_value(
-                value,
-                indicator,
-                percent_format="%" in (cell.number_format or ""),
-                baseline=self.baselines.get((indicator.pk, unit.pk)),
+            number = target_value(
+                value, indicator, percent_format=percent_format, baseline=self.baselines.get((indicator.pk, unit.pk))
             )
         except ValueError as exc:
             self.error(where, str(exc))
             return None
+        if _in_percent(indicator) and fraction_for_percent(value, number, percent_format):
+            self.warnings.append(fraction_for_percent_warning(where, indicator, number))
+        return number

@@ -230,7 +230,7 @@ def targets_edit(request, pk):
     if request.method == "POST" and "file" in request.FILES:
         try:
             check_upload(request.FILES["file"], allowed={"xlsx"})
-            values, shown = parse_targets(request.FILES["file"], plan, period, indicators, units, baselines)
+            values, shown, warnings = parse_targets(request.FILES["file"], plan, period, indicators, units, baselines)
             expected = {}
             if shown is not None:  # only what was changed in the file is written, and not over a colleague's change
                 values = {key: value for key, value in values.items() if key not in shown or value != shown[key]}
@@ -262,6 +262,8 @@ def targets_edit(request, pk):
             ]
         else:
             messages.success(request, _("Đã nhận tệp: %(n)s ô chỉ tiêu thay đổi.") % {"n": count})
+            for warning in warnings:
+                messages.warning(request, warning)
             return redirect(f"{request.path}?period={request.GET.get('period', '')}")
     errors: dict[str, str] = {}
     posted: dict[str, str] = {}

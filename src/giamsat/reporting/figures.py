@@ -4,6 +4,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from giamsat.core.text import fold
@@ -92,6 +93,25 @@ def typed_number(
     if abs(number) >= 10**MAX_DIGITS_BEFORE_POINT:
         raise ValueError(_("Chỉ tiêu %(code)s: số quá lớn.") % {"code": code})
     return number
+
+
+def fraction_for_percent(value, number: Decimal, percent_format: bool) -> bool:
+    """Whether a percentage read from a cell looks like a fraction of one (0.95 for 95 %): a number, not text, in a
+    cell not formatted as a percentage, between 0 and 1. It may be meant (0.5 % is a rate some targets ask for),
+    so it is taken and the user told."""
+    return not isinstance(value, str) and not percent_format and 0 < number < 1
+
+
+def fraction_for_percent_warning(cell: str, indicator: Indicator, number: Decimal) -> str:
+    return _(
+        "Ô %(cell)s: %(number)s được hiểu là %(number)s%% (chỉ tiêu %(code)s tính bằng %%). Nếu ý bạn là "
+        "%(percent)s%%, hãy nhập %(percent)s rồi tải lên lại."
+    ) % {
+        "cell": cell,
+        "number": number_format(number.normalize()),
+        "code": indicator.code,
+        "percent": number_format((number * 100).normalize()),
+    }
 
 
 def stored(number: Decimal) -> Decimal:

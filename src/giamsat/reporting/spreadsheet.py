@@ -57,7 +57,7 @@ from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Target
 
 from .choices import ReportStatus
-from .figures import is_percent, typed_number
+from .figures import fraction_for_percent, fraction_for_percent_warning, is_percent, typed_number
 from .models import IndicatorValue, Report, ReportRequest
 from .services import ValueInput, do_take_upload
 
@@ -937,7 +937,7 @@ def parse_upload(request: ReportRequest, content) -> ParsedReport:
     return ParsedReport(
         values=values,
         conversions=reader.conversions,
-        warnings=list(layout.warnings),
+        warnings=reader.warnings,
         from_template=metadata is not None,
         template_revision=metadata.draft_revision if metadata else None,
         template_report_id=metadata.draft_id if metadata else None,
@@ -1336,6 +1336,7 @@ class _Reader:
         self.sheet = layout.ws.title
         self.errors: list[CellError] = list(layout.errors)
         self.conversions: list[Conversion] = []
+        self.warnings: list[str] = list(layout.warnings)
         # Only the merged ranges over indicator rows matter (not, say, the template's own header block).
         rows = layout.rows.values()
         top, bottom = (min(rows), max(rows)) if rows else (0, -1)
@@ -1409,11 +1410,14 @@ class _Reader:
             )
         as_percent = percent and percent_cell
         try:
-            return typed_number(
+            number = typed_number(
                 value, indicator, part=key in ("numerator", "denominator"), percent=percent, percent_format=as_percent
             )
         except ValueError as exc:
             return self.error(row, key, str(exc))
+        if percent and fraction_for_percent(value, number, as_percent):
+            self.warnings.append(fraction_for_percent_warning(self.coordinate(row, key), indicator, number))
+        return number
 
     def milestone(self, row: int, indicator: Indicator):
         value, _cell = self.raw(row, "milestone")
