@@ -169,6 +169,19 @@ def test_the_apis_field_messages_speak_the_users_language(api_client_for, provin
     assert body.status_code == 400 and body.json()["message"].startswith("Không đọc được nội dung gửi lên")
 
 
+def test_a_reference_to_nothing_is_named_in_the_users_language(api_client_for, province_officer, child_plan):
+    """Django's own message was English inside a Vietnamese answer: "lĩnh vực instance with id 99999 is not a valid
+    choice"."""
+    body = {"reference": "9/KH-UBND", "issuer_id": child_plan.plan.issuer_id, "issued_on": "2024-01-01"}
+    body |= {"title": "Kế hoạch thử", "programme_id": 99999, "first_year": 2024, "last_year": 2025}
+    client = api_client_for(province_officer)
+    vi = client.post("/api/plans", body, content_type="application/json", headers={"Accept-Language": "vi"})
+    assert vi.status_code == 422
+    assert vi.json()["errors"] == [{"field": "programme", "message": "Không có lĩnh vực mã 99999."}]
+    en = client.post("/api/plans", body, content_type="application/json", headers={"Accept-Language": "en"})
+    assert en.json()["errors"] == [{"field": "programme", "message": "There is no programme with id 99999."}]
+
+
 def test_every_api_error_has_one_shape(api_client_for, province_officer, district_officer, plan_setup):
     """{"message", "errors"} whatever the status and wherever it is answered: the 409s and django-ninja's own
     errors said {"detail"}, the others {"message", "errors"}, so a client had to read both."""

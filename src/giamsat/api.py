@@ -113,10 +113,20 @@ def http_error(request, exc: HttpError):
     return api.create_response(request, error_body(message), status=exc.status_code)
 
 
+def _model_error_message(error: DjangoValidationError) -> str:
+    params = error.params or {}
+    if error.code == "invalid" and {"model", "value"} <= params.keys():
+        # A foreign key to nothing: Django's message has no Vietnamese ("lĩnh vực instance with id 9 is not…").
+        return _("Không có %(model)s mã %(value)s.") % {"model": params["model"], "value": params["value"]}
+    return " ".join(error.messages)
+
+
 @api.exception_handler(DjangoValidationError)
 def model_validation_error(request, exc: DjangoValidationError):
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    errors = [{"field": field, "message": message} for field, messages in fields.items() for message in messages]
+    fields = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    errors = [
+        {"field": field, "message": _model_error_message(error)} for field, errors in fields.items() for error in errors
+    ]
     return api.create_response(request, error_body(_("Dữ liệu gửi lên không hợp lệ."), errors), status=422)
 
 
