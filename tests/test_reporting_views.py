@@ -306,6 +306,25 @@ def test_a_nul_character_pasted_into_the_form_is_dropped_not_refused(client_for,
     assert report.values.get(indicator=plan_setup.ind(COUNT), breakdown="").comment == "Số liệu đến 31/12"
 
 
+def test_a_figure_the_page_shows_is_taken_back_as_shown(client_for, district_officer, plan_setup, dl_2023):
+    """A count of 2.125 saved from a file is shown as "2,125"; the form sent back unchanged was refused as a
+    "1,234" that might be 2125, and its autosave saved nothing."""
+    client = client_for(district_officer)
+    client.post(request_url(dl_2023), form_data(plan_setup, save="1"))
+    IndicatorValue.objects.filter(report__request=dl_2023, indicator=plan_setup.ind(COUNT)).update(value=D("2.125"))
+    count = f"{prefix(plan_setup, COUNT)}-value"
+    assert 'value="2,125"' in cell(client.get(request_url(dl_2023)).content.decode(), count)
+    unchanged = form_data(plan_setup, revision=1, save="1", **{count: "2,125", "n-causes": "Thiếu kinh phí."})
+    assert client.post(request_url(dl_2023), unchanged).status_code == 302
+    report = Report.objects.get(request=dl_2023)
+    assert report.causes == "Thiếu kinh phí."
+    assert report.values.get(indicator=plan_setup.ind(COUNT)).value == D("2.125")
+    # Typed anew, it is asked about; so is a signed one.
+    for typed in ("3,125", "+3,125"):
+        html = client.post(request_url(dl_2023), form_data(plan_setup, revision=2, **{count: typed})).content.decode()
+        assert "không rõ “" + typed + "” là 3125" in cell(html, count)
+
+
 def test_an_accepted_report_whose_correction_is_being_written_is_not_overdue(
     client_for, district_officer, plan_setup, dl_2023
 ):

@@ -32,7 +32,7 @@ def dong_scale(measure: str) -> int | None:
 
 
 # "1,234": Vietnamese notation reads a decimal comma (1.234), an English-language Excel a thousands separator (1234).
-COMMA_THEN_THREE_DIGITS = re.compile(r"([1-9]\d{0,2}),(\d{3})")
+COMMA_THEN_THREE_DIGITS = re.compile(r"([+\-\u2212]?)\s*([1-9]\d{0,2}),(\d{3})")
 
 
 def typed_number(
@@ -67,7 +67,11 @@ def typed_number(
                 "Chỉ tiêu %(code)s: không rõ “%(text)s” là %(whole)s (dấu phẩy ngăn cách hàng nghìn) hay là số thập "
                 "phân. Nếu là %(whole)s, hãy gõ %(whole)s, không có dấu phẩy."
             )
-            % {"code": code, "text": value.strip(), "whole": "".join(grouped.groups())}
+            % {
+                "code": code,
+                "text": value.strip(),
+                "whole": "".join(grouped.groups()).replace("+", "").replace("\u2212", "-"),
+            }
         )
     if unit == "%" and part:
         raise ValueError(

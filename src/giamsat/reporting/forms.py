@@ -96,6 +96,7 @@ class ValueRow:
     prefix: str
     data: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
+    saved: dict = field(default_factory=dict)  # the saved figures as the page shows them
 
     @property
     def is_ratio(self) -> bool:
@@ -126,18 +127,20 @@ def value_rows(report: Report, indicators, data=None) -> list[ValueRow]:
         for breakdown, label in [("", ""), *breakdown_keys(indicator.disaggregations)]:
             prefix = f"v-{indicator.pk}-{breakdown or 'total'}"
             row = ValueRow(indicator, breakdown, str(label), prefix)
-            if data is not None:
-                row.data = {
-                    k: data.get(f"{prefix}-{k}", "").strip() for k in ("value", "num", "den", "source", "comment")
-                }
-            elif (value := saved.get((indicator.pk, breakdown))) is not None:
-                row.data = {
+            if (value := saved.get((indicator.pk, breakdown))) is not None:
+                row.saved = {
                     "value": plain_number(value.value),
                     "num": plain_number(value.numerator),
                     "den": plain_number(value.denominator),
                     "source": value.source,
                     "comment": value.comment,
                 }
+            if data is not None:
+                row.data = {
+                    k: data.get(f"{prefix}-{k}", "").strip() for k in ("value", "num", "den", "source", "comment")
+                }
+            else:
+                row.data = dict(row.saved)
             rows.append(row)
     return rows
 
@@ -146,6 +149,9 @@ def _number(row: ValueRow, key: str) -> Decimal | None:
     raw = row.data.get(key, "")
     if not raw:
         return None
+    if raw == row.saved.get(key):
+        # As the page showed it: "2,125" of a count saved from a file is that figure, not a "1,234" to ask about.
+        return parse_number(raw)
     try:
         return typed_number(raw, row.indicator, part=key in ("num", "den"), percent=is_percent(row.indicator))
     except ValueError as exc:
