@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string
 
@@ -536,9 +537,14 @@ def test_a_count_typed_as_one_comma_three_digits_is_asked_about_not_read_as_a_fr
         "1234, hãy gõ 1234, không có dấu phẩy.",
         "H11": "Chỉ tiêu CT03: không rõ “1,500” là 1500 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
         "1500, hãy gõ 1500, không có dấu phẩy.",
+        # CT02 is in VND: no fraction of a đồng either.
+        "F10": "Chỉ tiêu CT02: không rõ “1,250” là 1250 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
+        "1250, hãy gõ 1250, không có dấu phẩy.",
     }
-    # An amount or a percentage may have decimals: the Vietnamese reading stands. So do other decimals of a count.
+    # A percentage, or an amount in millions, may have decimals: the Vietnamese reading stands. So do other decimals
+    # of a count.
     cells = GOOD | {"F9": "1,5", "H11": "1.500", "F10": "1,250", "F13": "97,500"}
+    Indicator.objects.filter(code="CT02").update(measure="triệu đồng")
     values = {
         v.indicator.code: v for v in parse_upload(report_request, fill(build_template(report_request), cells)).values
     }
@@ -645,7 +651,7 @@ def test_a_short_cell_is_read_in_the_encoding_of_its_column(report_request):
     "cells",
     [
         {"K9": "Xã Tân Hà"},  # "à" has no TCVN3 code: this cell cannot be TCVN3
-        {"K9": "Xã Tân", "J10": "Đức Linh"},  # "Đ" has none either: the column was typed in Unicode too
+        {"K9": "Xã Tân", "K10": "Đức Linh"},  # "Đ" has none either: the column was typed in Unicode too
     ],
 )
 def test_valid_unicode_is_not_converted_with_a_legacy_column(report_request, cells):
@@ -657,6 +663,24 @@ def test_valid_unicode_is_not_converted_with_a_legacy_column(report_request, cel
     assert parsed.values[0].source == "Bảo hiểm xã hội huyện"
     assert parsed.values[0].comment == cells["K9"]
     assert [c.cell for c in parsed.conversions] == ["J9", "J11", "K11"]
+
+
+def test_a_short_legacy_cell_is_converted_though_another_column_holds_unicode(report_request):
+    """One comment typed in Unicode anywhere in the sheet kept every short TCVN3 source as it was ("Mét")."""
+    cells = {"J9": encode_legacy("Một", "tcvn3"), "J10": encode_legacy("Bảo hiểm xã hội huyện", "tcvn3")}
+    cells |= {"J11": encode_legacy("Phòng Lao động", "tcvn3"), "K9": "Đã kiểm tra"}
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | cells))
+    assert (parsed.values[0].source, parsed.values[0].comment) == ("Một", "Đã kiểm tra")
+    assert [c.cell for c in parsed.conversions] == ["J9", "J10", "J11"]
+
+
+def test_a_word_a_legacy_column_would_break_is_kept(report_request):
+    """In a VNI column "Không" became "Khơng", which is no word: a cell the conversion would break is no VNI."""
+    cells = {"J9": encode_legacy("Báo cáo của Ủy ban nhân dân xã", "vni"), "J10": "Không"}
+    cells |= {"J11": encode_legacy("Phòng Lao động", "vni"), "K9": "BHXH"}  # no Unicode in the sheet
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | cells))
+    assert [v.source for v in parsed.values[:2]] == ["Báo cáo của Ủy ban nhân dân xã", "Không"]
+    assert [c.cell for c in parsed.conversions] == ["J9", "J11"]
 
 
 def test_a_vni_source_is_converted_too(report_request):
@@ -899,9 +923,11 @@ def test_a_copy_with_a_sheet_for_each_year_is_refused_naming_them(report_request
     assert the_error(report_request, out.getvalue()).startswith(
         "Tệp có 2 trang cùng chứa các chỉ tiêu của báo cáo: “Năm 2022”, “Năm 2023”."
     )
-    # A sheet that only lists a few of the codes (a note, a summary) is no other report.
+    # A sheet that only lists some of the codes (a note, a summary) is no other report.
     del wb["Năm 2023"]
-    wb.create_sheet("Ghi chú").append(["CT01", "lấy từ sổ theo dõi"])
+    notes = wb.create_sheet("Ghi chú")
+    for code in ("CT01", "CT02", "CT03"):  # half of the six
+        notes.append([code, "lấy từ sổ theo dõi"])
     out = io.BytesIO()
     wb.save(out)
     assert parse_upload(report_request, out.getvalue()).values
@@ -1161,6 +1187,33 @@ def test_a_template_with_a_column_deleted_is_read_by_its_headings(report_request
     # The cells named in errors are where the figures now stand.
     errors = errors_of(report_request, template_without(report_request, "C", GOOD | {"F9": -5}))
     assert list(errors) == ["E9"]
+
+
+def test_a_column_added_with_a_templates_heading_does_not_replace_the_templates_own(report_request):
+    """A column "Ghi chú" added at L took the comments' place: K's were dropped without a word."""
+    wb = load_workbook(io.BytesIO(fill(build_template(report_request), GOOD)))
+    ws = wb[REPORT_SHEET]
+    ws.protection.sheet = False
+    ws["L8"], ws["L9"], ws["M8"], ws["M9"] = "Ghi chú", "nội bộ", "Thực hiện", 99
+    out = io.BytesIO()
+    wb.save(out)
+    assert read_values(report_request, out.getvalue()) == read_values(
+        report_request, fill(build_template(report_request), GOOD)
+    )
+
+
+def test_an_english_template_with_a_column_deleted_reads_under_the_vietnamese_interface(report_request):
+    with translation.override("en"):
+        english = build_template(report_request)
+    wb = load_workbook(io.BytesIO(english))
+    ws = wb["Report"]
+    ws.protection.sheet = False
+    ws["F9"], ws["F10"], ws["G11"], ws["H11"], ws["I12"], ws["F13"], ws["J9"] = 1250, 5, 1, 2, "Met", 50, "BHXH"
+    ws.delete_cols(3)
+    out = io.BytesIO()
+    wb.save(out)
+    values = read_values(report_request, out.getvalue())
+    assert values["CT01"][0] == 1250 and values["CT01"][3] == "BHXH" and values["CT04"][0] == 1
 
 
 def test_a_template_without_a_column_its_indicators_need_is_refused(report_request):

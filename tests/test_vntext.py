@@ -350,10 +350,25 @@ def test_it_knows_what_legacy_text_cannot_hold():
     assert could_be_legacy("Haø Noäi", "vni")
 
 
-@given(vietnamese_text, st.sampled_from(ENCODINGS))
-def test_all_legacy_text_could_be_legacy(text, encoding):
+@given(phrase, st.sampled_from(ENCODINGS))
+def test_legacy_text_of_real_words_could_be_legacy(text, encoding):
     assert could_be_legacy(encode_legacy(text, encoding), encoding)
+
+
+@given(vietnamese_text, st.sampled_from(ENCODINGS))
+def test_no_legacy_text_looks_typed_in_unicode(text, encoding):
     assert not typed_in_unicode(encode_legacy(text, encoding))
+
+
+def test_a_word_the_conversion_would_break_is_no_legacy_text():
+    assert not could_be_legacy("Không", "vni")  # it would become "Khơng"
+    assert not could_be_legacy("Có", "vni")  # "Cĩ": no word is spelt c before i
+    assert could_be_legacy("Mét", "tcvn3")  # "Một"
+
+
+def test_the_initials_are_spelt_by_their_rule():
+    assert all(is_syllable(w) for w in ("kê", "ghi", "nghe", "ca", "ga", "nga", "gì", "kỳ", "cũng", "ngoài"))
+    assert not any(is_syllable(w) for w in ("cĩ", "ngê", "ka", "ge", "ghô", "ngha"))
 
 
 def test_it_knows_text_typed_in_unicode():

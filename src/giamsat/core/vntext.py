@@ -222,7 +222,7 @@ def is_syllable(word: str) -> bool:
     bare = "".join(letter for letter, _ in letters)
     for initial in _INITIALS:
         rime = bare[len(initial) :]
-        if not bare.startswith(initial) or rime not in _RIMES:
+        if not bare.startswith(initial) or rime not in _RIMES or not _spelt(initial, rime):
             continue
         if not toned:
             if not rime.endswith(_STOP_FINALS):
@@ -234,6 +234,19 @@ def is_syllable(word: str) -> bool:
         if not rime.endswith(_STOP_FINALS) or tone in (_ACUTE, _DOT):
             return True
     return False
+
+
+def _spelt(initial: str, rime: str) -> bool:
+    """The spelling rules of the initials: k, gh, ngh before e, ê, i (y); c, g, ng elsewhere ("kê", "ghi", "nghe";
+    "ca", "ga", "nga"). "cĩ" or "ngê" are no words, whatever their rime."""
+    front = rime[:1] in ("e", "ê", "i", "y")
+    if initial in ("k", "gh", "ngh"):
+        return front
+    if initial in ("c", "ng"):
+        return not front
+    if initial == "g":
+        return rime[:1] not in ("e", "ê")  # "gì" is written with g
+    return True
 
 
 def _is_unicode_word(word: str) -> bool:
@@ -323,13 +336,14 @@ _CODES: dict[Encoding, frozenset[str]] = {"tcvn3": frozenset(_TCVN3_DECODE), "vn
 
 
 def could_be_legacy(text: str, encoding: Encoding) -> bool:
-    """Whether `text` could be `encoding` seen through cp1252: only cp1252 characters, and no letter beyond ASCII
-    that the code table lacks. "Xã Tân Hà" could not be TCVN3 (it has no code "à"), though "Xã Tân" could be
-    ("Xó Tõn")."""
-    return all(
-        c.isascii() or c in _CP1252 and (not c.isalpha() or c in _CODES[encoding])
-        for c in unicodedata.normalize("NFC", text)
-    )
+    """Whether `text` could be `encoding` seen through cp1252: only cp1252 characters, no letter beyond ASCII that
+    the code table lacks, and no word the conversion would turn from a syllable into none. "Xã Tân Hà" could not be
+    TCVN3 (it has no code "à"), though "Xã Tân" could be ("Xó Tõn")."""
+    text = unicodedata.normalize("NFC", text)
+    if not all(c.isascii() or c in _CP1252 and (not c.isalpha() or c in _CODES[encoding]) for c in text):
+        return False
+    # Nor a word the conversion would break ("Không" is no VNI: it would become "Khơng").
+    return not any(_word_evidence(word, encoding)[1] for word in _WORD.findall(text) if not word.isascii())
 
 
 def typed_in_unicode(text: str) -> bool:

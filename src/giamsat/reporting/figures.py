@@ -59,7 +59,8 @@ def typed_number(
         raise ValueError(
             _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]}
         ) from None
-    counted = part or indicator.kind == IndicatorKind.COUNT and not percent
+    in_dong = indicator.kind == IndicatorKind.AMOUNT and dong_scale(indicator.measure) == 1  # no fraction of a đồng
+    counted = part or indicator.kind == IndicatorKind.COUNT and not percent or in_dong
     if counted and isinstance(value, str) and (grouped := COMMA_THEN_THREE_DIGITS.fullmatch(value.strip())):
         # A count with three decimals is unlikely, a thousand and more likely: ask rather than store 1.234 people.
         raise ValueError(

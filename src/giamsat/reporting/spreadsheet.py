@@ -27,7 +27,7 @@ from xml.etree.ElementTree import XMLPullParser  # noqa: S405 - what openpyxl re
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
@@ -1083,9 +1083,11 @@ def _heading_synonyms() -> dict[str, str]:
     for key, words in names.items():
         for word in words:
             synonyms[_heading_key(word)] = key
-    for key, label in _labels().items():
-        if key in names:
-            synonyms[_heading_key(label)] = key
+    for language, _name in settings.LANGUAGES:  # a template downloaded in English is uploaded in Vietnamese
+        with translation.override(language):
+            for key, label in _labels().items():
+                if key in names:
+                    synonyms[_heading_key(label)] = key
     return synonyms
 
 
@@ -1130,7 +1132,7 @@ def _columns_moved(layout: _Layout, indicators: list[Indicator]) -> None:
     stand: with a column deleted, each text was read from its neighbour's place (the source as the comment)."""
     if not layout.rows:
         return
-    found = _headings(layout.ws, min(layout.rows.values()) - 1, layout.columns["code"])
+    found = _headings(layout.ws, min(layout.rows.values()) - 1, layout.columns["code"], prefer=COLUMNS)
     if all(COLUMNS[key] == column for key, column in found.items()):
         return
     layout.columns = {"code": layout.columns["code"], **found}
@@ -1249,7 +1251,7 @@ def _missing_rows(layout: _Layout, indicators: list[Indicator], added_later: set
 def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
     """Find the sheet and column holding most indicator codes, then the headings above the first of them."""
     best: tuple[int, int, Any] | None = None  # (matches, -column, sheet)
-    holding = []  # the sheets that hold half the codes or more
+    per_sheet: dict[str, int] = {}  # the most codes one column of each sheet holds
     for ws in wb.visible_sheets():
         counts: Counter[int] = Counter()
         for cell in ws.cells(SCAN_ROWS):
@@ -1258,8 +1260,12 @@ def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
         for column, matches in counts.items():
             if best is None or (matches, -column) > best[:2]:
                 best = (matches, -column, ws)
-        if counts and max(counts.values()) * 2 >= len(by_key):
-            holding.append(ws.title)
+        if counts:
+            per_sheet[ws.title] = max(counts.values())
+    # Sheets that hold about as many codes as the best one (a year's sheet may lack an indicator added later); a
+    # note listing a few codes is no other report.
+    most = max(per_sheet.values(), default=0)
+    holding = [title for title, matches in per_sheet.items() if matches * 5 >= most * 4 and matches * 2 >= len(by_key)]
     if len(holding) > 1:
         # Say which, rather than read the first: a workbook kept over the years has a sheet for each year.
         raise _Refused(
@@ -1292,17 +1298,22 @@ def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
     return layout
 
 
-def _headings(ws: _Sheet, row: int, code_column: int) -> dict[str, int]:
+def _headings(ws: _Sheet, row: int, code_column: int, prefer: dict[str, int] | None = None) -> dict[str, int]:
     """Column key -> column, for the headings recognised in the rows down to `row` (the one above the first
-    indicator)."""
+    indicator). A heading found in several columns is taken where `prefer` puts it, if it is there (a "Ghi chú"
+    column the user added beside the template's); else the lowest, closer to the data, then the rightmost."""
     synonyms = _heading_synonyms()
-    headings: dict[str, int] = {}
+    found: dict[str, list[tuple[int, int]]] = {}
     for cell in ws.cells(row):  # merged headings: only the top-left cell holds the text, as wanted
         if isinstance(cell.value, str) and (key := synonyms.get(_heading_key(cell.value))):
             if key == "code" and cell.column != code_column:
                 continue
-            headings[key] = cell.column  # a lower heading (closer to the data) wins
-    return headings
+            found.setdefault(key, []).append((cell.row, cell.column))
+    prefer = prefer or {}
+    return {
+        key: prefer[key] if prefer.get(key) in {column for _row, column in places} else max(places)[1]
+        for key, places in found.items()
+    }
 
 
 def _needed_columns(layout: _Layout, indicators: list[Indicator]) -> None:
@@ -1341,7 +1352,7 @@ class _Reader:
         rows = layout.rows.values()
         top, bottom = (min(rows), max(rows)) if rows else (0, -1)
         self.merged = [m for m in self.ws.merged if m.max_row >= top and m.min_row <= bottom]
-        self.pooled_encoding = None
+        self.pooled: dict[str, str | None] = {}  # column key -> the legacy encoding of its short cells
 
     # -- primitives
 
@@ -1428,10 +1439,14 @@ class _Reader:
         if isinstance(value, int | float) and value in (0, 1):
             return Decimal(int(value))
         if isinstance(value, str):
-            met, not_met = _met_labels()
             answer = _heading_key(value)
-            yes = {_heading_key(w) for w in ("Đạt", "Có", "Hoàn thành", "Đã hoàn thành", "x", "1", "Yes", met)}
-            no = {_heading_key(w) for w in ("Chưa đạt", "Không đạt", "Không", "Chưa hoàn thành", "0", "No", not_met)}
+            yes = {_heading_key(w) for w in ("Đạt", "Có", "Hoàn thành", "Đã hoàn thành", "x", "1", "Yes")}
+            no = {_heading_key(w) for w in ("Chưa đạt", "Không đạt", "Không", "Chưa hoàn thành", "0", "No")}
+            for language, _name in settings.LANGUAGES:  # the list of a template downloaded in another language
+                with translation.override(language):
+                    met, not_met = _met_labels()
+                yes.add(_heading_key(met))
+                no.add(_heading_key(not_met))
             if answer in yes:
                 return Decimal(1)
             if answer in no:
@@ -1453,17 +1468,17 @@ class _Reader:
         if isinstance(value, float):
             value = plain_number(Decimal(repr(value)))
         raw = str(value).strip()
-        after, encoding = self._normalise(raw)
+        after, encoding = self._normalise(raw, self.pooled.get(key))
         if encoding is not None:
             self.conversions.append(Conversion(self.sheet, self.coordinate(row, key), raw, after, encoding))
         return after
 
-    def _normalise(self, raw: str) -> tuple[str, str | None]:
-        """NFC and legacy conversion, line by line (line breaks typed with Alt+Enter are kept)."""
+    def _normalise(self, raw: str, pooled: str | None) -> tuple[str, str | None]:
+        """NFC and legacy conversion, line by line (line breaks typed with Alt+Enter are kept); `pooled`: the
+        encoding of the cell's column, for the cells too short to tell."""
         lines, used = [], None
         for line in raw.splitlines():
             after, encoding = normalize_text(line)
-            pooled = self.pooled_encoding
             if encoding is None and pooled and not line.isascii() and could_be_legacy(line, pooled):
                 # The column as a whole is legacy text: convert the short, ambiguous cells the same way.
                 after, encoding = normalize_text(line, legacy=pooled)
@@ -1481,12 +1496,14 @@ class _Reader:
             for i in indicators
             if i.pk in self.layout.rows and all(key in columns for key in _input_columns(i))
         ]
-        texts = [self._peek_text(row, key) for _i, row in located for key in ("source", "comment")]
-        self.pooled_encoding = detect_legacy_many(texts)
-        if any(text and typed_in_unicode(text) for text in texts):
-            # Some of this text was typed in Unicode, so a short cell's accents say nothing of its encoding: "Xã
-            # Tân" is valid as it stands, and would become "Xó Tõn" from TCVN3.
-            self.pooled_encoding = None
+        texts = {key: [self._peek_text(row, key) for _i, row in located] for key in ("source", "comment")}
+        encoding = detect_legacy_many(texts["source"] + texts["comment"])
+        # A column with text typed in Unicode too: a short cell's accents say nothing of its encoding there ("Xã
+        # Tân" is valid as it stands, and would become "Xó Tõn" from TCVN3).
+        self.pooled = {
+            key: None if any(text and typed_in_unicode(text) for text in column) else encoding
+            for key, column in texts.items()
+        }
         values = []
         for indicator, row in located:
             value = self.read_row(indicator, row)
