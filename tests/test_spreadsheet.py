@@ -1184,6 +1184,16 @@ def test_a_template_with_a_column_deleted_is_read_by_its_headings(report_request
     expected = read_values(report_request, fill(build_template(report_request), GOOD))
     assert expected["CT01"][3:] == ("Bảo hiểm xã hội huyện", "Số liệu đến 31/12")
     assert read_values(report_request, template_without(report_request, "C")) == expected
+    # A reworded heading is not found: the user is told that column was not read.
+    wb = load_workbook(io.BytesIO(template_without(report_request, "C")))
+    wb[REPORT_SHEET]["I8"] = "Nguồn cung cấp"
+    out = io.BytesIO()
+    wb.save(out)
+    parsed = parse_upload(report_request, out.getvalue())
+    assert parsed.values[0].source == ""
+    assert parsed.warnings == [
+        "Các cột của tệp đã bị di chuyển và không tìm thấy cột “Nguồn”, nên cột đó không được đọc."
+    ]
     # The cells named in errors are where the figures now stand.
     errors = errors_of(report_request, template_without(report_request, "C", GOOD | {"F9": -5}))
     assert list(errors) == ["E9"]

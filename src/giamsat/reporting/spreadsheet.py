@@ -1137,6 +1137,13 @@ def _columns_moved(layout: _Layout, indicators: list[Indicator]) -> None:
         return
     layout.columns = {"code": layout.columns["code"], **found}
     _needed_columns(layout, indicators)
+    labels = _labels()
+    for key in ("source", "comment"):
+        if key not in found:  # its heading reworded: nothing of that column is read, which the user must know
+            layout.warnings.append(
+                _("Các cột của tệp đã bị di chuyển và không tìm thấy cột “%(column)s”, nên cột đó không được đọc.")
+                % {"column": labels[key]}
+            )
 
 
 def _name_key(value) -> str:
