@@ -111,10 +111,11 @@ def test_the_audit_log_names_actions_and_changed_fields_in_words(admin_user, cli
     """Administrators read "case.intake" and "risk_level: high": codes, not what happened."""
     unit = f.legacy_province(f.BINH_THUAN)
     with transaction.atomic():
-        audit.record(commune_worker, "password.change", unit, changes={"name": ["a", "b"], "comment": "x"})
+        audit.record(commune_worker, "password.change", unit, changes={"name": ["a", "b"], "comment": "x", "z": 1})
     html = client_for(admin_user).get(AUDIT).content.decode()
     assert f"{audit.label('password.change')} <code" in html and audit.label("password.change") != "password.change"
-    assert "<b>Tên</b>: [&#x27;a&#x27;, &#x27;b&#x27;]" in html and "<b>comment</b>: x" in html
+    assert "<b>Tên</b>: [&#x27;a&#x27;, &#x27;b&#x27;]" in html and "<b>Ý kiến</b>: x" in html
+    assert "<b>z</b>: 1" in html  # a key no one named is shown as it is
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,34 @@ are saved together or not at all."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEntry
 
 # What each action code means to a reader of the history; each capability adds its own (see reporting/services).
 LABELS: dict[str, str] = {}
+
+# The keys of a change that are no field of the changed model (those are named by their field's verbose name).
+KEY_LABELS = {
+    "by_version": gettext_lazy("Thay bằng lần"),
+    "cells": gettext_lazy("Các ô đã sửa"),
+    "comment": gettext_lazy("Ý kiến"),
+    "commune": gettext_lazy("Xã, phường"),
+    "count": gettext_lazy("Số lượng"),
+    "cycle": gettext_lazy("Lượt xử lý"),
+    "days": gettext_lazy("Số ngày"),
+    "from_version": gettext_lazy("Từ lần"),
+    "indicators_changed": gettext_lazy("Chỉ tiêu đã sửa"),
+    "kind": gettext_lazy("Loại"),
+    "member": gettext_lazy("Thành viên"),
+    "period": gettext_lazy("Kỳ"),
+    "reason": gettext_lazy("Lý do"),
+    "step": gettext_lazy("Bước"),
+    "text": gettext_lazy("Nội dung"),
+    "tokens_revoked": gettext_lazy("Mã truy cập đã thu hồi"),
+    "user": gettext_lazy("Người dùng"),
+    "users_created": gettext_lazy("Người dùng đã tạo"),
+}
 
 
 def label(action: str) -> str:

@@ -2,7 +2,7 @@ from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 
-from giamsat.core.audit import label
+from giamsat.core.audit import KEY_LABELS, label
 
 register = template.Library()
 
@@ -14,10 +14,10 @@ def audit_label(action: str) -> str:
 
 @register.simple_tag
 def audit_field(entry, key: str) -> str:
-    """A changed field's name as the forms say it ("Mức độ nguy cơ"), not its code ("risk_level"); other keys of a
-    change (a comment, the cells of a grid) as they are."""
+    """A changed field's name as the forms say it ("Mức độ nguy cơ"), not its code ("risk_level"); the other keys
+    of a change (a comment, the cells of a grid) by their KEY_LABELS, else as they are."""
     model = entry.content_type.model_class() if entry.content_type_id else None
     try:
         return capfirst(model._meta.get_field(key).verbose_name)
     except (AttributeError, FieldDoesNotExist):
-        return key
+        return str(KEY_LABELS.get(key, key))
