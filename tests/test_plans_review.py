@@ -182,3 +182,9 @@ def test_a_rate_target_typed_as_a_fraction_is_saved_and_pointed_out(client_for, 
     cell = f"{openpyxl.utils.get_column_letter(columns[RATIO])}{rows[child_plan.duc_linh.code]}"
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert f"Ô {cell}: 0,9 được hiểu là 0,9% (chỉ tiêu {RATIO} tính bằng %). Nếu ý bạn là 90%, hãy nhập 90" in shown[1]
+    client.get(response.url)  # where the messages are shown, and so consumed
+    # Downloaded again, the saved 0.9 comes back in its cell; changing another cell does not point it out again.
+    wb, ws, rows, columns = _targets_file(client, child_plan)
+    ws.cell(rows[child_plan.duc_linh.code], columns[COUNT]).value = 12
+    response = _upload(client, child_plan, wb)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Đã nhận tệp: 1 ô chỉ tiêu thay đổi."]

@@ -531,15 +531,15 @@ def test_it_reads_numbers_typed_as_text_in_vietnamese_notation(report_request):
 
 def test_a_count_typed_as_one_comma_three_digits_is_asked_about_not_read_as_a_fraction(report_request):
     """ "1,234" from an English-language Excel was saved as 1.234 children."""
-    cells = GOOD | {"F9": "1,234", "H11": "1,500", "F10": "1,250", "F13": "97,500"}
+    cells = GOOD | {"F9": "1,234", "H11": "1,500", "F10": "1,250 đ", "F13": "97,500"}
     assert errors_of(report_request, fill(build_template(report_request), cells)) == {
         "F9": "Chỉ tiêu CT01: không rõ “1,234” là 1234 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
         "1234, hãy gõ 1234, không có dấu phẩy.",
         "H11": "Chỉ tiêu CT03: không rõ “1,500” là 1500 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
         "1500, hãy gõ 1500, không có dấu phẩy.",
-        # CT02 is in VND: no fraction of a đồng either.
-        "F10": "Chỉ tiêu CT02: không rõ “1,250” là 1250 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu là "
-        "1250, hãy gõ 1250, không có dấu phẩy.",
+        # CT02 is in VND: no fraction of a đồng either, with its unit written or not.
+        "F10": "Chỉ tiêu CT02: không rõ “1,250 đ” là 1250 (dấu phẩy ngăn cách hàng nghìn) hay là số thập phân. Nếu "
+        "là 1250, hãy gõ 1250, không có dấu phẩy.",
     }
     # A percentage, or an amount in millions, may have decimals: the Vietnamese reading stands. So do other decimals
     # of a count.
@@ -600,16 +600,23 @@ def test_a_cell_formatted_as_percent_gives_the_percentage(report_request):
     assert values["CT05"].value == D("85.5")
 
 
-def test_a_percentage_typed_as_a_fraction_is_taken_and_pointed_out(report_request):
+def test_a_percentage_typed_as_a_fraction_is_taken_and_pointed_out(report_request, district_officer):
     """0.975 typed in a General cell for CT05 (in %) was saved as 0.975 % without a word; 97.5 was meant."""
     parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | {"F13": 0.975}))
+    parsed.save_into(report_request, acting_user=district_officer)
     assert {v.indicator.code: v.value for v in parsed.values}["CT05"] == D("0.975")
     assert parsed.warnings == [
         "Ô F13: 0,975 được hiểu là 0,975% (chỉ tiêu CT05 tính bằng %). Nếu ý bạn là 97,5%, hãy nhập 97,5 rồi tải "
         "lên lại."
     ]
+    # The template now shows the figure saved: uploaded again with another figure changed, it is not pointed out.
+    again = parse_upload(report_request, fill(build_template(report_request), {"F9": 1300}))
+    again.save_into(report_request, acting_user=district_officer)
+    assert again.warnings == []
     for cells in ({"F13": "0,975"}, {"F13": 97.5}, {"F13": 0}):  # typed as text, or not a fraction
-        assert parse_upload(report_request, fill(build_template(report_request), GOOD | cells)).warnings == []
+        parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | cells))
+        parsed.save_into(report_request, acting_user=district_officer)
+        assert parsed.warnings == []
 
 
 def test_a_percent_sign_in_a_rates_numerator_says_the_parts_are_counts(report_request):
@@ -681,6 +688,16 @@ def test_a_word_a_legacy_column_would_break_is_kept(report_request):
     parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | cells))
     assert [v.source for v in parsed.values[:2]] == ["Báo cáo của Ủy ban nhân dân xã", "Không"]
     assert [c.cell for c in parsed.conversions] == ["J9", "J11"]
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_a_place_name_in_a_legacy_column_is_converted(report_request, encoding):
+    """ "Bắc Kạn", "Đắk Lắk", "Quỳnh Lưu" stayed garbled: their words failed the syllable check once converted."""
+    cells = {"J9": encode_legacy("Bảo hiểm xã hội huyện", encoding), "J10": encode_legacy("Phòng Lao động", encoding)}
+    cells |= {"J11": encode_legacy("Bắc Kạn", encoding), "J12": encode_legacy("Đắk Lắk", encoding), "K9": "BHXH"}
+    cells |= {"J13": encode_legacy("Quỳnh Lưu", encoding)}
+    parsed = parse_upload(report_request, fill(build_template(report_request), GOOD | cells))
+    assert [v.source for v in parsed.values][2:] == ["Bắc Kạn", "Đắk Lắk", "Quỳnh Lưu"]
 
 
 def test_a_vni_source_is_converted_too(report_request):
@@ -930,7 +947,9 @@ def test_a_copy_with_a_sheet_for_each_year_is_refused_naming_them(report_request
         notes.append([code, "lấy từ sổ theo dõi"])
     out = io.BytesIO()
     wb.save(out)
-    assert parse_upload(report_request, out.getvalue()).values
+    parsed = parse_upload(report_request, out.getvalue())
+    assert parsed.values
+    assert "Trang “Ghi chú” cũng có các mã chỉ tiêu; hệ thống đọc trang “Năm 2022”" in parsed.warnings[0]
 
 
 def test_a_copy_without_a_column_its_indicators_need_names_it(report_request):

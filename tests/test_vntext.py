@@ -368,7 +368,15 @@ def test_a_word_the_conversion_would_break_is_no_legacy_text():
 
 def test_the_initials_are_spelt_by_their_rule():
     assert all(is_syllable(w) for w in ("kê", "ghi", "nghe", "ca", "ga", "nga", "gì", "kỳ", "cũng", "ngoài"))
-    assert not any(is_syllable(w) for w in ("cĩ", "ngê", "ka", "ge", "ghô", "ngha"))
+    assert not any(is_syllable(w) for w in ("cĩ", "ngê", "ge", "ghô", "ngha"))
+    # Names of the Central Highlands and the north: k before any vowel, a final k; qu before y.
+    assert all(is_syllable(w) for w in ("kạn", "kon", "đắk", "lắk", "quỳnh", "quýt", "quy", "qua"))
+
+
+def test_a_legacy_name_converts_though_its_words_are_no_common_syllables():
+    for text, encoding in (("Bắc Kạn", "tcvn3"), ("Đắk Lắk", "vni"), ("Quỳnh Lưu", "tcvn3")):
+        assert could_be_legacy(encode_legacy(text, encoding), encoding)
+    assert detect_legacy(encode_legacy("Bắc Kạn", "tcvn3")) == "tcvn3"
 
 
 def test_it_knows_text_typed_in_unicode():

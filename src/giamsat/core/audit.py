@@ -12,24 +12,34 @@ LABELS: dict[str, str] = {}
 
 # The keys of a change that are no field of the changed model (those are named by their field's verbose name).
 KEY_LABELS = {
+    "basis": gettext_lazy("Căn cứ"),
+    "by_receiver": gettext_lazy("Bên nhận trả lời"),
     "by_version": gettext_lazy("Thay bằng lần"),
     "cells": gettext_lazy("Các ô đã sửa"),
     "comment": gettext_lazy("Ý kiến"),
     "commune": gettext_lazy("Xã, phường"),
     "count": gettext_lazy("Số lượng"),
+    "consent": gettext_lazy("Sự đồng ý"),
     "cycle": gettext_lazy("Lượt xử lý"),
     "days": gettext_lazy("Số ngày"),
+    "files": gettext_lazy("Tệp đính kèm"),
     "from_version": gettext_lazy("Từ lần"),
     "indicators_changed": gettext_lazy("Chỉ tiêu đã sửa"),
     "kind": gettext_lazy("Loại"),
     "member": gettext_lazy("Thành viên"),
+    "outcome": gettext_lazy("Kết quả"),
     "period": gettext_lazy("Kỳ"),
     "reason": gettext_lazy("Lý do"),
+    "referral": gettext_lazy("Chuyển gửi"),
+    "sections": gettext_lazy("Các phần đã sửa"),
     "step": gettext_lazy("Bước"),
     "text": gettext_lazy("Nội dung"),
+    "to": gettext_lazy("Gửi đến"),
     "tokens_revoked": gettext_lazy("Mã truy cập đã thu hồi"),
     "user": gettext_lazy("Người dùng"),
     "users_created": gettext_lazy("Người dùng đã tạo"),
+    "valid": gettext_lazy("Còn hiệu lực"),
+    "workers": gettext_lazy("Cán bộ được giao"),
 }
 
 

@@ -170,7 +170,7 @@ def encode_legacy(text: str, encoding: Encoding) -> str:
 
 # --- Syllables ------------------------------------------------------------------------------------------------
 # Initial consonants (longest first, then none) and rimes (vần) without tone, written as text like a textbook list.
-_INITIAL_TEXT = "ngh ch gh gi kh ng nh ph qu th tr b c d đ g h k l m n p r s t v x"
+_INITIAL_TEXT = "ngh ch gh gi kh ng nh ph qu th tr b c d đ g h k l m n p q r s t v x"
 _INITIALS = [*_INITIAL_TEXT.split(), ""]
 _RIMES = frozenset(
     """a ac ach ai am an ang anh ao ap at au ay ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây
@@ -181,9 +181,10 @@ _RIMES = frozenset(
     ô ôc ôi ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
     u ua uc ui um un ung up ut uân uâng uât uây uê uêch uênh uơ uy uya uych uyên uyêt uynh uyt uyu
     uôc uôi uôm uôn uông uôt ư ưa ưc ưi ưm ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
-    y yêm yên yêt yêu""".split()  # noqa: SIM905
+    y yêm yên yêt yêu
+    ak ăk âk ek êk ok ôk ơk uk ưk""".split()  # noqa: SIM905 (the last line: a final k, in names such as "Đắk Lắk")
 )
-_STOP_FINALS = ("c", "ch", "p", "t")  # a syllable ending in these takes sắc or nặng, never another tone or none
+_STOP_FINALS = ("c", "ch", "k", "p", "t")  # a syllable ending in these takes sắc or nặng, never another tone or none
 _MARKED_VOWELS = "ăâêôơư"
 
 
@@ -237,15 +238,18 @@ def is_syllable(word: str) -> bool:
 
 
 def _spelt(initial: str, rime: str) -> bool:
-    """The spelling rules of the initials: k, gh, ngh before e, ê, i (y); c, g, ng elsewhere ("kê", "ghi", "nghe";
-    "ca", "ga", "nga"). "cĩ" or "ngê" are no words, whatever their rime."""
+    """The spelling rules of the initials: gh, ngh before e, ê, i (y); c, g, ng not ("ghi", "nghe"; "ca", "ga",
+    "nga"): "cĩ" or "ngê" are no words, whatever their rime. k is not held to them: place names of the Central
+    Highlands write it before any vowel ("Kon Tum", "Bắc Kạn"). qu is q before a rime in u ("quỳnh": q + uynh)."""
     front = rime[:1] in ("e", "ê", "i", "y")
-    if initial in ("k", "gh", "ngh"):
+    if initial in ("gh", "ngh"):
         return front
     if initial in ("c", "ng"):
         return not front
     if initial == "g":
         return rime[:1] not in ("e", "ê")  # "gì" is written with g
+    if initial == "q":
+        return rime[:1] == "u"
     return True
 
 
@@ -342,8 +346,13 @@ def could_be_legacy(text: str, encoding: Encoding) -> bool:
     text = unicodedata.normalize("NFC", text)
     if not all(c.isascii() or c in _CP1252 and (not c.isalpha() or c in _CODES[encoding]) for c in text):
         return False
-    # Nor a word the conversion would break ("Không" is no VNI: it would become "Khơng").
-    return not any(_word_evidence(word, encoding)[1] for word in _WORD.findall(text) if not word.isascii())
+    # Nor a word the conversion would break ("Không" is no VNI: it would become "Khơng"). A word that is none either
+    # way (a name such as "M'Drắk") says nothing.
+    return not any(
+        _is_unicode_word(word) and not is_syllable(convert_legacy(word, encoding).lower())
+        for word in _WORD.findall(text)
+        if not word.isascii()
+    )
 
 
 def typed_in_unicode(text: str) -> bool:

@@ -137,11 +137,13 @@ def target_value(value, indicator, *, percent_format: bool = False, baseline: De
 
 def parse_targets(
     content, plan, period: Period, indicators, units, baselines: dict[tuple[int, int], Decimal]
-) -> tuple[dict[tuple[int, int], Decimal | None], dict[tuple[int, int], Decimal | None] | None, list[str]]:
+) -> tuple[
+    dict[tuple[int, int], Decimal | None], dict[tuple[int, int], Decimal | None] | None, dict[tuple[int, int], str]
+]:
     """({(indicator id, unit id): value or None for an empty cell}, what the file showed when downloaded (see
-    SHOWN) or None, warnings for the user); raises SpreadsheetErrors listing every bad cell. Indicator columns the
-    file lacks and units it has no row for are left out (their targets stay as they are). `baselines`: the units'
-    own baselines of the period's targets, {(indicator id, unit id): value}."""
+    SHOWN) or None, warnings for the user by cell); raises SpreadsheetErrors listing every bad cell. Indicator
+    columns the file lacks and units it has no row for are left out (their targets stay as they are).
+    `baselines`: the units' own baselines of the period's targets, {(indicator id, unit id): value}."""
     book = open_upload(content, max_column=len(indicators) + 10)
     try:
         _check_origin(book, plan, period)
@@ -229,7 +231,7 @@ class _Grid:
         self.indicators = {i.code: i for i in indicators}
         self.units = {u.code: u for u in units}
         self.errors: list[CellError] = []
-        self.warnings: list[str] = []
+        self.warnings: dict[tuple[int, int], str] = {}  # (indicator id, unit id) -> what the user should know
 
     def error(self, cell: str, message: str) -> None:
         self.errors.append(CellError(self.title, cell, message))
@@ -318,5 +320,5 @@ class _Grid:
             self.error(where, str(exc))
             return None
         if _in_percent(indicator) and fraction_for_percent(value, number, percent_format):
-            self.warnings.append(fraction_for_percent_warning(where, indicator, number))
+            self.warnings[(indicator.pk, unit.pk)] = fraction_for_percent_warning(where, indicator, number)
         return number

@@ -262,8 +262,9 @@ def targets_edit(request, pk):
             ]
         else:
             messages.success(request, _("Đã nhận tệp: %(n)s ô chỉ tiêu thay đổi.") % {"n": count})
-            for warning in warnings:
-                messages.warning(request, warning)
+            for key, warning in warnings.items():
+                if key in values:  # a cell the file changed, not one it shows as saved
+                    messages.warning(request, warning)
             return redirect(f"{request.path}?period={request.GET.get('period', '')}")
     errors: dict[str, str] = {}
     posted: dict[str, str] = {}

@@ -32,7 +32,9 @@ def dong_scale(measure: str) -> int | None:
 
 
 # "1,234": Vietnamese notation reads a decimal comma (1.234), an English-language Excel a thousands separator (1234).
-COMMA_THEN_THREE_DIGITS = re.compile(r"([+\-\u2212]?)\s*([1-9]\d{0,2}),(\d{3})")
+COMMA_THEN_THREE_DIGITS = re.compile(
+    r"(?:vnđ|vnd|₫)?\s*([+\-\u2212]?)\s*([1-9]\d{0,2}),(\d{3})\s*(?:vnđ|vnd|đồng|đ|₫)?\.?", re.IGNORECASE
+)
 
 
 def typed_number(
@@ -59,7 +61,8 @@ def typed_number(
         raise ValueError(
             _("Chỉ tiêu %(code)s: “%(text)s” không phải là số.") % {"code": code, "text": str(value)[:60]}
         ) from None
-    in_dong = indicator.kind == IndicatorKind.AMOUNT and dong_scale(indicator.measure) == 1  # no fraction of a đồng
+    # No fraction of a đồng: an amount in đồng, or typed in đồng ("1,250 đ") whatever the indicator's measure.
+    in_dong = indicator.kind == IndicatorKind.AMOUNT and (unit == "đ" or dong_scale(indicator.measure) == 1)
     counted = part or indicator.kind == IndicatorKind.COUNT and not percent or in_dong
     if counted and isinstance(value, str) and (grouped := COMMA_THEN_THREE_DIGITS.fullmatch(value.strip())):
         # A count with three decimals is unlikely, a thousand and more likely: ask rather than store 1.234 people.
@@ -71,7 +74,7 @@ def typed_number(
             % {
                 "code": code,
                 "text": value.strip(),
-                "whole": "".join(grouped.groups()).replace("+", "").replace("\u2212", "-"),
+                "whole": grouped.group(2) + grouped.group(3),
             }
         )
     if unit == "%" and part:

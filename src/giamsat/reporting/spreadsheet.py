@@ -643,11 +643,17 @@ class ParsedReport:
     from_template: bool = False
     template_revision: int | None = None
     template_report_id: int | None = None
+    # Percentages that look like fractions of one: (indicator id, the figure, the warning), see `save_into`.
+    fractions: list[tuple[int, Decimal, str]] = field(default_factory=list)
 
     def save_into(self, request: ReportRequest, *, acting_user) -> Report:
         """What the upload page does with a file read: its values into the request's draft
-        (`services.do_take_upload`, which refuses them if the draft was edited on the web since the download)."""
-        return do_take_upload(
+        (`services.do_take_upload`, which refuses them if the draft was edited on the web since the download).
+        A fraction-like percentage is pointed out (in `warnings`) only if it is new: the template shows the figure
+        saved, and the user was told when it was."""
+        latest = _latest_report(request)
+        saved = dict(latest.values.filter(breakdown="").values_list("indicator_id", "value")) if latest else {}
+        report = do_take_upload(
             request,
             acting_user=acting_user,
             values=self.values,
@@ -655,6 +661,10 @@ class ParsedReport:
             template_revision=self.template_revision,
             template_report_id=self.template_report_id,
         )
+        self.warnings += [
+            message for indicator_id, number, message in self.fractions if saved.get(indicator_id) != number
+        ]
+        return report
 
 
 @dataclass
@@ -938,6 +948,7 @@ def parse_upload(request: ReportRequest, content) -> ParsedReport:
         values=values,
         conversions=reader.conversions,
         warnings=reader.warnings,
+        fractions=reader.fractions,
         from_template=metadata is not None,
         template_revision=metadata.draft_revision if metadata else None,
         template_report_id=metadata.draft_id if metadata else None,
@@ -1294,6 +1305,15 @@ def _locate_without_metadata(wb: _Book, indicators, by_key) -> _Layout:
     code_column = -negative_column
     layout = _Layout(ws, {"code": code_column}, {})
     layout.rows = _rows_by_code(ws, code_column, by_key, layout)
+    for title, matches in per_sheet.items():
+        if title != ws.title and matches * 2 >= len(by_key):  # fewer than the sheet read, yet many
+            layout.warnings.append(
+                _(
+                    "Trang “%(other)s” cũng có các mã chỉ tiêu; hệ thống đọc trang “%(sheet)s”, trang có nhiều chỉ "
+                    "tiêu nhất."
+                )
+                % {"other": title, "sheet": ws.title}
+            )
     first_row = min(layout.rows.values())
 
     headings = _headings(ws, first_row - 1, code_column)
@@ -1355,6 +1375,7 @@ class _Reader:
         self.errors: list[CellError] = list(layout.errors)
         self.conversions: list[Conversion] = []
         self.warnings: list[str] = list(layout.warnings)
+        self.fractions: list[tuple[int, Decimal, str]] = []
         # Only the merged ranges over indicator rows matter (not, say, the template's own header block).
         rows = layout.rows.values()
         top, bottom = (min(rows), max(rows)) if rows else (0, -1)
@@ -1434,7 +1455,8 @@ class _Reader:
         except ValueError as exc:
             return self.error(row, key, str(exc))
         if percent and fraction_for_percent(value, number, as_percent):
-            self.warnings.append(fraction_for_percent_warning(self.coordinate(row, key), indicator, number))
+            warning = fraction_for_percent_warning(self.coordinate(row, key), indicator, number)
+            self.fractions.append((indicator.pk, number, warning))
         return number
 
     def milestone(self, row: int, indicator: Indicator):
