@@ -13,7 +13,7 @@ from django.urls import reverse
 from giamsat.core.models import AuditEntry
 from giamsat.plans.models import Indicator, Target, Task
 from giamsat.units.models import Organisation
-from plan_fixtures import COUNT, DECREASE, RATIO, accepted_report
+from plan_fixtures import COUNT, DECREASE, RATIO, accepted_report, set_target
 from test_plans import PERIOD_2022, _grid, _targets_file, _upload
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +164,14 @@ def test_a_target_carrying_the_units_own_baseline_is_not_emptied(
     assert api.status_code == 422 and expected in api.json()["errors"][0]["message"]
     kept = target(setup, DECREASE, setup.duc_linh)
     assert (kept.value, kept.baseline_value) == (4, 8)
+    # A file downloaded before the target was set shows its cell empty: left so, it empties nothing.
+    kept.delete()
+    wb, ws, rows, columns = _targets_file(client, setup)
+    set_target(setup.ind(DECREASE), setup.duc_linh, 2022, 4, baseline=D(8))  # by an administrator, meanwhile
+    ws.cell(rows[setup.duc_linh.code], columns[COUNT]).value = 11
+    assert _upload(client, setup, wb).status_code == 302
+    assert target(setup, COUNT, setup.duc_linh).value == 11
+    assert target(setup, DECREASE, setup.duc_linh).baseline_value == 8
     # A target without a baseline of its own is emptied as before.
     assert (
         client.post(url, _grid(setup, 2022) | {f"t-{setup.ind(COUNT).pk}-{setup.duc_linh.pk}": ""}).status_code == 302

@@ -151,7 +151,7 @@ def parse_targets(
         sheet = _grid_sheet(book)
     finally:
         book.close()
-    grid = _Grid(sheet, indicators, units, baselines)
+    grid = _Grid(sheet, indicators, units, baselines, shown)
     return grid.read(), shown, grid.warnings
 
 
@@ -224,9 +224,10 @@ def _unit_code(value) -> int | None:
 
 
 class _Grid:
-    def __init__(self, sheet, indicators, units, baselines):
+    def __init__(self, sheet, indicators, units, baselines, shown=None):
         self.sheet = sheet
         self.baselines = baselines
+        self.shown = shown  # what the file showed when downloaded, if it says
         self.title = sheet.title
         self.indicators = {i.code: i for i in indicators}
         self.units = {u.code: u for u in units}
@@ -304,7 +305,10 @@ class _Grid:
         where = f"{get_column_letter(column)}{row}"
         value = cell.value
         if value is None or (isinstance(value, str) and not value.strip()):
-            if (baseline := self.baselines.get((indicator.pk, unit.pk))) is not None:
+            baseline = self.baselines.get((indicator.pk, unit.pk))
+            # Emptied in this file; a cell empty since the download (its target set after) is left alone anyway.
+            emptied = self.shown is None or self.shown.get((indicator.pk, unit.pk)) is not None
+            if baseline is not None and emptied:
                 self.error(where, clearing_refused(indicator, baseline))
             return None
         if cell.data_type == "f":
