@@ -18,6 +18,7 @@ from giamsat.core.vntext import (
     normalize_text,
     parse_number,
     parse_number_unit,
+    thousands_reading,
     typed_in_unicode,
 )
 
@@ -472,6 +473,25 @@ def test_the_error_quotes_the_text():
 )
 def test_it_tells_which_unit_was_written(value, expected):
     assert parse_number_unit(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1,234", "1234"),
+        (" +1,250 đ ", "1250"),
+        ("VNĐ 999,000", "999000"),
+        ("\u22121,234", "1234"),
+        ("1,2345", None),
+        ("1.234", None),
+        ("12,5", None),
+        ("1,234,567", None),
+        ("0,125", None),
+    ],
+)
+def test_it_tells_a_comma_that_may_group_thousands(value, expected):
+    """ "1,234" is 1.234 to parse_number, 1234 to an English-language Excel; the rest is read one way only."""
+    assert thousands_reading(value) == expected
 
 
 def vietnamese_notation(number: Decimal) -> str:

@@ -407,6 +407,16 @@ def parse_number_unit(value: int | float | Decimal | str) -> tuple[Decimal, Lite
         return number, None
     if not isinstance(value, str):
         raise ValueError(f"Không đọc được số: {value!r}")
+    text, unit, negative = _digits(value)
+    for pattern, translation in _NUMBER_FORMS:
+        if pattern.fullmatch(text):  # only digits and separators got through: Decimal() cannot fail
+            number = Decimal(text.translate(translation))
+            return (-number if negative else number), unit
+    raise ValueError(f"Không đọc được số: {value!r}")
+
+
+def _digits(value: str) -> tuple[str, Literal["%", "đ"] | None, bool]:
+    """Typed number text less its unit and sign: (digits and separators, the unit, whether negative)."""
     # Invisible format characters (a zero-width space, a byte-order mark) come with pasted text: "7" was refused
     # as not a number while the message showed "7".
     text = "".join(c for c in unicodedata.normalize("NFC", value) if unicodedata.category(c) != "Cf")
@@ -421,11 +431,17 @@ def parse_number_unit(value: int | float | Decimal | str) -> tuple[Decimal, Lite
     negative = text.startswith(_MINUS)
     if negative or text.startswith("+"):
         text = text[1:].lstrip()
-    for pattern, translation in _NUMBER_FORMS:
-        if pattern.fullmatch(text):  # only digits and separators got through: Decimal() cannot fail
-            number = Decimal(text.translate(translation))
-            return (-number if negative else number), unit
-    raise ValueError(f"Không đọc được số: {value!r}")
+    return text, unit, negative
+
+
+_COMMA_THEN_THREE_DIGITS = re.compile(r"[1-9]\d{0,2},\d{3}", re.ASCII)
+
+
+def thousands_reading(value: str) -> str | None:
+    """For text that Vietnamese notation reads as a decimal and English notation as a whole number ("1,234",
+    "1,250 đ": 1.234 or 1234), the whole number ("1234"); None for any other text."""
+    text, _unit, _negative = _digits(value)
+    return text.replace(",", "") if _COMMA_THEN_THREE_DIGITS.fullmatch(text) else None
 
 
 def parse_number(value: int | float | Decimal | str) -> Decimal:

@@ -1,14 +1,13 @@
 """How a report's figures are typed and checked, the same on the web form and in an uploaded file."""
 
 import datetime
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from giamsat.core.text import fold
-from giamsat.core.vntext import parse_number_unit
+from giamsat.core.vntext import parse_number_unit, thousands_reading
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator
 
@@ -29,12 +28,6 @@ DONG_SCALES |= {"trieu dong": 10**6, "trieu": 10**6, "ty dong": 10**9, "ty": 10*
 def dong_scale(measure: str) -> int | None:
     """How many dong one unit of an amount indicator's measure is; None for a measure that is not dong."""
     return DONG_SCALES.get(" ".join(fold(measure or "").split()))
-
-
-# "1,234": Vietnamese notation reads a decimal comma (1.234), an English-language Excel a thousands separator (1234).
-COMMA_THEN_THREE_DIGITS = re.compile(
-    r"(?:vnđ|vnd|₫)?\s*([+\-\u2212]?)\s*([1-9]\d{0,2}),(\d{3})\s*(?:vnđ|vnd|đồng|đ|₫)?\.?", re.IGNORECASE
-)
 
 
 def typed_number(
@@ -64,18 +57,14 @@ def typed_number(
     # No fraction of a đồng: an amount in đồng, or typed in đồng ("1,250 đ") whatever the indicator's measure.
     in_dong = indicator.kind == IndicatorKind.AMOUNT and (unit == "đ" or dong_scale(indicator.measure) == 1)
     counted = part or indicator.kind == IndicatorKind.COUNT and not percent or in_dong
-    if counted and isinstance(value, str) and (grouped := COMMA_THEN_THREE_DIGITS.fullmatch(value.strip())):
+    if counted and isinstance(value, str) and (whole := thousands_reading(value)):
         # A count with three decimals is unlikely, a thousand and more likely: ask rather than store 1.234 people.
         raise ValueError(
             _(
                 "Chỉ tiêu %(code)s: không rõ “%(text)s” là %(whole)s (dấu phẩy ngăn cách hàng nghìn) hay là số thập "
                 "phân. Nếu là %(whole)s, hãy gõ %(whole)s, không có dấu phẩy."
             )
-            % {
-                "code": code,
-                "text": value.strip(),
-                "whole": grouped.group(2) + grouped.group(3),
-            }
+            % {"code": code, "text": value.strip(), "whole": whole}
         )
     if unit == "%" and part:
         raise ValueError(
