@@ -4,6 +4,7 @@ database's triggers count every write). Each write below changes what the matrix
 stale would differ from the one computed afresh."""
 
 import datetime
+import logging
 from decimal import Decimal
 
 import pytest
@@ -60,7 +61,7 @@ def shown(setup, period=YEAR) -> list[list[tuple]]:
 
 def afresh(setup, period=YEAR) -> list[list[tuple]]:
     indicators = list(setup.plan.indicators.all())
-    return _cells(queries._with_total(setup.plan, indicators, setup.province, [setup.duc_linh], period, AS_OF))
+    return _cells(queries._with_total(setup.plan, indicators, setup.province, [setup.duc_linh], period, AS_OF)[0])
 
 
 def _cells(rows) -> list[list[tuple]]:
@@ -221,6 +222,68 @@ def test_a_correction_typed_uploaded_and_submitted_leaves_the_stored_matrix_curr
     after = shown(reported)
     assert after == afresh(reported)
     assert after != before
+
+
+def both(setup, period=YEAR) -> list[list[tuple]]:
+    """The province's row and both districts'."""
+    total, rows = queries.matrix_with_total(
+        setup.plan, setup.province, [setup.duc_linh, setup.tanh_linh], period, AS_OF
+    )
+    return _cells([total, *rows])
+
+
+def both_afresh(setup, period=YEAR) -> list[list[tuple]]:
+    indicators = list(setup.plan.indicators.all())
+    units = [setup.duc_linh, setup.tanh_linh]
+    return _cells(queries._with_total(setup.plan, indicators, setup.province, units, period, AS_OF)[0])
+
+
+def test_an_acceptance_judges_again_only_the_rows_it_changes(reported, province_officer, caplog):
+    """A report accepted changes its unit's row and the total: those are summed and judged again, the other rows
+    are read back. Several acceptances since the matrix was stored are caught up at once."""
+    caplog.set_level(logging.DEBUG, logger="giamsat.reporting.judged")
+    before = both(reported)
+    do_accept(report(reported, "tl", 2023, TL_2023, status=ReportStatus.SUBMITTED), acting_user=province_officer)
+    after = both(reported)
+    assert "2 of 3 rows judged again" in caplog.text
+    assert after == both_afresh(reported)
+    assert after[0] != before[0] and after[2] != before[2]
+    assert after[1] == before[1]  # Đức Linh's, read back
+
+    caplog.clear()
+    Report.objects.filter(request=reported.request("dl", 2023)).update(status=ReportStatus.SUPERSEDED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE reporting_indicatorvalue SET value = value + 5 WHERE indicator_id = %s",
+            [reported.ind(COUNT).pk],
+        )
+    caught_up = both(reported)
+    assert "3 of 3 rows judged again" in caplog.text
+    assert caught_up == both_afresh(reported) != after
+    assert both(reported) == caught_up  # stored as brought up to date, and read back
+
+
+def test_a_change_other_than_to_accepted_reports_judges_the_whole_matrix_again(reported, province_officer, caplog):
+    caplog.set_level(logging.DEBUG, logger="giamsat.reporting.judged")
+    both(reported)
+    do_accept(report(reported, "tl", 2023, TL_2023, status=ReportStatus.SUBMITTED), acting_user=province_officer)
+    set_target(reported.ind(COUNT), reported.duc_linh, 2023, 31)  # after the acceptance, before the next request
+    with CaptureQueriesContext(connection) as judged_again:
+        assert both(reported) == both_afresh(reported)
+    assert "judged again" not in caplog.text
+    assert any("plans_target" in q["sql"] for q in judged_again.captured_queries)
+
+
+def test_an_acceptance_outside_the_matrix_changes_none_of_its_rows(reported, province_officer, caplog):
+    """Tánh Linh's report counts for neither Đức Linh nor Đắk Nông."""
+    caplog.set_level(logging.DEBUG, logger="giamsat.reporting.judged")
+    units = [reported.duc_linh, f.legacy_province(f.DAK_NONG)]
+    before = _cells(queries.achievement_matrix(reported.plan, units, YEAR, AS_OF))
+    do_accept(report(reported, "tl", 2023, TL_2023, status=ReportStatus.SUBMITTED), acting_user=province_officer)
+    after = _cells(queries.achievement_matrix(reported.plan, units, YEAR, AS_OF))
+    assert "0 of 2 rows judged again" in caplog.text
+    indicators = list(reported.plan.indicators.all())
+    assert after == before == _cells(queries._matrix(reported.plan, indicators, units, YEAR, AS_OF)[0])
 
 
 def test_one_units_matrix_and_a_plan_with_case_figures_are_not_kept(reported):

@@ -4,13 +4,20 @@ At national scale the database sums a province's 10,000 cells in 0.3–0.7 s, an
 again turning the rows into targets and observations and judging each cell (docs/performance.md). A matrix that
 nothing has changed since is read back from `JudgedMatrix` instead: one row, decompressed and turned into cells.
 
-Correct on every write, whoever writes: triggers in the database (migrations reporting 0004, 0006) add one to
-the plan's `FiguresVersion` on any insert, update or delete of its indicators, targets, schedules or requests,
+Correct on every write, whoever writes: triggers in the database (migrations reporting 0004, 0006, 0008) add one
+to the plan's `FiguresVersion` on any insert, update or delete of its indicators, targets, schedules or requests,
 and of its reports and values where an accepted report is concerned (only those count: a draft saved or a file
 uploaded leaves the stored matrices current), and to version 0 on any change of the units or the conversion
-table. A stored matrix is read only under the versions it was computed with. The versions are read before the
-figures, so a matrix computed while a write commits is stored under the versions before that write, which are no
-longer current.
+table. A stored matrix is read back only under the versions it was computed with. The versions are read before
+the figures, so a matrix computed while a write commits is stored under the versions before that write, which are
+no longer current.
+
+Brought up to date, not judged whole again, after a report is accepted: the changes to accepted reports and
+their values also count as "scoped" and record the units whose reports changed (`UnitFiguresVersion`, the plan's
+version after the change). When every change since a matrix was stored is scoped (as many scoped as all
+changes, version 0 unchanged), the matrix keeps the database's totals it was judged from (`queries.Sums`), and
+only the rows those units count for, and the total row, are summed and judged again (`queries._refreshed`). Any
+other change (a target, a request, the units) judges the whole matrix again.
 
 Not stored:
 - a matrix of one unit (a report's figures in supervision): judged in milliseconds, not worth a write;
@@ -31,24 +38,26 @@ import zlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from giamsat.plans.models import Indicator, Plan
 from giamsat.units.models import Unit
 
 from . import achievement as engine
 from . import sources
-from .models import FiguresVersion, JudgedMatrix
+from .models import FiguresVersion, JudgedMatrix, UnitFiguresVersion
 
 if TYPE_CHECKING:
     from giamsat.core.periods import Period
 
-    from .queries import UnitRow
+    from .queries import Sums, UnitRow
 
-FORMAT = 1  # of the payload; a change of it makes earlier rows unreadable, so they are never read
+Computed = "tuple[list[UnitRow], Sums | None]"
+
+FORMAT = 2  # of the payload; a change of it makes earlier rows unreadable, so they are never read
 KEPT_PER_PLAN = 40  # the most recent matrices of a plan; older ones go when a new one is stored
 STATUSES = {status.value: status for status in engine.Status}
 
@@ -61,43 +70,136 @@ def kept(
     units: list[Unit],
     period: "Period",
     judged_on: datetime.date,
-    compute: Callable[[], "list[UnitRow]"],
+    compute: Callable[[], Computed],
+    refresh: "Callable[[Sums, set[int]], tuple[dict[int, UnitRow], Sums]]",
 ) -> "list[UnitRow]":
-    """The rows `compute` returns for these units (one per unit, one cell per indicator, in order), read back
-    when an unchanged matrix was stored before."""
+    """The rows `compute` returns for these units (one per unit, one cell per indicator, in order), with the sums
+    they were judged from (None when they cannot be refreshed); read back when an unchanged matrix was stored
+    before, and brought up to date by `refresh` (the changed units' rows) when only accepted reports changed."""
     if len(units) < 2 or any(indicator.source != sources.REPORTS for indicator in indicators):
-        return compute()
-    versions = dict(FiguresVersion.objects.filter(key__in=(0, plan.pk)).values_list("key", "version"))
+        return compute()[0]
+    versions = {key: (version, scoped) for key, version, scoped in _versions(plan)}
     if len(versions) < 2:
-        return compute()
+        return compute()[0]
+    current = Versions(versions[plan.pk][0], versions[plan.pk][1], versions[0][0])
     asked = [
         FORMAT,
         [u.pk for u in units],
         [i.pk for i in indicators],
         [period.start.isoformat(), period.end.isoformat(), str(period.kind)],
         judged_on.isoformat(),
-        [versions[plan.pk], versions[0]],
     ]
     key = hashlib.sha256(json.dumps(asked).encode()).hexdigest()
-    stored = JudgedMatrix.objects.filter(plan=plan, key=key).values_list("payload", flat=True).first()
+    stored = (
+        JudgedMatrix.objects.filter(plan=plan, key=key)
+        .values_list("plan_version", "plan_scoped", "all_version", "payload")
+        .first()
+    )
     if stored is not None:
-        return _rows(json.loads(zlib.decompress(stored)), indicators, units)
-    rows = compute()
-    _store(plan, key, versions, rows)
+        was = Versions(*stored[:3])
+        if was == current:
+            return _rows(json.loads(zlib.decompress(stored[3]))["cells"], indicators, units)
+        if current.refreshes(was):
+            content = json.loads(zlib.decompress(stored[3]))
+            if content["sums"] is not None:
+                return _refreshed(plan, key, current, was, content, indicators, units, refresh)
+    rows, sums = compute()
+    _store(plan, key, current, [[_cell(c) for c in row.cells] for row in rows], sums)
     return rows
 
 
-def _store(plan: Plan, key: str, versions: dict[int, int], rows: "list[UnitRow]") -> None:
-    payload = zlib.compress(json.dumps([[_cell(c) for c in row.cells] for row in rows]).encode(), 6)
+class Versions(NamedTuple):
+    plan: int
+    scoped: int  # of the plan's changes, those to accepted reports (see the module's description)
+    all: int
+
+    def refreshes(self, stored: "Versions") -> bool:
+        """Whether a matrix stored under `stored` can be brought up to these versions by refreshing rows: every
+        change since was scoped."""
+        unscoped = self.plan - self.scoped
+        return self.all == stored.all and self.plan > stored.plan and unscoped == stored.plan - stored.scoped
+
+
+def _versions(plan: Plan):
+    return FiguresVersion.objects.filter(key__in=(0, plan.pk)).values_list("key", "version", "scoped")
+
+
+def _refreshed(plan, key, current: Versions, was: Versions, content: dict, indicators, units, refresh):
+    from .queries import Sums
+
+    changed = set(
+        UnitFiguresVersion.objects.filter(plan_key=plan.pk, version__gt=was.plan).values_list("unit_id", flat=True)
+    )
+    sums = content["sums"]
+    reported = [
+        {
+            "indicator_id": indicator_id,
+            "display": display,
+            "report__request__period_end": datetime.date.fromisoformat(end),
+            "total": _number(total),
+            "numerator": _number(numerator),
+            "denominator": _number(denominator),
+            "reporters": reporters,
+        }
+        for indicator_id, display, end, total, numerator, denominator, reporters in sums["reported"]
+    ]
+    rows, fresh = refresh(Sums(sums["root"], datetime.date.fromisoformat(sums["earliest"]), reported), changed)
+    cells = content["cells"]
+    for position, unit in enumerate(units):
+        row = rows.get(unit.pk)
+        if row is not None:
+            cells[position] = [_cell(c) for c in row.cells]
+    logger.debug("Judged matrix of plan %s: %d of %d rows judged again", plan.pk, len(rows), len(units))
+    _store(plan, key, current, cells, fresh)
+    return _rows(cells, indicators, units)
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _sums(sums: "Sums | None") -> dict | None:
+    if sums is None:
+        return None
+    return {
+        "root": sums.root,
+        "earliest": sums.earliest.isoformat(),
+        "reported": [
+            [
+                row["indicator_id"],
+                row["display"],
+                row["report__request__period_end"].isoformat(),
+                _text(row["total"]),
+                _text(row["numerator"]),
+                _text(row["denominator"]),
+                row["reporters"],
+            ]
+            for row in sums.reported
+        ],
+    }
+
+
+def _store(plan: Plan, key: str, versions: Versions, cells: list, sums: "Sums | None") -> None:
+    payload = zlib.compress(json.dumps({"cells": cells, "sums": _sums(sums)}).encode(), 1)
     try:
         with _not_waiting(), transaction.atomic():
-            # Versions only grow; a request that read them before a write does not delete newer matrices.
-            stale = Q(plan_version__lt=versions[plan.pk]) | Q(all_version__lt=versions[0])
-            JudgedMatrix.objects.filter(stale, plan=plan).delete()
+            # This matrix as stored before, and the plan's matrices that cannot be refreshed any more (a change
+            # other than to accepted reports since). Versions only grow; a request that read them before a write
+            # does not delete newer matrices.
+            unscoped = versions.plan - versions.scoped
+            JudgedMatrix.objects.alias(unscoped=F("plan_version") - F("plan_scoped")).filter(
+                Q(key=key, plan_version__lt=versions.plan) | Q(unscoped__lt=unscoped) | Q(all_version__lt=versions.all),
+                plan=plan,
+            ).delete()
             JudgedMatrix.objects.bulk_create(
                 [
                     JudgedMatrix(
-                        plan=plan, key=key, plan_version=versions[plan.pk], all_version=versions[0], payload=payload
+                        plan=plan,
+                        key=key,
+                        plan_version=versions.plan,
+                        plan_scoped=versions.scoped,
+                        all_version=versions.all,
+                        payload=payload,
                     )
                 ],
                 ignore_conflicts=True,  # the same matrix stored by another request meanwhile

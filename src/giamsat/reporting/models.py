@@ -266,10 +266,13 @@ class BudgetLine(models.Model):
 class FiguresVersion(models.Model):
     """How many times the figures behind a plan's matrices have changed (key: the plan's id), or what every
     plan's depend on (key 0: the units and the conversion table). Only the database's triggers write it
-    (migration 0004), on every insert, update and delete, whoever writes; `judged` reads it."""
+    (migrations 0004, 0006, 0008), on every insert, update and delete, whoever writes; `judged` reads it."""
 
     key = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
+    # Of those changes, the ones to accepted reports and their values, each of which names the units whose reports
+    # changed (UnitFiguresVersion): a matrix stored before only such changes needs only those units' rows again.
+    scoped = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("phiên bản số liệu")
@@ -279,16 +282,34 @@ class FiguresVersion(models.Model):
         return f"{self.key}: {self.version}"
 
 
+class UnitFiguresVersion(models.Model):
+    """The plan's version at the last change to a unit's accepted reports or their values (`FiguresVersion.scoped`).
+    Written by the database's triggers only (migration 0008); one row per plan and unit."""
+
+    plan_key = models.BigIntegerField()
+    unit_id = models.BigIntegerField()
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu của đơn vị")
+        verbose_name_plural = _("phiên bản số liệu của đơn vị")
+        constraints = [models.UniqueConstraint(fields=["plan_key", "unit_id"], name="unit_figures_version_unique")]
+
+    def __str__(self):
+        return f"{self.plan_key}/{self.unit_id}: {self.version}"
+
+
 class JudgedMatrix(models.Model):
-    """A matrix as judged (`judged.kept`), stored under the versions of the figures it was computed from: a
-    matrix is read back only while both versions are unchanged."""
+    """A matrix as judged (`judged.kept`), stored under the versions of the figures it was computed from: read
+    back while they are unchanged, brought up to date row by row after changes to accepted reports only."""
 
     # Indexed as the first column of judged_matrix_unique_key.
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+", db_index=False)
-    key = models.CharField(max_length=64)  # what was asked: units, period, date judged on, versions (SHA-256)
+    key = models.CharField(max_length=64)  # what was asked: units, indicators, period, date judged on (SHA-256)
     plan_version = models.BigIntegerField()
+    plan_scoped = models.BigIntegerField(default=0)
     all_version = models.BigIntegerField()
-    payload = models.BinaryField()  # the cells as zlib-compressed JSON
+    payload = models.BinaryField()  # the cells and the sums they were judged from, as zlib-compressed JSON
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
