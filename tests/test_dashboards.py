@@ -209,9 +209,62 @@ def test_the_district_drills_down_to_its_communes_and_a_commune_report_counts_fo
 def test_a_unit_outside_the_plan_or_the_users_area_has_no_tree(plan_setup, district_officer, province_officer):
     setup = plan_setup
     assert legacy_tree(setup, district_officer, setup.tanh_linh) is None  # the neighbouring district
-    assert queries.tree_for(setup.plan, province_officer, LEGACY, f.legacy_district(1).pk if False else 1) is None
+    outside = Unit.objects.exclude(province=setup.province).exclude(pk=setup.province.pk).filter(level=2).first()
+    assert queries.tree_for(setup.plan, province_officer, LEGACY, outside.pk) is None
+
+
+def test_a_district_officer_starts_at_their_district_with_its_communes_and_no_province_total(
+    plan_setup, district_officer
+):
+    """The province's total counts the neighbouring districts: the district officer was shown it, and the
+    province's row when asking for their own district's matrix."""
+    setup = plan_setup
     own = legacy_tree(setup, district_officer)
-    assert [u.code for u in own.units] == [f.DUC_LINH]
+    assert own.whole and own.root == setup.duc_linh and own.trail == [setup.duc_linh]
+    assert len(own.units) > 1 and {u.parent_id for u in own.units} == {setup.duc_linh.pk}
+    # Asking for the plan's own unit is asking for the default.
+    assert legacy_tree(setup, district_officer, setup.province).root == setup.duc_linh
+
+
+@pytest.fixture
+def duc_linh_officer(db):
+    """Commune officer of current Xã Đức Linh: in the old units, three communes of Huyện Đức Linh."""
+    return f.CommuneOfficerFactory(username="xa_duclinh", unit=f.current_commune("Xã Đức Linh"))
+
+
+def test_a_commune_officer_sees_the_old_communes_of_their_commune_and_no_total_above_them(
+    reported, client_for, api_client_for, duc_linh_officer
+):
+    """A commune officer was shown the district's and the province's totals, and could drill into their old
+    district, seeing figures of communes outside their commune."""
+    setup, plan, user = reported, reported.plan, duc_linh_officer
+    ours = {u.pk for u in Unit.objects.filter(code__in=(VO_XU, NAM_CHINH, VU_HOA), valid_to__isnull=False)}
+    tree = legacy_tree(setup, user)
+    assert not tree.whole and {u.pk for u in tree.units} == ours and tree.subject == tree.units[0]
+    assert queries.plan_matrix(tree, Period.year(2023), AS_OF).total is None
+    drilled = legacy_tree(setup, user, tree.units[0])
+    assert drilled.whole and drilled.trail == [setup.province, tree.units[0]]
+
+    client, api = client_for(user), api_client_for(user)
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    page = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    assert 'data-testid="root-share"' not in page
+    assert {int(pk) for pk in re.findall(r'data-unit="(\d+)"', page)} == ours
+    matrix = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    assert matrix["total"] is None and {r["unit"]["id"] for r in matrix["rows"]} == ours
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query).content)
+    )
+    assert {line[1] for line in list(sheet.active.iter_rows(values_only=True))[1:]} == {u.name for u in tree.units}
+    compliance = api.get(f"/api/dashboards/plans/{plan.pk}/compliance", {**query, "year": "2023"}).json()
+    assert compliance["total"] is None
+    assert api.get(f"/api/dashboards/plans/{plan.pk}/trend", query).json()["unit"]["id"] == tree.units[0].pk
+    unmet = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
+    assert {s["unit"]["id"] for s in unmet["behind"] + unmet["without_data"]} <= ours
+    for above in (setup.duc_linh, setup.tanh_linh):
+        wanted = {**query, "unit": above.pk}
+        assert client.get(reverse("dashboards:matrix", args=[plan.pk]), wanted).status_code == 404
+        assert api.get(f"/api/dashboards/plans/{plan.pk}/matrix", wanted).status_code == 404
 
 
 def test_sorting_puts_the_best_share_first_and_units_without_data_last(plan_setup, province_officer):
@@ -414,6 +467,11 @@ def test_a_contradictory_target_is_listed_as_such_not_as_without_data(
 
     result = queries.unmet(legacy_tree(setup, province_officer), Period.year(2023), AS_OF, province_officer)
     assert [(s.unit.pk, s.cell.indicator.code) for s in result.contradictory] == [ours]
+    # Nor does the unit's share count it among its targets without data.
+    matrix = queries.plan_matrix(legacy_tree(setup, province_officer), Period.year(2023), AS_OF)
+    row = next(r for r in matrix.rows if r.unit == setup.duc_linh)
+    targets = sum(1 for c in row.cells if c.target is not None)
+    assert (row.share.with_data, row.share.no_data) == (0, targets - 1)
     assert ours not in {(s.unit.pk, s.cell.indicator.code) for s in [*result.missing, *result.behind]}
 
     html = client.get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
@@ -431,7 +489,9 @@ def test_a_contradictory_target_is_listed_as_such_not_as_without_data(
 
     data = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
     [listed] = [s for s in data["contradictory"] if (s["unit"]["id"], s["cell"]["indicator_code"]) == ours]
-    assert "baseline" in listed["cell"]["problem"]
+    assert listed["cell"]["problem"] == "Chỉ tiêu giảm cao hơn giá trị cơ sở: không đánh giá được."
+    in_english = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query, headers={"accept-language": "en"}).json()
+    assert "baseline" in in_english["contradictory"][0]["cell"]["problem"]
     assert ours not in {(s["unit"]["id"], s["cell"]["indicator_code"]) for s in data["without_data"]}
     # The matrix's download says it too, as its page does.
     book = openpyxl.load_workbook(
@@ -447,14 +507,14 @@ def test_a_contradictory_target_is_listed_as_such_not_as_without_data(
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(st.one_of(st.none(), pair), min_size=4, max_size=4))
-def test_the_trend_pools_each_years_ratios_and_shows_that_years_target(plan_setup, values):
+def test_the_trend_pools_each_years_ratios_and_shows_that_years_target(plan_setup, province_officer, values):
     setup = plan_setup
     with transaction.atomic():
         plan_units = [("dl", 2022), ("tl", 2022), ("dl", 2023), ("tl", 2023)]
         for (key, year), value in zip(plan_units, values, strict=True):
             if value is not None:
                 accepted_report(setup.request(key, year), {setup.ind(RATIO): value})
-        points = queries.trend(setup.plan, setup.ind(RATIO), setup.province, "year", AS_OF)
+        points = queries.trend(setup.plan, setup.ind(RATIO), setup.province, "year", AS_OF, province_officer)
         assert [p.period.label for p in points] == [f"Năm {y}" for y in range(2021, 2026)]
         for point in points:
             year = point.period.start.year
@@ -471,16 +531,18 @@ def test_the_trend_pools_each_years_ratios_and_shows_that_years_target(plan_setu
 YEARS_INDEX = {2022: 0, 2023: 1}
 
 
-def test_the_trend_by_quarter_has_forty_points_for_a_ten_year_plan(plan_setup):
+def test_the_trend_by_quarter_has_forty_points_for_a_ten_year_plan(plan_setup, province_officer):
     plan = plan_setup.plan
     plan.last_year = 2030
     plan.first_year = 2021
     plan.save()
-    points = queries.trend(plan, plan_setup.ind(COUNT), plan_setup.province, "quarter", AS_OF)
+    points = queries.trend(plan, plan_setup.ind(COUNT), plan_setup.province, "quarter", AS_OF, province_officer)
     assert len(points) == 40 and points[0].period.label == "Quý 1/2021"
 
 
-def test_the_trend_in_todays_units_keeps_the_inherited_targets_once_the_new_unit_has_its_own(plan_setup):
+def test_the_trend_in_todays_units_keeps_the_inherited_targets_once_the_new_unit_has_its_own(
+    plan_setup, province_officer
+):
     """Today's Lâm Đồng inherits old Bình Thuận's targets; its first target of its own (2026) hid them all."""
     plan = plan_setup.plan
     plan.last_year = 2030
@@ -488,7 +550,7 @@ def test_the_trend_in_todays_units_keeps_the_inherited_targets_once_the_new_unit
     province = f.current_province(f.LAM_DONG)
     set_target(plan_setup.ind(COUNT), province, 2026, 40)
     set_target(plan_setup.ind(COUNT), province, 2023, 25)  # its own wins over the inherited 22
-    points = queries.trend(plan, plan_setup.ind(COUNT), province, "year", TODAY_UNITS)
+    points = queries.trend(plan, plan_setup.ind(COUNT), province, "year", TODAY_UNITS, province_officer)
     targets = {p.period.start.year: p.target for p in points}
     assert (targets[2022], targets[2023], targets[2024], targets[2026]) == (18, 25, None, 40)
 

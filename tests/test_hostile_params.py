@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+import factories as f
 from plan_fixtures import COUNT
 
 pytest_plugins = ["plan_fixtures"]
@@ -113,14 +114,21 @@ def test_a_target_too_large_for_its_column_is_refused_by_the_api(api_client_for,
         ("trend", {"step": "month"}, "step"),
         ("compliance", {"year": "foo"}, "year"),
         ("compliance", {"year": "1990"}, "year"),
+        # A malformed date beside a unit of today's list: the unit was looked up on the default date first (404).
+        ("matrix", {"on": "30-06-2026x", "unit": "UNIT"}, "on"),
     ],
 )
 def test_the_dashboard_apis_refuse_what_the_pages_would_replace_by_defaults(
     api_client_for, province_officer, child_plan, tail, query, field
 ):
+    """Each refusal names its parameter in `errors`, in the user's language (the choices of a step were English)."""
+    if query.get("unit") == "UNIT":
+        query = {**query, "unit": f.current_commune("Xã Đức Linh").pk}
     response = api_client_for(province_officer).get(f"/api/dashboards/plans/{child_plan.plan.pk}/{tail}", query)
     assert response.status_code == 422, response.content
-    assert field in response.content.decode()
+    [error] = response.json()["errors"]
+    assert error["field"] == field
+    assert " or " not in error["message"] and error["message"][:1].isupper()
 
 
 def test_the_dashboard_apis_still_take_what_they_can_read(api_client_for, province_officer, child_plan):

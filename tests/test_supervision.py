@@ -394,6 +394,7 @@ def test_an_outsider_gets_404_on_every_endpoint(api_client_for, supervisor, dist
         ("get", f"/api/supervisions/{pk}/findings", None),
         ("post", f"/api/supervisions/{pk}/findings", {"kind": "result", "text": "x"}),
         ("get", f"/api/recommendations/{rec}", None),
+        ("get", f"/api/recommendations/summary?supervision={pk}", None),
         (
             "post",
             f"/api/supervisions/{pk}/recommendations",

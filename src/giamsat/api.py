@@ -56,6 +56,8 @@ def _field_message(err: dict) -> str:
     """pydantic's message for a field, in the user's language for the errors people meet (pydantic speaks only
     English); its own text for the rest."""
     ctx = err.get("ctx") or {}
+    # pydantic lists the choices in English ("'year' or 'quarter'"); the quoted values are the same in every language.
+    choices = str(ctx.get("expected", "")).replace(" or ", ", ")
     messages = {
         "missing": lambda: _("Thiếu trường này."),
         "int_parsing": lambda: _("Phải là số nguyên."),
@@ -73,8 +75,8 @@ def _field_message(err: dict) -> str:
         "greater_than": lambda: _("Phải lớn hơn %(limit)s.") % {"limit": ctx.get("gt")},
         "less_than_equal": lambda: _("Phải từ %(limit)s trở xuống.") % {"limit": ctx.get("le")},
         "less_than": lambda: _("Phải nhỏ hơn %(limit)s.") % {"limit": ctx.get("lt")},
-        "literal_error": lambda: _("Phải là một trong: %(choices)s.") % {"choices": ctx.get("expected", "")},
-        "enum": lambda: _("Phải là một trong: %(choices)s.") % {"choices": ctx.get("expected", "")},
+        "literal_error": lambda: _("Phải là một trong: %(choices)s.") % {"choices": choices},
+        "enum": lambda: _("Phải là một trong: %(choices)s.") % {"choices": choices},
         "decimal_max_digits": lambda: _("Số quá lớn (tối đa %(n)s chữ số).") % {"n": ctx.get("max_digits")},
         "decimal_max_places": lambda: _("Tối đa %(n)s chữ số sau dấu thập phân.") % {"n": ctx.get("decimal_places")},
         "string_too_long": lambda: _("Tối đa %(n)s ký tự.") % {"n": ctx.get("max_length")},

@@ -703,7 +703,7 @@ def case_dashboard(
     if not user.can("cases.statistics"):
         raise Http404
     if date_from and date_to and date_from > date_to:
-        raise HttpError(422, _("date_to: phải từ date_from trở đi"))
+        raise ValidationError({"date_to": _("Phải từ date_from trở đi.")})
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
     small = dashboard.small_counts_hidden(user)

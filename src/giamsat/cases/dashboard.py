@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from giamsat.accounts.jurisdiction import jurisdiction_of
+from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.querysets import within_units
 from giamsat.units.models import Unit
@@ -42,9 +43,7 @@ class Share:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.counted:
-            return None
-        return (Decimal(100) * self.on_time / self.counted).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return share_percent(self.on_time, self.counted)
 
 
 @dataclass

@@ -38,9 +38,10 @@ from giamsat.units.models import Unit
 
 from .choices import MAIN_HARMS
 from .models import Case, CaseHarm
-from .queries import RULES, period_key
+from .queries import RULES, SMALL_CELL, period_key
 
 PREFIX = "cases."
+MEDIAN = "cases.median_hours_to_first_intervention"
 
 
 def _shown_communes(mapping: dict[int, int]) -> dict[int, int]:
@@ -151,7 +152,8 @@ def plan_within_5_working_days(indicator, mapping, start, end):
 
 def median_hours_to_first_intervention(indicator, mapping, start, end):
     """The median per display unit and year, found by the database: each case is numbered within its group by its
-    delay (a window function) and only the one or two middle cases per group are read."""
+    delay (a window function) and only the one or two middle cases per group are read. None of fewer than 3 cases:
+    it would be one child's delay, which the cases dashboard hides too (`dashboard.median_shown`)."""
     groups = ["display", "year"]  # Case.year is the (local) year of receipt
     shown = _shown_communes(mapping)
     ranked = (
@@ -165,9 +167,9 @@ def median_hours_to_first_intervention(indicator, mapping, start, end):
             size=Window(Count("pk"), partition_by=[F(g) for g in groups]),
         )
     )
-    middle = ranked.filter(Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2)).values_list(
-        "display", "year", "minutes_to_intervention"
-    )
+    middle = ranked.filter(
+        Q(position=(F("size") + 1) / 2) | Q(position=(F("size") + 2) / 2), size__gte=SMALL_CELL
+    ).values_list("display", "year", "minutes_to_intervention")
     found: dict[tuple[int, int], list[int]] = defaultdict(list)
     for display, year, minutes in middle:
         if display is not None:
@@ -182,7 +184,7 @@ NAMES = {
     "cases.children_supported": children_supported,
     "cases.emergency_within_12h": emergency_within_12h,
     "cases.plan_within_5_working_days": plan_within_5_working_days,
-    "cases.median_hours_to_first_intervention": median_hours_to_first_intervention,
+    MEDIAN: median_hours_to_first_intervention,
 }
 
 

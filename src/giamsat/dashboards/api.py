@@ -5,9 +5,9 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
 from giamsat.core.dates import parse_day
 from giamsat.core.jsonapi import Id, already_shaped
@@ -60,6 +60,11 @@ class CellOut(Schema):
         description="chỉ tiêu mâu thuẫn (ví dụ chỉ tiêu giảm cao hơn giá trị cơ sở), không đánh giá được: lý do; "
         "rỗng nếu không / why a contradictory target was not judged, empty otherwise",
     )
+    hidden: bool = Field(
+        False,
+        description="số vụ việc nhỏ (1–2) được ẩn: actual, achieved_percent là null / a small count of cases, "
+        "hidden from this user: actual and achieved_percent are null",
+    )
 
 
 class RowOut(Schema):
@@ -75,7 +80,10 @@ class MatrixOut(Schema):
     period: PeriodOut
     on: datetime.date
     reexpressed: bool
-    total: RowOut
+    total: RowOut | None = Field(
+        description="dòng tổng của đơn vị gốc; null khi người dùng không phụ trách cả đơn vị đó / the root's total; "
+        "null when the user's jurisdiction does not cover all of it"
+    )
     rows: list[RowOut]
 
 
@@ -128,7 +136,10 @@ class ComplianceOut(Schema):
     year: int | None
     on: datetime.date
     periods: list[PeriodOut]
-    total: ComplianceRowOut
+    total: ComplianceRowOut | None = Field(
+        description="dòng tổng của đơn vị gốc; null khi người dùng không phụ trách cả đơn vị đó / the root's total; "
+        "null when the user's jurisdiction does not cover all of it"
+    )
     rows: list[ComplianceRowOut]
 
 
@@ -144,16 +155,20 @@ class ComplianceQuery(Choice):
 def _choices(request, plan_id: int, params: Choice) -> Choices:
     """What the pages resolve, except that a period or date the API cannot use is a 422 naming it: the pages
     fall back to the defaults, which an API caller would take for the figures asked for."""
+    if params.on and parse_day(params.on) is None:
+        # Before the units are looked up: on the default date the unit asked for might not exist (a 404).
+        raise ValidationError({"on": _("Không phải ngày hợp lệ: dạng 2025-06-30 hoặc 30/06/2025.")})
     choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
     plan = choices.plan
     if params.period and chosen_period(params.period, plan) is None:
-        raise HttpError(
-            422,
-            _("period: không có kỳ này trong kế hoạch (%(first)s–%(last)s); dạng 2023, 2021-2025 hoặc 2023-2023-year")
-            % {"first": plan.first_year, "last": plan.last_year},
+        raise ValidationError(
+            {
+                "period": _(
+                    "Không có kỳ này trong kế hoạch (%(first)s–%(last)s); dạng 2023, 2021-2025 hoặc 2023-2023-year."
+                )
+                % {"first": plan.first_year, "last": plan.last_year}
+            }
         )
-    if params.on and parse_day(params.on) is None:
-        raise HttpError(422, _("on: ngày dạng 2025-06-30 hoặc 30/06/2025"))
     return choices
 
 
@@ -174,7 +189,8 @@ def _cell(c: Cell) -> dict:
         "achieved_percent": c.percent,
         "expected_progress_percent": (c.expected * 100).quantize(Decimal("0.1")),
         "status": c.status.value,
-        "problem": c.problem,
+        "problem": c.problem_text,
+        "hidden": c.hidden,
     }
 
 
@@ -217,7 +233,7 @@ def matrix(request, plan_id: int, params: Query[Choice]):
             "period": _period(choices.period),
             "on": choices.on,
             "reexpressed": choices.tree.reexpressed,
-            "total": _row(result.total),
+            "total": _row(result.total) if result.total else None,
             "rows": [_row(r) for r in result.rows],
         }
     )
@@ -255,7 +271,7 @@ def trend(request, plan_id: int, params: Query[TrendQuery]):
     _indicators, indicator, step, points = trend_inputs(request.user, choices, params.indicator, params.step)
     return {
         "plan_id": plan_id,
-        "unit": _unit(choices.tree.root),
+        "unit": _unit(choices.tree.subject),
         "indicator_id": indicator.pk,
         "step": str(step),
         "points": [{"period": _period(p.period), "cell": _cell(p.cell)} for p in points],
@@ -271,10 +287,11 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
     choices = _choices(request, plan_id, params)
     plan, wanted = choices.plan, as_year(params.year)
     if params.year not in (None, "", "all") and not (wanted and plan.first_year <= wanted <= plan.last_year):
-        raise HttpError(
-            422,
-            _("year: một năm của kế hoạch (%(first)s–%(last)s) hoặc all")
-            % {"first": plan.first_year, "last": plan.last_year},
+        raise ValidationError(
+            {
+                "year": _("Một năm của kế hoạch (%(first)s–%(last)s) hoặc all.")
+                % {"first": plan.first_year, "last": plan.last_year}
+            }
         )
     year = parse_year(params.year, choices)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
@@ -283,6 +300,6 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
         "year": year,
         "on": choices.on,
         "periods": [_period(p) for p in result.periods],
-        "total": _compliance_row(result.total),
+        "total": _compliance_row(result.total) if result.total else None,
         "rows": [_compliance_row(r) for r in result.rows],
     }

@@ -26,6 +26,11 @@ def cell_status_text(cell: Cell) -> str:
     return f"⚠ {_('chỉ tiêu mâu thuẫn')}" if cell.problem else status_text(cell.status)
 
 
+def _figure(cell: Cell):
+    """The figure as a cell of the sheet: "ẩn" where a small count of cases is hidden (`privacy`)."""
+    return str(HIDDEN) if cell.hidden else cell.actual_shown
+
+
 def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
     headers = [_("Mã đơn vị"), _("Đơn vị"), _("Chỉ tiêu đạt"), _("Chỉ tiêu có số liệu")]
     for indicator in matrix.indicators:
@@ -36,15 +41,15 @@ def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
             _("%(code)s đánh giá") % {"code": indicator.code},
         ]
     rows = []
-    for row in [matrix.total, *matrix.rows]:
+    for row in [matrix.total, *matrix.rows] if matrix.total else matrix.rows:
         share = row.share
         line = [row.unit.code, row.unit.name, share.met, share.with_data]
         for cell in row.cells:
             line += [
-                cell.actual_shown,
+                _figure(cell),
                 cell.target.value if cell.target is not None else None,
                 cell.percent,
-                cell_status_text(cell) if cell.target is not None else "",
+                cell_status_text(cell) if cell.target is not None and not cell.hidden else "",
             ]
         rows.append(line)
     return headers, rows
@@ -94,10 +99,10 @@ def trend_table(indicator, unit, points: list[Point]) -> tuple[list, list[list]]
             p.period.label,
             unit.name,
             f"{indicator.code}. {indicator.name}",
-            p.actual,
+            _figure(p.cell),
             p.target,
             p.cell.percent,
-            cell_status_text(p.cell) if p.target is not None else "",
+            cell_status_text(p.cell) if p.target is not None and not p.cell.hidden else "",
         ]
         for p in points
     ]
@@ -115,7 +120,7 @@ def compliance_table(compliance: Compliance) -> tuple[list, list[list]]:
         _("Tỷ lệ đúng hạn (%)"),
     ]
     rows = []
-    for row in [compliance.total, *compliance.rows]:
+    for row in [compliance.total, *compliance.rows] if compliance.total else compliance.rows:
         for period, tally in [*zip(compliance.periods, row.cells, strict=True), (None, row.total)]:
             if tally.total == 0:
                 continue

@@ -32,9 +32,12 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.periods import Period, PeriodKind, periods_between
+from giamsat.core.querysets import within_units
 from giamsat.plans.choices import TimeAggregation
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
@@ -56,6 +59,8 @@ from giamsat.reporting.queries import (
 from giamsat.units.models import REFORM_DATE, Unit, UnitSuccession
 from giamsat.units.queries import current_units_for
 
+from . import privacy
+
 LAST_LEGACY_DAY = REFORM_DATE - datetime.timedelta(days=1)
 SENT = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED)
 
@@ -65,7 +70,11 @@ SENT = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.SUPERSEDED)
 
 @dataclass
 class Tree:
-    """The units a plan is shown in on a date: `root`'s row is the total, `units` are the rows below it."""
+    """The units a plan is shown in on a date: `root`'s row is the total, `units` are the rows below it.
+
+    A user who does not cover the root sees no total: a commune officer shown a legacy plan in the old units
+    covers several old communes but not their district. Then `whole` is false and `units` are the highest units
+    the user covers."""
 
     plan: Plan
     on: datetime.date
@@ -73,14 +82,22 @@ class Tree:
     root: Unit
     units: list[Unit]
     reexpressed: bool  # the plan's unit had ceased by `on`: figures go through the conversion table
+    whole: bool = True  # the user covers the root, so its total is shown
+    trail: list[Unit] = field(default_factory=list)  # from the top down to the root, units the user covers
+    viewer: object = None  # the user it was made for: small case counts are hidden from some (`privacy`)
 
     @property
-    def trail(self) -> list[Unit]:
-        """From the top down to the root, for the breadcrumbs."""
-        if self.root.pk == self.top.pk:
-            return [self.top]
-        middle = [self.root.parent] if self.root.parent_id not in (None, self.top.pk) else []
-        return [self.top, *middle, self.root]
+    def name(self) -> str:
+        """What the figures are about, for headings and file names."""
+        if self.whole:
+            return self.root.name
+        return _("%(unit)s: các đơn vị thuộc địa bàn của bạn") % {"unit": self.root.name}
+
+    @property
+    def subject(self) -> Unit:
+        """The unit an indicator's trend follows by default: the root, or the first row when its total is not
+        shown."""
+        return self.root if self.whole or not self.units else self.units[0]
 
 
 def plan_top(plan: Plan, on: datetime.date) -> tuple[Unit, bool]:
@@ -99,33 +116,50 @@ def default_on(period: Period, today: datetime.date) -> datetime.date:
 
 
 def tree_for(plan: Plan, user, on: datetime.date, unit_id: int | None = None) -> Tree | None:
-    """The tree for a plan on a date, rooted at `unit_id` (default: the plan's unit). None when that unit is not
-    the plan's unit or below it, not valid on the date, or not visible to the user (the view answers 404)."""
+    """The tree for a plan on a date, rooted at `unit_id` (default: the plan's unit, or the highest unit below it
+    that the user covers). None when that unit is not the plan's unit or below it, not valid on the date, or not
+    covered by the user's jurisdiction (the view answers 404): the units above one's own are visible, to place
+    it, but their totals count units outside the jurisdiction."""
     top, reexpressed = plan_top(plan, on)
-    visible = Unit.objects.restrict(user, "view")
-    root = top
-    if unit_id is not None and unit_id != top.pk:
-        root = (
-            visible.filter(pk=unit_id)
-            .filter(Q(parent=top) | Q(province=top))
-            .valid_on(on)
-            .select_related("parent")
-            .first()
-        )
-        if root is None:
-            return None
-    rows = visible.filter(parent=root).valid_on(on)
+    jurisdiction = user.jurisdiction
+    covered = Unit.objects.restrict(user, "view").filter(within_units(jurisdiction)).valid_on(on)
     if reexpressed:
         # Only the new units that took in part of the plan's area.
         area = plan.issuer.unit
-        rows = rows.filter(
+        covered = covered.filter(
             Exists(
                 UnitSuccession.objects.filter(successor=OuterRef("pk")).filter(
                     Q(predecessor=area) | Q(predecessor__parent=area) | Q(predecessor__province=area)
                 )
             )
         )
-    return Tree(plan, on, top, root, list(rows.order_by("code")), reexpressed)
+    whole_top = jurisdiction.covers(top)
+    highest = [] if whole_top else _highest(covered, top, jurisdiction)
+    if unit_id is not None and unit_id != top.pk:
+        root = covered.filter(pk=unit_id).filter(Q(parent=top) | Q(province=top)).select_related("parent").first()
+        if root is None:
+            return None
+    elif whole_top:
+        root = top
+    elif len(highest) > 1:
+        return Tree(plan, on, top, top, highest, reexpressed, whole=False, viewer=user)
+    elif highest:
+        root = highest[0]
+    else:
+        return None
+    # The top stays in the trail for one who covers several units below it: it leads back to them all.
+    above = [top] if root.pk != top.pk and (whole_top or len(highest) > 1) else []
+    if root.parent_id not in (None, top.pk) and jurisdiction.covers(root.parent):
+        above.append(root.parent)
+    trail = [*above, root]
+    rows = covered.filter(parent=root).order_by("code")
+    return Tree(plan, on, top, root, list(rows), reexpressed, trail=trail, viewer=user)
+
+
+def _highest(covered, top: Unit, jurisdiction) -> list[Unit]:
+    """The units below `top` that the user covers and whose parent they do not."""
+    below = covered.filter(Q(parent=top) | Q(province=top)).exclude(parent_id__in=jurisdiction.ids)
+    return list(below.exclude(province_id__in=jurisdiction.ids).select_related("parent").order_by("code"))
 
 
 def levels_below(tree: Tree, user) -> list[list[Unit]]:
@@ -147,13 +181,17 @@ class Matrix:
     tree: Tree
     period: Period
     indicators: list[Indicator]
-    total: UnitRow
+    total: UnitRow | None  # None when the user does not cover the root (`Tree.whole`)
     rows: list[UnitRow]
 
 
 def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
     """The root's row (everything below it) and one row per unit, from one GROUP BY."""
-    total, rows = matrix_with_total(tree.plan, tree.root, tree.units, period, as_of)
+    if tree.whole:
+        total, rows = matrix_with_total(tree.plan, tree.root, tree.units, period, as_of)
+    else:
+        total, rows = None, achievement_matrix(tree.plan, tree.units, period, as_of)
+    privacy.conceal(tree.viewer, [(total, rows)])
     return Matrix(tree, period, list(tree.plan.indicators.all()), total, rows)
 
 
@@ -216,15 +254,22 @@ def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> Unmet:
     contradict their baseline (a figure was reported: listing them as without data sent leaders after reports
     that had been filed). One GROUP BY per level below the root."""
     [first, *deeper] = levels_below(tree, user)
-    # The root's row comes from the first level's values (one pass over them, not two).
-    total, rows = matrix_with_total(tree.plan, tree.root, first, period, as_of)
-    rows = [total, *rows]
+    if tree.whole:
+        # The root's row comes from the first level's values (one pass over them, not two).
+        total, units = matrix_with_total(tree.plan, tree.root, first, period, as_of)
+    else:
+        total, units = None, achievement_matrix(tree.plan, first, period, as_of)
+    groups = [(total, units)]
+    rows = [total, *units] if total else list(units)
     for level in deeper:
-        rows += achievement_matrix(tree.plan, level, period, as_of)
+        below = achievement_matrix(tree.plan, level, period, as_of)
+        groups += [(row, [r for r in below if r.unit.parent_id == row.unit.pk]) for row in units]
+        rows += below
+    privacy.conceal(user, groups)
     result = Unmet([], [], [])
     for row in rows:
         for cell in row.cells:
-            if cell.target is None:
+            if cell.target is None or cell.hidden:
                 continue
             if cell.problem:
                 result.contradictory.append(Shortfall(row.unit, cell))
@@ -257,7 +302,7 @@ class Point:
         return self.cell.target.value if self.cell.target is not None else None
 
 
-def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: datetime.date) -> list[Point]:
+def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: datetime.date, user) -> list[Point]:
     """An indicator's value for a unit in each year (or quarter) of the plan, with that period's target: one
     GROUP BY over the plan's whole span. A target for a longer span is drawn only for indicators that are not
     summed over time (a rate, a level), where it reads the same in every period."""
@@ -273,7 +318,10 @@ def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: dateti
         points.append(
             Point(period, judge(indicator, target, series, (period.start, period.end), min(as_of, period.end)))
         )
-    return points
+    # The periods do not add up to anything shown beside them: each small count is hidden alone.
+    row = UnitRow(unit, [point.cell for point in points])
+    privacy.conceal(user, [(None, [row])])
+    return [Point(point.period, cell) for point, cell in zip(points, row.cells, strict=True)]
 
 
 def _period_target(indicator: Indicator, targets: list[ShownTarget], period: Period) -> ShownTarget | None:
@@ -305,7 +353,7 @@ class Tally:
 
     @property
     def on_time_percent(self) -> Decimal | None:
-        return (Decimal(100 * self.on_time) / self.due).quantize(Decimal("0.1")) if self.due else None
+        return share_percent(self.on_time, self.due)
 
     def add(self, other: "Tally") -> None:
         self.on_time += other.on_time
@@ -397,7 +445,7 @@ def _deadlines(requests) -> Case:
 @dataclass
 class Compliance:
     periods: list[Period]
-    total: ComplianceRow
+    total: ComplianceRow | None  # None when the user does not cover the root (`Tree.whole`)
     rows: list[ComplianceRow]
 
 
@@ -406,7 +454,7 @@ def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Comp
     of requests. Two GROUP BY queries: the root's (everything below it) and the units'."""
     start = datetime.date(year or tree.plan.first_year, 1, 1)
     end = datetime.date(year or tree.plan.last_year, 12, 31)
-    root_counts = list(compliance_counts(tree.plan, [tree.root], start, end, today, user))
+    root_counts = list(compliance_counts(tree.plan, [tree.root], start, end, today, user)) if tree.whole else []
     unit_counts = list(compliance_counts(tree.plan, tree.units, start, end, today, user)) if tree.units else []
     periods = sorted(
         {Period(r["period_start"], r["period_end"], PeriodKind(r["period_kind"])) for r in root_counts + unit_counts},
@@ -423,4 +471,4 @@ def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Comp
             tally = Tally(row["on_time"], row["late"], row["missing"], row["not_due"])
             target.cells[position[(row["period_start"], row["period_end"])]].add(tally)
             target.total.add(tally)
-    return Compliance(periods, total, list(rows.values()))
+    return Compliance(periods, total if tree.whole else None, list(rows.values()))

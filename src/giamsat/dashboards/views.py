@@ -157,14 +157,14 @@ def _file_name(*parts) -> str:
 
 
 def _file_stem(choices: Choices, what: str) -> str:
-    return _file_name(what, choices.plan.reference, choices.tree.root.name, choices.period.official_label)
+    return _file_name(what, choices.plan.reference, choices.tree.name, choices.period.official_label)
 
 
 def _plan_about(choices: Choices, *what: tuple[str, str]) -> list[tuple[str, str]]:
     """The plan, the unit, `what` the table covers (by default the chosen period) and the date of the units."""
     return [
         (_("Kế hoạch"), f"{choices.plan.reference} – {choices.plan.title}"),
-        (_("Đơn vị"), choices.tree.root.name),
+        (_("Đơn vị"), choices.tree.name),
         *(what or [(_("Kỳ"), choices.period.label)]),
         (_("Đơn vị hành chính theo ngày"), dmy(choices.on)),
     ]
@@ -269,12 +269,12 @@ def trend_inputs(user, choices: Choices, wanted, step):
         raise Http404
     indicator = indicator or indicators[0]
     step = step if step in queries.STEPS else PeriodKind.YEAR
-    points = queries.trend(choices.plan, indicator, choices.tree.root, step, choices.today)
+    points = queries.trend(choices.plan, indicator, choices.tree.subject, step, choices.today, user)
     return indicators, indicator, step, points
 
 
 def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
-    title = f"{indicator.code}. {indicator.name} — {choices.tree.root.name}"
+    title = f"{indicator.code}. {indicator.name} — {choices.tree.subject.name}"
     series = [
         Series(_("Thực hiện"), [p.actual for p in points], "#0b57a4"),
         Series(_("Chỉ tiêu giao"), [p.target for p in points], "#8a1c1c", dash="7 5", marker="square"),
@@ -298,7 +298,9 @@ def plan_trend(request, pk):
         step=step,
         points=points,
         svg=mark_safe(_trend_svg(choices, indicator, points)),  # noqa: S308 - built by charts.py, every text escaped
-        units=[choices.tree.root, *choices.tree.units],
+        subject=choices.tree.subject,
+        aggregate=choices.tree.root.pk if choices.tree.whole else None,
+        units=[choices.tree.root, *choices.tree.units] if choices.tree.whole else choices.tree.units,
     )
 
 
@@ -306,7 +308,7 @@ def plan_trend(request, pk):
 def plan_trend_svg(request, pk):
     choices = _choices(request, pk)
     _indicators, indicator, step, points = _trend_inputs(request, choices)
-    name = _file_name("xu-huong", choices.plan.reference, choices.tree.root.name, indicator.code)
+    name = _file_name("xu-huong", choices.plan.reference, choices.tree.subject.name, indicator.code)
     return _svg(_trend_svg(choices, indicator, points), f"{name}.svg")
 
 
@@ -314,9 +316,9 @@ def plan_trend_svg(request, pk):
 def plan_trend_xlsx(request, pk):
     choices = _choices(request, pk)
     _indicators, indicator, step, points = _trend_inputs(request, choices)
-    headers, rows = exports.trend_table(indicator, choices.tree.root, points)
+    headers, rows = exports.trend_table(indicator, choices.tree.subject, points)
     about = _plan_about(choices, (_("Chỉ tiêu"), f"{indicator.code} – {indicator.name}"))
-    name = _file_name("xu-huong", choices.plan.reference, choices.tree.root.name, indicator.code)
+    name = _file_name("xu-huong", choices.plan.reference, choices.tree.subject.name, indicator.code)
     return _xlsx(request, headers, rows, _("Xu hướng"), name, about)
 
 
@@ -367,7 +369,7 @@ def plan_compliance_xlsx(request, pk):
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     headers, rows = exports.compliance_table(result)
     about = _plan_about(choices, (_("Năm"), str(year) if year else _("Cả kế hoạch")))
-    name = _file_name("bao-cao-dung-han", choices.plan.reference, choices.tree.root.name, year or "ca-ke-hoach")
+    name = _file_name("bao-cao-dung-han", choices.plan.reference, choices.tree.name, year or "ca-ke-hoach")
     return _xlsx(request, headers, rows, _("Tình hình báo cáo"), name, about)
 
 

@@ -2,6 +2,7 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,10 +152,10 @@ def _plan(request, plan_id: int, action: str = "view") -> Plan:
 def _period(text: str | None, plan: Plan) -> Period:
     if not text:
         return queries.default_period(plan, timezone.localdate())
-    first, _, last = text.partition("-")
+    first, _dash, last = text.partition("-")
     start, end = as_year(first), as_year(last or first)
     if start is None or end is None or end < start:
-        raise HttpError(422, "period: dạng 2023 hoặc 2021-2025 / use 2023 or 2021-2025")
+        raise ValidationError({"period": _("Dạng 2023 hoặc 2021-2025.")})
     return Period.year(start) if not last else Period.span(start, end)
 
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import CharField, Q, Sum
 from django.db.models.functions import Cast
+from django.utils.translation import gettext, gettext_noop
 
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.plans.choices import IndicatorKind, TimeAggregation, UnitAggregation
@@ -25,6 +26,9 @@ from .choices import Frequency, ReportStatus
 from .models import IndicatorValue, Report, ReportRequest, Schedule
 
 TENTH = Decimal("0.1")
+# Why a target cannot be judged (`Cell.problem`).
+DECREASE_ABOVE_BASELINE = gettext_noop("Chỉ tiêu giảm cao hơn giá trị cơ sở: không đánh giá được.")
+NOT_JUDGED = gettext_noop("Chỉ tiêu này không đánh giá được với thiết lập hiện có của nó.")
 
 
 @dataclass
@@ -35,12 +39,18 @@ class Cell:
     achieved: Decimal | None = None
     expected: Decimal = Decimal(1)
     status: engine.Status = engine.Status.NO_DATA
-    problem: str = ""  # why a contradictory target could not be judged
+    problem: str = ""  # why a contradictory target could not be judged: one of PROBLEMS, untranslated
+    hidden: bool = False  # a small count of cases, hidden from this viewer (`dashboards.privacy`)
 
     @property
     def actual_shown(self) -> Decimal | None:
         """The actual as officials read it: a ratio indicator in percent."""
         return self.actual.percent if isinstance(self.actual, engine.Ratio) else self.actual
+
+    @property
+    def problem_text(self) -> str:
+        """`problem` in the reader's language (a stored matrix keeps the untranslated text, read in any language)."""
+        return gettext(self.problem) if self.problem else ""
 
     @property
     def percent(self) -> Decimal | None:
@@ -56,7 +66,9 @@ class UnitRow:
 
     @property
     def share(self) -> engine.Share:
-        return engine.share_met(c.status for c in self.cells if c.target is not None)
+        # A contradictory target (`problem`) has its figures but cannot be judged: neither met nor without data.
+        judged = (c for c in self.cells if c.target is not None and not c.hidden and not c.problem)
+        return engine.share_met(c.status for c in judged)
 
 
 def source_map(units: list[Unit]) -> dict[int, int]:
@@ -505,8 +517,8 @@ def judge(indicator: Indicator, target: ShownTarget | None, found, window, as_of
             cell.achieved = engine.achievement(
                 indicator.direction, target.value, cell.actual, baseline, indicator.tolerance
             )
-        except ValueError as exc:  # a contradictory target (a decrease above its baseline): shown, not judged
-            cell.problem = str(exc)
+        except ValueError:  # a contradictory target (a decrease above its baseline): shown, not judged
+            cell.problem = DECREASE_ABOVE_BASELINE if indicator.direction == "decrease" else NOT_JUDGED
             return cell
         cell.status = engine.status(cell.achieved, cell.expected)
     return cell

@@ -574,7 +574,8 @@ def recommendation_summary(request, supervision: Id | None = None):
         raise HttpError(404, _("Không tìm thấy."))
     rows = Recommendation.objects.restrict(request.user, "view")
     if supervision:
-        rows = rows.filter(supervision_id=supervision)
+        # A supervision one may not see is a 404, as on the page, not an empty summary.
+        rows = rows.filter(supervision=_supervision(request, supervision))
     return [_addressee(row) for row in queries.recommendations_by_addressee(rows, timezone.localdate())]
 
 

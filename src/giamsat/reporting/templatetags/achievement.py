@@ -95,6 +95,11 @@ def _labels(language: str | None) -> dict:
         "badges": {status: str(status_badge(status)) for status in Status},
         "contradictory": str(_("chỉ tiêu mâu thuẫn")),
         "no_target": conditional_escape(_("Không giao chỉ tiêu")),
+        "hidden": format_html(
+            '<span class="muted" title="{}">{}</span>',
+            _("Dưới 3 vụ việc: ẩn để bảo vệ trẻ em"),
+            _("ẩn"),
+        ),
     }
 
 
@@ -110,15 +115,16 @@ def matrix_cells(cells, dashboard: bool = False):
     untargeted = f'<span class="muted" title="{labels["no_target"]}">' if dashboard else '<span class="muted">'
     parts = []
     for cell in cells:
-        actual = shown_number(cell.actual_shown, 2, notation)
+        actual = labels["hidden"] if cell.hidden else shown_number(cell.actual_shown, 2, notation)
         if not cell.target:
             parts.append(f"{td}{untargeted}{actual}</span></td>")
             continue
         parts.append(f"{td}<div>{actual or '–'} / {shown_number(cell.target.value, 2, notation)}</div>")
         if (percent := cell.percent) is not None:
             parts.append(f"{pct}{shown_number(percent, 1, notation)}%</div>")
-        parts.append(labels["badges"][cell.status])
+        if not cell.hidden:
+            parts.append(labels["badges"][cell.status])
         if dashboard and cell.problem:
-            parts.append(f' <span title="{conditional_escape(cell.problem)}">⚠ {labels["contradictory"]}</span>')
+            parts.append(f' <span title="{conditional_escape(cell.problem_text)}">⚠ {labels["contradictory"]}</span>')
         parts.append("</td>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers, escaped text and our own markup only

@@ -1,0 +1,76 @@
+"""Small counts of child-protection cases in the plan tables.
+
+An indicator fed from the case records (a `cases.*` source) shows per unit how many children were received or
+helped and how many were helped in time. From those the cases dashboard hides counts below 3
+(`cases.dashboard.small_counts_hidden`: leaders, viewers, administrators), the plan tables hide the same: a count of
+1 or 2; an on-time share whose cases, or whose on-time or late number, are 1 or 2; and, where rows add up to a
+row shown above them (the units and their total, communes and their district), as many further cells, or that
+total, as keep a hidden cell from being found by subtraction (`cases.dashboard.complement`). A median delay is
+never computed from fewer than 3 cases (`cases.sources`), so it needs no rule here.
+
+A hidden cell keeps its target and loses its figure, achievement and status: it counts neither as met nor as
+without data in a unit's share, and the unmet-targets list leaves it out."""
+
+import dataclasses
+from decimal import Decimal
+
+from giamsat.cases import dashboard as case_dashboard
+from giamsat.cases import sources as case_sources
+from giamsat.cases.queries import SMALL_CELL
+from giamsat.reporting import achievement as engine
+from giamsat.reporting import sources
+from giamsat.reporting.queries import Cell, UnitRow
+
+
+def conceal(user, groups: list[tuple[UnitRow | None, list[UnitRow]]]) -> None:
+    """Hide small case counts from `user` in place. `groups` are (row, rows adding up to it), top down: the
+    total and the units, then each unit and the units below it; the row is None where no total is shown."""
+    if not case_dashboard.small_counts_hidden(user):
+        return
+    some = next((row for parent, rows in groups for row in (parent, *rows) if row is not None), None)
+    if some is None:
+        return
+    for position, cell in enumerate(some.cells):
+        if cell.indicator.source in (sources.REPORTS, case_sources.MEDIAN):
+            continue
+        for parent, rows in groups:
+            _conceal_column(position, parent, rows)
+
+
+def _conceal_column(position: int, parent: UnitRow | None, rows: list[UnitRow]) -> None:
+    if parent is not None and _small(parent.cells[position]):
+        parent.cells[position] = hidden(parent.cells[position])
+    cells = [row.cells[position] for row in rows]
+    small = {i for i, cell in enumerate(cells) if cell.hidden or _small(cell)}
+    shown_above = parent is not None and not parent.cells[position].hidden
+    if shown_above and small and case_dashboard.complement(_columns(cells), small):
+        parent.cells[position] = hidden(parent.cells[position])
+    for i in small:
+        rows[i].cells[position] = hidden(cells[i])
+
+
+def hidden(cell: Cell) -> Cell:
+    return dataclasses.replace(cell, actual=None, achieved=None, status=engine.Status.NO_DATA, problem="", hidden=True)
+
+
+def _small(cell: Cell) -> bool:
+    actual = cell.actual
+    if cell.hidden or actual is None:
+        return False
+    if isinstance(actual, engine.Ratio):
+        counted = int(actual.denominator)
+        return counted > 0 and case_dashboard.hidden_share(int(actual.numerator), counted, small=True)
+    return 0 < actual < SMALL_CELL
+
+
+def _columns(cells: list[Cell]) -> list[tuple[list[int], int]]:
+    """The columns that add up to the total's: the counts; or a share's cases, on-time and late numbers."""
+    if any(isinstance(c.actual, engine.Ratio) for c in cells):
+        counted = [_whole(c.actual.denominator) if isinstance(c.actual, engine.Ratio) else 0 for c in cells]
+        on_time = [_whole(c.actual.numerator) if isinstance(c.actual, engine.Ratio) else 0 for c in cells]
+        return [(counted, 1), (on_time, 0), ([n - k for n, k in zip(counted, on_time, strict=True)], 0)]
+    return [([_whole(c.actual) for c in cells], 1)]
+
+
+def _whole(value: Decimal | None) -> int:
+    return 0 if value is None else int(value)
