@@ -17,7 +17,6 @@ from giamsat.reporting.achievement import (
     Status,
     achievement,
     combine_over_time,
-    combine_over_units,
     expected_progress,
     share_met,
     status,
@@ -50,38 +49,6 @@ def truncated(result: Decimal, exact: Fraction) -> bool:
 # Ratio indicators: pooled, never averaged
 
 
-def test_it_pools_a_ratio_over_units_instead_of_averaging_percentages():
-    small_commune, town = Ratio(1, 10), Ratio(50, 100)  # 10% and 50%
-    pooled = combine_over_units([small_commune, town], "ratio", "ratio")
-    assert pooled == Ratio(51, 110)
-    assert pooled.percent == D("46.363636")
-    mean_of_percentages = (small_commune.percent + town.percent) / 2
-    assert mean_of_percentages == 30
-    assert pooled.percent != mean_of_percentages
-
-
-@given(st.lists(ratios, min_size=1, max_size=30))
-def test_it_computes_a_ratio_over_units_as_sum_of_numerators_over_sum_of_denominators(rates):
-    pooled = combine_over_units(rates, "ratio", "ratio")
-    numerator, denominator = sum(r.numerator for r in rates), sum(r.denominator for r in rates)
-    assert pooled == Ratio(numerator, denominator)
-    assert truncated(pooled.percent, Fraction(100 * numerator, denominator))
-
-
-def test_it_treats_average_over_units_of_a_ratio_as_the_pooled_rate():
-    assert combine_over_units([Ratio(1, 10), Ratio(50, 100)], "average", "ratio") == Ratio(51, 110)
-
-
-def test_it_refuses_to_sum_a_ratio_over_units():
-    with pytest.raises(ValueError, match="not summed over units"):
-        combine_over_units([Ratio(1, 10)], "sum", "ratio")
-
-
-def test_it_refuses_the_ratio_method_for_indicators_without_pairs():
-    with pytest.raises(ValueError, match="needs numerators and denominators"):
-        combine_over_units([D(3)], "ratio", "count")
-
-
 def test_it_pools_a_ratio_over_time_for_sum_and_average_and_takes_the_latest_pair_for_latest():
     quarters = observations([Ratio(1, 10), Ratio(9, 30), Ratio(2, 4)])
     assert combine_over_time(quarters, "sum", "ratio") == Ratio(12, 44)
@@ -90,7 +57,7 @@ def test_it_pools_a_ratio_over_time_for_sum_and_average_and_takes_the_latest_pai
 
 
 def test_it_has_no_rate_when_the_pooled_denominator_is_zero():
-    pooled = combine_over_units([Ratio(0, 0), Ratio(0, 0)], "ratio", "ratio")
+    pooled = Ratio(0, 0)
     assert pooled.percent is None
     assert achievement("increase", D(50), pooled) is None
 
@@ -303,20 +270,6 @@ def test_two_values_for_the_same_period_end_are_refused():
         combine_over_time(twice, "sum", "count")
 
 
-# Aggregation over units
-
-
-def test_it_combines_units_by_sum_and_average_skipping_units_without_data():
-    assert combine_over_units([D(3), None, D(7)], "sum", "count") == 10
-    assert combine_over_units([D(3), None, D(6)], "average", "amount") == D("4.5")
-    assert combine_over_units([None, None], "sum", "count") is None
-
-
-def test_a_milestone_over_units_counts_or_shares_the_units_that_reached_it():
-    assert combine_over_units([1, 0, 1, 1], "sum", "milestone") == 3
-    assert combine_over_units([1, 0, 1, 1], "average", "milestone") == D("0.75")
-
-
 # Expected progress
 
 
@@ -419,7 +372,6 @@ def test_share_met_has_no_value_when_no_target_has_data():
         (lambda: combine_over_time(observations([D(1)]), "sum", "ratio"), "ratio indicator takes a Ratio"),
         (lambda: combine_over_time(observations([Ratio(1, 2)]), "sum", "count"), "count indicator takes a number"),
         (lambda: combine_over_time(observations([2]), "latest", "milestone"), "milestone is 1 .* or 0"),
-        (lambda: combine_over_units([D(1)], "total", "count"), "unknown unit method 'total'"),
         (lambda: expected_progress(date(2025, 1, 1), date(2024, 1, 1), date(2024, 6, 1)), "ends .* before it starts"),
         (lambda: status(D("0.5"), D("1.2")), "at most 1"),
         (lambda: status(D("-0.5"), D("0.5")), "achievement must not be negative"),

@@ -144,9 +144,10 @@ def test_the_clock_steps_services_consent_referral_and_closure(case, commune_wor
         ]
         == "reported"
     )
+    # Reviewed after the plan's approval, which a minute turning since `now` would put after `now`.
     review = worker.post(
         f"/api/cases/{case.pk}/reviews",
-        {"assessed_at": now, "risk_level": "none", "child_stable": True, "outcome": "close"},
+        {"assessed_at": timezone.now().isoformat(), "risk_level": "none", "child_stable": True, "outcome": "close"},
         content_type="application/json",
     )
     assert review.status_code == 201

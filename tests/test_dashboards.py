@@ -476,7 +476,7 @@ def test_a_contradictory_target_is_listed_as_such_not_as_without_data(
 
     html = client.get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
     missing = re.search(r'data-testid="dash-missing">(.*?)</table>', html, re.S).group(1)
-    assert not re.search(rf"{setup.duc_linh.name}</a></th><td><b>{DECREASE}</b>", missing)
+    assert not re.search(rf"{setup.duc_linh.name}</a></th><td[^>]*><b>{DECREASE}</b>", missing)
     listed = re.search(r'data-testid="dash-contradictory">(.*?)</table>', html, re.S).group(1)
     assert setup.duc_linh.name in listed and DECREASE in listed and "⚠ chỉ tiêu mâu thuẫn" in listed
     assert "1 chỉ tiêu mâu thuẫn" in html
@@ -898,6 +898,39 @@ def test_the_trend_page_offers_no_period_it_would_not_use(reported, client_for, 
     assert f"cả thời kỳ kế hoạch {plan.first_year}–{plan.last_year}" in html
     matrix = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk])).content.decode()
     assert 'id="d-period"' in matrix
+
+
+def test_the_compliance_tab_shows_the_year_chosen_on_the_other_tabs(reported, client_for, province_officer):
+    """From the matrix of 2022, the compliance tab said "Năm 2022" above a table of its own default year."""
+    client, plan = client_for(province_officer), reported.plan
+    url = reverse("dashboards:compliance", args=[plan.pk])
+    html = client.get(url, {"period": "2022-2022-year"}).content.decode()
+    assert '<option value="2022" selected>' in html and "năm 2022; đơn vị hành chính" in html
+    whole = client.get(url, {"period": f"{plan.first_year}-{plan.last_year}-span"}).content.decode()
+    assert '<option value="all" selected>' in whole and "cả thời kỳ kế hoạch; đơn vị hành chính" in whole
+    # A year chosen on the tab itself wins over the period kept from the others.
+    assert '<option value="2023" selected>' in client.get(url, {"period": "2022", "year": "2023"}).content.decode()
+
+
+def test_a_unit_drilled_into_stays_reachable_when_the_date_of_the_units_changes(
+    reported, client_for, province_officer, district_officer
+):
+    """Choosing today's units below an old district kept the district in the address: a 404 saying the page was
+    outside one's area. Now the plan's view on that date, saying why; another's district stays a 404."""
+    plan, url = reported.plan, reverse("dashboards:unmet", args=[reported.plan.pk])
+    today = {"period": "2022", "on": TODAY_UNITS.isoformat()}
+    response = client_for(province_officer).get(url, {**today, "unit": reported.duc_linh.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"{reported.duc_linh.name} không có trong danh mục đơn vị hành chính ngày 01/01/2026" in html
+    heading = re.search(r"<h2>(.*?)</h2>", html, re.S).group(1)
+    assert heading.startswith(f"Chỉ tiêu chưa đạt tiến độ: {f.current_province(f.LAM_DONG).name} ")
+    neighbour = client_for(district_officer).get(url, {**today, "unit": reported.tanh_linh.pk})
+    assert neighbour.status_code == 404
+    api = client_for(province_officer).get(
+        f"/api/dashboards/plans/{plan.pk}/unmet", {**today, "unit": reported.duc_linh.pk}
+    )
+    assert api.status_code == 404  # an API caller gets what it asked for, or nothing
 
 
 def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():

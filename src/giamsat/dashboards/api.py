@@ -293,7 +293,7 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
                 % {"first": plan.first_year, "last": plan.last_year}
             }
         )
-    year = parse_year(params.year, choices)
+    year = parse_year(params.year, choices, period_asked=bool(params.period))
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     return {
         "plan_id": plan_id,

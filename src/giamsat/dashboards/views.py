@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -115,7 +116,25 @@ def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int |
 
 
 def _choices(request, pk) -> Choices:
-    return resolve(request.user, pk, request.GET.get("period"), request.GET.get("on"), request.GET.get("unit"))
+    period, on, unit = (request.GET.get(name) for name in ("period", "on", "unit"))
+    try:
+        return resolve(request.user, pk, period, on, unit)
+    except Http404:
+        # The date of the units changed after drilling down: the unit, one's own, is not on that date's list.
+        # The plan's view on that date, and why; a unit outside one's jurisdiction stays a 404.
+        covered = Unit.objects.restrict(request.user, "view").filter(within_units(request.user.jurisdiction))
+        asked = covered.filter(pk=as_id(str(unit or ""))).first() if as_id(str(unit or "")) else None
+        if asked is None:
+            raise
+        choices = resolve(request.user, pk, period, on, None)
+        if asked.is_valid_on(choices.on):
+            raise
+        messages.info(
+            request,
+            _("%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: đang xem từ %(shown)s.")
+            % {"unit": asked.name, "day": dmy(choices.on), "shown": choices.tree.name},
+        )
+        return choices
 
 
 def _page(request, template: str, choices: Choices, tab: str, **context):
@@ -323,16 +342,24 @@ def plan_trend_xlsx(request, pk):
 
 
 def _year(request, choices: Choices) -> int | None:
-    return parse_year(request.GET.get("year", ""), choices)
+    return parse_year(request.GET.get("year", ""), choices, period_asked=bool(request.GET.get("period")))
 
 
-def parse_year(text: str | None, choices: Choices) -> int | None:
-    """A year of the plan, None for "all", else last year (within the plan)."""
+def parse_year(text: str | None, choices: Choices, period_asked: bool = False) -> int | None:
+    """A year of the plan, None for "all"; else the year of a period chosen on the other tabs (a tab changed kept
+    the period and lost the year: "Năm 2021" above a table of 2023), the whole plan for its whole span; else the
+    last year with a report due (within the plan)."""
     text = str(text or "")
+    plan = choices.plan
     if text == "all":
         return None
-    if (year := as_year(text)) is not None and choices.plan.first_year <= year <= choices.plan.last_year:
+    if (year := as_year(text)) is not None and plan.first_year <= year <= plan.last_year:
         return year
+    period = choices.period
+    if period_asked and period.kind == PeriodKind.YEAR and plan.first_year <= period.start.year <= plan.last_year:
+        return period.start.year
+    if period_asked and period == plan.period:
+        return None
     # The latest year with a report already due; the plan's first year when none is.
     last_due = (
         ReportRequest.objects.filter(schedule__plan=choices.plan, due_on__lte=choices.today)

@@ -4,9 +4,9 @@ Pure functions with no Django import, so the rules can be tested in milliseconds
 exports and documents alike. The rules follow TolaData, DHIS2 and Open SDG practice:
 
 - Ratio indicators (a rate such as "child-abuse rate 4.5%") are pooled as Σnumerator / Σdenominator over
-  periods and over units. Averaging percentages would give a commune of 10 children the weight of a town of
-  10,000, so the pair is kept (`Ratio`) until the very end, and values and targets of ratio indicators are in
-  percent, as the programmes state them.
+  periods (here) and over units (summed in the database, `reporting.queries`). Averaging percentages would give
+  a commune of 10 children the weight of a town of 10,000, so the pair is kept (`Ratio`) until the very end, and
+  values and targets of ratio indicators are in percent, as the programmes state them.
 - Achievement is a share of the target (1 = 100%). "Decrease" indicators measure how much of the promised
   reduction happened, which needs a baseline; without one, target / actual is the common fallback.
 - A target is judged against the progress expected by now (the share of its period elapsed), so a five-year
@@ -71,12 +71,6 @@ class Direction(StrEnum):
 class TimeMethod(StrEnum):
     SUM = "sum"  # flows: children helped per quarter add up to the year
     LATEST = "latest"  # stocks: the number of play spaces at the last report
-    AVERAGE = "average"
-
-
-class UnitMethod(StrEnum):
-    SUM = "sum"
-    RATIO = "ratio"
     AVERAGE = "average"
 
 
@@ -179,27 +173,6 @@ def combine_over_time(observations: Iterable[Observation], method: str, kind: st
     if method == TimeMethod.SUM:
         return _as_decimal(reduce(_EXACT.add, values, Decimal(0)))
     return _decimal(sum(_exact(v) for v in values) / len(values))
-
-
-def combine_over_units(values: Iterable[Number | Ratio | None], method: str, kind: str) -> Decimal | Ratio | None:
-    """Several units' values of one indicator (None for a unit without data); None when no unit has data.
-
-    Ratio indicators take "ratio" (or "average", which for a rate can only mean the pooled rate); "sum" is
-    refused for them, as adding percentages means nothing. "ratio" is refused for other kinds, which have no
-    pairs. A milestone's "sum" counts the units that reached it, its "average" is their share.
-    """
-    method, kind = _choice(UnitMethod, method, "unit method"), _choice(Kind, kind, "indicator kind")
-    if kind == Kind.RATIO and method == UnitMethod.SUM:
-        raise ValueError("ratio indicators are not summed over units: use the 'ratio' method (Σnum / Σden)")
-    if kind != Kind.RATIO and method == UnitMethod.RATIO:
-        raise ValueError(f"the 'ratio' method needs numerators and denominators; a {kind} indicator has none")
-    present = [_checked_value(v, kind) for v in values if v is not None]
-    if not present:
-        return None
-    if kind == Kind.RATIO:
-        return _pooled(present)
-    total = sum(_exact(v) for v in present)
-    return _decimal(total if method == UnitMethod.SUM else total / len(present))
 
 
 def achievement(

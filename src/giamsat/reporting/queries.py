@@ -694,10 +694,6 @@ def breakdown_warnings(plan: Plan) -> list[tuple[Indicator, Period, Unit, Decima
     return [(t.indicator, t.period, t.unit, t.value, off[t.pk]) for t in shown]
 
 
-def requests_for(user, today: datetime.date):
-    return ReportRequest.objects.restrict(user, "view").select_related("schedule__plan", "unit")
-
-
 def plan_achievement(
     plan: Plan, units: list[Unit], period: Period, as_of: datetime.date
 ) -> tuple[UnitRow, list[UnitRow]]:
