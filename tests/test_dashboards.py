@@ -302,6 +302,22 @@ def test_an_indicator_without_targets_sorts_by_its_figures(plan_setup, province_
     ]
 
 
+def test_a_decrease_indicator_without_targets_sorts_its_lowest_figure_first_as_best(plan_setup, province_officer):
+    """The first click on a column sorts best first; for hours to intervene, the most hours came first."""
+    setup = plan_setup
+    Target.objects.filter(indicator=setup.ind(DECREASE)).delete()
+    accepted_report(setup.request("dl", 2023), value_map(setup, {DECREASE: 2}))
+    accepted_report(setup.request("tl", 2023), value_map(setup, {DECREASE: 7}))
+    result = queries.plan_matrix(legacy_tree(setup, province_officer), Period.year(2023), AS_OF)
+    key = f"ind{setup.ind(DECREASE).pk}"
+    best_first = queries.sort_rows(result.rows, f"-{key}", result.indicators)
+    assert [r.unit for r in best_first[:2]] == [setup.duc_linh, setup.tanh_linh]
+    assert [r.unit for r in queries.sort_rows(result.rows, key, result.indicators)[:2]] == [
+        setup.tanh_linh,
+        setup.duc_linh,
+    ]
+
+
 # ------------------------------------------------------------------------------ across the 2025 reform
 
 

@@ -838,7 +838,9 @@ def test_a_year_out_of_range_is_ignored_on_the_page_and_refused_by_the_api(
     page = _get(client_for(supervisor), "dashboards:supervision", year="99999")
     assert page.status_code == 200 and committee_name(supervision_story) in page.content.decode()
     response = api_client_for(supervisor).get("/api/supervision-dashboard", {"year": 99999})
-    assert response.status_code == 422 and "1900" in response.json()["message"]
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "year" and "1900" in error["message"]
     assert api_client_for(supervisor).get("/api/supervision-dashboard", {"year": 2023}).status_code == 200
 
 

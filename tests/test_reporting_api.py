@@ -286,7 +286,8 @@ def test_an_indicator_of_another_plan_is_a_422(api, district_officer, plan_setup
     payload["values"].append({"indicator_id": other.ind(COUNT).pk, "value": "1"})
     response = api(district_officer).put(f"/api/report-requests/{req.pk}/draft", payload, content_type=JSON)
     assert response.status_code == 422
-    assert str(other.ind(COUNT).pk) in response.json()["message"]
+    [error] = response.json()["errors"]
+    assert error["field"] == "values.indicator_id" and str(other.ind(COUNT).pk) in error["message"]
     assert not Report.objects.filter(request=req).exists()
 
 

@@ -580,7 +580,7 @@ def refer(request, case_id: int, payload: ReferralIn):
     if org_id is not None:
         organisation = Organisation.objects.restrict(request.user, "view").filter(pk=org_id).first()
         if organisation is None:
-            raise ValidationError({"to_organisation_id": ["Không có cơ quan này / no such organisation"]})
+            raise ValidationError({"to_organisation_id": [_("Không có cơ quan này.")]})
     referral = _call(
         lambda: services.do_refer(
             case, acting_user=request.user, consent=consent, to_organisation=organisation, **data

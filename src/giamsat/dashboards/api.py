@@ -53,7 +53,9 @@ class CellOut(Schema):
     target: Decimal | None
     actual: Decimal | None = Field(description="tỷ lệ tính bằng % / rates in percent")
     achieved_percent: Decimal | None
-    expected_progress_percent: Decimal
+    expected_progress_percent: Decimal | None = Field(
+        description="null khi không giao chỉ tiêu / null without a target"
+    )
     status: str
     problem: str = Field(
         "",
@@ -187,7 +189,7 @@ def _cell(c: Cell) -> dict:
         "target": c.target.value if c.target is not None else None,
         "actual": c.actual_shown,
         "achieved_percent": c.percent,
-        "expected_progress_percent": (c.expected * 100).quantize(Decimal("0.1")),
+        "expected_progress_percent": (c.expected * 100).quantize(Decimal("0.1")) if c.target is not None else None,
         "status": c.status.value,
         "problem": c.problem_text,
         "hidden": c.hidden,

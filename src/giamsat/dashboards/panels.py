@@ -17,7 +17,7 @@ def cases_panel(user) -> dict:
     small = case_dashboard.small_counts_hidden(user)
     dash = case_dashboard.dashboard(case_dashboard.counted_cases(user), harms=False)
     view = case_dashboard.shown(dash, small)
-    headline = [(_("Vụ việc"), view.total, "")]
+    headline = [(_("Số vụ việc"), view.total, "")]
     for rule in case_dashboard.STEP_RULES:
         percent = view.steps[rule.key].percent
         headline.append((_("%(step)s: đúng hạn") % {"step": rule.short}, percent, "%" if percent is not None else ""))

@@ -217,7 +217,9 @@ def sort_rows(rows: list[UnitRow], key: str, indicators: list[Indicator]) -> lis
 
             present = [r for r in rows if value(r) is not None]
             absent = [r for r in rows if value(r) is None]
-            return sorted(present, key=value, reverse=descending) + absent
+            # Best first either way: a figure of a "decrease" indicator (hours to intervene) is best when lowest.
+            best_low = not judged and indicators[position].direction == "decrease"
+            return sorted(present, key=value, reverse=descending != best_low) + absent
     return sorted(rows, key=lambda r: r.unit.code, reverse=descending)
 
 

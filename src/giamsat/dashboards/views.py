@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from giamsat.cases import dashboard as case_dashboard
@@ -182,7 +182,7 @@ def _file_stem(choices: Choices, what: str) -> str:
 def _plan_about(choices: Choices, *what: tuple[str, str]) -> list[tuple[str, str]]:
     """The plan, the unit, `what` the table covers (by default the chosen period) and the date of the units."""
     return [
-        (_("Kế hoạch"), f"{choices.plan.reference} – {choices.plan.title}"),
+        (pgettext("một kế hoạch", "Kế hoạch"), f"{choices.plan.reference} – {choices.plan.title}"),
         (_("Đơn vị"), choices.tree.name),
         *(what or [(_("Kỳ"), choices.period.label)]),
         (_("Đơn vị hành chính theo ngày"), dmy(choices.on)),

@@ -1,8 +1,10 @@
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -129,7 +131,8 @@ def save_draft(request, request_id: int, payload: DraftIn):
     indicators = {i.pk: i for i in Indicator.objects.filter(plan=req.schedule.plan)}
     unknown = [v.indicator_id for v in payload.values if v.indicator_id not in indicators]
     if unknown:
-        raise HttpError(422, f"values.indicator_id: không thuộc kế hoạch / not in this plan: {unknown}")
+        ids = ", ".join(map(str, unknown))
+        raise ValidationError({"values.indicator_id": _("Không thuộc kế hoạch này: %(ids)s.") % {"ids": ids}})
     values = [
         services.ValueInput(
             indicator=indicators[v.indicator_id],

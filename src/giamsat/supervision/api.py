@@ -650,7 +650,7 @@ def respond(request, recommendation_id: int, payload: Form[ResponseIn], files: F
         raise HttpError(404, _("Không tìm thấy."))
     files = files or []
     if len(files) > MAX_EVIDENCE_FILES:
-        raise ValidationError({"files": f"Tối đa {MAX_EVIDENCE_FILES} tệp / at most {MAX_EVIDENCE_FILES} files"})
+        raise ValidationError({"files": _("Tối đa %(n)s tệp.") % {"n": MAX_EVIDENCE_FILES}})
     checked = []
     for upload in files:
         try:
@@ -692,11 +692,8 @@ def supervision_dashboard(request, supervision: Id | None = None, year: int | No
     if not request.user.can("supervision.view"):
         raise HttpError(404, _("Không tìm thấy."))
     if year is not None and not dashboard.valid_year(year):
-        raise HttpError(
-            422,
-            _("year: phải là năm từ %(first)s đến %(last)s")
-            % {"first": dashboard.FIRST_YEAR, "last": dashboard.LAST_YEAR},
-        )
+        span = {"first": dashboard.FIRST_YEAR, "last": dashboard.LAST_YEAR}
+        raise ValidationError({"year": _("Phải là năm từ %(first)s đến %(last)s.") % span})
     chosen = _supervision(request, supervision) if supervision is not None else None
     recommendations, findings = dashboard.visible_rows(request.user, chosen, year)
     dash = dashboard.dashboard(recommendations, findings, timezone.localdate())
