@@ -241,6 +241,7 @@ def test_a_commune_officer_sees_the_old_communes_of_their_commune_and_no_total_a
     ours = {u.pk for u in Unit.objects.filter(code__in=(VO_XU, NAM_CHINH, VU_HOA), valid_to__isnull=False)}
     tree = legacy_tree(setup, user)
     assert not tree.whole and {u.pk for u in tree.units} == ours and tree.subject == tree.units[0]
+    assert tree.trail == [setup.province]
     assert queries.plan_matrix(tree, Period.year(2023), AS_OF).total is None
     drilled = legacy_tree(setup, user, tree.units[0])
     assert drilled.whole and drilled.trail == [setup.province, tree.units[0]]
@@ -947,6 +948,26 @@ def test_a_unit_drilled_into_stays_reachable_when_the_date_of_the_units_changes(
         f"/api/dashboards/plans/{plan.pk}/unmet", {**today, "unit": reported.duc_linh.pk}
     )
     assert api.status_code == 404  # an API caller gets what it asked for, or nothing
+
+
+def test_a_charts_value_labels_of_one_period_never_overlap():
+    """A target of 10 beside an actual of 4 printed "4" over "10"; four shares at 100% printed four times over."""
+    svg = line_chart(
+        "t",
+        ["2022", "2023"],
+        [
+            Series("a", [D(100), D(4)], "#111"),
+            Series("b", [D(100), D(10)], "#222", marker="square"),
+            Series("c", [D(100), D(5)], "#333"),
+        ],
+        key="t",
+    )
+    texts = [t for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]  # noqa: S314
+    for period_x in {t.get("x") for t in texts if t.get("font-size") == "11"}:
+        ys = sorted(float(t.get("y")) for t in texts if t.get("font-size") == "11" and t.get("x") == period_x)
+        assert all(b - a >= 12 for a, b in zip(ys, ys[1:], strict=False)), ys
+    labels = [t.text for t in texts if t.get("font-size") == "11"]
+    assert labels.count("100") == 2 and sorted(labels) == sorted(["100", "100", "4", "10", "5"])
 
 
 def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():

@@ -96,6 +96,7 @@ def line_chart(
                 f'<text x="{x(i):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" fill="#1d2530">'
                 f"{_text(label)}</text>"
             )
+    values_at: dict[int, list[tuple[float, str, str]]] = {}
     for s in series:
         segments, current = [], []
         for i, value in enumerate(s.values):
@@ -121,11 +122,13 @@ def line_chart(
             else:
                 out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{s.colour}"/>')
             if count <= 12:
-                offset = -9 if s.marker == "circle" else 18
-                out.append(
-                    f'<text x="{px:.1f}" y="{py + offset:.1f}" text-anchor="middle" fill="{s.colour}" '
-                    f'font-size="11">{fmt(value)}</text>'
-                )
+                below = s.marker != "circle" and py + 18 <= TOP + plot_h  # not onto the period labels
+                values_at.setdefault(i, []).append((py + (18 if below else -9), fmt(value), s.colour))
+    for i, shown in values_at.items():
+        out += [
+            f'<text x="{x(i):.1f}" y="{ty:.1f}" text-anchor="middle" fill="{colour}" font-size="11">{text}</text>'
+            for ty, text, colour in apart(shown)
+        ]
     legend_y = HEIGHT - 18
     legend_x = LEFT
     for s in series:
@@ -138,6 +141,22 @@ def line_chart(
         legend_x += 44 + 7 * len(s.name)
     out.append("</svg>")
     return "\n".join(out)
+
+
+LABEL_GAP = 12  # px between the baselines of two value labels of one period, so that they never overlap
+
+
+def apart(labels: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+    """A period's value labels (y, text, colour), top down, each at least LABEL_GAP below the one above it; one
+    label for several series with the same value at the same place (four shares all at 100% read as one)."""
+    placed: list[tuple[float, str, str]] = []
+    for y, text, colour in sorted(labels):
+        if placed and placed[-1][1] == text and y - placed[-1][0] < LABEL_GAP:
+            continue
+        if placed and y - placed[-1][0] < LABEL_GAP:
+            y = placed[-1][0] + LABEL_GAP
+        placed.append((y, text, colour))
+    return placed
 
 
 def _opening(key: str, title: str, height: int) -> list[str]:

@@ -83,7 +83,9 @@ class Tree:
     units: list[Unit]
     reexpressed: bool  # the plan's unit had ceased by `on`: figures go through the conversion table
     whole: bool = True  # the user covers the root, so its total is shown
-    trail: list[Unit] = field(default_factory=list)  # from the top down to the root, units the user covers
+    # From the top down to the root, for the breadcrumbs: units the user covers, and the top where it leads back to
+    # several of them.
+    trail: list[Unit] = field(default_factory=list)
     viewer: object = None  # the user it was made for: small case counts are hidden from some (`privacy`)
 
     @property
@@ -142,7 +144,7 @@ def tree_for(plan: Plan, user, on: datetime.date, unit_id: int | None = None) ->
     elif whole_top:
         root = top
     elif len(highest) > 1:
-        return Tree(plan, on, top, top, highest, reexpressed, whole=False, viewer=user)
+        return Tree(plan, on, top, top, highest, reexpressed, whole=False, trail=[top], viewer=user)
     elif highest:
         root = highest[0]
     else:
