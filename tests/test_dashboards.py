@@ -280,9 +280,10 @@ def test_sorting_puts_the_best_share_first_and_units_without_data_last(plan_setu
     assert all(not r.share.with_data for r in ordered[2:])
     by_count = queries.sort_rows(result.rows, f"ind{setup.ind(COUNT).pk}", result.indicators)
     assert by_count[0].unit == setup.duc_linh and by_count[1].unit == setup.tanh_linh
-    assert [r.unit.name_folded for r in queries.sort_rows(result.rows, "name", [])] == sorted(
-        r.unit.name_folded for r in result.rows
-    )
+    # By the name proper: "Thành phố Phan Thiết" between "Huyện Đức Linh" and "Huyện Tánh Linh", not after them.
+    by_name = [r.unit.name for r in queries.sort_rows(result.rows, "name", [])]
+    assert by_name.index("Huyện Đức Linh") < by_name.index("Thành phố Phan Thiết") < by_name.index("Huyện Tánh Linh")
+    assert queries.without_type("thi xa la gi") == "la gi" and queries.without_type("xa nam chinh") == "nam chinh"
 
 
 def test_an_indicator_without_targets_sorts_by_its_figures(plan_setup, province_officer):
@@ -927,6 +928,21 @@ def test_the_compliance_tab_shows_the_year_chosen_on_the_other_tabs(reported, cl
     assert '<option value="all" selected>' in whole and "cả thời kỳ kế hoạch; đơn vị hành chính" in whole
     # A year chosen on the tab itself wins over the period kept from the others.
     assert '<option value="2023" selected>' in client.get(url, {"period": "2022", "year": "2023"}).content.decode()
+
+
+def test_a_page_says_which_choice_it_could_not_read_and_what_it_shows_instead(reported, client_for, province_officer):
+    """A period, date or year typed wrong in the address showed the defaults without a word (the API refuses them)."""
+    client, plan = client_for(province_officer), reported.plan
+    matrix = client.get(reverse("dashboards:matrix", args=[plan.pk]), {"period": "abc", "on": "2025-02-30"})
+    html = matrix.content.decode()
+    assert matrix.status_code == 200
+    assert "Không đọc được kỳ “abc”: đang xem Năm" in html
+    assert "Không đọc được ngày “2025-02-30”: đang xem đơn vị hành chính ngày" in html
+    compliance = client.get(reverse("dashboards:compliance", args=[plan.pk]), {"year": "1900"}).content.decode()
+    assert f"Kế hoạch không có năm “1900” ({plan.first_year}–{plan.last_year}): đang xem" in compliance
+    # A download says nothing, then or on the next page.
+    client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), {"period": "abc"})
+    assert "Không đọc được" not in client.get(reverse("dashboards:matrix", args=[plan.pk])).content.decode()
 
 
 def test_a_unit_drilled_into_stays_reachable_when_the_date_of_the_units_changes(

@@ -197,13 +197,21 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
     return Matrix(tree, period, list(tree.plan.indicators.all()), total, rows)
 
 
+# The words a unit's name starts with, folded, longest first: "Thành phố Phan Thiết" sorts under P, not T.
+TYPE_WORDS = ("thanh pho ", "thi tran ", "dac khu ", "thi xa ", "phuong ", "huyen ", "quan ", "tinh ", "xa ")
+
+
+def without_type(folded: str) -> str:
+    return next((folded[len(word) :] for word in TYPE_WORDS if folded.startswith(word)), folded)
+
+
 def sort_rows(rows: list[UnitRow], key: str, indicators: list[Indicator]) -> list[UnitRow]:
     """Rows by unit code, name, share of targets met, or one indicator's achievement ("ind<id>", "-ind<id>"), or
     its reported figure when no unit has a target for it; units without a value go last either way."""
     descending = key.startswith("-")
     name = key.lstrip("-")
     if name == "name":
-        return sorted(rows, key=lambda r: r.unit.name_folded, reverse=descending)
+        return sorted(rows, key=lambda r: (without_type(r.unit.name_folded), r.unit.name_folded), reverse=descending)
     if name == "share":
         present = [r for r in rows if r.share.with_data]
         return sorted(present, key=lambda r: (r.share.value, r.share.met), reverse=descending) + [

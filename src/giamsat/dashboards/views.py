@@ -115,13 +115,16 @@ def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int |
     return Choices(plan, chosen, day, tree, today)
 
 
-def _choices(request, pk) -> Choices:
+def _choices(request, pk, page: bool = False) -> Choices:
+    """What the page asked for (`resolve`). On a page (not a download) a note says what was asked for and could not
+    be used: a period or date that cannot be read (the defaults are shown), or one's own unit not on the list of a
+    date chosen after drilling down to it (the plan's view on that date); a unit outside one's jurisdiction stays
+    a 404."""
     period, on, unit = (request.GET.get(name) for name in ("period", "on", "unit"))
+    notes = []
     try:
-        return resolve(request.user, pk, period, on, unit)
+        choices = resolve(request.user, pk, period, on, unit)
     except Http404:
-        # The date of the units changed after drilling down: the unit, one's own, is not on that date's list.
-        # The plan's view on that date, and why; a unit outside one's jurisdiction stays a 404.
         covered = Unit.objects.restrict(request.user, "view").filter(within_units(request.user.jurisdiction))
         asked = covered.filter(pk=as_id(str(unit or ""))).first() if as_id(str(unit or "")) else None
         if asked is None:
@@ -129,12 +132,24 @@ def _choices(request, pk) -> Choices:
         choices = resolve(request.user, pk, period, on, None)
         if asked.is_valid_on(choices.on):
             raise
-        messages.info(
-            request,
+        notes.append(
             _("%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: đang xem từ %(shown)s.")
-            % {"unit": asked.name, "day": dmy(choices.on), "shown": choices.tree.name},
+            % {"unit": asked.name, "day": dmy(choices.on), "shown": choices.tree.name}
         )
-        return choices
+    if period and chosen_period(period, choices.plan) is None:
+        notes.append(
+            _("Không đọc được kỳ “%(text)s”: đang xem %(shown)s.")
+            % {"text": period[:40], "shown": choices.period.label}
+        )
+    if on and parse_day(on) is None:
+        notes.append(
+            _("Không đọc được ngày “%(text)s”: đang xem đơn vị hành chính ngày %(shown)s.")
+            % {"text": on[:40], "shown": dmy(choices.on)}
+        )
+    if page:
+        for note in notes:
+            messages.info(request, note)
+    return choices
 
 
 def _page(request, template: str, choices: Choices, tab: str, **context):
@@ -217,7 +232,7 @@ def index(request):
 
 @login_required
 def plan_matrix(request, pk):
-    choices = _choices(request, pk)
+    choices = _choices(request, pk, page=True)
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
     sort = request.GET.get("sort", "code")
     rows = queries.sort_rows(result.rows, sort, result.indicators)
@@ -260,7 +275,7 @@ def plan_matrix_xlsx(request, pk):
 
 @login_required
 def plan_unmet(request, pk):
-    choices = _choices(request, pk)
+    choices = _choices(request, pk, page=True)
     result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
     return _page(request, "dashboards/unmet.html", choices, "unmet", **result._asdict())
 
@@ -304,7 +319,7 @@ def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
 
 @login_required
 def plan_trend(request, pk):
-    choices = _choices(request, pk)
+    choices = _choices(request, pk, page=True)
     indicators, indicator, step, points = _trend_inputs(request, choices)
     return _page(
         request,
@@ -373,8 +388,21 @@ def parse_year(text: str | None, choices: Choices, period_asked: bool = False) -
 
 @login_required
 def plan_compliance(request, pk):
-    choices = _choices(request, pk)
+    choices = _choices(request, pk, page=True)
     year = _year(request, choices)
+    asked = request.GET.get("year", "")
+    if asked not in ("", "all") and year != as_year(asked):
+        plan = choices.plan
+        messages.info(
+            request,
+            _("Kế hoạch không có năm “%(text)s” (%(first)s–%(last)s): đang xem %(shown)s.")
+            % {
+                "text": asked[:40],
+                "first": plan.first_year,
+                "last": plan.last_year,
+                "shown": year or _("cả thời kỳ kế hoạch"),
+            },
+        )
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     return _page(
         request,
@@ -403,7 +431,7 @@ def plan_compliance_xlsx(request, pk):
 @login_required
 def plan_reports(request, pk):
     """The reports behind a row of the matrix: the requests of the units that count for it in the period."""
-    choices = _choices(request, pk)
+    choices = _choices(request, pk, page=True)
     if not request.user.can("reporting.view"):
         raise Http404
     mapping = queries.source_map([choices.tree.root])
