@@ -23,7 +23,7 @@ import factories as f
 from giamsat.core.periods import Period
 from giamsat.dashboards import queries
 from giamsat.dashboards.api import MatrixOut
-from giamsat.dashboards.charts import Series, line_chart, nice_ceiling, number_label
+from giamsat.dashboards.charts import Series, bar_chart, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Target
 from giamsat.reporting.achievement import Status
@@ -984,6 +984,14 @@ def test_a_charts_value_labels_of_one_period_never_overlap():
         assert all(b - a >= 12 for a, b in zip(ys, ys[1:], strict=False)), ys
     labels = [t.text for t in texts if t.get("font-size") == "11"]
     assert labels.count("100") == 2 and sorted(labels) == sorted(["100", "100", "4", "10", "5"])
+
+
+def test_a_bar_chart_without_bars_says_so():
+    """A supervision year without recommendations drew an empty box with a stray axis, as if it had failed."""
+    root = ET.fromstring(bar_chart("Kiến nghị", [], key="empty"))  # noqa: S314
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Không có số liệu trong phạm vi đã chọn." in texts
+    assert not list(root.iter("{http://www.w3.org/2000/svg}line"))
 
 
 def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from giamsat.core.text import xml_text
 
@@ -211,6 +212,10 @@ def bar_chart(
             f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" fill="#1d2530">'
             f"{_text(bar.shown)}</text>"
         )
-    out.append(f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - 16}" stroke="#1d2530"/>')
+    if bars:
+        out.append(f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - 16}" stroke="#1d2530"/>')
+    else:  # an empty box with an axis read as a chart that failed to draw
+        empty = _text(_("Không có số liệu trong phạm vi đã chọn."))
+        out.append(f'<text x="10" y="{TOP + BAR_HEIGHT / 2 + 4:.1f}" fill="#5b6573">{empty}</text>')
     out.append("</svg>")
     return "\n".join(out)
