@@ -275,7 +275,10 @@ def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> Unmet:
     rows = [total, *units] if total else list(units)
     for level in deeper:
         below = achievement_matrix(tree.plan, level, period, as_of)
-        groups += [(row, [r for r in below if r.unit.parent_id == row.unit.pk]) for row in units]
+        children = defaultdict(list)
+        for row in below:
+            children[row.unit.parent_id].append(row)
+        groups += [(row, children[row.unit.pk]) for row in units]
         rows += below
     privacy.conceal(user, groups)
     result = Unmet([], [], [])

@@ -126,7 +126,8 @@ def _choices(request, pk, page: bool = False) -> Choices:
         choices = resolve(request.user, pk, period, on, unit)
     except Http404:
         covered = Unit.objects.restrict(request.user, "view").filter(within_units(request.user.jurisdiction))
-        asked = covered.filter(pk=as_id(str(unit or ""))).first() if as_id(str(unit or "")) else None
+        unit_id = as_id(str(unit or ""))
+        asked = covered.filter(pk=unit_id).first() if unit_id else None
         if asked is None:
             raise
         choices = resolve(request.user, pk, period, on, None)
