@@ -19,7 +19,8 @@ from giamsat.plans.models import Indicator, Plan, Programme
 from giamsat.reporting import sources
 from giamsat.reporting.achievement import Ratio
 from giamsat.reporting.queries import achievement_matrix
-from giamsat.units.models import Organisation
+from giamsat.units.choices import Level
+from giamsat.units.models import Organisation, Unit
 from test_cases_fixtures import new_case
 
 pytest_plugins = ["test_cases_fixtures"]
@@ -99,6 +100,19 @@ def cases_2023(commune_worker):
 def _values(name, units, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31)):
     mapping = {u.pk: u.pk for u in units}
     return sorted(sources.get(name)(None, mapping, start, end), key=lambda row: (row[0], row[1]))
+
+
+def _binh_thuan_plan(reference: str) -> Plan:
+    province = f.legacy_province(f.BINH_THUAN)
+    return Plan.objects.create(
+        reference=reference,
+        issuer=Organisation.objects.get_or_create(unit=province, name="Ủy ban nhân dân tỉnh Bình Thuận")[0],
+        issued_on=datetime.date(2021, 1, 5),
+        title="Kế hoạch thử",
+        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
+        first_year=2021,
+        last_year=2025,
+    )
 
 
 def test_the_case_sources_are_registered_when_the_app_is_ready():
@@ -214,16 +228,7 @@ def test_a_case_counts_in_its_local_month_across_a_year(cases_2023):
 
 def test_a_plan_page_shows_the_case_figures_without_retyping(cases_2023):
     duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
-    issuer = Organisation.objects.get(name="Ủy ban nhân dân huyện Đức Linh")
-    plan = Plan.objects.create(
-        reference="99/KH-UBND",
-        issuer=issuer,
-        issued_on=datetime.date(2021, 1, 5),
-        title="Kế hoạch thử",
-        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
-        first_year=2021,
-        last_year=2025,
-    )
+    plan = _binh_thuan_plan("99/KH-UBND")
     ratio = {
         "kind": IndicatorKind.RATIO,
         "unit_aggregation": UnitAggregation.RATIO,
@@ -262,15 +267,7 @@ def test_the_plan_dashboards_hide_small_case_counts_as_the_cases_dashboard_does(
 
     province = f.legacy_province(f.BINH_THUAN)
     duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
-    plan = Plan.objects.create(
-        reference="98/KH-UBND",
-        issuer=Organisation.objects.get_or_create(unit=province, name="Ủy ban nhân dân tỉnh Bình Thuận")[0],
-        issued_on=datetime.date(2021, 1, 5),
-        title="Kế hoạch thử",
-        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
-        first_year=2021,
-        last_year=2025,
-    )
+    plan = _binh_thuan_plan("98/KH-UBND")
     received = Indicator.objects.create(plan=plan, code="CT13", name="Vụ việc", measure="vụ", source="cases.received")
     query = {"period": "2023", "on": dash_queries.LAST_LEGACY_DAY.isoformat()}
 
@@ -297,3 +294,30 @@ def test_the_plan_dashboards_hide_small_case_counts_as_the_cases_dashboard_does(
     )
     [point] = [p for p in trend.json()["points"] if p["period"]["label"] == "Năm 2023"]
     assert point["cell"]["hidden"] and point["cell"]["actual"] is None
+
+
+def test_a_plan_shown_in_todays_units_counts_only_the_cases_of_its_own_area(
+    cases_2023, api_client_for, province_officer
+):
+    """A Bình Thuận plan shown in today's units totals under today's Lâm Đồng, which also took over Đắk Nông and
+    the old Lâm Đồng: their cases are not the plan's and must not count in its total or its trend."""
+    plan = _binh_thuan_plan("97/KH-UBND")
+    received = Indicator.objects.create(plan=plan, code="CT13", name="Vụ việc", measure="vụ", source="cases.received")
+    dak_nong = f.legacy_province(f.DAK_NONG)
+    elsewhere = Unit.objects.filter(province=dak_nong, level=Level.COMMUNE).order_by("code").first()
+    worker = f.CommuneWorkerFactory(username="baove_daknong", unit=elsewhere)
+    for name in ("F", "G", "H"):
+        _case(worker, elsewhere, at(2023, 6, 1), risk=RiskLevel.LOW, service_after=3 * H, name=name)
+    lam_dong = f.current_province(f.LAM_DONG)
+    query = {"period": "2023", "on": "2026-06-30"}
+    client = api_client_for(province_officer)
+
+    matrix = client.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    assert matrix["total"]["unit"]["id"] == lam_dong.pk
+    assert Decimal(matrix["total"]["cells"][0]["actual"]) == 5
+    assert sum(Decimal(row["cells"][0]["actual"] or 0) for row in matrix["rows"]) <= 5
+    trend = client.get(
+        f"/api/dashboards/plans/{plan.pk}/trend", {**query, "unit": lam_dong.pk, "indicator": received.pk}
+    ).json()
+    [point] = [p for p in trend["points"] if p["period"]["label"] == "Năm 2023"]
+    assert Decimal(point["cell"]["actual"]) == 5
