@@ -4,6 +4,7 @@ legacy communes re-expressed in today's units through the conversion table —, 
 compliance; and the same numbers in the JSON API and the XLSX / SVG downloads."""
 
 import datetime
+import html
 import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
@@ -284,6 +285,28 @@ def test_sorting_puts_the_best_share_first_and_units_without_data_last(plan_setu
     by_name = [r.unit.name for r in queries.sort_rows(result.rows, "name", [])]
     assert by_name.index("Huyện Đức Linh") < by_name.index("Thành phố Phan Thiết") < by_name.index("Huyện Tánh Linh")
     assert queries.without_type("thi xa la gi") == "la gi" and queries.without_type("xa nam chinh") == "nam chinh"
+
+
+def test_the_matrix_download_keeps_the_order_the_page_was_sorted_in(plan_setup, province_officer, client_for):
+    setup = plan_setup
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 0, RATIO: (0, 10), DECREASE: 8, AMOUNT: 0}))
+    accepted_report(
+        setup.request("tl", 2023), value_map(setup, {COUNT: 99, RATIO: (10, 10), DECREASE: 0, AMOUNT: 10**9})
+    )
+    client = client_for(province_officer)
+    query = {"period": "2023", "on": LEGACY.isoformat(), "sort": "-share"}
+    page = client.get(reverse("dashboards:matrix", args=[setup.plan.pk]), query).content.decode()
+    [link] = re.findall(r'href="([^"]*matrix\.xlsx[^"]*)"', page)
+    assert "sort=-share" in html.unescape(link)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(html.unescape(link)).content))
+    names = [line[1] for line in list(sheet.active.iter_rows(values_only=True))[1:]]
+    # The province's total first, then the units best first, as on the page.
+    assert names[:3] == [setup.province.name, setup.tanh_linh.name, setup.duc_linh.name]
+    by_code = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:matrix_xlsx", args=[setup.plan.pk]), {**query, "sort": ""}).content)
+    )
+    codes = [line[0] for line in list(by_code.active.iter_rows(values_only=True))[2:]]
+    assert codes == sorted(codes)
 
 
 def test_an_indicator_without_targets_sorts_by_its_figures(plan_setup, province_officer):

@@ -269,6 +269,8 @@ def _drillable(tree: queries.Tree) -> set[int]:
 def plan_matrix_xlsx(request, pk):
     choices = _choices(request, pk)
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
+    # In the order the page showed them: the total first, then the units as sorted there.
+    result.rows = queries.sort_rows(result.rows, request.GET.get("sort", "code"), result.indicators)
     headers, rows = exports.matrix_table(result)
     title = _("Kết quả đạt chỉ tiêu")
     return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _plan_about(choices))
