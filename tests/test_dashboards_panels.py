@@ -247,6 +247,9 @@ def test_the_case_figures_match_a_plain_computation(province_officer, specs, ste
         assert tables["age"] == {str(AgeGroup(k).label): n for k, n in ages.items()}
         names = [f"{u.name} ({u.parent.name})" if u.parent else u.name for u in units]
         assert tables["unit"] == dict(Counter(names[s["commune"]] for s in kept))
+        [unit_table] = [t for t in dash.tables if t.name == "unit"]
+        by_id = {key: n for key, _label, n in unit_table.rows}
+        assert by_id == {str(units[i].pk): n for i, n in Counter(s["commune"] for s in kept).items()}
         assert dash.delays == dict(Counter(s["delay"] for s in kept if s["delay"]))
 
         expected_steps = ref_steps(kept, NOW)
@@ -338,6 +341,10 @@ def test_small_counts_are_hidden_from_those_who_may_not_see_cases(
 
     officer = client_for(province_officer).get("/api/case-dashboard").json()
     assert officer["small_counts_hidden"] is False
+    # A unit's row carries its id, which narrows the dashboard to it.
+    [first, *_] = next(t for t in officer["tables"] if t["name"] == "unit")["rows"]
+    narrowed = client_for(province_officer).get("/api/case-dashboard", {"unit": first["key"]}).json()
+    assert narrowed["unit_id"] == int(first["key"]) and narrowed["total"] == first["count"]
     emergency = next(s for s in officer["steps"] if s["step"] == "emergency")
     assert (emergency["on_time"], emergency["counted"], emergency["percent"]) == (2, 3, "66.7")
     assert officer["median_hours_to_first_intervention"] == "6.0"

@@ -291,7 +291,11 @@ class ReopenIn(Schema):
 
 
 class ShownCountOut(Schema):
-    key: str = Field(description="mã của nhóm; rỗng cho đơn vị / the group's code; empty for units")
+    key: str = Field(
+        description="mã của nhóm; với bảng theo đơn vị là id của đơn vị (dùng cho tham số unit) / the group's code; "
+        "in the units' table the unit's id (for the unit parameter)",
+        examples=["violence", "23191"],
+    )
     label: str
     count: int | None = Field(
         description="null khi bị ẩn (ít hơn 3, hoặc để không suy ra được ô như vậy bằng phép trừ) / null when hidden "

@@ -234,7 +234,7 @@ KEYED = {"harm": Harm, "channel": Channel, "age": AgeGroup, "sex": Sex}
 
 @dataclass
 class Counts:
-    """One table of counts: (key, label, count) rows; key is empty for units (named, not coded)."""
+    """One table of counts: (key, label, count) rows; the key is the choice's value, or the unit's id."""
 
     name: str
     title: str
@@ -279,10 +279,13 @@ def dashboard(
     tables = []
     for name in ("harm", "channel", "unit", "age", "sex"):
         table = stats[name]
-        keys = {str(label): key for key, label in KEYED[name].choices} if name in KEYED else {}
-        tables.append(
-            Counts(name, str(table.title), [(keys.get(str(label), ""), str(label), n) for label, n in table.rows])
-        )
+        if table.keys is None:
+            keys = {str(label): key for key, label in KEYED[name].choices}
+            row_keys = [keys[str(label)] for label, _n in table.rows]
+        else:
+            row_keys = table.keys
+        rows = [(key, str(label), n) for key, (label, n) in zip(row_keys, table.rows, strict=True)]
+        tables.append(Counts(name, str(table.title), rows))
     return Dashboard(
         total=sum(p.received for p in periods),
         tables=tables,

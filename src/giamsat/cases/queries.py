@@ -138,6 +138,7 @@ def age_group_expression():
 class Table:
     title: str
     rows: list[tuple[str, int]]
+    keys: list[str] | None = None  # the units' table: each row's unit id (its name alone may repeat)
 
     @property
     def total(self) -> int:
@@ -222,9 +223,9 @@ def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "c
     by_channel, by_sex, by_age = counts["channel"], counts["sex"], counts["age"]
     path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[unit_level]
     by_unit = list(
-        cases.values_list(f"{path}__name", f"{path}__parent__name")
+        cases.values_list(f"{path}__id", f"{path}__name", f"{path}__parent__name")
         .annotate(n=Count("pk"))
-        .order_by("-n", f"{path}__name")
+        .order_by("-n", f"{path}__name", f"{path}__id")
     )
     return {
         "harm": Table(_("Theo hình thức"), [(Harm(k).label, by_harm[k]) for k in Harm.values if by_harm.get(k)]),
@@ -235,7 +236,8 @@ def statistics(cases, counts: dict[str, dict[str, int]], *, unit_level: str = "c
         "sex": Table(_("Theo giới tính"), [(Sex(k).label, by_sex[k]) for k in Sex.values if by_sex.get(k)]),
         "unit": Table(
             _("Theo đơn vị"),
-            [((f"{name} ({parent})" if parent else name) or "—", n) for name, parent, n in by_unit],
+            [((f"{name} ({parent})" if parent else name) or "—", n) for _id, name, parent, n in by_unit],
+            [str(pk) if pk else "" for pk, _name, _parent, _n in by_unit],
         ),
     }
 
