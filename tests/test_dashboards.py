@@ -766,6 +766,9 @@ def test_the_api_matrix_has_the_numbers_of_the_page(reported, api_client_for, pr
             assert (
                 None if cell_json["achieved_percent"] is None else Decimal(str(cell_json["achieved_percent"]))
             ) == cell.percent
+    decrease = [c for c in data["total"]["cells"] if c["indicator_code"] == DECREASE]
+    assert [Decimal(str(c["baseline"])) for c in decrease] == [DECREASE_BASELINES["bt"]]
+    assert all(c["baseline"] is None for c in data["total"]["cells"] if c["indicator_code"] != DECREASE)
 
 
 def test_a_target_not_met_never_reads_as_100_percent_nor_as_0_points_behind(
@@ -823,15 +826,26 @@ def test_the_matrix_export_opens_in_openpyxl_with_the_same_numbers(reported, cli
     result = queries.plan_matrix(legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate())
     assert rows[0][:4] == ("Mã đơn vị", "Đơn vị", "Chỉ tiêu đạt", "Chỉ tiêu có số liệu")
     by_name = {r[1]: r for r in rows[1:]}
+
+    def number(value) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    baselines = {}
     for row in [result.total, *result.rows]:
         line = by_name[row.unit.name]
         assert line[2] == row.share.met and line[3] == row.share.with_data
-        for index, cell in enumerate(row.cells):
-            actual, target, percent = line[4 + 4 * index : 7 + 4 * index]
-            assert (actual is None and cell.actual_shown is None) or Decimal(str(actual)) == cell.actual_shown
-            assert (percent is None and cell.percent is None) or Decimal(str(percent)) == cell.percent
-            if cell.target is not None:
-                assert Decimal(str(target)) == cell.target.value
+        for cell in row.cells:
+            code = cell.indicator.code
+            column = {name: line[rows[0].index(f"{code} {name}")] for name in ("thực hiện", "chỉ tiêu", "tỷ lệ đạt (%)")}
+            assert number(column["thực hiện"]) == cell.actual_shown
+            assert number(column["tỷ lệ đạt (%)"]) == cell.percent
+            assert number(column["chỉ tiêu"]) == (cell.target.value if cell.target is not None else None)
+            if code == DECREASE:  # the level its achievement counts from has a column of its own
+                baselines[row.unit.pk] = number(line[rows[0].index(f"{code} giá trị cơ sở")])
+            else:
+                assert f"{code} giá trị cơ sở" not in rows[0]
+    for key, baseline in DECREASE_BASELINES.items():
+        assert baselines[reported.unit(key).pk] == baseline
 
 
 def test_an_export_says_what_it_is_on_its_own_sheet_and_on_every_printed_page(reported, client_for, province_officer):

@@ -12,20 +12,31 @@ from hypothesis import strategies as st
 
 from giamsat.dashboards.queries import Tally
 from giamsat.dashboards.templatetags.dashboards_tags import tally
+from giamsat.plans.choices import Direction
+from giamsat.plans.models import Indicator
 from giamsat.reporting.achievement import Ratio, Status
 from giamsat.reporting.queries import Cell, ShownTarget
 from giamsat.reporting.templatetags.achievement import matrix_cells, shown_number
 
-# The markup of the two matrix rows' cells as it was written in the templates before `matrix_cells`.
+# The markup of the two matrix rows' cells as it was written in the templates before `matrix_cells`, with the
+# baseline of a "decrease" target added since.
+BASELINE = (
+    '{% if cell.baseline is not None %}<div class="muted" title="{% translate '
+    '\'Giá trị cơ sở: chỉ tiêu giảm tính tỷ lệ đạt từ mức này\' %}">{% translate "cơ sở" %} '
+    '{{ cell.baseline|floatformat:"-2g" }}</div>{% endif %}'
+)
 PLAN_CELLS = (
-    '{% load achievement %}{% for cell in cells %}<td>{% if cell.target %}<div>{{ cell.actual_shown|floatformat:"-2g"'
-    '|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>{% if cell.percent is not None %}<div>'
+    "{% load i18n achievement %}{% for cell in cells %}<td>{% if cell.target %}<div>"
+    '{{ cell.actual_shown|floatformat:"-2g"|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>'
+    f"{BASELINE}"
+    "{% if cell.percent is not None %}<div>"
     '{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}{% status_badge cell.status %}{% else %}<span class="muted">'
     '{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>{% endif %}</td>{% endfor %}'
 )
 DASHBOARD_CELLS = (
     '{% load i18n achievement %}{% for cell in cells %}<td class="cell-num">{% if cell.target %}<div>'
     '{{ cell.actual_shown|floatformat:"-2g"|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>'
+    f"{BASELINE}"
     '{% if cell.percent is not None %}<div class="pct">{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}'
     '{% status_badge cell.status %}{% if cell.problem %} <span title="{{ cell.problem }}">⚠ '
     '{% translate "chỉ tiêu mâu thuẫn" %}</span>{% endif %}{% else %}<span class="muted" title="'
@@ -54,20 +65,27 @@ def test_numbers_outside_the_engines_range_go_to_floatformat_itself():
     assert shown_number(1.5, 2) == floatformat(1.5, "-2g")
 
 
-def _target(value):
-    return ShownTarget(value=value, baseline_value=None, period_kind="year", period_start=None, period_end=None)
+def _target(value, baseline):
+    return ShownTarget(value=value, baseline_value=baseline, period_kind="year", period_start=None, period_end=None)
 
+
+indicators = st.builds(
+    lambda direction, baseline: Indicator(direction=direction, baseline_value=baseline),
+    direction=st.sampled_from(list(Direction)),
+    baseline=st.one_of(st.none(), numbers),
+)
 
 cells = st.builds(
-    lambda actual, target, achieved, status, problem: Cell(
-        indicator=None, target=target, actual=actual, achieved=achieved, status=status, problem=problem
+    lambda indicator, actual, target, achieved, status, problem: Cell(
+        indicator=indicator, target=target, actual=actual, achieved=achieved, status=status, problem=problem
     ),
+    indicator=indicators,
     actual=st.one_of(
         st.none(),
         numbers,
         st.builds(lambda d, n: Ratio(min(n, d), d), st.integers(0, 10_000), st.integers(0, 10_000)),
     ),
-    target=st.one_of(st.none(), numbers.map(_target)),
+    target=st.one_of(st.none(), st.builds(_target, numbers, st.one_of(st.none(), numbers))),
     achieved=st.one_of(st.none(), st.decimals(min_value=0, max_value=5, places=6, allow_nan=False)),
     status=st.sampled_from(list(Status)),
     problem=st.sampled_from(["", 'chỉ tiêu giảm (5) cao hơn "mốc" <3>']),

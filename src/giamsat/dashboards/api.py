@@ -51,6 +51,11 @@ class CellOut(Schema):
     indicator_id: int
     indicator_code: str
     target: Decimal | None
+    baseline: Decimal | None = Field(
+        None,
+        description="chỉ tiêu giảm: giá trị cơ sở mà tỷ lệ đạt tính từ đó; null với chiều khác / a decrease "
+        "target: the baseline its achievement counts from; null for other directions",
+    )
     actual: Decimal | None = Field(description="tỷ lệ tính bằng % / rates in percent")
     achieved_percent: Decimal | None
     expected_progress_percent: Decimal | None = Field(
@@ -187,6 +192,7 @@ def _cell(c: Cell) -> dict:
         "indicator_id": c.indicator.pk,
         "indicator_code": c.indicator.code,
         "target": c.target.value if c.target is not None else None,
+        "baseline": c.baseline,
         "actual": c.actual_shown,
         "achieved_percent": c.percent,
         "expected_progress_percent": (c.expected * 100).quantize(Decimal("0.1")) if c.target is not None else None,

@@ -33,24 +33,21 @@ def _figure(cell: Cell):
 
 def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
     headers = [_("Mã đơn vị"), _("Đơn vị"), _("Chỉ tiêu đạt"), _("Chỉ tiêu có số liệu")]
-    for indicator in matrix.indicators:
-        headers += [
-            _("%(code)s thực hiện") % {"code": indicator.code},
-            _("%(code)s chỉ tiêu") % {"code": indicator.code},
-            _("%(code)s tỷ lệ đạt (%%)") % {"code": indicator.code},
-            _("%(code)s đánh giá") % {"code": indicator.code},
-        ]
+    # A "decrease" indicator has one more column: the baseline its achievement counts from.
+    decreasing = [indicator.direction == "decrease" for indicator in matrix.indicators]
+    for indicator, decrease in zip(matrix.indicators, decreasing, strict=True):
+        code = {"code": indicator.code}
+        headers += [_("%(code)s thực hiện") % code, _("%(code)s chỉ tiêu") % code]
+        headers += [_("%(code)s giá trị cơ sở") % code] if decrease else []
+        headers += [_("%(code)s tỷ lệ đạt (%%)") % code, _("%(code)s đánh giá") % code]
     rows = []
     for row in [matrix.total, *matrix.rows] if matrix.total else matrix.rows:
         share = row.share
         line = [row.unit.code, row.unit.name, share.met, share.with_data]
-        for cell in row.cells:
-            line += [
-                _figure(cell),
-                cell.target.value if cell.target is not None else None,
-                cell.percent,
-                cell_status_text(cell) if cell.target is not None and not cell.hidden else "",
-            ]
+        for cell, decrease in zip(row.cells, decreasing, strict=True):
+            line += [_figure(cell), cell.target.value if cell.target is not None else None]
+            line += [cell.baseline] if decrease else []
+            line += [cell.percent, cell_status_text(cell) if cell.target is not None and not cell.hidden else ""]
         rows.append(line)
     return headers, rows
 

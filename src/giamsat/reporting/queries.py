@@ -48,6 +48,16 @@ class Cell:
         return self.actual.percent if isinstance(self.actual, engine.Ratio) else self.actual
 
     @property
+    def baseline(self) -> Decimal | None:
+        """The level a "decrease" target's achievement counts from (the target's baseline, else the indicator's):
+        shown beside the target, without which "8 / 5, 60 %" cannot be read."""
+        if self.target is None or self.indicator.direction != "decrease":
+            return None
+        if self.target.baseline_value is not None:
+            return self.target.baseline_value
+        return self.indicator.baseline_value
+
+    @property
     def problem_text(self) -> str:
         """`problem` in the reader's language (a stored matrix keeps the untranslated text, read in any language)."""
         return gettext(self.problem) if self.problem else ""

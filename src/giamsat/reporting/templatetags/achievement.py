@@ -95,6 +95,11 @@ def _labels(language: str | None) -> dict:
         "badges": {status: str(status_badge(status)) for status in Status},
         "contradictory": str(_("chỉ tiêu mâu thuẫn")),
         "no_target": conditional_escape(_("Không giao chỉ tiêu")),
+        "baseline": format_html(
+            '<div class="muted" title="{}">{}',
+            _("Giá trị cơ sở: chỉ tiêu giảm tính tỷ lệ đạt từ mức này"),
+            _("cơ sở"),
+        ),
         "hidden": format_html(
             '<span class="muted" title="{}">{}</span>',
             _("Dưới 3 vụ việc: ẩn để bảo vệ trẻ em"),
@@ -105,9 +110,10 @@ def _labels(language: str | None) -> dict:
 
 @register.simple_tag
 def matrix_cells(cells, dashboard: bool = False):
-    """A matrix row's cells: actual / target, % achieved and the status badge, or the actual alone where no target
-    was set. Built here rather than in a template: through the template engine a province's 10,000 cells took
-    2–3 s (python -m bench, pages). The dashboard's cells carry number classes and a contradictory-target mark."""
+    """A matrix row's cells: actual / target (and the baseline a decrease counts from), % achieved and the status
+    badge, or the actual alone where no target was set. Built here rather than in a template: through the template
+    engine a province's 10,000 cells took 2–3 s (python -m bench, pages). The dashboard's cells carry number
+    classes and a contradictory-target mark."""
     language = get_language()
     labels, notation = _labels(language), _notation(language)
     td = '<td class="cell-num">' if dashboard else "<td>"
@@ -120,6 +126,8 @@ def matrix_cells(cells, dashboard: bool = False):
             parts.append(f"{td}{untargeted}{actual}</span></td>")
             continue
         parts.append(f"{td}<div>{actual or '–'} / {shown_number(cell.target.value, 2, notation)}</div>")
+        if (baseline := cell.baseline) is not None:
+            parts.append(f"{labels['baseline']} {shown_number(baseline, 2, notation)}</div>")
         if (percent := cell.percent) is not None:
             parts.append(f"{pct}{shown_number(percent, 1, notation)}%</div>")
         if not cell.hidden:
