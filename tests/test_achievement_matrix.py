@@ -15,12 +15,19 @@ from hypothesis import strategies as st
 
 import factories as f
 from giamsat.core.periods import Period
-from giamsat.plans.choices import IndicatorKind
-from giamsat.plans.models import Plan
+from giamsat.plans.choices import Direction, IndicatorKind, TimeAggregation
+from giamsat.plans.models import Indicator, Plan
+from giamsat.reporting import achievement as engine
 from giamsat.reporting.achievement import Ratio, Status
 from giamsat.reporting.choices import ActivityKind, ReportStatus
 from giamsat.reporting.models import Activity, ReportRequest
-from giamsat.reporting.queries import achievement_matrix, matrix_with_total, plan_achievement
+from giamsat.reporting.queries import (
+    ShownTarget,
+    achievement_matrix,
+    choose_target,
+    matrix_with_total,
+    plan_achievement,
+)
 from giamsat.units.models import Unit, UnitSuccession
 from plan_fixtures import AMOUNT, BY_SEX, COUNT, DECREASE, MILESTONE, RATIO, accepted_report, set_target
 
@@ -222,9 +229,71 @@ def test_a_span_sums_the_years_of_counts_and_pools_the_ratios(reported):
     assert_cell(dl[RATIO], reference(setup.ind(RATIO), 80, None, [(700, 1000), (1800, 2000)]))
     assert dl[RATIO].status == Status.MET
     assert tl[AMOUNT].actual == 65_000_000 and tl[AMOUNT].status == Status.MET
-    # A span with only yearly targets is not judged on its last year alone: it has no target, and no status.
-    assert dl[DECREASE].target is None
-    assert dl[DECREASE].status == Status.NO_DATA
+    # A span with yearly targets only is judged by them combined: 4 and 3 from 8 a year are 7 from 16 over the
+    # two years, (16 - 11) / (16 - 7) of the way.
+    decrease = dl[DECREASE]
+    assert (decrease.target.value, decrease.baseline, decrease.actual) == (7, 16, 11)
+    assert decrease.target.period == Period.span(2022, 2023)
+    assert decrease.achieved == engine.achievement("decrease", D(7), D(11), D(16)) == D("0.555555")
+    assert decrease.status == Status.OFF_TRACK
+    # Tánh Linh's rate has 90 % and 95 % for the two years: rates cannot be added up, so it is not judged.
+    assert tl[RATIO].target is None and tl[RATIO].status == Status.NO_DATA
+    # A year without a target leaves the span without one: 2021 has none.
+    [early] = achievement_matrix(setup.plan, [setup.duc_linh], Period.span(2021, 2023), AS_OF)
+    assert cells_by_code(early)[DECREASE].target is None
+
+
+def _yearly(year: int, value, baseline=None) -> ShownTarget:
+    period = Period.year(year)
+    return ShownTarget(D(value), None if baseline is None else D(baseline), "year", period.start, period.end)
+
+
+def _quarter(year: int, quarter: int, value) -> ShownTarget:
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = (datetime.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)) - datetime.timedelta(days=1)
+    return ShownTarget(D(value), None, "quarter", start, end)
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "kind", "direction", "targets", "expected"),
+    [
+        # Counts add up; so do the baselines a decrease counts from.
+        ("sum", "count", "increase", [_yearly(2022, 10), _yearly(2023, 12)], (22, None)),
+        ("sum", "count", "decrease", [_yearly(2022, 4, 8), _yearly(2023, 3, 8)], (7, 16)),
+        # A target without a baseline takes the indicator's (5 a year).
+        ("sum", "count", "decrease", [_yearly(2022, 4, 8), _yearly(2023, 3)], (7, 13)),
+        # A stock (the latest figure counts): the last year's target, from where the first year started.
+        ("latest", "count", "decrease", [_yearly(2022, 4, 9), _yearly(2023, 3, 6)], (3, 9)),
+        ("latest", "milestone", "increase", [_yearly(2022, 0), _yearly(2023, 1)], (1, None)),
+        ("average", "count", "increase", [_yearly(2022, 10), _yearly(2023, 13)], (D("11.5"), None)),
+        # Rates pooled over time cannot have their targets added up: only a common one is kept.
+        ("sum", "ratio", "increase", [_yearly(2022, 90), _yearly(2023, 90)], (90, None)),
+        ("sum", "ratio", "increase", [_yearly(2022, 90), _yearly(2023, 95)], None),
+        # A year without a target, or one counted twice, leaves the span without one.
+        ("sum", "count", "increase", [_yearly(2022, 10)], None),
+        ("sum", "count", "increase", [_yearly(2022, 10), _yearly(2022, 11), _yearly(2023, 12)], None),
+        # Yearly targets are combined before quarterly ones; quarters alone do as well.
+        ("sum", "count", "increase", [_yearly(2022, 10), _yearly(2023, 12), _quarter(2023, 1, 99)], (22, None)),
+        ("sum", "count", "increase", [_yearly(2022, 10), *(_quarter(2023, q, 3) for q in (1, 2, 3, 4))], None),
+        ("sum", "count", "increase", [*(_quarter(y, q, 3) for y in (2022, 2023) for q in (1, 2, 3, 4))], (24, None)),
+    ],
+)
+def test_a_span_without_a_target_of_its_own_combines_its_years_targets(aggregation, kind, direction, targets, expected):
+    indicator = Indicator(
+        time_aggregation=TimeAggregation(aggregation), kind=kind, direction=Direction(direction), baseline_value=D(5)
+    )
+    span = Period.span(2022, 2023)
+    found = choose_target(targets, span, indicator)
+    if expected is None:
+        assert found is None
+    else:
+        assert (found.value, found.baseline_value) == (D(expected[0]), None if expected[1] is None else D(expected[1]))
+        assert found.period == span
+    # Without the indicator (the trend's targets for a longer period) nothing is combined.
+    assert choose_target(targets, span) is None
+    # A target of the span's own, or one containing it, still comes first.
+    own = ShownTarget(D(1), None, "span", span.start, span.end)
+    assert choose_target([*targets, own], span, indicator) == own
 
 
 def test_legacy_district_reports_roll_up_to_the_current_province(reported):

@@ -125,15 +125,75 @@ def _whole_districts(mapping: dict[int, int]) -> dict[int, int]:
     return {district: shown.pop() for district, shown in communes.items() if len(shown) == 1 and None not in shown}
 
 
-def choose_target(targets: "Sequence[ShownTarget]", period: Period) -> "ShownTarget | None":
+def choose_target(
+    targets: "Sequence[ShownTarget]", period: Period, indicator: Indicator | None = None
+) -> "ShownTarget | None":
     """The target for exactly this period, else the shortest one whose period contains it (a year judged
-    against its phase's target). A longer period with only shorter targets (a phase with yearly targets) has
-    no target to judge by: judging it on its last year alone would mislead."""
+    against its phase's target), else, given the indicator, the shorter targets that cover the period day for day
+    combined (`combined_target`: a phase judged by its yearly targets). A phase that some years have no target for
+    has none: judging it by the others would mislead."""
     exact = [t for t in targets if (t.period_start, t.period_end) == (period.start, period.end)]
     if exact:
         return exact[0]
     covering = [t for t in targets if t.period_start <= period.start and period.end <= t.period_end]
-    return min(covering, key=lambda t: t.period_end - t.period_start, default=None)
+    if covering or indicator is None:
+        return min(covering, key=lambda t: t.period_end - t.period_start, default=None)
+    return combined_target(indicator, [t for t in targets if period.start <= t.period_start], period)
+
+
+# Period kinds from the longest: a phase's yearly targets are combined rather than its quarterly ones.
+_KINDS_LONGEST_FIRST = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTH)
+
+
+def combined_target(indicator: Indicator, inside: "Sequence[ShownTarget]", period: Period) -> "ShownTarget | None":
+    """One target for `period` from targets of one kind that cover it day for day (each year of a phase), as its
+    figures are combined over time (`Indicator.time_aggregation`):
+    - "sum": their sum, and the baselines' (a decrease from 8 a year to 4 and 3 is one from 16 to 7 over the two
+      years), but a rate's targets only when they are all the same (rates cannot be added up, nor pooled without
+      the denominators the targets do not have);
+    - "average": their mean, and the baselines' mean;
+    - "latest": the last one, with the first one's baseline (where the decrease started from).
+    A target without a baseline takes the indicator's. None when no kind covers the period (a year without a
+    target)."""
+    for kind in _KINDS_LONGEST_FIRST:
+        chosen = sorted((t for t in inside if t.period_kind == kind and t.period_end <= period.end), key=_start)
+        if chosen and _covers(chosen, period):
+            break
+    else:
+        return None
+    values = [t.value for t in chosen]
+    baselines = [t.baseline_value if t.baseline_value is not None else indicator.baseline_value for t in chosen]
+    complete = all(b is not None for b in baselines)
+    match indicator.time_aggregation:
+        case TimeAggregation.LATEST:
+            value, baseline = values[-1], baselines[0]
+        case TimeAggregation.AVERAGE:
+            value = sum(values, Decimal(0)) / len(values)
+            baseline = sum(baselines, Decimal(0)) / len(baselines) if complete else None
+        case _ if indicator.kind == IndicatorKind.RATIO:
+            if len(set(values)) != 1:
+                return None
+            value, baseline = values[0], baselines[0] if complete and len(set(baselines)) == 1 else None
+        case _:
+            value, baseline = sum(values, Decimal(0)), sum(baselines, Decimal(0)) if complete else None
+    # Only a decrease counts from a baseline. A missing one was the indicator's too: none is left to judge a sum
+    # by one year's level.
+    baseline = None if baseline is None or indicator.direction != "decrease" else baseline.quantize(FOUR_PLACES)
+    return ShownTarget(value.quantize(FOUR_PLACES), baseline, period.kind.value, period.start, period.end)
+
+
+def _start(target: "ShownTarget") -> datetime.date:
+    return target.period_start
+
+
+def _covers(targets: "Sequence[ShownTarget]", period: Period) -> bool:
+    """Whether the targets' periods, in order, run from the period's first day to its last without gap or overlap."""
+    day = period.start
+    for target in targets:
+        if target.period_start != day:
+            return False
+        day = target.period_end + datetime.timedelta(days=1)
+    return day == period.end + datetime.timedelta(days=1)
 
 
 def to_observation(indicator: Indicator, row: dict) -> engine.Observation | None:
@@ -359,7 +419,11 @@ def display_targets(
     if indicator is not None:
         rows = rows.filter(indicator=indicator)
     if period is not None:
-        rows = rows.filter(period_start__lte=period.end, period_end__gte=period.end)
+        # Those that contain the period's end, and those inside the period (its years, combined if need be).
+        rows = rows.filter(
+            Q(period_start__lte=period.end, period_end__gte=period.end)
+            | Q(period_start__gte=period.start, period_end__lte=period.end)
+        )
     own: dict[tuple[int, int], list[ShownTarget]] = defaultdict(list)
     inherited: dict[tuple, list[tuple]] = defaultdict(list)
     # The ORM's SQL without its per-row converters: they took a third of the time for a province's 10,000. The
@@ -665,7 +729,7 @@ def _judged(indicators, units, targets, series, period: Period, as_of: datetime.
         row = UnitRow(unit)
         unit_id = unit.pk
         for indicator, indicator_id in keyed:
-            target = choose_target(targets.get((indicator_id, unit_id), ()), period)
+            target = choose_target(targets.get((indicator_id, unit_id), ()), period, indicator)
             window = (target.period_start if target else period.start, period.end)
             row.cells.append(judge(indicator, target, series.get((indicator_id, unit_id), ()), window, judged_on))
         rows.append(row)
