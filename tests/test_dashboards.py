@@ -692,7 +692,9 @@ def _urls(plan, indicator) -> list[str]:
         reverse("dashboards:compliance", args=[plan.pk]) + "?year=2023",
         reverse("dashboards:compliance_xlsx", args=[plan.pk]) + "?year=2023",
         reverse("dashboards:reports", args=[plan.pk]) + query,
+        reverse("dashboards:reports_xlsx", args=[plan.pk]) + query,
         f"/api/dashboards/plans/{plan.pk}/matrix",
+        f"/api/dashboards/plans/{plan.pk}/reports",
         f"/api/dashboards/plans/{plan.pk}/unmet",
         f"/api/dashboards/plans/{plan.pk}/trend",
         f"/api/dashboards/plans/{plan.pk}/compliance",
@@ -836,7 +838,8 @@ def test_the_matrix_export_opens_in_openpyxl_with_the_same_numbers(reported, cli
         assert line[2] == row.share.met and line[3] == row.share.with_data
         for cell in row.cells:
             code = cell.indicator.code
-            column = {name: line[rows[0].index(f"{code} {name}")] for name in ("thực hiện", "chỉ tiêu", "tỷ lệ đạt (%)")}
+            names = ("thực hiện", "chỉ tiêu", "tỷ lệ đạt (%)")
+            column = {name: line[rows[0].index(f"{code} {name}")] for name in names}
             assert number(column["thực hiện"]) == cell.actual_shown
             assert number(column["tỷ lệ đạt (%)"]) == cell.percent
             assert number(column["chỉ tiêu"]) == (cell.target.value if cell.target is not None else None)
@@ -1047,6 +1050,37 @@ def test_the_drill_down_reports_page_lists_the_requests_behind_a_row(reported, c
     html = page.content.decode()
     assert reverse("reporting:request", args=[reported.request("dl", 2023).pk]) in html
     assert reverse("reporting:request", args=[reported.request("tl", 2023).pk]) not in html
+
+
+def test_the_reports_behind_a_row_download_and_come_through_the_api(
+    reported, client_for, api_client_for, province_officer
+):
+    client, api = client_for(province_officer), api_client_for(province_officer)
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    page = client.get(reverse("dashboards:reports", args=[reported.plan.pk]), query).content.decode()
+    [link] = re.findall(r'href="([^"]*reports\.xlsx[^"]*)"', page)
+    book = openpyxl.load_workbook(io.BytesIO(client.get(html.unescape(link)).content))
+    [header, *lines] = list(book.active.iter_rows(values_only=True))
+    assert header == ("Mã đơn vị", "Đơn vị báo cáo", "Thuộc", "Kỳ", "Hạn nộp", "Tình trạng", "Gửi lúc")
+    by_unit = {(line[1], line[3]): line for line in lines}
+    dl = reported.request("dl", 2023)
+    line = by_unit[(reported.duc_linh.name, "Năm 2023")]
+    report = dl.reports.order_by("-version").first()
+    assert line[2] == reported.province.name and line[4].date() == dl.due_on and line[5] == "Đã duyệt"
+    assert line[6] == timezone.localtime(report.submitted_at).replace(tzinfo=None, second=0, microsecond=0)
+    assert {(r.unit.name, r.period.label) for r in ReportRequest.objects.filter(schedule__plan=reported.plan)} >= set(
+        by_unit
+    )
+
+    data = api.get(f"/api/dashboards/plans/{reported.plan.pk}/reports", query).json()
+    assert data["unit"]["id"] == reported.province.pk and data["next_offset"] is None
+    listed = {(r["unit"]["name"], r["period"]["label"]): r for r in data["requests"]}
+    assert set(listed) == set(by_unit)
+    assert listed[(reported.duc_linh.name, "Năm 2023")]["status"] == "accepted"
+    assert listed[(reported.duc_linh.name, "Năm 2023")]["request_id"] == dl.pk
+    beyond = api.get(f"/api/dashboards/plans/{reported.plan.pk}/reports", {**query, "offset": 10_000}).json()
+    assert beyond["requests"] == [] and beyond["next_offset"] is None
+    assert api.get(f"/api/dashboards/plans/{reported.plan.pk}/reports", {"offset": -1}).status_code == 422
 
 
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):

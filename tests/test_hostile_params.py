@@ -114,6 +114,8 @@ def test_a_target_too_large_for_its_column_is_refused_by_the_api(api_client_for,
         ("trend", {"step": "month"}, "step"),
         ("compliance", {"year": "foo"}, "year"),
         ("compliance", {"year": "1990"}, "year"),
+        ("reports", {"offset": "-1"}, "offset"),
+        ("reports", {"offset": HUGE}, "offset"),
         # A malformed date beside a unit of today's list: the unit was looked up on the default date first (404).
         ("matrix", {"on": "30-06-2026x", "unit": "UNIT"}, "on"),
     ],

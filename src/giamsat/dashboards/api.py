@@ -6,16 +6,18 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from giamsat.core.dates import parse_day
 from giamsat.core.jsonapi import Id, already_shaped
-from giamsat.core.params import as_year
+from giamsat.core.params import MAX_ID, as_year
+from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.queries import Cell, UnitRow
 
 from . import queries
-from .views import Choices, chosen_period, parse_year, resolve, trend_inputs
+from .views import REPORTS_LIMIT, Choices, chosen_period, parse_year, resolve, trend_inputs
 
 router = Router(tags=["dashboards"])
 
@@ -148,6 +150,34 @@ class ComplianceOut(Schema):
         "null when the user's jurisdiction does not cover all of it"
     )
     rows: list[ComplianceRowOut]
+
+
+class ReportsQuery(Choice):
+    offset: int = Field(0, ge=0, le=MAX_ID, description="bỏ qua bao nhiêu yêu cầu đầu / how many requests to skip")
+
+
+class ReportLineOut(Schema):
+    request_id: int
+    unit: UnitOut
+    parent_name: str = Field(description="đơn vị cấp trên; rỗng nếu không có / the unit above; empty if none")
+    period: PeriodOut
+    due_on: datetime.date
+    status: str = Field(
+        description="tình trạng lần báo cáo gần nhất; rỗng nếu chưa có / the latest report's; empty before any"
+    )
+    status_label: str
+    submitted_at: datetime.datetime | None
+
+
+class ReportsOut(Schema):
+    plan_id: int
+    unit: UnitOut
+    period: PeriodOut
+    on: datetime.date
+    requests: list[ReportLineOut]
+    next_offset: int | None = Field(
+        description="offset của trang sau; null nếu hết / the next page's offset; null at the end"
+    )
 
 
 class TrendQuery(Choice):
@@ -310,4 +340,40 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
         "periods": [_period(p) for p in result.periods],
         "total": _compliance_row(result.total) if result.total else None,
         "rows": [_compliance_row(r) for r in result.rows],
+    }
+
+
+@router.get(
+    "/dashboards/plans/{plan_id}/reports",
+    response=ReportsOut,
+    summary="Các yêu cầu và báo cáo tạo nên số liệu của một đơn vị / the reports behind a unit's figures",
+)
+def reports(request, plan_id: int, params: Query[ReportsQuery]):
+    """The requests of the plan in the period whose reports count for the unit's row (its own, those of the units
+    below it and of the old units it took over wholly), 500 at a time, by district, unit and period; as the
+    page /dashboards/plans/{id}/reports/ lists them."""
+    choices = _choices(request, plan_id, params)
+    if not request.user.can("reporting.view"):
+        raise Http404
+    found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_LIMIT, params.offset)
+    labels = dict(ReportStatus.choices)
+    return {
+        "plan_id": plan_id,
+        "unit": _unit(choices.tree.root),
+        "period": _period(choices.period),
+        "on": choices.on,
+        "requests": [
+            {
+                "request_id": req.pk,
+                "unit": _unit(req.unit),
+                "parent_name": req.unit.parent.name if req.unit.parent else "",
+                "period": _period(req.period),
+                "due_on": req.due_on,
+                "status": req.latest_status,
+                "status_label": str(labels.get(req.latest_status, "")),
+                "submitted_at": req.latest_submitted_at,
+            }
+            for req in found.requests
+        ],
+        "next_offset": params.offset + REPORTS_LIMIT if found.more else None,
     }

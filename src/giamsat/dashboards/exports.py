@@ -4,10 +4,12 @@ and supervision panels build their tables here once; the page shows the same `Sh
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from giamsat.cases.choices import DelayReason
 from giamsat.cases.dashboard import HIDDEN, STEP_RULES, Shown, ShownShare
+from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.queries import Cell
 from giamsat.reporting.templatetags.achievement import STATUS_LABELS
 from giamsat.supervision.choices import RecommendationStatus
@@ -50,6 +52,39 @@ def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
             line += [cell.percent, cell_status_text(cell) if cell.target is not None and not cell.hidden else ""]
         rows.append(line)
     return headers, rows
+
+
+def reports_table(requests: list) -> tuple[list, list[list]]:
+    """The requests behind a row's figures (`queries.reports_behind`), as the page lists them, with their unit's
+    code and the time the latest report was sent."""
+    headers = [
+        _("Mã đơn vị"),
+        _("Đơn vị báo cáo"),
+        _("Thuộc"),
+        _("Kỳ"),
+        _("Hạn nộp"),
+        _("Tình trạng"),
+        _("Gửi lúc"),
+    ]
+    labels = dict(ReportStatus.choices)
+    rows = [
+        [
+            req.unit.code,
+            req.unit.name,
+            req.unit.parent.name if req.unit.parent else "",
+            req.period.label,
+            req.due_on,
+            str(labels.get(req.latest_status, _("Chưa có"))),
+            _minute(req.latest_submitted_at),
+        ]
+        for req in requests
+    ]
+    return headers, rows
+
+
+def _minute(moment):
+    """A time as Excel keeps it (local, without a zone), to the minute as the pages show it."""
+    return None if moment is None else timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def unmet_table(unmet: Unmet) -> tuple[list, list[list]]:

@@ -31,6 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -487,3 +488,32 @@ def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Comp
             target.cells[position[(row["period_start"], row["period_end"])]].add(tally)
             target.total.add(tally)
     return Compliance(periods, total if tree.whole else None, list(rows.values()))
+
+
+# --------------------------------------------------------------------------------------- reports behind
+
+
+@dataclass(frozen=True)
+class ReportsBehind:
+    requests: list[ReportRequest]  # each with `latest_status` ("" before any report) and `latest_submitted_at`
+    more: bool  # there are more after these
+
+
+def reports_behind(tree: Tree, period: Period, user, limit: int, offset: int = 0) -> ReportsBehind:
+    """The requests of the plan in the period whose reports count for the root's figures (its own, those of the
+    units below it and of the old units it took over wholly), with their latest report's status: `limit` of them
+    from `offset`, by district, unit and period. Only those the user may see."""
+    latest = Report.objects.filter(request=OuterRef("pk")).order_by("-version")
+    requests = (
+        ReportRequest.objects.restrict(user, "view")
+        .filter(schedule__plan=tree.plan, period_end__gte=period.start, period_end__lte=period.end)
+        .filter(within_mapping(source_map([tree.root])))
+        .select_related("unit", "unit__parent")
+        .annotate(
+            latest_status=Coalesce(Subquery(latest.values("status")[:1]), Value("")),
+            latest_submitted_at=Subquery(latest.values("submitted_at")[:1]),
+        )
+        .order_by("unit__parent__code", "unit__code", "period_end", "pk")
+    )
+    found = list(requests[offset : offset + limit + 1])
+    return ReportsBehind(found[:limit], len(found) > limit)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/<int:pk>/compliance/", views.plan_compliance, name="compliance"),
     path("plans/<int:pk>/compliance.xlsx", views.plan_compliance_xlsx, name="compliance_xlsx"),
     path("plans/<int:pk>/reports/", views.plan_reports, name="reports"),
+    path("plans/<int:pk>/reports.xlsx", views.plan_reports_xlsx, name="reports_xlsx"),
     path("cases/", views.cases_panel, name="cases"),
     path("cases/<slug:table>.xlsx", views.cases_panel_xlsx, name="cases_xlsx"),
     path("cases/<slug:chart>.svg", views.cases_panel_svg, name="cases_svg"),

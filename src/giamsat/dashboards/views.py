@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -27,7 +27,7 @@ from giamsat.core.text import slug
 from giamsat.plans import queries as plan_queries
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
-from giamsat.reporting.models import Report, ReportRequest
+from giamsat.reporting.models import ReportRequest
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
 from giamsat.supervision import dashboard as supervision_dashboard
 from giamsat.supervision.models import Supervision
@@ -37,6 +37,7 @@ from . import exports, panels, queries
 from .charts import Bar, Series, bar_chart, line_chart, number_label
 
 REPORTS_LIMIT = 500
+REPORTS_EXPORT_LIMIT = 50_000  # more than the whole country's communes file quarterly in three years (about 40,000)
 
 
 def get_plan_for_user(user, pk) -> Plan:
@@ -437,28 +438,25 @@ def plan_reports(request, pk):
     choices = _choices(request, pk, page=True)
     if not request.user.can("reporting.view"):
         raise Http404
-    mapping = queries.source_map([choices.tree.root])
-    latest = Report.objects.filter(request=OuterRef("pk")).order_by("-version").values("status")[:1]
-    requests = (
-        ReportRequest.objects.restrict(request.user, "view")
-        .filter(schedule__plan=choices.plan, period_end__gte=choices.period.start, period_end__lte=choices.period.end)
-        .filter(queries.within_mapping(mapping))
-        .select_related("unit", "unit__parent")
-        .annotate(latest_status=Subquery(latest))
-        .order_by("unit__parent__code", "unit__code", "period_end")
-    )
-    shown = list(requests[: REPORTS_LIMIT + 1])
+    found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_LIMIT)
     labels = dict(ReportStatus.choices)
-    for req in shown:
+    for req in found.requests:
         req.latest_status_label = labels.get(req.latest_status, "")
-    return _page(
-        request,
-        "dashboards/reports.html",
-        choices,
-        "reports",
-        requests=shown[:REPORTS_LIMIT],
-        truncated=len(shown) > REPORTS_LIMIT,
-    )
+    return _page(request, "dashboards/reports.html", choices, "reports", requests=found.requests, truncated=found.more)
+
+
+@login_required
+def plan_reports_xlsx(request, pk):
+    choices = _choices(request, pk)
+    if not request.user.can("reporting.view"):
+        raise Http404
+    found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_EXPORT_LIMIT)
+    headers, rows = exports.reports_table(found.requests)
+    about = _plan_about(choices)
+    if found.more:
+        about.append((_("Lưu ý"), _("Chỉ có %(n)s yêu cầu đầu tiên; hãy chọn đơn vị cấp dưới.") % {"n": len(rows)}))
+    title = _("Các báo cáo tạo nên số liệu")
+    return _xlsx(request, headers, rows, title, _file_stem(choices, "bao-cao"), about)
 
 
 # ------------------------------------------------------------------------------------------ cases panel
