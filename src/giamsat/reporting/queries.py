@@ -148,9 +148,9 @@ _KINDS_LONGEST_FIRST = (PeriodKind.YEAR, PeriodKind.HALF, PeriodKind.QUARTER, Pe
 def combined_target(indicator: Indicator, inside: "Sequence[ShownTarget]", period: Period) -> "ShownTarget | None":
     """One target for `period` from targets of one kind that cover it day for day (each year of a phase), as its
     figures are combined over time (`Indicator.time_aggregation`):
-    - "sum": their sum, and the baselines' (a decrease from 8 a year to 4 and 3 is one from 16 to 7 over the two
-      years), but a rate's targets only when they are all the same (rates cannot be added up, nor pooled without
-      the denominators the targets do not have);
+    - "sum": their sum, but a rate's targets only when they are all the same (rates cannot be added up, nor
+      pooled without the denominators the targets do not have), and never a decrease's: a year not reported adds
+      nothing to the figures, which a summed increase reads as behind but a summed decrease as achieved;
     - "average": their mean, and the baselines' mean;
     - "latest": the last one, with the first one's baseline (where the decrease started from).
     A target without a baseline takes the indicator's. None when no kind covers the period (a year without a
@@ -174,10 +174,11 @@ def combined_target(indicator: Indicator, inside: "Sequence[ShownTarget]", perio
             if len(set(values)) != 1:
                 return None
             value, baseline = values[0], baselines[0] if complete and len(set(baselines)) == 1 else None
+        case _ if indicator.direction == "decrease":
+            return None
         case _:
-            value, baseline = sum(values, Decimal(0)), sum(baselines, Decimal(0)) if complete else None
-    # Only a decrease counts from a baseline. A missing one was the indicator's too: none is left to judge a sum
-    # by one year's level.
+            value, baseline = sum(values, Decimal(0)), None
+    # Only a decrease counts from a baseline.
     baseline = None if baseline is None or indicator.direction != "decrease" else baseline.quantize(FOUR_PLACES)
     return ShownTarget(value.quantize(FOUR_PLACES), baseline, period.kind.value, period.start, period.end)
 
