@@ -1083,6 +1083,31 @@ def test_the_reports_behind_a_row_download_and_come_through_the_api(
     assert api.get(f"/api/dashboards/plans/{reported.plan.pk}/reports", {"offset": -1}).status_code == 422
 
 
+def test_a_phase_says_which_of_its_years_have_no_accepted_report(
+    reported, client_for, api_client_for, province_officer
+):
+    """Its targets are for every year; its figures only for those reported: 2023 of 2021–2025, and 2022 for Tánh
+    Linh alone."""
+    plan = reported.plan
+    accepted_report(reported.request("tl", 2022), value_map(reported, {COUNT: 5}))
+    query = {"period": "2021-2025", "on": LEGACY.isoformat()}
+    page = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    note = re.search(r'data-testid="years-without-reports">(.*?)</p>', page).group(1)
+    assert note == (
+        "Các năm 2021, 2024, 2025 chưa có báo cáo nào được duyệt: số thực hiện của kỳ này chỉ gồm các năm đã có."
+    )
+    unmet = client_for(province_officer).get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
+    assert note in unmet
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    assert data["years_without_reports"] == [2021, 2024, 2025]
+    # A district officer's figures are their district's: Tánh Linh's 2022 does not count for Đức Linh.
+    officer = f.DistrictOfficerFactory(username="huyen_duclinh_2")
+    mine = api_client_for(officer).get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    assert mine["years_without_reports"] == [2021, 2022, 2024, 2025]
+    one_year = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk]), {"period": "2023"})
+    assert "years-without-reports" not in one_year.content.decode()
+
+
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):
     client = client_for(province_officer)
     url = reverse("dashboards:matrix", args=[reported.plan.pk])

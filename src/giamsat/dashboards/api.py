@@ -89,6 +89,10 @@ class MatrixOut(Schema):
     period: PeriodOut
     on: datetime.date
     reexpressed: bool
+    years_without_reports: list[int] = Field(
+        description="năm của kỳ (nhiều năm) đã bắt đầu mà chưa có báo cáo nào được duyệt / years of a period of "
+        "several, begun, without any accepted report"
+    )
     total: RowOut | None = Field(
         description="dòng tổng của đơn vị gốc; null khi người dùng không phụ trách cả đơn vị đó / the root's total; "
         "null when the user's jurisdiction does not cover all of it"
@@ -271,6 +275,7 @@ def matrix(request, plan_id: int, params: Query[Choice]):
             "period": _period(choices.period),
             "on": choices.on,
             "reexpressed": choices.tree.reexpressed,
+            "years_without_reports": queries.years_without_reports(choices.tree, choices.period, choices.today),
             "total": _row(result.total) if result.total else None,
             "rows": [_row(r) for r in result.rows],
         }

@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,6 +196,28 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
         total, rows = None, achievement_matrix(tree.plan, tree.units, period, as_of)
     privacy.conceal(tree.viewer, [(total, rows)])
     return Matrix(tree, period, list(tree.plan.indicators.all()), total, rows)
+
+
+def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> list[int]:
+    """The years of a period of several, begun by today, in which no report counting for the root was accepted:
+    the figures of a phase then cover only some of its years, which a page must say (a phase's targets are for
+    all of them)."""
+    if period.start.year == period.end.year:
+        return []
+    begun = set(range(period.start.year, min(period.end.year, today.year) + 1))
+    accepted = (
+        Report.objects.filter(
+            status=ReportStatus.ACCEPTED,
+            request__schedule__plan=tree.plan,
+            request__period_end__gte=period.start,
+            request__period_end__lte=period.end,
+        )
+        .filter(within_mapping(source_map([tree.root]), "request__"))
+        .annotate(year=ExtractYear("request__period_end"))
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return sorted(begun - set(accepted))
 
 
 # The words a unit's name starts with, folded, longest first: "Thành phố Phan Thiết" sorts under P, not T.

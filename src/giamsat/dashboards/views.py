@@ -246,6 +246,7 @@ def plan_matrix(request, pk):
         matrix=result,
         rows=rows,
         sort=sort,
+        years_without_reports=queries.years_without_reports(choices.tree, choices.period, choices.today),
         columns=[_column(indicator, sort) for indicator in result.indicators],
         drillable=_drillable(choices.tree),
     )
@@ -281,7 +282,8 @@ def plan_matrix_xlsx(request, pk):
 def plan_unmet(request, pk):
     choices = _choices(request, pk, page=True)
     result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
-    return _page(request, "dashboards/unmet.html", choices, "unmet", **result._asdict())
+    missing = queries.years_without_reports(choices.tree, choices.period, choices.today)
+    return _page(request, "dashboards/unmet.html", choices, "unmet", years_without_reports=missing, **result._asdict())
 
 
 @login_required
