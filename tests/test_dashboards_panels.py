@@ -36,7 +36,7 @@ from giamsat.supervision.choices import (
 )
 from giamsat.supervision.models import Finding, FindingCategory, Recommendation, Supervision
 from giamsat.units.choices import OrganisationKind
-from giamsat.units.models import Organisation
+from giamsat.units.models import Organisation, Unit
 
 H = datetime.timedelta(hours=1)
 NOW = timezone.now().replace(second=0, microsecond=0)  # whole minutes, so a due time can fall exactly on it
@@ -508,10 +508,60 @@ def test_a_unit_narrows_the_cases_and_keeps_the_legacy_communes_it_took_over(fix
     assert case_dashboard.counted_cases(province_officer).count() == 6
 
 
+def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_in(
+    fixed_cases, province_officer, client_for, api_client_for
+):
+    """Cases recorded before the 2025 reform in Võ Xu count, in today's units, for Xã Đức Linh, which took it over
+    wholly; an old commune split among several new ones stays itself, marked; Bình Thuận's are Lâm Đồng's."""
+    vo_xu, tanh_commune, duc_linh, hoai_duc = communes()
+    split = (
+        Unit.objects.filter(province=f.legacy_province(f.BINH_THUAN), level=3, successions__partly=True)
+        .exclude(successions__partly=False)
+        .order_by("code")
+        .first()
+    )
+    make_cases([spec(commune=2, minute=1), spec(commune=3, minute=2), spec(commune=4, minute=3)], [*communes(), split])
+    cases = case_dashboard.counted_cases(province_officer)
+
+    def table(level, today):
+        dash = case_dashboard.dashboard(cases, unit_level=level, units_today=today)
+        return {key: (label, n) for key, label, n in next(t for t in dash.tables if t.name == "unit").rows}
+
+    recorded = table("commune", False)
+    assert recorded[str(vo_xu.pk)][1] == 4 and recorded[str(duc_linh.pk)][1] == 1
+    today = table("commune", True)
+    assert str(vo_xu.pk) not in today and today[str(duc_linh.pk)] == ("Xã Đức Linh (Tỉnh Lâm Đồng)", 5)
+    assert today[str(hoai_duc.pk)][1] == 1
+    assert today[str(split.pk)][0].startswith(f"{split.name} (trước 01/7/2025, đã chia tách)")
+    assert sum(n for _label, n in today.values()) == cases.count() == 7
+    lam_dong = f.current_province(f.LAM_DONG)
+    for level in ("district", "province"):
+        assert table(level, True) == {str(lam_dong.pk): ("Tỉnh Lâm Đồng", 7)}, level
+    assert {label for label, _n in table("province", False).values()} == {"Tỉnh Bình Thuận", "Tỉnh Lâm Đồng"}
+
+    # The page and the API choose today's units unless every case is from before the reform.
+    page = _get(client_for(province_officer), "dashboards:cases").content.decode()
+    assert 'value="today" selected' in page and "Thị trấn Võ Xu" not in page.split('data-testid="sheet-unit"')[1]
+    api = api_client_for(province_officer)
+    data = api.get("/api/case-dashboard").json()
+    assert data["units"] == "today"
+    assert api.get("/api/case-dashboard", {"date_to": "2025-06-30"}).json()["units"] == "recorded"
+    asked = api.get("/api/case-dashboard", {"units": "recorded"}).json()
+    units = next(t for t in asked["tables"] if t["name"] == "unit")["rows"]
+    assert {row["key"]: row["count"] for row in units}[str(vo_xu.pk)] == 4
+    assert api.get("/api/case-dashboard", {"units": "yesterday"}).status_code == 422
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(_get(client_for(province_officer), "dashboards:cases_xlsx", "unit").content)
+    )
+    assert dict(sheet["Thông tin"].iter_rows(values_only=True))["Đơn vị hành chính theo"] == "Hiện nay (tỉnh – xã)"
+    assert ("Xã Đức Linh (Tỉnh Lâm Đồng)", 5) in list(sheet.active.iter_rows(values_only=True))
+
+
 def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
     client = client_for(supervisor)
     cases = case_dashboard.counted_cases(supervisor)
-    sheets = exports.cases_sheets(case_dashboard.shown(case_dashboard.dashboard(cases), True), small=True)
+    dash = case_dashboard.dashboard(cases, units_today=True)
+    sheets = exports.cases_sheets(case_dashboard.shown(dash, True), small=True)
     for name in CASE_TABLES:
         response = _get(client, "dashboards:cases_xlsx", name)
         assert response.status_code == 200, name

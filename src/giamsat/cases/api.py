@@ -339,6 +339,7 @@ class PeriodFiguresOut(Schema):
 class CaseDashboardOut(Schema):
     small_counts_hidden: bool
     unit_id: int | None
+    units: Literal["today", "recorded"]
     date_from: datetime.date | None
     date_to: datetime.date | None
     total: int | None
@@ -697,6 +698,12 @@ def case_dashboard(
     date_to: Day | None = None,
     unit: Id | None = None,
     level: Literal["commune", "district", "province"] = "commune",
+    units: Literal["today", "recorded"] | None = Query(
+        None,
+        description="bảng theo đơn vị: đơn vị hiện nay (mặc định, trừ khi date_to trước 01/7/2025) hay xã ghi trong "
+        "hồ sơ / the units' table in today's units (the default unless date_to is before 01/7/2025) or each case's "
+        "commune as recorded",
+    ),
     step: Literal["year", "quarter"] = "year",
 ):
     """The numbers of /dashboards/cases/: counts by form, channel, unit, age group and sex; each step's on-time
@@ -711,10 +718,13 @@ def case_dashboard(
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
     small = dashboard.small_counts_hidden(user)
-    view = dashboard.shown(dashboard.dashboard(cases, unit_level=level, step=step, span=(date_from, date_to)), small)
+    today = dashboard.units_today_by_default(date_to) if units is None else units == "today"
+    dash = dashboard.dashboard(cases, unit_level=level, units_today=today, step=step, span=(date_from, date_to))
+    view = dashboard.shown(dash, small)
     return {
         "small_counts_hidden": small,
         "unit_id": chosen.pk if chosen else None,
+        "units": "today" if today else "recorded",
         "date_from": date_from,
         "date_to": date_to,
         "total": _number(view.total),

@@ -23,7 +23,7 @@ from giamsat.accounts.jurisdiction import jurisdiction_of
 from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.querysets import within_units
-from giamsat.units.models import Unit
+from giamsat.units.models import REFORM_DATE, Unit
 
 from . import queries
 from .choices import AgeGroup, Channel, Harm, Sex
@@ -204,6 +204,12 @@ def small_counts_hidden(user) -> bool:
     return not user.can("cases.view") or user.sees_all
 
 
+def units_today_by_default(end: datetime.date | None) -> bool:
+    """Whether the units' table is in today's units unless asked otherwise: yes unless every case counted was
+    received before the 2025 reform, when the units of the time are those of the cases and of their papers."""
+    return end is None or end >= REFORM_DATE
+
+
 def unit_for(user, wanted) -> Unit | None:
     """The unit a dashboard is narrowed to: None for the whole jurisdiction; 404 for a unit outside it."""
     wanted = str(wanted or "")
@@ -259,15 +265,16 @@ def dashboard(
     cases,
     *,
     unit_level: str = "commune",
+    units_today: bool = False,
     step: str = YEAR,
     now: datetime.datetime | None = None,
     harms: bool = True,
     span: tuple = (None, None),
 ) -> Dashboard:
     """Everything the page, its downloads and the API show, from the same queries: four passes over the cases
-    (the GROUP BY by period, the medians, the harms, the units). Without `harms` the forms table is empty: a
-    headline needs no forms, and hiding small counts does not depend on them (a case may have several forms, so
-    their table does not add up to the total, see `shown`)."""
+    (the GROUP BY by period, the medians, the harms, the units; in today's units with `units_today`). Without
+    `harms` the forms table is empty: a headline needs no forms, and hiding small counts does not depend on them
+    (a case may have several forms, so their table does not add up to the total, see `shown`)."""
     cases = cases.filter(duplicate_of__isnull=True)
     now = now or timezone.now()  # the same instant for the whole range and its periods, so they add up
     periods, median = over_time(cases, step, now, span)
@@ -275,7 +282,7 @@ def dashboard(
     for period in periods:
         for name, found in period.counts.items():
             counts[name].update(found)
-    stats = queries.statistics(cases, counts, unit_level=unit_level, harms=harms)
+    stats = queries.statistics(cases, counts, unit_level=unit_level, harms=harms, units_today=units_today)
     tables = []
     for name in ("harm", "channel", "unit", "age", "sex"):
         table = stats[name]

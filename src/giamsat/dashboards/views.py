@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from giamsat.cases import dashboard as case_dashboard
@@ -37,6 +37,10 @@ from . import exports, panels, queries
 from .charts import Bar, Series, bar_chart, line_chart, number_label
 
 REPORTS_LIMIT = 500
+# The cases dashboard's units: today's list (cases of old communes counted for the units that took them over), or
+# each case's commune as recorded.
+UNITS_TODAY, UNITS_RECORDED = "today", "recorded"
+CASE_UNIT_LISTS = [(True, gettext_lazy("Hiện nay (tỉnh – xã)")), (False, gettext_lazy("Như khi tiếp nhận"))]
 REPORTS_EXPORT_LIMIT = 50_000  # more than the whole country's communes file quarterly in three years (about 40,000)
 
 
@@ -467,7 +471,7 @@ def plan_reports_xlsx(request, pk):
 @dataclass
 class CaseChoices:
     """What the cases dashboard was asked for: receipt dates, unit (None: the whole jurisdiction), the level
-    of the unit table and the step of the time series."""
+    of the unit table and whether it is in today's units, and the step of the time series."""
 
     start: datetime.date | None
     end: datetime.date | None
@@ -475,6 +479,7 @@ class CaseChoices:
     level: str
     step: str
     errors: list[str]
+    units_today: bool = True
 
     def query(self) -> str:
         """The query string that keeps these choices (for the download links)."""
@@ -483,6 +488,7 @@ class CaseChoices:
             "to": dmy(self.end),
             "unit": self.unit.pk if self.unit else "",
             "level": self.level,
+            "units": UNITS_TODAY if self.units_today else UNITS_RECORDED,
             "step": self.step,
         }
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
@@ -514,6 +520,7 @@ def case_choices(user, params) -> CaseChoices:
             _("Hai ngày bị đảo thứ tự; đã lọc từ %(start)s đến %(end)s.")
             % {"start": dmy(days["from"]), "end": dmy(days["to"])}
         )
+    units = params.get("units")
     return CaseChoices(
         start=days["from"],
         end=days["to"],
@@ -521,6 +528,9 @@ def case_choices(user, params) -> CaseChoices:
         level=level if level in ("commune", "district", "province") else "commune",
         step=step if step in case_dashboard.STEPS_OVER_TIME else case_dashboard.YEAR,
         errors=errors,
+        units_today=units == UNITS_TODAY
+        if units in (UNITS_TODAY, UNITS_RECORDED)
+        else case_dashboard.units_today_by_default(days["to"]),
     )
 
 
@@ -539,7 +549,11 @@ def _case_data(request):
     choices = case_choices(request.user, request.GET)
     cases = case_dashboard.counted_cases(request.user, unit=choices.unit, start=choices.start, end=choices.end)
     dash = case_dashboard.dashboard(
-        cases, unit_level=choices.level, step=choices.step, span=(choices.start, choices.end)
+        cases,
+        unit_level=choices.level,
+        units_today=choices.units_today,
+        step=choices.step,
+        span=(choices.start, choices.end),
     )
     small = case_dashboard.small_counts_hidden(request.user)
     view = case_dashboard.shown(dash, small)
@@ -622,6 +636,7 @@ def cases_panel(request):
             "charts": charts,
             "units": case_unit_choices(request.user),
             "levels": case_queries.level_choices(),
+            "unit_lists": [(UNITS_TODAY if today else UNITS_RECORDED, label) for today, label in CASE_UNIT_LISTS],
             "steps": [(case_dashboard.YEAR, _("Năm")), (case_dashboard.QUARTER, _("Quý"))],
         },
     )
@@ -636,6 +651,8 @@ def cases_panel_xlsx(request, table):
     unit = choices.unit.name if choices.unit else ""
     days = f"{dmy(choices.start) or '…'} – {dmy(choices.end) or '…'}" if choices.start or choices.end else _("Tất cả")
     about = [(_("Đơn vị"), unit or _("Cả phạm vi của bạn")), (_("Ngày tiếp nhận"), days)]
+    if table == "unit":
+        about.append((_("Đơn vị hành chính theo"), dict(CASE_UNIT_LISTS)[choices.units_today]))
     name = _file_name("vu-viec", table, unit, choices.start, choices.end)
     return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
 
