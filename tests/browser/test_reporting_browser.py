@@ -97,11 +97,17 @@ class Planned:
         return MET if achieved >= 1 else AT_RISK if achieved >= Decimal("0.6") else OFF_TRACK
 
     def cell_lines(self) -> list[str]:
-        """The plan page's cell: "actual / target", the % achieved and the status, in Vietnamese notation."""
+        """The plan page's cell: "actual / target", a decrease's baseline, the % achieved and the status, in
+        Vietnamese notation."""
+        baseline = self.target.baseline_value
+        if baseline is None:
+            baseline = self.indicator.baseline_value
         with translation.override("vi"):
             shown = f"{floatformat(_truncate(self.actual), '-2g')} / {floatformat(self.target.value, '-2g')}"
             percent = floatformat((_truncate(self.achieved) * 100).quantize(Decimal("0.1")), "-1g")
-        return [shown, f"{percent}%", self.status]
+            decrease = self.indicator.direction == Direction.DECREASE and baseline is not None
+            based = [f"cơ sở {floatformat(baseline, '-2g')}"] if decrease else []
+        return [shown, *based, f"{percent}%", self.status]
 
 
 def _truncate(exact: Fraction) -> Decimal:
