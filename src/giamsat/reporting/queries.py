@@ -420,11 +420,10 @@ def display_targets(
     if indicator is not None:
         rows = rows.filter(indicator=indicator)
     if period is not None:
-        # Those that contain the period's end, and those inside the period (its years, combined if need be).
-        rows = rows.filter(
-            Q(period_start__lte=period.end, period_end__gte=period.end)
-            | Q(period_start__gte=period.start, period_end__lte=period.end)
-        )
+        # Those that overlap the period; of them, those that contain its end or lie inside it (its years, combined
+        # if need be) are kept below. Both as one OR in SQL took SQLite 4 to 6 times as long (a province's
+        # 10,000 targets among 4.2 million: 80–190 ms against 20–30).
+        rows = rows.filter(period_start__lte=period.end, period_end__gte=period.start)
     own: dict[tuple[int, int], list[ShownTarget]] = defaultdict(list)
     inherited: dict[tuple, list[tuple]] = defaultdict(list)
     # The ORM's SQL without its per-row converters: they took a third of the time for a province's 10,000. The
@@ -442,6 +441,9 @@ def display_targets(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
+    if period is not None:
+        first, last = period.start.isoformat(), period.end.isoformat()  # the dates come as ISO text
+        found = [row for row in found if row[4][:10] >= last or row[3][:10] >= first]
     numbers: dict = {}
 
     def number(raw) -> Decimal | None:
