@@ -509,7 +509,7 @@ def test_a_unit_narrows_the_cases_and_keeps_the_legacy_communes_it_took_over(fix
 
 
 def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_in(
-    fixed_cases, province_officer, client_for, api_client_for
+    fixed_cases, province_officer, supervisor, admin_user, client_for, api_client_for
 ):
     """Cases recorded before the 2025 reform in Võ Xu count, in today's units, for Xã Đức Linh, which took it over
     wholly; an old commune split among several new ones stays itself, marked; Bình Thuận's are Lâm Đồng's."""
@@ -550,6 +550,15 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
     units = next(t for t in asked["tables"] if t["name"] == "unit")["rows"]
     assert {row["key"]: row["count"] for row in units}[str(vo_xu.pk)] == 4
     assert api.get("/api/case-dashboard", {"units": "yesterday"}).status_code == 422
+    # Not for those from whom small counts are hidden: Võ Xu's 4 recorded and Xã Đức Linh's 5 today would give away
+    # the 1 case recorded in Xã Đức Linh itself.
+    for viewer in (supervisor, admin_user):
+        assert case_dashboard.units_today(viewer, "today", None) is False
+        page = _get(client_for(viewer), "dashboards:cases").content.decode()
+        assert 'name="units"' not in page
+        assert api_client_for(viewer).get("/api/case-dashboard").json()["units"] == "recorded"
+        refused = api_client_for(viewer).get("/api/case-dashboard", {"units": "today"})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "units"
     sheet = openpyxl.load_workbook(
         io.BytesIO(_get(client_for(province_officer), "dashboards:cases_xlsx", "unit").content)
     )
@@ -560,8 +569,7 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
 def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
     client = client_for(supervisor)
     cases = case_dashboard.counted_cases(supervisor)
-    dash = case_dashboard.dashboard(cases, units_today=True)
-    sheets = exports.cases_sheets(case_dashboard.shown(dash, True), small=True)
+    sheets = exports.cases_sheets(case_dashboard.shown(case_dashboard.dashboard(cases), True), small=True)
     for name in CASE_TABLES:
         response = _get(client, "dashboards:cases_xlsx", name)
         assert response.status_code == 200, name

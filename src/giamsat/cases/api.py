@@ -701,8 +701,9 @@ def case_dashboard(
     units: Literal["today", "recorded"] | None = Query(
         None,
         description="bảng theo đơn vị: đơn vị hiện nay (mặc định, trừ khi date_to trước 01/7/2025) hay xã ghi trong "
-        "hồ sơ / the units' table in today's units (the default unless date_to is before 01/7/2025) or each case's "
-        "commune as recorded",
+        "hồ sơ; người không xem được hồ sơ chỉ có recorded / the units' table in today's units (the default unless "
+        "date_to is before 01/7/2025) or each case's commune as recorded; recorded only for those who may not see "
+        "the cases",
     ),
     step: Literal["year", "quarter"] = "year",
 ):
@@ -718,7 +719,16 @@ def case_dashboard(
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
     small = dashboard.small_counts_hidden(user)
-    today = dashboard.units_today_by_default(date_to) if units is None else units == "today"
+    today = dashboard.units_today(user, units, date_to)
+    if units == "today" and not today:
+        raise ValidationError(
+            {
+                "units": _(
+                    "Chỉ người xem được hồ sơ vụ việc mới chọn được đơn vị hiện nay: hai cách chia đơn vị cho cùng các "
+                    "vụ việc sẽ để lộ số nhỏ đã ẩn."
+                )
+            }
+        )
     dash = dashboard.dashboard(cases, unit_level=level, units_today=today, step=step, span=(date_from, date_to))
     view = dashboard.shown(dash, small)
     return {

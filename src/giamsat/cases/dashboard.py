@@ -204,9 +204,15 @@ def small_counts_hidden(user) -> bool:
     return not user.can("cases.view") or user.sees_all
 
 
-def units_today_by_default(end: datetime.date | None) -> bool:
-    """Whether the units' table is in today's units unless asked otherwise: yes unless every case counted was
-    received before the 2025 reform, when the units of the time are those of the cases and of their papers."""
+def units_today(user, asked: str | None, end: datetime.date | None) -> bool:
+    """Whether the units' table is in today's units ("today") or in those the cases were recorded in ("recorded"):
+    as asked, else today's unless every case counted was received before the 2025 reform. Never today's for those
+    from whom small counts are hidden: the same cases in both lists of units give hidden counts away by
+    subtraction (a new commune's row against the recorded rows of the old communes it took over)."""
+    if small_counts_hidden(user):
+        return False
+    if asked in ("today", "recorded"):
+        return asked == "today"
     return end is None or end >= REFORM_DATE
 
 

@@ -520,7 +520,6 @@ def case_choices(user, params) -> CaseChoices:
             _("Hai ngày bị đảo thứ tự; đã lọc từ %(start)s đến %(end)s.")
             % {"start": dmy(days["from"]), "end": dmy(days["to"])}
         )
-    units = params.get("units")
     return CaseChoices(
         start=days["from"],
         end=days["to"],
@@ -528,9 +527,7 @@ def case_choices(user, params) -> CaseChoices:
         level=level if level in ("commune", "district", "province") else "commune",
         step=step if step in case_dashboard.STEPS_OVER_TIME else case_dashboard.YEAR,
         errors=errors,
-        units_today=units == UNITS_TODAY
-        if units in (UNITS_TODAY, UNITS_RECORDED)
-        else case_dashboard.units_today_by_default(days["to"]),
+        units_today=case_dashboard.units_today(user, params.get("units"), days["to"]),
     )
 
 
