@@ -20,7 +20,7 @@ from giamsat.reporting import sources
 from giamsat.reporting.achievement import Ratio
 from giamsat.reporting.queries import achievement_matrix
 from giamsat.units.choices import Level
-from giamsat.units.models import Organisation, Unit
+from giamsat.units.models import Organisation, Unit, UnitSuccession
 from test_cases_fixtures import new_case
 
 pytest_plugins = ["test_cases_fixtures"]
@@ -315,9 +315,42 @@ def test_a_plan_shown_in_todays_units_counts_only_the_cases_of_its_own_area(
     matrix = client.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
     assert matrix["total"]["unit"]["id"] == lam_dong.pk
     assert Decimal(matrix["total"]["cells"][0]["actual"]) == 5
-    assert sum(Decimal(row["cells"][0]["actual"] or 0) for row in matrix["rows"]) <= 5
+    rows = {row["unit"]["id"]: row["cells"][0]["actual"] for row in matrix["rows"] if row["cells"][0]["actual"]}
+    # Võ Xu's four went wholly into Xã Đức Linh; Tánh Linh's one counts for a row only if its commune did too.
+    tanh_commune = f.legacy_district(f.TANH_LINH).children.order_by("code").first()
+    whole = UnitSuccession.objects.filter(predecessor=tanh_commune, partly=False).values_list("successor_id", flat=True)
+    assert rows == {f.current_commune("Xã Đức Linh").pk: "4", **{pk: "1" for pk in whole}}
     trend = client.get(
         f"/api/dashboards/plans/{plan.pk}/trend", {**query, "unit": lam_dong.pk, "indicator": received.pk}
     ).json()
     [point] = [p for p in trend["points"] if p["period"]["label"] == "Năm 2023"]
     assert Decimal(point["cell"]["actual"]) == 5
+
+
+def test_a_plan_of_todays_province_counts_the_cases_of_every_old_unit_it_took_over(
+    cases_2023, api_client_for, province_officer
+):
+    """Today's Lâm Đồng took over Bình Thuận, Đắk Nông and the old Lâm Đồng wholly: its plan counts their cases of
+    before the reform, in its total and in the rows of today's communes that took over the old ones."""
+    lam_dong = f.current_province(f.LAM_DONG)
+    plan = Plan.objects.create(
+        reference="96/KH-UBND",
+        issuer=Organisation.objects.get(name="Ủy ban nhân dân tỉnh Lâm Đồng"),
+        issued_on=datetime.date(2026, 1, 5),
+        title="Kế hoạch thử của tỉnh mới",
+        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
+        first_year=2021,
+        last_year=2030,
+    )
+    Indicator.objects.create(plan=plan, code="CT13", name="Vụ việc", measure="vụ", source="cases.received")
+    elsewhere = Unit.objects.filter(province=f.legacy_province(f.DAK_NONG), level=Level.COMMUNE).order_by("code")[0]
+    worker = f.CommuneWorkerFactory(username="baove_daknong", unit=elsewhere)
+    _case(worker, elsewhere, at(2023, 6, 1), risk=RiskLevel.LOW, service_after=3 * H, name="F")
+    matrix = (
+        api_client_for(province_officer)
+        .get(f"/api/dashboards/plans/{plan.pk}/matrix", {"period": "2023", "on": "2026-06-30"})
+        .json()
+    )
+    assert matrix["total"]["unit"]["id"] == lam_dong.pk and matrix["total"]["cells"][0]["actual"] == "6"
+    rows = {row["unit"]["id"]: row["cells"][0]["actual"] for row in matrix["rows"]}
+    assert rows[f.current_commune("Xã Đức Linh").pk] == "4"

@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, Window
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -35,6 +35,7 @@ from django.utils import timezone
 from giamsat.plans.models import Plan
 from giamsat.reporting import sources
 from giamsat.reporting.achievement import Ratio
+from giamsat.reporting.queries import source_map
 from giamsat.units.models import Unit, UnitSuccession
 
 from .choices import MAIN_HARMS
@@ -46,19 +47,16 @@ MEDIAN = "cases.median_hours_to_first_intervention"
 
 
 def _plan_area(indicator) -> Q:
-    """The units of the indicator's plan's area: its issuer's unit and the units below it, and the units that took
-    over part of them in the 2025 reform. Shown in today's units, a Bình Thuận plan totals under today's Lâm Đồng,
-    whose communes include those of Đắk Nông and the old Lâm Đồng: their cases are not the plan's. (Reports need
-    no such bound: only the plan's own requests count.)"""
-    issuer = Plan.objects.filter(pk=indicator.plan_id).values("issuer__unit_id")
-    old = Q(predecessor_id=Subquery(issuer)) | Q(predecessor__parent_id=Subquery(issuer))
-    old |= Q(predecessor__province_id=Subquery(issuer))
-    return (
-        Q(pk=Subquery(issuer))
-        | Q(parent_id=Subquery(issuer))
-        | Q(province_id=Subquery(issuer))
-        | Q(pk__in=UnitSuccession.objects.filter(old).values("successor_id"))
-    )
+    """The units of the indicator's plan's area: its issuer's unit and the old units it took over wholly
+    (`source_map`), the units below them, and the units that took over part of them in the 2025 reform. Shown in
+    today's units, a Bình Thuận plan totals under today's Lâm Đồng, whose communes include those of Đắk Nông and
+    the old Lâm Đồng: their cases are not the plan's; a plan of today's Lâm Đồng has them all, before the reform
+    too. (Reports need no such bound: only the plan's own requests count.)"""
+    issuer = Plan.objects.filter(pk=indicator.plan_id).values_list("issuer__unit_id", flat=True).first()
+    own = list(source_map([Unit(pk=issuer)])) if issuer else []
+    below = Q(pk__in=own) | Q(parent_id__in=own) | Q(province_id__in=own)
+    taken = Q(predecessor_id__in=own) | Q(predecessor__parent_id__in=own) | Q(predecessor__province_id__in=own)
+    return below | Q(pk__in=UnitSuccession.objects.filter(taken).values("successor_id"))
 
 
 def _shown_communes(mapping: dict[int, int], indicator=None) -> dict[int, int]:
