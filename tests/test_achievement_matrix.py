@@ -267,6 +267,10 @@ def _quarter(year: int, quarter: int, value) -> ShownTarget:
         ("average", "count", "decrease", [_yearly(2022, 4, 9), _yearly(2023, 3, 6)], (D("3.5"), D("7.5"))),
         ("sum", "ratio", "decrease", [_yearly(2022, 20, 30), _yearly(2023, 20, 30)], (20, 30)),
         ("latest", "milestone", "increase", [_yearly(2022, 0), _yearly(2023, 1)], (1, None)),
+        # A milestone's figure is never above 1, however its periods are combined.
+        ("sum", "milestone", "increase", [_yearly(2022, 1), _yearly(2023, 1)], (1, None)),
+        # A "maintain" target's tolerance is for one year.
+        ("sum", "count", "maintain", [_yearly(2022, 10), _yearly(2023, 10)], None),
         ("average", "count", "increase", [_yearly(2022, 10), _yearly(2023, 13)], (D("11.5"), None)),
         # Rates pooled over time cannot have their targets added up: only a common one is kept.
         ("sum", "ratio", "increase", [_yearly(2022, 90), _yearly(2023, 90)], (90, None)),

@@ -149,8 +149,10 @@ def combined_target(indicator: Indicator, inside: "Sequence[ShownTarget]", perio
     """One target for `period` from targets of one kind that cover it day for day (each year of a phase), as its
     figures are combined over time (`Indicator.time_aggregation`):
     - "sum": their sum, but a rate's targets only when they are all the same (rates cannot be added up, nor
-      pooled without the denominators the targets do not have), and never a decrease's: a year not reported adds
-      nothing to the figures, which a summed increase reads as behind but a summed decrease as achieved;
+      pooled without the denominators the targets do not have), and only an increase's: a year not reported adds
+      nothing to the figures, which a summed increase reads as behind but a summed decrease as achieved (and a
+      "maintain" target's tolerance is per year);
+    - a milestone's: the last one;
     - "average": their mean, and the baselines' mean;
     - "latest": the last one, with the first one's baseline (where the decrease started from).
     A target without a baseline takes the indicator's. None when no kind covers the period (a year without a
@@ -164,8 +166,10 @@ def combined_target(indicator: Indicator, inside: "Sequence[ShownTarget]", perio
     values = [t.value for t in chosen]
     baselines = [t.baseline_value if t.baseline_value is not None else indicator.baseline_value for t in chosen]
     complete = all(b is not None for b in baselines)
+    # A milestone is reached or not whatever its periods: its figure is never more than 1, so the last year's target.
+    latest = indicator.time_aggregation == TimeAggregation.LATEST or indicator.kind == IndicatorKind.MILESTONE
     match indicator.time_aggregation:
-        case TimeAggregation.LATEST:
+        case _ if latest:
             value, baseline = values[-1], baselines[0]
         case TimeAggregation.AVERAGE:
             value = sum(values, Decimal(0)) / len(values)
@@ -174,7 +178,7 @@ def combined_target(indicator: Indicator, inside: "Sequence[ShownTarget]", perio
             if len(set(values)) != 1:
                 return None
             value, baseline = values[0], baselines[0] if complete and len(set(baselines)) == 1 else None
-        case _ if indicator.direction == "decrease":
+        case _ if indicator.direction != "increase":
             return None
         case _:
             value, baseline = sum(values, Decimal(0)), None
