@@ -1094,11 +1094,19 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
     page = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
     note = re.search(r'data-testid="years-without-reports">(.*?)</p>', page).group(1)
     assert note == (
-        "Các năm 2021, 2024, 2025 chưa có báo cáo nào được duyệt: số thực hiện của kỳ này chỉ gồm các năm đã có."
+        "Các năm 2021, 2024, 2025 chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm "
+        "đã có, còn chỉ tiêu tính cả các năm ấy."
     )
-    unmet = client_for(province_officer).get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
-    assert note in unmet
-    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    client = client_for(province_officer)
+    assert note in client.get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
+    for name in ("matrix_xlsx", "unmet_xlsx"):
+        download = client.get(reverse(f"dashboards:{name}", args=[plan.pk]), query)
+        book = openpyxl.load_workbook(io.BytesIO(download.content))
+        assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == note, name
+    api = api_client_for(province_officer)
+    unmet = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
+    assert unmet["years_without_reports"] == [2021, 2024, 2025]
+    data = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
     assert data["years_without_reports"] == [2021, 2024, 2025]
     # A district officer's figures are their district's: Tánh Linh's 2022 does not count for Đức Linh.
     officer = f.DistrictOfficerFactory(username="huyen_duclinh_2")
@@ -1106,6 +1114,10 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
     assert mine["years_without_reports"] == [2021, 2022, 2024, 2025]
     one_year = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk]), {"period": "2023"})
     assert "years-without-reports" not in one_year.content.decode()
+    # A plan whose figures all come from the cases has no such years.
+    assert queries.years_without_reports(legacy_tree(reported, province_officer), Period.span(2021, 2025), AS_OF)
+    plan.indicators.update(source="cases.received")
+    assert queries.years_without_reports(legacy_tree(reported, province_officer), Period.span(2021, 2025), AS_OF) == []
 
 
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):

@@ -90,8 +90,8 @@ class MatrixOut(Schema):
     on: datetime.date
     reexpressed: bool
     years_without_reports: list[int] = Field(
-        description="năm của kỳ (nhiều năm) đã bắt đầu mà chưa có báo cáo nào được duyệt / years of a period of "
-        "several, begun, without any accepted report"
+        description="năm của kỳ (nhiều năm) đã qua hoặc đã đến hạn báo cáo mà chưa có báo cáo nào được duyệt / years "
+        "of a period of several, ended or with a report due, without any accepted report"
     )
     total: RowOut | None = Field(
         description="dòng tổng của đơn vị gốc; null khi người dùng không phụ trách cả đơn vị đó / the root's total; "
@@ -110,6 +110,9 @@ class UnmetOut(Schema):
     plan_id: int
     period: PeriodOut
     on: datetime.date
+    years_without_reports: list[int] = Field(
+        description="như ở bảng kết quả / as in the matrix: years of the period without any accepted report"
+    )
     behind: list[ShortfallOut]
     without_data: list[ShortfallOut]
     contradictory: list[ShortfallOut] = Field(
@@ -298,6 +301,7 @@ def unmet(request, plan_id: int, params: Query[Choice]):
         "plan_id": plan_id,
         "period": _period(choices.period),
         "on": choices.on,
+        "years_without_reports": queries.years_without_reports(choices.tree, choices.period, choices.today),
         "behind": [shortfall(s) for s in result.behind],
         "without_data": [shortfall(s) for s in result.missing],
         "contradictory": [shortfall(s) for s in result.contradictory],

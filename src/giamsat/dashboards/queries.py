@@ -41,8 +41,9 @@ from giamsat.core.periods import Period, PeriodKind, periods_between
 from giamsat.core.querysets import within_units
 from giamsat.plans.choices import TimeAggregation
 from giamsat.plans.models import Indicator, Plan
-from giamsat.reporting.choices import ReportStatus
-from giamsat.reporting.models import Report, ReportRequest
+from giamsat.reporting import sources
+from giamsat.reporting.choices import Frequency, ReportStatus
+from giamsat.reporting.models import Report, ReportRequest, Schedule
 from giamsat.reporting.queries import (
     TENTH,
     Cell,
@@ -199,25 +200,28 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
 
 
 def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> list[int]:
-    """The years of a period of several, begun by today, in which no report counting for the root was accepted:
-    the figures of a phase then cover only some of its years, which a page must say (a phase's targets are for
-    all of them)."""
+    """The years of a period of several in which no report counting for the root was accepted, though the year has
+    ended or a report of it has fallen due: the figures taken from reports then cover only some of the period's
+    years, while its targets are for all of them, which a page must say. Not for a plan whose figures all come from
+    elsewhere (the cases). Ad-hoc reports do not count, as in the figures (`reported_totals`). From the plan's
+    requests of the period (its schedules' index), not from the country's accepted reports."""
     if period.start.year == period.end.year:
         return []
-    begun = set(range(period.start.year, min(period.end.year, today.year) + 1))
-    accepted = (
-        Report.objects.filter(
-            status=ReportStatus.ACCEPTED,
-            request__schedule__plan=tree.plan,
-            request__period_end__gte=period.start,
-            request__period_end__lte=period.end,
+    if not tree.plan.indicators.filter(source=sources.REPORTS).exists():
+        return []
+    schedules = Schedule.objects.filter(plan=tree.plan).exclude(frequency=Frequency.AD_HOC).values_list("pk", flat=True)
+    requests = (
+        ReportRequest.objects.filter(
+            schedule_id__in=list(schedules), period_end__gte=period.start, period_end__lte=period.end
         )
-        .filter(within_mapping(source_map([tree.root]), "request__"))
-        .annotate(year=ExtractYear("request__period_end"))
-        .values_list("year", flat=True)
-        .distinct()
+        .filter(within_mapping(source_map([tree.root])))
+        .annotate(year=ExtractYear("period_end"))
     )
-    return sorted(begun - set(accepted))
+    accepted = Exists(Report.objects.filter(request=OuterRef("pk"), status=ReportStatus.ACCEPTED))
+    reported = set(requests.filter(accepted).values_list("year", flat=True).distinct())
+    due = set(requests.filter(due_on__lte=today).values_list("year", flat=True).distinct())
+    expected = {year for year in range(period.start.year, period.end.year + 1) if year < today.year or year in due}
+    return sorted(expected - reported)
 
 
 # The words a unit's name starts with, folded, longest first: "Thành phố Phan Thiết" sorts under P, not T.

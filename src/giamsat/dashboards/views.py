@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, pgettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from giamsat.cases import dashboard as case_dashboard
@@ -210,6 +210,26 @@ def _plan_about(choices: Choices, *what: tuple[str, str]) -> list[tuple[str, str
     ]
 
 
+def years_note(choices: Choices) -> str:
+    """What the figures of a period of several years lack: the years without an accepted report (empty if none)."""
+    years = queries.years_without_reports(choices.tree, choices.period, choices.today)
+    if not years:
+        return ""
+    return ngettext(
+        "Năm %(years)s chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm đã có, còn "
+        "chỉ tiêu tính cả năm ấy.",
+        "Các năm %(years)s chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm đã có, "
+        "còn chỉ tiêu tính cả các năm ấy.",
+        len(years),
+    ) % {"years": ", ".join(str(year) for year in years)}
+
+
+def _noted(choices: Choices) -> list[tuple[str, str]]:
+    """The plan's "about" lines, and the years without reports when there are some."""
+    note = years_note(choices)
+    return [*_plan_about(choices), *([(_("Lưu ý"), note)] if note else [])]
+
+
 # ------------------------------------------------------------------------------------------------ pages
 
 
@@ -250,7 +270,7 @@ def plan_matrix(request, pk):
         matrix=result,
         rows=rows,
         sort=sort,
-        years_without_reports=queries.years_without_reports(choices.tree, choices.period, choices.today),
+        years_note=years_note(choices),
         columns=[_column(indicator, sort) for indicator in result.indicators],
         drillable=_drillable(choices.tree),
     )
@@ -279,15 +299,14 @@ def plan_matrix_xlsx(request, pk):
     result.rows = queries.sort_rows(result.rows, request.GET.get("sort", "code"), result.indicators)
     headers, rows = exports.matrix_table(result)
     title = _("Kết quả đạt chỉ tiêu")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _plan_about(choices))
+    return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _noted(choices))
 
 
 @login_required
 def plan_unmet(request, pk):
     choices = _choices(request, pk, page=True)
     result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
-    missing = queries.years_without_reports(choices.tree, choices.period, choices.today)
-    return _page(request, "dashboards/unmet.html", choices, "unmet", years_without_reports=missing, **result._asdict())
+    return _page(request, "dashboards/unmet.html", choices, "unmet", years_note=years_note(choices), **result._asdict())
 
 
 @login_required
@@ -295,7 +314,7 @@ def plan_unmet_xlsx(request, pk):
     choices = _choices(request, pk)
     headers, rows = exports.unmet_table(queries.unmet(choices.tree, choices.period, choices.today, request.user))
     title = _("Chỉ tiêu chưa đạt")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, "chua-dat"), _plan_about(choices))
+    return _xlsx(request, headers, rows, title, _file_stem(choices, "chua-dat"), _noted(choices))
 
 
 def _trend_inputs(request, choices: Choices):
