@@ -562,7 +562,7 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
     sheet = openpyxl.load_workbook(
         io.BytesIO(_get(client_for(province_officer), "dashboards:cases_xlsx", "unit").content)
     )
-    assert dict(sheet["Thông tin"].iter_rows(values_only=True))["Đơn vị hành chính theo"] == "Hiện nay (tỉnh – xã)"
+    assert dict(sheet["Thông tin"].iter_rows(values_only=True))["Bảng đơn vị theo danh mục"] == "Hiện nay (tỉnh – xã)"
     assert ("Xã Đức Linh (Tỉnh Lâm Đồng)", 5) in list(sheet.active.iter_rows(values_only=True))
 
 

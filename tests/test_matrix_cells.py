@@ -40,7 +40,7 @@ DASHBOARD_CELLS = (
     '{% if cell.percent is not None %}<div class="pct">{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}'
     '{% status_badge cell.status %}{% if cell.problem %} <span title="{{ cell.problem }}">⚠ '
     '{% translate "chỉ tiêu mâu thuẫn" %}</span>{% endif %}{% else %}<span class="muted" title="'
-    '{% translate \'Không giao chỉ tiêu\' %}">{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>'
+    '{% translate \'Không có chỉ tiêu cho kỳ này\' %}">{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>'
     "{% endif %}</td>{% endfor %}"
 )
 

@@ -292,8 +292,9 @@ class ReopenIn(Schema):
 
 class ShownCountOut(Schema):
     key: str = Field(
-        description="mã của nhóm; với bảng theo đơn vị là id của đơn vị (dùng cho tham số unit) / the group's code; "
-        "in the units' table the unit's id (for the unit parameter)",
+        description="mã của nhóm; với bảng theo đơn vị là id của đơn vị (tham số unit thu hẹp về đơn vị đó cùng các "
+        "đơn vị cũ nó đã nhận) / the group's code; in the units' table the unit's id (the unit parameter narrows to "
+        "it and to the old units it took over)",
         examples=["violence", "23191"],
     )
     label: str

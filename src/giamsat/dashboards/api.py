@@ -379,7 +379,7 @@ def reports(request, plan_id: int, params: Query[ReportsQuery]):
                 "period": _period(req.period),
                 "due_on": req.due_on,
                 "status": req.latest_status,
-                "status_label": str(labels.get(req.latest_status, "")),
+                "status_label": str(labels.get(req.latest_status, _("Chưa có"))),
                 "submitted_at": req.latest_submitted_at,
             }
             for req in found.requests

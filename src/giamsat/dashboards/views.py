@@ -40,7 +40,10 @@ REPORTS_LIMIT = 500
 # The cases dashboard's units: today's list (cases of old communes counted for the units that took them over), or
 # each case's commune as recorded.
 UNITS_TODAY, UNITS_RECORDED = "today", "recorded"
-CASE_UNIT_LISTS = [(True, gettext_lazy("Hiện nay (tỉnh – xã)")), (False, gettext_lazy("Như khi tiếp nhận"))]
+CASE_UNIT_LISTS = [
+    (True, gettext_lazy("Hiện nay (tỉnh – xã)")),
+    (False, gettext_lazy("Ghi trong hồ sơ khi tiếp nhận")),
+]
 REPORTS_EXPORT_LIMIT = 50_000  # more than the whole country's communes file quarterly in three years (about 40,000)
 
 
@@ -668,7 +671,7 @@ def cases_panel_xlsx(request, table):
     days = f"{dmy(choices.start) or '…'} – {dmy(choices.end) or '…'}" if choices.start or choices.end else _("Tất cả")
     about = [(_("Đơn vị"), unit or _("Cả phạm vi của bạn")), (_("Ngày tiếp nhận"), days)]
     if table == "unit":
-        about.append((_("Đơn vị hành chính theo"), dict(CASE_UNIT_LISTS)[choices.units_today]))
+        about.append((_("Bảng đơn vị theo danh mục"), dict(CASE_UNIT_LISTS)[choices.units_today]))
     name = _file_name("vu-viec", table, unit, choices.start, choices.end)
     return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
 

@@ -94,7 +94,7 @@ def _labels(language: str | None) -> dict:
     return {
         "badges": {status: str(status_badge(status)) for status in Status},
         "contradictory": str(_("chỉ tiêu mâu thuẫn")),
-        "no_target": conditional_escape(_("Không giao chỉ tiêu")),
+        "no_target": conditional_escape(_("Không có chỉ tiêu cho kỳ này")),
         "baseline": format_html(
             '<div class="muted" title="{}">{}',
             _("Giá trị cơ sở: chỉ tiêu giảm tính tỷ lệ đạt từ mức này"),
