@@ -1120,6 +1120,30 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
     assert queries.years_without_reports(legacy_tree(reported, province_officer), Period.span(2021, 2025), AS_OF) == []
 
 
+def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at_all(
+    reported, client_for, api_client_for, supervisor, district_officer
+):
+    """The Women's Union of old Bình Thuận, and an officer of old Đức Linh, have no unit on today's list: a period
+    after the reform, or today's units chosen, answered 404 "outside your area"."""
+    plan = reported.plan
+    url = reverse("dashboards:matrix", args=[plan.pk])
+    page = client_for(supervisor).get(url, {"period": "2025"})
+    assert page.status_code == 200 and reported.duc_linh.name in page.content.decode()
+    matrix = api_client_for(supervisor).get(f"/api/dashboards/plans/{plan.pk}/matrix", {"period": "2025"}).json()
+    assert matrix["on"] == LEGACY.isoformat() and matrix["total"]["unit"]["id"] == reported.province.pk
+    for user, query in (
+        (supervisor, {"period": "2023", "on": TODAY_UNITS.isoformat()}),
+        (district_officer, {"period": "2023", "on": TODAY_UNITS.isoformat(), "unit": reported.duc_linh.pk}),
+    ):
+        response = client_for(user).get(url, query)
+        assert response.status_code == 200, user.username
+        html = response.content.decode()
+        assert "không có đơn vị nào trong danh mục ngày" in html and "30/06/2025" in html, user.username
+    # Still a 404 for a unit outside the area, on either list.
+    other = {"period": "2023", "on": TODAY_UNITS.isoformat(), "unit": reported.tanh_linh.pk}
+    assert client_for(district_officer).get(url, other).status_code == 404
+
+
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):
     client = client_for(province_officer)
     url = reverse("dashboards:matrix", args=[reported.plan.pk])

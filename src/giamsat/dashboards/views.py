@@ -76,15 +76,24 @@ def parse_period(text: str | None, plan: Plan, today: datetime.date) -> Period:
 
 
 def parse_on(text: str | None, period: Period, today: datetime.date, user=None) -> datetime.date:
-    """The date asked for; else the old units for a user whose own unit ended in 2025 (their jurisdiction holds
-    the old units only, so today's tree would show them no row), else `default_on`."""
+    """The date asked for; else the old units for a user whose area ended in 2025 (their own unit, or their
+    organisation's: their jurisdiction holds the old units only, so today's tree would show them no row), else
+    `default_on`."""
     chosen = parse_day(text or "")
     if chosen:
         return chosen
-    own = getattr(user, "unit", None)
-    if own is not None and not own.is_valid_on(today):
+    if user is not None and _area_ended(user, today):
         return queries.LAST_LEGACY_DAY
     return queries.default_on(period, today)
+
+
+def _area_ended(user, today: datetime.date) -> bool:
+    """Whether none of the units of the user's jurisdiction is on today's list (a supervisor of a provincial
+    organisation of before the reform, a district officer)."""
+    jurisdiction = user.jurisdiction
+    if jurisdiction.everywhere or not jurisdiction.ids:
+        return False
+    return not Unit.objects.filter(pk__in=jurisdiction.ids).valid_on(today).exists()
 
 
 def on_choices(today: datetime.date) -> list[tuple[datetime.date, str]]:
@@ -133,18 +142,7 @@ def _choices(request, pk, page: bool = False) -> Choices:
     try:
         choices = resolve(request.user, pk, period, on, unit)
     except Http404:
-        covered = Unit.objects.restrict(request.user, "view").filter(within_units(request.user.jurisdiction))
-        unit_id = as_id(str(unit or ""))
-        asked = covered.filter(pk=unit_id).first() if unit_id else None
-        if asked is None:
-            raise
-        choices = resolve(request.user, pk, period, on, None)
-        if asked.is_valid_on(choices.on):
-            raise
-        notes.append(
-            _("%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: đang xem từ %(shown)s.")
-            % {"unit": asked.name, "day": dmy(choices.on), "shown": choices.tree.name}
-        )
+        choices = _fallback(request.user, pk, period, on, unit, notes)
     if period and chosen_period(period, choices.plan) is None:
         notes.append(
             _("Không đọc được kỳ “%(text)s”: đang xem %(shown)s.")
@@ -158,6 +156,36 @@ def _choices(request, pk, page: bool = False) -> Choices:
     if page:
         for note in notes:
             messages.info(request, note)
+    return choices
+
+
+def _fallback(user, pk, period, on, unit, notes: list) -> Choices:
+    """What a page shows when what was asked for is not there (404 otherwise): one's own unit, not on the list of
+    the date chosen after drilling down to it, gives the plan's view on that date; a date whose list has none of
+    one's units (an area that ended in 2025, asked for in today's units) gives the last day of the old list."""
+    covered = Unit.objects.restrict(user, "view").filter(within_units(user.jurisdiction))
+    unit_id = as_id(str(unit or ""))
+    asked = covered.filter(pk=unit_id).first() if unit_id else None
+    if unit_id and asked is None:
+        raise Http404
+    try:
+        choices = resolve(user, pk, period, on, None)
+    except Http404:
+        choices = None
+    if choices is not None:
+        if asked is None or asked.is_valid_on(choices.on):
+            raise Http404
+        notes.append(
+            _("%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: đang xem từ %(shown)s.")
+            % {"unit": asked.name, "day": dmy(choices.on), "shown": choices.tree.name}
+        )
+        return choices
+    legacy = queries.LAST_LEGACY_DAY.isoformat()
+    choices = resolve(user, pk, period, legacy, unit_id if asked is not None else None)
+    notes.append(
+        _("Địa bàn của bạn không có đơn vị nào trong danh mục ngày %(day)s: đang xem theo danh mục ngày %(shown)s.")
+        % {"day": dmy(parse_day(on or "") or choices.today), "shown": dmy(choices.on)}
+    )
     return choices
 
 
