@@ -26,7 +26,7 @@ from giamsat.dashboards import queries
 from giamsat.dashboards.api import MatrixOut
 from giamsat.dashboards.charts import Series, bar_chart, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
-from giamsat.plans.models import Target
+from giamsat.plans.models import Indicator, Target
 from giamsat.reporting.achievement import Status
 from giamsat.reporting.choices import Frequency, ReportStatus
 from giamsat.reporting.models import Report, ReportRequest, Schedule
@@ -527,6 +527,8 @@ def test_a_contradictory_target_is_listed_as_such_not_as_without_data(
     )
     [line] = [r for r in book.active.iter_rows(values_only=True) if r[:2] == (setup.duc_linh.name, DECREASE)]
     assert line[3] == 5 and line[4] == 9 and line[8] == "⚠ chỉ tiêu mâu thuẫn"
+    assert line[9] == DECREASE_BASELINES["dl"]  # what the target contradicts
+    assert f"cơ sở {DECREASE_BASELINES['dl']}" in listed
 
     data = api.get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
     [listed] = [s for s in data["contradictory"] if (s["unit"]["id"], s["cell"]["indicator_code"]) == ours]
@@ -1081,6 +1083,11 @@ def test_the_reports_behind_a_row_download_and_come_through_the_api(
     beyond = api.get(f"/api/dashboards/plans/{reported.plan.pk}/reports", {**query, "offset": 10_000}).json()
     assert beyond["requests"] == [] and beyond["next_offset"] is None
     assert api.get(f"/api/dashboards/plans/{reported.plan.pk}/reports", {"offset": -1}).status_code == 422
+    # A column fed by the case records has no report behind it: the page says so.
+    Indicator.objects.filter(pk=reported.ind(AMOUNT).pk).update(source="cases.received")
+    page = client.get(reverse("dashboards:reports", args=[reported.plan.pk]), query).content.decode()
+    note = re.search(r'data-testid="computed-note">(.*?)</p>', page).group(1)
+    assert note == f"Các chỉ tiêu {AMOUNT} lấy số liệu từ hồ sơ vụ việc, không từ báo cáo."
 
 
 def test_a_phase_says_which_of_its_years_have_no_accepted_report(

@@ -539,6 +539,8 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
         assert table(level, True) == {str(lam_dong.pk): ("Tỉnh Lâm Đồng", 7)}, level
     assert {label for label, _n in table("province", False).values()} == {"Tỉnh Bình Thuận", "Tỉnh Lâm Đồng"}
 
+    district = _get(client_for(province_officer), "dashboards:cases", level="district").content.decode()
+    assert 'data-testid="no-districts-note"' in district
     # The page and the API choose today's units unless every case is from before the reform.
     page = _get(client_for(province_officer), "dashboards:cases").content.decode()
     assert 'value="today" selected' in page and "Thị trấn Võ Xu" not in page.split('data-testid="sheet-unit"')[1]

@@ -98,6 +98,7 @@ def unmet_table(unmet: Unmet) -> tuple[list, list[list]]:
         _("Tiến độ cần đạt (%)"),
         _("Khoảng cách (điểm %)"),
         _("Đánh giá"),
+        _("Giá trị cơ sở (chỉ tiêu giảm)"),
     ]
     rows = [
         [
@@ -110,6 +111,7 @@ def unmet_table(unmet: Unmet) -> tuple[list, list[list]]:
             s.expected_percent,
             s.gap,
             cell_status_text(s.cell),
+            s.cell.baseline,
         ]
         for s in [*unmet.behind, *unmet.missing, *unmet.contradictory]
     ]

@@ -28,6 +28,7 @@ from giamsat.plans import queries as plan_queries
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import ReportRequest
+from giamsat.reporting.sources import REPORTS as REPORTS_SOURCE
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
 from giamsat.supervision import dashboard as supervision_dashboard
 from giamsat.supervision.models import Supervision
@@ -498,7 +499,17 @@ def plan_reports(request, pk):
     labels = dict(ReportStatus.choices)
     for req in found.requests:
         req.latest_status_label = labels.get(req.latest_status, "")
-    return _page(request, "dashboards/reports.html", choices, "reports", requests=found.requests, truncated=found.more)
+    computed = [i.code for i in choices.plan.indicators.all() if i.source != REPORTS_SOURCE]
+    return _page(
+        request,
+        "dashboards/reports.html",
+        choices,
+        "reports",
+        requests=found.requests,
+        truncated=found.more,
+        computed=", ".join(computed),
+        years_note=years_note(choices),
+    )
 
 
 @login_required
