@@ -30,6 +30,7 @@ from giamsat.plans.models import Indicator, Target
 from giamsat.reporting.achievement import Status
 from giamsat.reporting.choices import Frequency, ReportStatus
 from giamsat.reporting.models import Report, ReportRequest, Schedule
+from giamsat.reporting.queries import achievement_matrix
 from giamsat.units.models import Unit
 from plan_fixtures import AMOUNT, COUNT, DECREASE, DECREASE_BASELINES, RATIO, TARGETS, accepted_report, set_target
 
@@ -581,6 +582,25 @@ def test_the_trend_by_quarter_has_forty_points_for_a_ten_year_plan(plan_setup, p
     plan.save()
     points = queries.trend(plan, plan_setup.ind(COUNT), plan_setup.province, "quarter", AS_OF, province_officer)
     assert len(points) == 40 and points[0].period.label == "Quý 1/2021"
+
+
+def test_the_trend_judges_a_year_by_its_quarters_targets_as_the_matrix_does(plan_setup, province_officer):
+    setup = plan_setup
+    for quarter, value in enumerate((2, 3, 4, 5), start=1):
+        start = datetime.date(2024, 3 * quarter - 2, 1)
+        end = datetime.date(2024 + quarter // 4, 3 * quarter % 12 + 1, 1) - datetime.timedelta(days=1)
+        Target.objects.create(
+            indicator=setup.ind(COUNT),
+            unit=setup.duc_linh,
+            period_kind="quarter",
+            period_start=start,
+            period_end=end,
+            value=value,
+        )
+    points = queries.trend(setup.plan, setup.ind(COUNT), setup.duc_linh, "year", AS_OF, province_officer)
+    [year] = [p for p in points if p.period == Period.year(2024)]
+    [row] = achievement_matrix(setup.plan, [setup.duc_linh], Period.year(2024), AS_OF)
+    assert year.target == row.cells[0].target.value == 14
 
 
 def test_the_trend_in_todays_units_keeps_the_inherited_targets_once_the_new_unit_has_its_own(

@@ -51,6 +51,7 @@ from giamsat.reporting.queries import (
     UnitRow,
     achievement_matrix,
     choose_target,
+    combined_target,
     display_targets,
     judge,
     matrix_with_total,
@@ -367,12 +368,18 @@ def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: dateti
 
 
 def _period_target(indicator: Indicator, targets: list[ShownTarget], period: Period) -> ShownTarget | None:
+    """A point's target: its own; else a longer one containing it, for an indicator not summed over time; else its
+    shorter ones combined, as the matrix judges the period (`combined_target`: a year by its quarters)."""
     exact = [t for t in targets if (t.period_start, t.period_end) == (period.start, period.end)]
     if exact:
         return exact[0]
-    if indicator.time_aggregation == TimeAggregation.SUM:
-        return None
-    return choose_target([t for t in targets if t.period_end - t.period_start > period.end - period.start], period)
+    length = period.end - period.start
+    if indicator.time_aggregation != TimeAggregation.SUM:
+        covering = choose_target([t for t in targets if t.period_end - t.period_start > length], period)
+        if covering is not None:
+            return covering
+    inside = [t for t in targets if period.start <= t.period_start and t.period_end <= period.end]
+    return combined_target(indicator, inside, period) if inside else None
 
 
 # ------------------------------------------------------------------------------------------- compliance
