@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,24 +205,34 @@ def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> l
     ended or a report of it has fallen due: the figures taken from reports then cover only some of the period's
     years, while its targets are for all of them, which a page must say. Not for a plan whose figures all come from
     elsewhere (the cases). Ad-hoc reports do not count, as in the figures (`reported_totals`). From the plan's
-    requests of the period (its schedules' index), not from the country's accepted reports."""
+    requests (its schedules' index), not from the country's accepted reports."""
     if period.start.year == period.end.year:
         return []
     if not tree.plan.indicators.filter(source=sources.REPORTS).exists():
         return []
     schedules = Schedule.objects.filter(plan=tree.plan).exclude(frequency=Frequency.AD_HOC).values_list("pk", flat=True)
-    requests = (
-        ReportRequest.objects.filter(
-            schedule_id__in=list(schedules), period_end__gte=period.start, period_end__lte=period.end
-        )
-        .filter(within_mapping(source_map([tree.root])))
-        .annotate(year=ExtractYear("period_end"))
+    # The units as a list of ids, so that the requests are found through their (schedule, unit, period) index: as
+    # joined conditions on the units (`within_mapping`), SQLite went through every request of the plan in the
+    # period, the country's (0.55 s for a province's ten years at national scale).
+    mapping = list(source_map([tree.root]))
+    units = Unit.objects.filter(Q(pk__in=mapping) | Q(parent_id__in=mapping) | Q(province_id__in=mapping))
+    requests = ReportRequest.objects.filter(
+        schedule_id__in=list(schedules), unit_id__in=list(units.values_list("pk", flat=True))
     )
     accepted = Exists(Report.objects.filter(request=OuterRef("pk"), status=ReportStatus.ACCEPTED))
-    reported = set(requests.filter(accepted).values_list("year", flat=True).distinct())
-    due = set(requests.filter(due_on__lte=today).values_list("year", flat=True).distinct())
-    expected = {year for year in range(period.start.year, period.end.year + 1) if year < today.year or year in due}
-    return sorted(expected - reported)
+    missing = []
+    # Year by year, each an EXISTS that stops at the first report found: one DISTINCT over the years of a province's
+    # ten years of requests took 0.3 s.
+    for year in range(period.start.year, period.end.year + 1):
+        in_year = requests.filter(
+            period_end__gte=max(period.start, datetime.date(year, 1, 1)),
+            period_end__lte=min(period.end, datetime.date(year, 12, 31)),
+        )
+        if year >= today.year and not in_year.filter(due_on__lte=today).exists():
+            continue  # not over, and nothing of it due yet
+        if not in_year.filter(accepted).exists():
+            missing.append(year)
+    return missing
 
 
 # The words a unit's name starts with, folded, longest first: "Thành phố Phan Thiết" sorts under P, not T.
