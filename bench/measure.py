@@ -20,6 +20,7 @@ ORDER = [
     "import_reports",
     "pages_plan",
     "pages_matrix",
+    "pages_phase",
     "pages_dashboards",
     "pages_cases",
     "pages_trend",
@@ -606,6 +607,8 @@ def import_reports(vendor, args) -> dict:
 PAGES = {
     "plan": ("plan page (its matrix, 2027)", "/plans/{plan}/?period=2027-2027-year"),
     "matrix": ("dashboard matrix page 2027", "/dashboards/plans/{plan}/?period=2027"),
+    # The whole plan: its phase's targets are its years' combined (ten years of targets read and judged).
+    "phase": ("dashboard matrix page 2021–2030 (the whole plan)", "/dashboards/plans/{plan}/?period=2021-2030"),
     "dashboards": ("dashboards index", "/dashboards/"),
     "cases": ("cases dashboard (quarters)", "/dashboards/cases/?step=quarter"),
     "trend": ("trend of an indicator (quarters)", "/dashboards/plans/{plan}/trend/?indicator={indicator}&step=quarter"),
@@ -649,7 +652,7 @@ def _page(vendor, args, name: str) -> dict:
     }
 
 
-JUDGING = ("plan", "matrix")  # the pages that show a stored matrix (reporting/judged.py)
+JUDGING = ("plan", "matrix", "phase")  # the pages that show a stored matrix (reporting/judged.py)
 
 
 def pages_plan(vendor, args) -> dict:
@@ -658,6 +661,10 @@ def pages_plan(vendor, args) -> dict:
 
 def pages_matrix(vendor, args) -> dict:
     return _page(vendor, args, "matrix")
+
+
+def pages_phase(vendor, args) -> dict:
+    return _page(vendor, args, "phase")
 
 
 def pages_dashboards(vendor, args) -> dict:
