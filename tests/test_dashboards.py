@@ -245,6 +245,8 @@ def test_a_commune_officer_sees_the_old_communes_of_their_commune_and_no_total_a
     assert not tree.whole and {u.pk for u in tree.units} == ours and tree.subject == tree.units[0]
     assert tree.trail == [setup.province]
     assert queries.plan_matrix(tree, Period.year(2023), AS_OF).total is None
+    # The years note is about their rows, whose communes never reported (the districts did).
+    assert queries.years_without_reports(tree, Period.span(2022, 2023), AS_OF) == [2022, 2023]
     drilled = legacy_tree(setup, user, tree.units[0])
     assert drilled.whole and drilled.trail == [setup.province, tree.units[0]]
 

@@ -555,6 +555,12 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
     # Not for those from whom small counts are hidden: Võ Xu's 4 recorded and Xã Đức Linh's 5 today would give away
     # the 1 case recorded in Xã Đức Linh itself.
     for viewer in (supervisor, admin_user):
+        # Nor the communes: their rows against the districts' totals gave the hidden counts away.
+        assert case_dashboard.unit_levels(viewer) == ("district", "province")
+        assert api_client_for(viewer).get("/api/case-dashboard", {"level": "commune"}).status_code == 422
+        assert api_client_for(viewer).get("/api/case-dashboard", {"unit": duc_linh.pk}).status_code == 404
+        assert _get(client_for(viewer), "dashboards:cases", unit=duc_linh.pk).status_code == 404
+        assert 'value="commune"' not in _get(client_for(viewer), "dashboards:cases", level="commune").content.decode()
         assert case_dashboard.units_today(viewer, "today", None) is False
         page = _get(client_for(viewer), "dashboards:cases").content.decode()
         assert 'name="units"' not in page
@@ -571,7 +577,8 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
 def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
     client = client_for(supervisor)
     cases = case_dashboard.counted_cases(supervisor)
-    sheets = exports.cases_sheets(case_dashboard.shown(case_dashboard.dashboard(cases), True), small=True)
+    dash = case_dashboard.dashboard(cases, unit_level="district")  # no commune level for the supervisor
+    sheets = exports.cases_sheets(case_dashboard.shown(dash, True), small=True)
     for name in CASE_TABLES:
         response = _get(client, "dashboards:cases_xlsx", name)
         assert response.status_code == 200, name

@@ -651,7 +651,8 @@ def statistics(request, year_from: Year | None = None, year_to: Year | None = No
     if year_to:
         cases = cases.filter(received_at__year__lte=year_to)
     # Hidden as on the dashboard (one rule, `dashboard.shown`), for people who may not see the cases themselves.
-    view = dashboard.shown(dashboard.dashboard(cases), dashboard.small_counts_hidden(request.user))
+    level = dashboard.unit_levels(request.user)[0]  # as the dashboard's page starts, so both hide the same cells
+    view = dashboard.shown(dashboard.dashboard(cases, unit_level=level), dashboard.small_counts_hidden(request.user))
     tables = {table.name: table for table in view.tables}
 
     def counts(name):
@@ -698,7 +699,12 @@ def case_dashboard(
     date_from: Day | None = None,
     date_to: Day | None = None,
     unit: Id | None = None,
-    level: Literal["commune", "district", "province"] = "commune",
+    level: Literal["commune", "district", "province"] | None = Query(
+        None,
+        description="cấp của bảng theo đơn vị; mặc định xã, hoặc huyện cho người không xem được hồ sơ (không có cấp "
+        "xã) / the units table's level: communes by default, districts for those who may not see the cases (who have "
+        "no commune level)",
+    ),
     units: Literal["today", "recorded"] | None = Query(
         None,
         description="bảng theo đơn vị: đơn vị hiện nay (mặc định, trừ khi date_to trước 01/7/2025) hay xã ghi trong "
@@ -720,6 +726,12 @@ def case_dashboard(
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
     small = dashboard.small_counts_hidden(user)
+    levels = dashboard.unit_levels(user)
+    if level is not None and level not in levels:
+        raise ValidationError(
+            {"level": _("Người không xem được hồ sơ vụ việc không có bảng theo xã: số của từng xã thường chỉ 1–2.")}
+        )
+    level = level or levels[0]
     today = dashboard.units_today(user, units, date_to)
     if units == "today" and not today:
         raise ValidationError(

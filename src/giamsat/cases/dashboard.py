@@ -23,6 +23,7 @@ from giamsat.accounts.jurisdiction import jurisdiction_of
 from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.querysets import within_units
+from giamsat.units.choices import Level
 from giamsat.units.models import REFORM_DATE, Unit
 
 from . import queries
@@ -216,13 +217,23 @@ def units_today(user, asked: str | None, end: datetime.date | None) -> bool:
     return end is None or end >= REFORM_DATE
 
 
+def unit_levels(user) -> tuple[str, ...]:
+    """The levels of the units table a user may have, the default first. Not the communes for those from whom small
+    counts are hidden: a commune's count is mostly 1 or 2, and the communes' rows against the districts' totals
+    gave the hidden ones away (a commune has a row only if it has a case)."""
+    return ("district", "province") if small_counts_hidden(user) else ("commune", "district", "province")
+
+
 def unit_for(user, wanted) -> Unit | None:
-    """The unit a dashboard is narrowed to: None for the whole jurisdiction; 404 for a unit outside it."""
+    """The unit a dashboard is narrowed to: None for the whole jurisdiction; 404 for a unit outside it, and for a
+    commune to those from whom small counts are hidden (its total is the commune's count, see `unit_levels`)."""
     wanted = str(wanted or "")
     if not wanted:
         return None
     unit = Unit.objects.filter(pk=unit_id).first() if (unit_id := as_id(wanted)) else None
     if unit is None or not user.jurisdiction.covers(unit):
+        raise Http404
+    if unit.level > Level.DISTRICT and small_counts_hidden(user):
         raise Http404
     return unit
 

@@ -15,7 +15,9 @@ from giamsat.supervision.models import Finding, Recommendation
 def cases_panel(user) -> dict:
     """The dashboard's own figures, hidden for this viewer exactly as on the dashboard (`shown`)."""
     small = case_dashboard.small_counts_hidden(user)
-    dash = case_dashboard.dashboard(case_dashboard.counted_cases(user), harms=False)
+    # The units table at the level the dashboard's page starts at, so that both hide the same cells.
+    level = case_dashboard.unit_levels(user)[0]
+    dash = case_dashboard.dashboard(case_dashboard.counted_cases(user), unit_level=level, harms=False)
     view = case_dashboard.shown(dash, small)
     headline = [(_("Số vụ việc"), view.total, "")]
     for rule in case_dashboard.STEP_RULES:

@@ -201,11 +201,12 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
 
 
 def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> list[int]:
-    """The years of a period of several in which no report counting for the root was accepted, though the year has
-    ended or a report of it has fallen due: the figures taken from reports then cover only some of the period's
-    years, while its targets are for all of them, which a page must say. Not for a plan whose figures all come from
-    elsewhere (the cases). Ad-hoc reports do not count, as in the figures (`reported_totals`). From the plan's
-    requests (its schedules' index), not from the country's accepted reports."""
+    """The years of a period of several in which no report counting for the root (or for the rows, when the user
+    does not cover the root) was accepted, though the year has ended or a report of it has fallen due: the figures
+    taken from reports then cover only some of the period's years, while its targets are for all of them, which a
+    page must say. Not for a plan whose figures all come from elsewhere (the cases). Ad-hoc reports do not count,
+    as in the figures (`reported_totals`). From the plan's requests (its schedules' index), not from the country's
+    accepted reports."""
     if period.start.year == period.end.year:
         return []
     if not tree.plan.indicators.filter(source=sources.REPORTS).exists():
@@ -214,7 +215,7 @@ def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> l
     # The units as a list of ids, so that the requests are found through their (schedule, unit, period) index: as
     # joined conditions on the units (`within_mapping`), SQLite went through every request of the plan in the
     # period, the country's (0.55 s for a province's ten years at national scale).
-    mapping = list(source_map([tree.root]))
+    mapping = list(source_map([tree.root] if tree.whole else tree.units))  # the rows shown, when there is no total
     units = Unit.objects.filter(Q(pk__in=mapping) | Q(parent_id__in=mapping) | Q(province_id__in=mapping))
     requests = ReportRequest.objects.filter(
         schedule_id__in=list(schedules), unit_id__in=list(units.values_list("pk", flat=True))

@@ -541,6 +541,7 @@ class CaseChoices:
     step: str
     errors: list[str]
     units_today: bool = True
+    levels: tuple[str, ...] = ("commune", "district", "province")  # those the user may have (`unit_levels`)
 
     def query(self) -> str:
         """The query string that keeps these choices (for the download links)."""
@@ -560,6 +561,7 @@ def case_choices(user, params) -> CaseChoices:
     if not user.can("cases.statistics"):
         raise Http404
     unit = case_dashboard.unit_for(user, params.get("unit"))
+    levels = case_dashboard.unit_levels(user)
     level = params.get("level")
     step = params.get("step")
     days, errors = {}, []
@@ -585,10 +587,11 @@ def case_choices(user, params) -> CaseChoices:
         start=days["from"],
         end=days["to"],
         unit=unit,
-        level=level if level in ("commune", "district", "province") else "commune",
+        level=level if level in levels else levels[0],
         step=step if step in case_dashboard.STEPS_OVER_TIME else case_dashboard.YEAR,
         errors=errors,
         units_today=case_dashboard.units_today(user, params.get("units"), days["to"]),
+        levels=levels,
     )
 
 
@@ -693,7 +696,7 @@ def cases_panel(request):
             "median": view.median_hours,
             "charts": charts,
             "units": case_unit_choices(request.user),
-            "levels": case_queries.level_choices(),
+            "levels": [(key, label) for key, label in case_queries.level_choices() if key in choices.levels],
             "unit_lists": [(UNITS_TODAY if today else UNITS_RECORDED, label) for today, label in CASE_UNIT_LISTS],
             "steps": [(case_dashboard.YEAR, _("Năm")), (case_dashboard.QUARTER, _("Quý"))],
         },
