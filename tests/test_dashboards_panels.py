@@ -574,6 +574,24 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
     assert ("Xã Đức Linh (Tỉnh Lâm Đồng)", 5) in list(sheet.active.iter_rows(values_only=True))
 
 
+def test_a_unit_hidden_beside_a_smaller_one_is_not_given_back_by_narrowing_to_it(
+    fixed_cases, supervisor, province_officer, client_for, api_client_for
+):
+    """Districts: Đức Linh 4 (Võ Xu), Tánh Linh 1, today's Lâm Đồng 5. Tánh Linh's 1 is hidden, and Đức Linh's 4
+    with it, else 10 − 5 − 4 would give it away; Đức Linh's own dashboard showed its 4 all the same."""
+    make_cases([spec(commune=1, minute=1), *(spec(commune=2 + i % 2, minute=10 + i) for i in range(5))], communes())
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    api = api_client_for(supervisor)
+    whole = next(t for t in api.get("/api/case-dashboard").json()["tables"] if t["name"] == "unit")["rows"]
+    assert {row["key"]: row["count"] for row in whole}[str(duc_linh.pk)] is None
+    narrowed = api.get("/api/case-dashboard", {"unit": duc_linh.pk}).json()
+    assert narrowed["total"] is None and all(t["rows"] == [] for t in narrowed["tables"])
+    page = _get(client_for(supervisor), "dashboards:cases", unit=duc_linh.pk).content.decode()
+    assert "Số vụ việc: ẩn" in page
+    # Those who may see the cases see it.
+    assert api_client_for(province_officer).get("/api/case-dashboard", {"unit": duc_linh.pk}).json()["total"] == 4
+
+
 def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
     client = client_for(supervisor)
     cases = case_dashboard.counted_cases(supervisor)

@@ -384,12 +384,24 @@ def _small(n: int) -> bool:
     return 0 < n < queries.SMALL_CELL
 
 
-def shown(dash: Dashboard, small: bool) -> Shown:
+def withheld(user, unit: Unit | None, start: datetime.date | None, end: datetime.date | None) -> bool:
+    """Whether a dashboard narrowed to `unit` must break nothing down: its count is hidden in the units table of its
+    level over the user's whole area (to protect a smaller one beside it), which its own total would undo. Only for
+    those from whom small counts are hidden; one more pass over the area's cases."""
+    if unit is None or not small_counts_hidden(user):
+        return False
+    level = "province" if unit.level == Level.PROVINCE else "district"
+    whole = dashboard(counted_cases(user, start=start, end=end), unit_level=level, harms=False)
+    table = next(t for t in shown(whole, True).tables if t.name == "unit")
+    return any(key == str(unit.pk) and not isinstance(n, int) for key, _label, n in table.rows)
+
+
+def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
     """Apply the small-count rule (`small_counts_hidden`): counts of 1 or 2 hidden, shares and medians of fewer
     than 3 cases or giving away a late or on-time count of 1 or 2 hidden; then, in every table whose cells add
     up to a shown total (the count tables and the headline total; the periods and their whole-range row; each
     step's counts across the periods), enough further cells, or the total, so that none can be found by
-    subtraction."""
+    subtraction. `withheld` (see the function of that name): nothing broken down, as for one or two cases."""
     mark = str(HIDDEN)
 
     def cell(n: int, hide: bool) -> int | str:
@@ -400,7 +412,7 @@ def shown(dash: Dashboard, small: bool) -> Shown:
             return ShownShare(mark, mark, None)
         return ShownShare(value.on_time, value.counted, value.percent)
 
-    if small and _small(dash.total):
+    if small and (_small(dash.total) or withheld):
         # One or two cases: even which rows exist would describe them, so nothing is broken down.
         hidden_share_ = ShownShare(mark, mark, None)
         empty = [Counts(t.name, t.title, []) for t in dash.tables]

@@ -617,7 +617,8 @@ def _case_data(request):
         span=(choices.start, choices.end),
     )
     small = case_dashboard.small_counts_hidden(request.user)
-    view = case_dashboard.shown(dash, small)
+    withheld = case_dashboard.withheld(request.user, choices.unit, choices.start, choices.end)
+    view = case_dashboard.shown(dash, small, withheld)
     return choices, view, small, exports.cases_sheets(view, small)
 
 
