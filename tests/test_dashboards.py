@@ -247,6 +247,9 @@ def test_a_commune_officer_sees_the_old_communes_of_their_commune_and_no_total_a
     assert queries.plan_matrix(tree, Period.year(2023), AS_OF).total is None
     # The years note is about their rows, whose communes never reported (the districts did).
     assert queries.years_without_reports(tree, Period.span(2022, 2023), AS_OF) == [2022, 2023]
+    span = {"period": "2022-2023", "on": LEGACY.isoformat()}
+    page = client_for(user).get(reverse("dashboards:matrix", args=[plan.pk]), span).content.decode()
+    assert "Chưa năm nào của kỳ này có báo cáo được duyệt: chưa có số liệu lấy từ báo cáo." in page
     drilled = legacy_tree(setup, user, tree.units[0])
     assert drilled.whole and drilled.trail == [setup.province, tree.units[0]]
 
@@ -1128,7 +1131,7 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
     )
     client = client_for(province_officer)
     assert note in client.get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
-    for name in ("matrix_xlsx", "unmet_xlsx"):
+    for name in ("matrix_xlsx", "unmet_xlsx", "reports_xlsx"):
         download = client.get(reverse(f"dashboards:{name}", args=[plan.pk]), query)
         book = openpyxl.load_workbook(io.BytesIO(download.content))
         assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == note, name

@@ -33,15 +33,16 @@ PLAN_CELLS = (
     '{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}{% status_badge cell.status %}{% else %}<span class="muted">'
     '{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>{% endif %}</td>{% endfor %}'
 )
+# Since, a cell without a target carries its hint itself (it may hold no figure to hover).
 DASHBOARD_CELLS = (
-    '{% load i18n achievement %}{% for cell in cells %}<td class="cell-num">{% if cell.target %}<div>'
+    '{% load i18n achievement %}{% for cell in cells %}{% if cell.target %}<td class="cell-num"><div>'
     '{{ cell.actual_shown|floatformat:"-2g"|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>'
     f"{BASELINE}"
     '{% if cell.percent is not None %}<div class="pct">{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}'
     '{% status_badge cell.status %}{% if cell.problem %} <span title="{{ cell.problem }}">⚠ '
-    '{% translate "chỉ tiêu mâu thuẫn" %}</span>{% endif %}{% else %}<span class="muted" title="'
-    '{% translate \'Không có chỉ tiêu cho kỳ này\' %}">{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>'
-    "{% endif %}</td>{% endfor %}"
+    '{% translate "chỉ tiêu mâu thuẫn" %}</span>{% endif %}{% else %}<td class="cell-num" title="'
+    '{% translate \'Không có chỉ tiêu cho kỳ này\' %}"><span class="muted">'
+    '{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>{% endif %}</td>{% endfor %}'
 )
 
 numbers = st.one_of(

@@ -247,6 +247,8 @@ def years_note(choices: Choices) -> str:
     years = queries.years_without_reports(choices.tree, choices.period, choices.today)
     if not years:
         return ""
+    if len(years) == choices.period.end.year - choices.period.start.year + 1:
+        return _("Chưa năm nào của kỳ này có báo cáo được duyệt: chưa có số liệu lấy từ báo cáo.")
     return ngettext(
         "Năm %(years)s chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm đã có, còn "
         "chỉ tiêu tính cả năm ấy.",
@@ -519,7 +521,7 @@ def plan_reports_xlsx(request, pk):
         raise Http404
     found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_EXPORT_LIMIT)
     headers, rows = exports.reports_table(found.requests)
-    about = _plan_about(choices)
+    about = _noted(choices)
     if found.more:
         about.append((_("Lưu ý"), _("Chỉ có %(n)s yêu cầu đầu tiên; hãy chọn đơn vị cấp dưới.") % {"n": len(rows)}))
     title = _("Các báo cáo tạo nên số liệu")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Frequency(models.TextChoices):
@@ -12,7 +13,8 @@ class Frequency(models.TextChoices):
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Đang soạn")
     SUBMITTED = "submitted", _("Đã gửi")
-    RETURNED = "returned", _("Trả lại để sửa")
+    # The same words as the button that returns a report, but a state: "Returned for correction" in English.
+    RETURNED = "returned", pgettext_lazy("tình trạng báo cáo", "Trả lại để sửa")
     ACCEPTED = "accepted", _("Đã duyệt")
     SUPERSEDED = "superseded", _("Đã có bản đính chính")
 

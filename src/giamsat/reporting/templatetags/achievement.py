@@ -118,12 +118,13 @@ def matrix_cells(cells, dashboard: bool = False):
     labels, notation = _labels(language), _notation(language)
     td = '<td class="cell-num">' if dashboard else "<td>"
     pct = '<div class="pct">' if dashboard else "<div>"
-    untargeted = f'<span class="muted" title="{labels["no_target"]}">' if dashboard else '<span class="muted">'
+    # The "no target" hint on the cell, which can be hovered even when it holds no figure.
+    untargeted = f'<td class="cell-num" title="{labels["no_target"]}">' if dashboard else "<td>"
     parts = []
     for cell in cells:
         actual = labels["hidden"] if cell.hidden else shown_number(cell.actual_shown, 2, notation)
         if not cell.target:
-            parts.append(f"{td}{untargeted}{actual}</span></td>")
+            parts.append(f'{untargeted}<span class="muted">{actual}</span></td>')
             continue
         parts.append(f"{td}<div>{actual or '–'} / {shown_number(cell.target.value, 2, notation)}</div>")
         if (baseline := cell.baseline) is not None:
