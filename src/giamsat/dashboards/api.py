@@ -13,7 +13,6 @@ from ninja import Field, Query, Router, Schema
 from giamsat.core.dates import parse_day
 from giamsat.core.jsonapi import Id, already_shaped
 from giamsat.core.params import MAX_ID, as_year
-from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.queries import Cell, UnitRow
 
 from . import queries
@@ -365,7 +364,6 @@ def reports(request, plan_id: int, params: Query[ReportsQuery]):
     if not request.user.can("reporting.view"):
         raise Http404
     found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_LIMIT, params.offset)
-    labels = dict(ReportStatus.choices)
     return {
         "plan_id": plan_id,
         "unit": _unit(choices.tree.root),
@@ -379,7 +377,7 @@ def reports(request, plan_id: int, params: Query[ReportsQuery]):
                 "period": _period(req.period),
                 "due_on": req.due_on,
                 "status": req.latest_status,
-                "status_label": str(labels.get(req.latest_status, _("Chưa có"))),
+                "status_label": queries.latest_status_label(req.latest_status),
                 "submitted_at": req.latest_submitted_at,
             }
             for req in found.requests

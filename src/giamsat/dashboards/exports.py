@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 
 from giamsat.cases.choices import DelayReason
 from giamsat.cases.dashboard import HIDDEN, STEP_RULES, Shown, ShownShare
-from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.queries import Cell
 from giamsat.reporting.templatetags.achievement import STATUS_LABELS
 from giamsat.supervision.choices import RecommendationStatus
 
-from .queries import Compliance, Matrix, Point, Unmet
+from .queries import Compliance, Matrix, Point, Unmet, latest_status_label
 
 
 def status_text(status) -> str:
@@ -66,7 +65,6 @@ def reports_table(requests: list) -> tuple[list, list[list]]:
         _("Tình trạng"),
         _("Gửi lúc"),
     ]
-    labels = dict(ReportStatus.choices)
     rows = [
         [
             req.unit.code,
@@ -74,7 +72,7 @@ def reports_table(requests: list) -> tuple[list, list[list]]:
             req.unit.parent.name if req.unit.parent else "",
             req.period.label,
             req.due_on,
-            str(labels.get(req.latest_status, _("Chưa có"))),
+            latest_status_label(req.latest_status),
             _minute(req.latest_submitted_at),
         ]
         for req in requests

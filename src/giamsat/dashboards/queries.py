@@ -543,6 +543,11 @@ class ReportsBehind:
     more: bool  # there are more after these
 
 
+def latest_status_label(status: str) -> str:
+    """A request's latest report's state as the pages, downloads and API say it: "Chưa có" before any report."""
+    return str(dict(ReportStatus.choices).get(status, _("Chưa có")))
+
+
 def reports_behind(tree: Tree, period: Period, user, limit: int, offset: int = 0) -> ReportsBehind:
     """The requests of the plan in the period whose reports count for the root's figures (its own, those of the
     units below it and of the old units it took over wholly), with their latest report's status: `limit` of them

@@ -26,7 +26,6 @@ from giamsat.core.querysets import within_units
 from giamsat.core.text import slug
 from giamsat.plans import queries as plan_queries
 from giamsat.plans.models import Indicator, Plan
-from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import ReportRequest
 from giamsat.reporting.sources import REPORTS as REPORTS_SOURCE
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
@@ -498,9 +497,8 @@ def plan_reports(request, pk):
     if not request.user.can("reporting.view"):
         raise Http404
     found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_LIMIT)
-    labels = dict(ReportStatus.choices)
     for req in found.requests:
-        req.latest_status_label = labels.get(req.latest_status, "")
+        req.latest_status_label = queries.latest_status_label(req.latest_status)
     computed = [i.code for i in choices.plan.indicators.all() if i.source != REPORTS_SOURCE]
     return _page(
         request,
