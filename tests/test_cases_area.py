@@ -93,6 +93,7 @@ def test_the_api_searches_by_name_in_the_body_and_logs_what_it_found(case, legac
     found = api.post("/api/cases/search", {"name": CHILD_FOLDED, "status": "all"}, content_type="application/json")
     assert found.status_code == 200
     assert [r["code"] for r in found.json()["items"]] == [case.code]
+    assert found.json()["count"] == 1
     assert CHILD not in json.dumps(found.json(), ensure_ascii=False)  # pseudonymous, as the list
     logged = CaseAccess.objects.filter(action=AccessAction.SEARCH, user=commune_worker)
     assert list(logged.values_list("case_code", flat=True)) == [case.code]

@@ -27,8 +27,9 @@ from factories import (
     legacy_province,
     unit,
 )
-from giamsat.accounts.jurisdiction import NOWHERE, jurisdiction_of
+from giamsat.accounts.jurisdiction import EVERYWHERE, NOWHERE, jurisdiction_of
 from giamsat.accounts.roles import Role
+from giamsat.core.querysets import within_units
 from giamsat.units.choices import Level, Structure
 from giamsat.units.models import Organisation, Unit, UnitSuccession
 
@@ -155,6 +156,27 @@ def test_a_jurisdiction_follows_chains_of_successions_in_one_query(db, django_as
     parents = {current_province(LAM_DONG), legacy_province(BINH_THUAN), legacy_district(DUC_LINH)}
     assert jurisdiction.ancestor_ids == {u.pk for u in parents}
     assert jurisdiction_of(None) == NOWHERE
+
+
+@pytest.mark.parametrize("unit", ["new province", "new commune", "legacy district"])
+def test_a_jurisdictions_unit_ids_are_its_subtrees_read_once(db, unit, django_assert_num_queries):
+    """The list that case and request lists filter on by index: what within_units() matches, one query per
+    jurisdiction however often a request asks."""
+    chosen = {
+        "new province": current_province(LAM_DONG),
+        "new commune": current_commune("Xã Đức Linh"),
+        "legacy district": legacy_district(DUC_LINH),
+    }[unit]
+    jurisdiction = jurisdiction_of(chosen)
+    with django_assert_num_queries(1):
+        first, again = jurisdiction.unit_ids, jurisdiction.unit_ids
+    assert first == again == sorted(Unit.objects.filter(within_units(jurisdiction)).values_list("pk", flat=True))
+    assert set(first) >= jurisdiction.ids
+    if unit != "new commune":  # the subtrees, not only their roots (a commune has nothing below it)
+        assert len(first) > len(jurisdiction.ids)
+    assert NOWHERE.unit_ids == []
+    with pytest.raises(ValueError):
+        EVERYWHERE.unit_ids  # noqa: B018 (the attribute read is what is tested)
 
 
 def test_a_legacy_district_covers_its_communes_only(district_officer):

@@ -452,7 +452,7 @@ def search_cases(request, payload: CaseSearchIn):
     cases = list(found)
     if request.user.can("cases.view"):  # a search is logged even when it finds nothing, as on the page
         services.log_access(request.user, cases or None, AccessAction.SEARCH, detail=f"API: {len(cases)}")
-    return found
+    return cases  # paged and counted as read and logged, with no second query
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="Một vụ việc / one case (logged)")

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from giamsat.core.querysets import ScopedQuerySet, unit_ids
+from giamsat.core.querysets import ScopedQuerySet
 
 from . import clock
 from .choices import (
@@ -146,18 +146,16 @@ class CaseQuerySet(ScopedQuerySet):
         # The ids are looked up first (when restrict() is called) and given as lists: an OR of a correlated EXISTS
         # and joined unit conditions cannot use an index, so every case query scanned the whole table
         # (docs/performance.md, case list). A province is at most ~750 units.
-        ids = set(
-            CaseAssignment.objects.filter(user=user, ended_at__isnull=True).order_by().values_list("case_id", flat=True)
-        )
-        if action == "view":
-            ids.update(
-                Case.objects.filter(recorded_by=user, forwarded_at__isnull=True).order_by().values_list("pk", flat=True)
-            )
+        assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).order_by()
+        ids = assigned.values_list("case_id", flat=True)
+        if action == "view":  # one round trip for both
+            recorded = Case.objects.filter(recorded_by=user, forwarded_at__isnull=True).order_by()
+            ids = ids.union(recorded.values_list("pk", flat=True))
         q = Q(pk__in=sorted(ids))
         # A nationwide jurisdiction (administrators) adds no case: need-to-know, not rank.
         local = user.role in LOCAL_ROLES or (action == "view" and user.role in SUPERVISING_ROLES)
         if local and not user.jurisdiction.everywhere:
-            q |= Q(commune_id__in=unit_ids(user.jurisdiction))
+            q |= Q(commune_id__in=user.jurisdiction.unit_ids)
         return q
 
     def for_statistics(self, user):
@@ -166,7 +164,7 @@ class CaseQuerySet(ScopedQuerySet):
             return self.none()
         if user.jurisdiction.everywhere:
             return self.all()
-        return self.filter(commune_id__in=unit_ids(user.jurisdiction))
+        return self.filter(commune_id__in=user.jurisdiction.unit_ids)
 
     def identifiable(self, user):
         """The cases of this (restricted) queryset whose names the user may see, as `services.can_identify` judges

@@ -13,7 +13,6 @@ from django.utils.translation import pgettext_lazy
 
 from giamsat.accounts.jurisdiction import Jurisdiction
 from giamsat.core.models import work_calendar
-from giamsat.core.querysets import unit_ids
 from giamsat.core.text import fold
 from giamsat.units.choices import Level
 from giamsat.units.models import Unit, UnitSuccession
@@ -112,7 +111,9 @@ def in_area(cases, unit: Unit | None = None, commune_name: str = ""):
     2025 (they have their own rows); and/or of the communes whose names contain `commune_name`, typed with or
     without accents ("vo xu" finds the legacy township Võ Xu)."""
     if unit is not None:
-        cases = cases.filter(commune_id__in=unit_ids(Jurisdiction(ids=frozenset({unit.pk}))))
+        # A commune has nothing below it: no look-up for the commonest area, a worker's own commune.
+        area = [unit.pk] if unit.level == Level.COMMUNE else Jurisdiction(ids=frozenset({unit.pk})).unit_ids
+        cases = cases.filter(commune_id__in=area)
     if key := fold(commune_name):
         # Joined, not a list of ids: "xa" names ten thousand communes, but only the communes of the cases already in
         # the user's scope are looked at.

@@ -40,12 +40,3 @@ def within_units(jurisdiction, path: str = "", with_ancestors: bool = False) -> 
         | Q(**{f"{path}parent_id__in": jurisdiction.ids})
         | Q(**{f"{path}province_id__in": jurisdiction.ids})
     )
-
-
-def unit_ids(jurisdiction) -> list[int]:
-    """Every unit in a (not nationwide) jurisdiction's subtrees, legacy units taken over in 2025 included: what
-    `within_units(jurisdiction, path)` matches, as a list of ids that an index on the row's own unit column can use
-    (joined, the three conditions on the unit cannot be ORed with anything else through an index)."""
-    from giamsat.units.models import Unit
-
-    return sorted(Unit.objects.filter(within_units(jurisdiction)).values_list("pk", flat=True))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giamsat.core.periods import Period
 from giamsat.core.periods import PeriodKind as Kind
-from giamsat.core.querysets import ScopedQuerySet, unit_ids
+from giamsat.core.querysets import ScopedQuerySet
 from giamsat.plans.choices import PeriodKind
 from giamsat.plans.models import plan_scope
 
@@ -78,7 +78,7 @@ def request_scope(user, action: str, path: str = "") -> models.Q:
     schedules = sorted(Schedule.objects.filter(plan_scope(user, "change", "plan__")).values_list("pk", flat=True))
     q = models.Q(**{f"{path}schedule_id__in": schedules})
     if action == "view":
-        q |= models.Q(**{f"{path}unit_id__in": unit_ids(user.jurisdiction)})
+        q |= models.Q(**{f"{path}unit_id__in": user.jurisdiction.unit_ids})
     return q
 
 
