@@ -5,6 +5,7 @@ of a ratio taking turns in every run."""
 import datetime
 import io
 import resource
+import statistics
 import sys
 import time
 from urllib.parse import urlencode
@@ -432,11 +433,26 @@ def cases_list(vendor, args) -> dict:
         )
         return rows.count(), list(rows[:20])
 
+    def signed_in():
+        """The least a signed-in API request costs here: the token, the user and their jurisdiction, no rows."""
+        response = api.get("/api/me")
+        assert response.status_code == 200, response.status_code
+
     calls = {"case list": endpoint, "bare SQL": bare, "app SQL": app_reads}
-    timed = paired_times(calls | {"API search": api_search, "bare SQL, one": bare_one}, args.runs)
+    calls |= {"API search": api_search, "bare SQL, one": bare_one, "signed in": signed_in}
+    timed = paired_times(calls, args.runs)
     (endpoint_median, endpoint_runs), (sql_median, sql_runs) = timed["case list"], timed["bare SQL"]
     (api_median, api_runs), (one_median, one_runs) = timed["API search"], timed["bare SQL, one"]
+    in_database = {
+        label: _time_in_database(call, args.runs) for label, call in (("page", endpoint), ("API", api_search))
+    }
     return {
+        "signed_in_ms": timed["signed in"][0] * 1000,
+        "signed_in_runs_ms": [t * 1000 for t in timed["signed in"][1]],
+        "page_in_database_ms": in_database["page"][0],
+        "page_statements": in_database["page"][1],
+        "api_in_database_ms": in_database["API"][0],
+        "api_statements": in_database["API"][1],
         "api_ms": api_median * 1000,
         "api_sql_ms": one_median * 1000,
         "api_ratio": api_median / one_median,
@@ -453,6 +469,27 @@ def cases_list(vendor, args) -> dict:
         "endpoint_runs_ms": [t * 1000 for t in endpoint_runs],
         "sql_runs_ms": [t * 1000 for t in sql_runs],
     }
+
+
+def _time_in_database(call, runs: int) -> tuple[float, int]:
+    """Median milliseconds a request spends in the database driver (every statement it runs, commit included) and
+    how many statements: timed in rounds of their own, since timing each statement slows the request a little."""
+    from django.db import connection
+
+    rounds: list[list[float]] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            rounds[-1].append(time.perf_counter() - started)
+
+    for _round in range(runs):
+        rounds.append([])
+        with connection.execute_wrapper(timer):
+            call()
+    return statistics.median(sum(times) * 1000 for times in rounds), len(rounds[-1])
 
 
 # ------------------------------------------------------------------------------------------------ import
@@ -770,6 +807,20 @@ def table(results: list[dict]) -> str:
                 f"{'  its database reads alone':<32} {'':<28} {_n(r['app_sql_ms']):>10} {_n(bare):>10} "
                 f"{_n(r['app_sql_ms'] / bare, 2):>6}"
             )
+        if r.get("signed_in_ms") is not None:
+            lines.append(
+                f"{'  a signed-in API request, no row':<32} {'':<28} {_n(r['signed_in_ms']):>10} "
+                f"{_n(r['api_sql_ms']):>10} {_n(r['signed_in_ms'] / r['api_sql_ms'], 2):>6}"
+            )
+            for label, key, its_bare in (
+                ("  the page in the database", "page", bare),
+                ("  the API in the database", "api", r["api_sql_ms"]),
+            ):
+                statements = f"{r[key + '_statements']} statements"
+                lines.append(
+                    f"{label:<32} {statements:<28} {_n(r[key + '_in_database_ms']):>10} {_n(its_bare):>10} "
+                    f"{_n(r[key + '_in_database_ms'] / its_bare, 2):>6}"
+                )
     full = {r["what"]: r for r in results if not r.get("small") and "endpoint_ms" in r}
     for r in results:
         if r.get("small") and r["what"] in full and "endpoint_ms" in r:
