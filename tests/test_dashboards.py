@@ -1152,6 +1152,41 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
     assert queries.years_without_reports(legacy_tree(reported, province_officer), Period.span(2021, 2025), AS_OF) == []
 
 
+def test_the_matrix_says_which_units_with_targets_have_no_report_in_the_total(
+    reported, client_for, api_client_for, province_officer
+):
+    """The province's total adds up the districts that reported; its target is the whole province's: a "decrease"
+    read as met when a district had not reported. In 2022 only Đức Linh reported."""
+    plan = reported.plan
+    client, api = client_for(province_officer), api_client_for(province_officer)
+    query = {"period": "2022", "on": LEGACY.isoformat()}
+    # No district had reported 2022 yet: the total says so itself, and the note is short.
+    page = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    note = re.search(r'data-testid="units-without-reports">(.*?)</p>', page).group(1)
+    assert note == "Chưa đơn vị nào có số liệu từ báo cáo được duyệt trong kỳ này."
+    accepted_report(reported.request("dl", 2022), value_map(reported, {COUNT: 5, DECREASE: 2}))
+    page = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    note = re.search(r'data-testid="units-without-reports">(.*?)</p>', page).group(1)
+    assert note == (
+        f"1 trong 2 đơn vị có chỉ tiêu chưa có số liệu nào từ báo cáo trong kỳ này ({reported.tanh_linh.name}): "
+        f"dòng {reported.province.name} chỉ cộng các đơn vị đã có, còn chỉ tiêu của dòng ấy tính cho cả địa bàn."
+    )
+    download = client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query)
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == note
+    data = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    assert data["units_without_reports"] == [reported.tanh_linh.pk]
+    # 2023: both reported. A plan fed by the case records alone has a figure for every unit.
+    query["period"] = "2023"
+    assert (
+        "units-without-reports" not in client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    )
+    assert api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()["units_without_reports"] == []
+    plan.indicators.update(source="cases.received")
+    query["period"] = "2022"
+    assert api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()["units_without_reports"] == []
+
+
 def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at_all(
     reported, client_for, api_client_for, supervisor, district_officer
 ):

@@ -236,6 +236,18 @@ def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> l
     return missing
 
 
+def units_without_figures(matrix: Matrix) -> tuple[list[Unit], int]:
+    """The rows under a total that have a target for the period but no figure from a report in any indicator, and
+    how many rows have a target: the total adds up only the other units while its target is for the whole area,
+    which a page must say (a "decrease" total then reads as met). Only report-fed indicators count: the case-fed
+    ones have a figure for every unit."""
+    if matrix.total is None:
+        return [], 0
+    fed = [i for i, indicator in enumerate(matrix.indicators) if indicator.source == sources.REPORTS]
+    targeted = [row for row in matrix.rows if any(row.cells[i].target is not None for i in fed)]
+    return [row.unit for row in targeted if all(row.cells[i].actual is None for i in fed)], len(targeted)
+
+
 # The words a unit's name starts with, folded, longest first: "Thành phố Phan Thiết" sorts under P, not T.
 TYPE_WORDS = ("thanh pho ", "thi tran ", "dac khu ", "thi xa ", "phuong ", "huyen ", "quan ", "tinh ", "xa ")
 

@@ -257,10 +257,32 @@ def years_note(choices: Choices) -> str:
     ) % {"years": ", ".join(str(year) for year in years)}
 
 
-def _noted(choices: Choices) -> list[tuple[str, str]]:
-    """The plan's "about" lines, and the years without reports when there are some."""
-    note = years_note(choices)
-    return [*_plan_about(choices), *([(_("Lưu ý"), note)] if note else [])]
+def units_note(matrix: queries.Matrix) -> str:
+    """What the total row lacks: the units with targets but no figure from a report in the period (empty if none)."""
+    missing, targeted = queries.units_without_figures(matrix)
+    if not missing:
+        return ""
+    if len(missing) == targeted:  # the total has no figure from a report either, and shows it
+        return _("Chưa đơn vị nào có số liệu từ báo cáo được duyệt trong kỳ này.")
+    names = ", ".join(unit.name for unit in missing[:UNITS_NAMED])
+    if len(missing) > UNITS_NAMED:
+        names += ", …"
+    return ngettext(
+        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu nào từ báo cáo trong kỳ này (%(names)s): dòng "
+        "%(root)s chỉ cộng các đơn vị đã có, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
+        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu nào từ báo cáo trong kỳ này (%(names)s): dòng "
+        "%(root)s chỉ cộng các đơn vị đã có, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
+        len(missing),
+    ) % {"n": len(missing), "total": targeted, "names": names, "root": matrix.total.unit.name}
+
+
+UNITS_NAMED = 5  # a province's 100 communes without reports would fill the page
+
+
+def _noted(choices: Choices, *more: str) -> list[tuple[str, str]]:
+    """The plan's "about" lines, and the years without reports (or any other note given) when there are some."""
+    notes = [note for note in (years_note(choices), *more) if note]
+    return [*_plan_about(choices), *((_("Lưu ý"), note) for note in notes)]
 
 
 # ------------------------------------------------------------------------------------------------ pages
@@ -304,6 +326,7 @@ def plan_matrix(request, pk):
         rows=rows,
         sort=sort,
         years_note=years_note(choices),
+        units_note=units_note(result),
         columns=[_column(indicator, sort) for indicator in result.indicators],
         drillable=_drillable(choices.tree),
     )
@@ -332,7 +355,7 @@ def plan_matrix_xlsx(request, pk):
     result.rows = queries.sort_rows(result.rows, request.GET.get("sort", "code"), result.indicators)
     headers, rows = exports.matrix_table(result)
     title = _("Kết quả đạt chỉ tiêu")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _noted(choices))
+    return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _noted(choices, units_note(result)))
 
 
 @login_required
