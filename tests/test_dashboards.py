@@ -1155,36 +1155,69 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
 def test_the_matrix_says_which_units_with_targets_have_no_report_in_the_total(
     reported, client_for, api_client_for, province_officer
 ):
-    """The province's total adds up the districts that reported; its target is the whole province's: a "decrease"
-    read as met when a district had not reported. In 2022 only Đức Linh reported."""
+    """The province's total adds up what was reported; its target is the whole province's: a "decrease" read as met
+    when a district had not reported. The targets of 2022 are Đức Linh's and Tánh Linh's."""
     plan = reported.plan
     client, api = client_for(province_officer), api_client_for(province_officer)
     query = {"period": "2022", "on": LEGACY.isoformat()}
-    # No district had reported 2022 yet: the total says so itself, and the note is short.
-    page = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
-    note = re.search(r'data-testid="units-without-reports">(.*?)</p>', page).group(1)
-    assert note == "Chưa đơn vị nào có số liệu từ báo cáo được duyệt trong kỳ này."
+
+    def note() -> str | None:
+        page = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+        found = re.search(r'data-testid="units-without-figures">(.*?)</p>', page)
+        return found and found.group(1)
+
+    def listed() -> list[int]:
+        return api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()["units_without_figures"]
+
+    # Nothing reported: the total row shows it, and the note is short.
+    assert note() == "Chưa có số liệu nào từ báo cáo được duyệt trong kỳ này."
+    # A district without a target reports: the total has a figure, which is none of the targeted districts'.
+    others = list(
+        Unit.objects.filter(parent=reported.province)
+        .exclude(pk__in=[reported.duc_linh.pk, reported.tanh_linh.pk])
+        .order_by("code")
+    )
+    template = reported.request("dl", 2022)
+    elsewhere = ReportRequest.objects.get(pk=template.pk)
+    elsewhere.pk, elsewhere.unit = None, others[0]
+    elsewhere.save()
+    accepted_report(elsewhere, value_map(reported, {COUNT: 3}))
+    both = sorted([reported.duc_linh, reported.tanh_linh], key=lambda unit: unit.code)
+    assert note() == (
+        f"2 trong 2 đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này ({both[0].name}, "
+        f"{both[1].name}): dòng {reported.province.name} chưa gồm số liệu của các đơn vị ấy, còn chỉ tiêu của dòng ấy "
+        "tính cho cả địa bàn."
+    )
+    assert listed() == [unit.pk for unit in both]
     accepted_report(reported.request("dl", 2022), value_map(reported, {COUNT: 5, DECREASE: 2}))
-    page = client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
-    note = re.search(r'data-testid="units-without-reports">(.*?)</p>', page).group(1)
-    assert note == (
-        f"1 trong 2 đơn vị có chỉ tiêu chưa có số liệu nào từ báo cáo trong kỳ này ({reported.tanh_linh.name}): "
-        f"dòng {reported.province.name} chỉ cộng các đơn vị đã có, còn chỉ tiêu của dòng ấy tính cho cả địa bàn."
+    one = note()
+    assert one == (
+        f"1 trong 2 đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này ({reported.tanh_linh.name}): "
+        f"dòng {reported.province.name} chưa gồm số liệu của đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả địa bàn."
     )
     download = client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query)
     book = openpyxl.load_workbook(io.BytesIO(download.content))
-    assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == note
-    data = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
-    assert data["units_without_reports"] == [reported.tanh_linh.pk]
+    assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == one
+    assert listed() == [reported.tanh_linh.pk]
+    # Five more districts with a target and no report: five names are given, the rest is "…", the same on the page
+    # and in the download whatever the page's sort.
+    for unit in others[1:6]:
+        set_target(reported.ind(COUNT), unit, 2022, 1)
+    missing = sorted([reported.tanh_linh, *others[1:6]], key=lambda unit: unit.code)
+    names = ", ".join(unit.name for unit in missing[:5])
+    assert note().startswith(
+        f"6 trong 7 đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này ({names}, …):"
+    )
+    download = client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), {**query, "sort": "-name"})
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == note()
+    assert listed() == [unit.pk for unit in missing]
     # 2023: both reported. A plan fed by the case records alone has a figure for every unit.
     query["period"] = "2023"
-    assert (
-        "units-without-reports" not in client.get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
-    )
-    assert api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()["units_without_reports"] == []
+    assert note() is None and listed() == []
     plan.indicators.update(source="cases.received")
     query["period"] = "2022"
-    assert api.get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()["units_without_reports"] == []
+    assert note() is None and listed() == []
 
 
 def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at_all(

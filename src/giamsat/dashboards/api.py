@@ -92,9 +92,10 @@ class MatrixOut(Schema):
         description="năm của kỳ (nhiều năm) đã qua hoặc đã đến hạn báo cáo mà chưa có báo cáo nào được duyệt / years "
         "of a period of several, ended or with a report due, without any accepted report"
     )
-    units_without_reports: list[int] = Field(
-        description="id các đơn vị (dòng) có chỉ tiêu nhưng chưa có số liệu nào từ báo cáo trong kỳ: dòng tổng không "
-        "gồm họ / ids of the rows with targets but no figure from a report in the period, which the total leaves out"
+    units_without_figures: list[int] = Field(
+        description="id các đơn vị (dòng) có chỉ tiêu mà chưa có số liệu nào từ báo cáo được duyệt trong kỳ, theo mã: "
+        "dòng tổng chưa gồm số liệu của họ / ids of the rows whose targets have no figure from an accepted report in "
+        "the period, by code: the total leaves them out"
     )
     total: RowOut | None = Field(
         description="dòng tổng của đơn vị gốc; null khi người dùng không phụ trách cả đơn vị đó / the root's total; "
@@ -282,7 +283,7 @@ def matrix(request, plan_id: int, params: Query[Choice]):
             "on": choices.on,
             "reexpressed": choices.tree.reexpressed,
             "years_without_reports": queries.years_without_reports(choices.tree, choices.period, choices.today),
-            "units_without_reports": [unit.pk for unit in queries.units_without_figures(result)[0]],
+            "units_without_figures": [unit.pk for unit in queries.units_without_figures(result).units],
             "total": _row(result.total) if result.total else None,
             "rows": [_row(r) for r in result.rows],
         }

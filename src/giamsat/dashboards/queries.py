@@ -236,16 +236,29 @@ def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> l
     return missing
 
 
-def units_without_figures(matrix: Matrix) -> tuple[list[Unit], int]:
-    """The rows under a total that have a target for the period but no figure from a report in any indicator, and
-    how many rows have a target: the total adds up only the other units while its target is for the whole area,
-    which a page must say (a "decrease" total then reads as met). Only report-fed indicators count: the case-fed
-    ones have a figure for every unit."""
+class Unreported(NamedTuple):
+    units: list[Unit]  # rows with report-fed targets, none of which has a figure; by code
+    targeted: int  # rows with a report-fed target
+    total_has_figures: bool
+
+
+def units_without_figures(matrix: Matrix) -> Unreported:
+    """The rows under a total whose report-fed targets for the period all lack a figure: the total leaves them out
+    while its target is for the whole area, which a page must say (a "decrease" total then reads as met). The
+    case-fed indicators have a figure for every unit and do not count. The total may have figures of its own (the
+    root's own reports, units without targets)."""
     if matrix.total is None:
-        return [], 0
+        return Unreported([], 0, False)
     fed = [i for i, indicator in enumerate(matrix.indicators) if indicator.source == sources.REPORTS]
-    targeted = [row for row in matrix.rows if any(row.cells[i].target is not None for i in fed)]
-    return [row.unit for row in targeted if all(row.cells[i].actual is None for i in fed)], len(targeted)
+    missing, targeted = [], 0
+    for row in matrix.rows:
+        with_target = [row.cells[i] for i in fed if row.cells[i].target is not None]
+        if with_target:
+            targeted += 1
+            if all(cell.actual is None for cell in with_target):
+                missing.append(row.unit)
+    total_has_figures = any(matrix.total.cells[i].actual is not None for i in fed)
+    return Unreported(sorted(missing, key=lambda unit: unit.code), targeted, total_has_figures)
 
 
 # The words a unit's name starts with, folded, longest first: "Thành phố Phan Thiết" sorts under P, not T.

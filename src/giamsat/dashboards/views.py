@@ -258,22 +258,23 @@ def years_note(choices: Choices) -> str:
 
 
 def units_note(matrix: queries.Matrix) -> str:
-    """What the total row lacks: the units with targets but no figure from a report in the period (empty if none)."""
-    missing, targeted = queries.units_without_figures(matrix)
-    if not missing:
+    """What the total row lacks: the units whose targets have no figure from a report in the period (empty if
+    none)."""
+    unreported = queries.units_without_figures(matrix)
+    if not unreported.units:
         return ""
-    if len(missing) == targeted:  # the total has no figure from a report either, and shows it
-        return _("Chưa đơn vị nào có số liệu từ báo cáo được duyệt trong kỳ này.")
-    names = ", ".join(unit.name for unit in missing[:UNITS_NAMED])
-    if len(missing) > UNITS_NAMED:
+    if not unreported.total_has_figures:  # the total row shows it too
+        return _("Chưa có số liệu nào từ báo cáo được duyệt trong kỳ này.")
+    names = ", ".join(unit.name for unit in unreported.units[:UNITS_NAMED])
+    if len(unreported.units) > UNITS_NAMED:
         names += ", …"
     return ngettext(
-        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu nào từ báo cáo trong kỳ này (%(names)s): dòng "
-        "%(root)s chỉ cộng các đơn vị đã có, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
-        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu nào từ báo cáo trong kỳ này (%(names)s): dòng "
-        "%(root)s chỉ cộng các đơn vị đã có, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
-        len(missing),
-    ) % {"n": len(missing), "total": targeted, "names": names, "root": matrix.total.unit.name}
+        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này (%(names)s): "
+        "dòng %(root)s chưa gồm số liệu của đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
+        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này (%(names)s): "
+        "dòng %(root)s chưa gồm số liệu của các đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
+        len(unreported.units),
+    ) % {"n": len(unreported.units), "total": unreported.targeted, "names": names, "root": matrix.total.unit.name}
 
 
 UNITS_NAMED = 5  # a province's 100 communes without reports would fill the page
