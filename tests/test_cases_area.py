@@ -98,6 +98,11 @@ def test_the_api_searches_by_name_in_the_body_and_logs_what_it_found(case, legac
     logged = CaseAccess.objects.filter(action=AccessAction.SEARCH, user=commune_worker)
     assert list(logged.values_list("case_code", flat=True)) == [case.code]
     assert not any(CHILD_FOLDED in (e.detail + e.reason) for e in logged)
+    # Paged as a list of the cases read and logged: the count stays the whole, a page past it is empty.
+    beyond = api.post(
+        "/api/cases/search?offset=1", {"name": CHILD_FOLDED, "status": "all"}, content_type="application/json"
+    )
+    assert beyond.json() == {"items": [], "count": 1}
     legacy = {"name": "Le Van Cu Demo", "status": "all"}
     found = api.post("/api/cases/search", legacy, content_type="application/json")
     assert [r["code"] for r in found.json()["items"]] == [legacy_case.code]
@@ -108,8 +113,8 @@ def test_the_api_searches_by_name_in_the_body_and_logs_what_it_found(case, legac
         assert refused.status_code == 422
         assert refused.json()["errors"][0]["field"] == "name"
     assert refused.json()["errors"][0]["message"] == "Hãy gõ họ tên trẻ."
-    # The two searches above, and the one that found nothing in the commune; not the blank ones.
-    assert logged.all().count() == 3  # all(): the loop above filled the queryset's cache
+    # The three searches above, and the one that found nothing in the commune; not the blank ones.
+    assert logged.all().count() == 4  # all(): the loop above filled the queryset's cache
 
 
 def test_a_read_only_token_may_search_by_name_but_still_not_write(case, commune_worker):

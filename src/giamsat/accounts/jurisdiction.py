@@ -5,9 +5,9 @@ the legacy provinces merged into it (Bình Thuận, Đắk Nông, old Lâm Đồ
 communes it took in, through the official conversion table."""
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db import connection
+from django.utils.functional import cached_property
 
 from giamsat.units.models import Unit, UnitSuccession
 
@@ -24,18 +24,19 @@ class Jurisdiction:
         return bool({unit.pk, unit.parent_id, unit.province_id} & self.ids)
 
     @cached_property
-    def unit_ids(self) -> list[int]:
+    def unit_ids(self) -> tuple[int, ...]:
         """Every unit in the (not nationwide) subtrees, legacy units taken over in 2025 included: what
         `core.querysets.within_units(self, path)` matches, as a list of ids that an index on a row's own unit column
         can use (joined, the three conditions on the unit cannot be ORed with anything else through an index).
 
         Read once per jurisdiction (each request's user has its own) and in plain SQL: every case list and request
         list of a local user needs it, and the ORM took longer to build the query than the database to run it
-        (docs/performance.md, the case list)."""
+        (docs/performance.md, the case list). Django's cached_property, not functools': that one holds a lock shared
+        by every instance (Python 3.11), which the server's threads would queue on."""
         if self.everywhere:
             raise ValueError("a nationwide jurisdiction is not a list of units")
         if not self.ids:
-            return []
+            return ()
         marks = ", ".join(["%s"] * len(self.ids))
         with connection.cursor() as cursor:
             cursor.execute(
@@ -43,7 +44,7 @@ class Jurisdiction:
                 f"WHERE id IN ({marks}) OR parent_id IN ({marks}) OR province_id IN ({marks}) ORDER BY id",
                 [*self.ids] * 3,
             )
-            return [pk for (pk,) in cursor.fetchall()]
+            return tuple(pk for (pk,) in cursor.fetchall())
 
 
 EVERYWHERE = Jurisdiction(everywhere=True)
