@@ -112,10 +112,21 @@ def test_sqlite_connections_use_wal_and_wait_for_the_writer(tmp_path, django_db_
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 @pytest.mark.django_db
-def test_postgresql_connections_do_not_jit_compile_the_short_dashboard_queries():
+def test_postgresql_connections_do_not_jit_compile_and_read_random_pages_cheaply():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
+
+
+def test_an_operator_may_give_postgresql_options_of_their_own(tmp_path):
+    show = "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default'])"
+    url = "postgres://giamsat:secret@127.0.0.1/giamsat"
+    ours = _run_django(["-c", show], tmp_path, DATABASE_URL=url)
+    assert "'options': '-c jit=off -c random_page_cost=1.1'" in ours.stdout, ours.stderr
+    theirs = _run_django(["-c", show], tmp_path, DATABASE_URL=url, GIAMSAT_PG_OPTIONS="-c random_page_cost=4")
+    assert "'options': '-c random_page_cost=4'" in theirs.stdout, theirs.stderr
 
 
 def test_pages_forbid_inline_and_foreign_scripts_and_no_template_needs_them(client_for, district_officer):
