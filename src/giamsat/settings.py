@@ -134,8 +134,8 @@ if os.environ.get("DATABASE_URL"):
         # No JIT: on a province's 50,000 cases PostgreSQL compiled each dashboard query for 0.4–0.5 s to save a
         # few ms of execution (python -m bench, pages); the queries here are many and short. A random page read as
         # cheap as 1.1 sequential ones (PostgreSQL's advice for SSDs, and a database held in memory): at the default
-        # 4 it read all one million cases for a province's 50,000, and every sent report to count the requests
-        # without one (docs/performance.md, 01/12). GIAMSAT_PG_OPTIONS replaces both.
+        # 4 it read all one million cases for a province's 50,000 (docs/performance.md, 01/12). GIAMSAT_PG_OPTIONS
+        # replaces both.
         options = os.environ.get("GIAMSAT_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1")
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = options
 else:

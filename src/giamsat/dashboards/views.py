@@ -258,8 +258,8 @@ def years_note(choices: Choices) -> str:
 
 
 def units_note(matrix: queries.Matrix) -> str:
-    """What the total row lacks: the units whose targets have no figure from a report in the period (empty if
-    none)."""
+    """What the total row lacks: the units whose targets have no figure from an accepted report in the period
+    (empty if none)."""
     unreported = queries.units_without_figures(matrix)
     if not unreported.units:
         return ""
