@@ -286,6 +286,46 @@ def test_an_acceptance_outside_the_matrix_changes_none_of_its_rows(reported, pro
     assert after == before == _cells(queries._matrix(reported.plan, indicators, units, YEAR, AS_OF)[0])
 
 
+def test_an_acceptance_counted_through_the_conversion_table_is_refreshed_by_the_stored_map(
+    reported, province_officer, caplog
+):
+    """Tánh Linh taken over wholly by Đức Linh before the matrix is stored: its report, accepted afterwards,
+    counts for Đức Linh's row by the source map kept with the matrix (the units and the table unchanged since)."""
+    caplog.set_level(logging.DEBUG, logger="giamsat.reporting.judged")
+    UnitSuccession.objects.create(
+        predecessor=reported.tanh_linh, successor=reported.duc_linh, partly=False, effective=REFORM_DATE
+    )
+    before = shown(reported)
+    do_accept(report(reported, "tl", 2023, TL_2023, status=ReportStatus.SUBMITTED), acting_user=province_officer)
+    with CaptureQueriesContext(connection) as refreshed:
+        after = shown(reported)
+    assert "2 of 2 rows judged again" in caplog.text
+    assert not any("units_unitsuccession" in q["sql"] for q in refreshed.captured_queries)
+    assert after == afresh(reported) and after[1] != before[1]
+    assert shown(reported) == after  # stored as brought up to date, and read back
+
+
+def test_a_unit_shown_beside_the_old_unit_it_took_over_does_not_inherit_its_targets_on_a_refresh(
+    reported, province_officer, caplog
+):
+    """Tánh Linh, taken over by Đức Linh, is a row of its own, so its targets stay its own: Đức Linh, without a
+    target for the year, has none, whether the matrix is judged whole or only Đức Linh's row again."""
+    caplog.set_level(logging.DEBUG, logger="giamsat.reporting.judged")
+    UnitSuccession.objects.create(
+        predecessor=reported.tanh_linh, successor=reported.duc_linh, partly=False, effective=REFORM_DATE
+    )
+    Target.objects.filter(unit=reported.duc_linh, period_start__year=2023).delete()
+    units = [reported.tanh_linh, reported.duc_linh]
+    queries.achievement_matrix(reported.plan, units, YEAR, AS_OF)
+    Report.objects.filter(request=reported.request("dl", 2023)).delete()
+    do_accept(report(reported, "dl", 2023, DL_2023, status=ReportStatus.SUBMITTED), acting_user=province_officer)
+    after = _cells(queries.achievement_matrix(reported.plan, units, YEAR, AS_OF))
+    assert "1 of 2 rows judged again" in caplog.text
+    indicators = list(reported.plan.indicators.all())
+    assert after == _cells(queries._matrix(reported.plan, indicators, units, YEAR, AS_OF)[0])
+    assert all(cell[1] is None for cell in after[1]) and any(cell[1] is not None for cell in after[0])
+
+
 def test_one_units_matrix_and_a_plan_with_case_figures_are_not_kept(reported):
     """A report's own figures (supervision) cost less to judge than to store; case figures change with the clock
     (a case's 12 hours running out), not only with writes."""

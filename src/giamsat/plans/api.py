@@ -257,25 +257,27 @@ def plan_achievement(request, plan_id: int, params: Query[PeriodQuery]):
     total, rows = achievement.plan_achievement(
         plan, list(queries.reporting_units(plan, request.user)), period, timezone.localdate()
     )
-    return already_shaped(
-        [
+    return already_shaped([_achievement_row(row) for row in [total, *rows]])
+
+
+def _achievement_row(row: achievement.UnitRow) -> dict:
+    share = row.share
+    return {
+        "unit_id": row.unit.pk,
+        "unit_name": row.unit.name,
+        "targets_met": share.met,
+        "targets_with_data": share.with_data,
+        # The numbers as text here, as the encoder would write them: it calls back into Python for each Decimal
+        # (dashboards.api._cell).
+        "cells": [
             {
-                "unit_id": row.unit.pk,
-                "unit_name": row.unit.name,
-                "targets_met": row.share.met,
-                "targets_with_data": row.share.with_data,
-                "cells": [
-                    {
-                        "indicator_id": c.indicator.pk,
-                        "target": c.target.value if c.target else None,
-                        "actual": c.actual_shown,
-                        "achieved_percent": c.percent,
-                        "expected_progress": c.expected,
-                        "status": c.status.value,
-                    }
-                    for c in row.cells
-                ],
+                "indicator_id": c.indicator.pk,
+                "target": None if c.target is None else str(c.target.value),
+                "actual": None if (actual := c.actual_shown) is None else str(actual),
+                "achieved_percent": None if (percent := c.percent) is None else str(percent),
+                "expected_progress": str(c.expected),
+                "status": c.status.value,
             }
-            for row in [total, *rows]
-        ]
-    )
+            for c in row.cells
+        ],
+    }

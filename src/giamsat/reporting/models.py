@@ -309,7 +309,8 @@ class JudgedMatrix(models.Model):
     plan_version = models.BigIntegerField()
     plan_scoped = models.BigIntegerField(default=0)
     all_version = models.BigIntegerField()
-    payload = models.BinaryField()  # the cells and the sums they were judged from, as zlib-compressed JSON
+    # The cells, and the sums and source map they were judged from, as zlib-compressed JSON (judged._payload).
+    payload = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
