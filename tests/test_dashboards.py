@@ -1027,10 +1027,20 @@ def test_a_unit_drilled_into_stays_reachable_when_the_date_of_the_units_changes(
     assert heading.startswith(f"Chỉ tiêu chưa đạt tiến độ: {f.current_province(f.LAM_DONG).name} ")
     neighbour = client_for(district_officer).get(url, {**today, "unit": reported.tanh_linh.pk})
     assert neighbour.status_code == 404
-    api = client_for(province_officer).get(
-        f"/api/dashboards/plans/{plan.pk}/unmet", {**today, "unit": reported.duc_linh.pk}
+    # An API caller gets what it asked for or a 422 saying why, never other figures; an outsider a 404.
+    api_url = f"/api/dashboards/plans/{plan.pk}/unmet"
+    refused = client_for(province_officer).get(api_url, {**today, "unit": reported.duc_linh.pk})
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error["field"] == "unit"
+    assert error["message"].startswith(
+        f"{reported.duc_linh.name} không có trong danh mục đơn vị hành chính ngày 01/01/2026"
     )
-    assert api.status_code == 404  # an API caller gets what it asked for, or nothing
+    in_english = client_for(province_officer).get(
+        api_url, {**today, "unit": reported.duc_linh.pk}, headers={"accept-language": "en"}
+    )
+    assert "is not on the list of administrative units of 01/01/2026" in in_english.json()["errors"][0]["message"]
+    assert client_for(district_officer).get(api_url, {**today, "unit": reported.tanh_linh.pk}).status_code == 404
 
 
 def test_a_charts_value_labels_of_one_period_never_overlap():
@@ -1239,9 +1249,17 @@ def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at
         assert response.status_code == 200, user.username
         html = response.content.decode()
         assert "không có đơn vị nào trong danh mục ngày" in html and "30/06/2025" in html, user.username
+    # The API says which choice it cannot use, and which dates it can.
+    refused = api_client_for(supervisor).get(
+        f"/api/dashboards/plans/{plan.pk}/matrix", {"period": "2023", "on": TODAY_UNITS.isoformat()}
+    )
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error["field"] == "on" and "chọn một ngày đến 30/06/2025" in error["message"]
     # Still a 404 for a unit outside the area, on either list.
     other = {"period": "2023", "on": TODAY_UNITS.isoformat(), "unit": reported.tanh_linh.pk}
     assert client_for(district_officer).get(url, other).status_code == 404
+    assert api_client_for(district_officer).get(f"/api/dashboards/plans/{plan.pk}/matrix", other).status_code == 404
 
 
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from giamsat.core.dates import parse_day
+from giamsat.core.formatting import dmy
 from giamsat.core.jsonapi import Id, already_shaped
 from giamsat.core.params import MAX_ID, as_year
 from giamsat.reporting.queries import Cell, UnitRow
 
 from . import queries
-from .views import REPORTS_LIMIT, Choices, chosen_period, parse_year, resolve, trend_inputs
+from .views import REPORTS_LIMIT, Choices, Fallback, chosen_period, fallback, parse_year, resolve, trend_inputs
 
 router = Router(tags=["dashboards"])
 
@@ -202,12 +203,17 @@ class ComplianceQuery(Choice):
 
 
 def _choices(request, plan_id: int, params: Choice) -> Choices:
-    """What the pages resolve, except that a period or date the API cannot use is a 422 naming it: the pages
-    fall back to the defaults, which an API caller would take for the figures asked for."""
+    """What the pages resolve, except that a period, date or unit the API cannot use is a 422 naming it, where
+    the pages fall back to other choices (`views.fallback`), which an API caller would take for the figures asked
+    for. What the caller may not see stays a 404."""
     if params.on and parse_day(params.on) is None:
         # Before the units are looked up: on the default date the unit asked for might not exist (a 404).
         raise ValidationError({"on": _("Không phải ngày hợp lệ: dạng 2025-06-30 hoặc 30/06/2025.")})
-    choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    try:
+        choices = resolve(request.user, plan_id, params.period, params.on, params.unit)
+    except Http404:
+        instead = fallback(request.user, plan_id, params.period, params.on, params.unit)
+        raise ValidationError({instead.field: _not_on_the_list(instead)}) from None
     plan = choices.plan
     if params.period and chosen_period(params.period, plan) is None:
         raise ValidationError(
@@ -219,6 +225,17 @@ def _choices(request, plan_id: int, params: Choice) -> Choices:
             }
         )
     return choices
+
+
+def _not_on_the_list(instead: Fallback) -> str:
+    if instead.field == "unit":
+        return _(
+            "%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: bỏ chọn đơn vị, hoặc chọn một ngày mà "
+            "danh mục có đơn vị ấy."
+        ) % {"unit": instead.asked.name, "day": dmy(instead.day)}
+    return _(
+        "Địa bàn của bạn không có đơn vị nào trong danh mục đơn vị hành chính ngày %(day)s: chọn một ngày đến %(last)s."
+    ) % {"day": dmy(instead.day), "last": dmy(instead.choices.on)}
 
 
 def _period(p) -> dict:

@@ -134,15 +134,16 @@ def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int |
 
 def _choices(request, pk, page: bool = False) -> Choices:
     """What the page asked for (`resolve`). On a page (not a download) a note says what was asked for and could not
-    be used: a period or date that cannot be read (the defaults are shown), or one's own unit not on the list of a
-    date chosen after drilling down to it (the plan's view on that date); a unit outside one's jurisdiction stays
-    a 404."""
+    be used: a period or date that cannot be read (the defaults are shown), or what is not on the list of units of
+    the date chosen (`fallback`); a unit outside one's jurisdiction stays a 404."""
     period, on, unit = (request.GET.get(name) for name in ("period", "on", "unit"))
     notes = []
     try:
         choices = resolve(request.user, pk, period, on, unit)
     except Http404:
-        choices = _fallback(request.user, pk, period, on, unit, notes)
+        instead = fallback(request.user, pk, period, on, unit)
+        choices = instead.choices
+        notes.append(instead.note())
     if period and chosen_period(period, choices.plan) is None:
         notes.append(
             _("Không đọc được kỳ “%(text)s”: đang xem %(shown)s.")
@@ -159,7 +160,30 @@ def _choices(request, pk, page: bool = False) -> Choices:
     return choices
 
 
-def _fallback(user, pk, period, on, unit, notes: list) -> Choices:
+@dataclass
+class Fallback:
+    """What a page shows when what was asked for is not on the list of units of the date asked (`day`): `field`
+    names the choice that could not be used, "unit" when one's own unit `asked` is not on it, "on" when none of
+    one's units is."""
+
+    choices: Choices
+    field: str
+    asked: Unit | None
+    day: datetime.date
+
+    def note(self) -> str:
+        if self.field == "unit":
+            return _("%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: đang xem từ %(shown)s.") % {
+                "unit": self.asked.name,
+                "day": dmy(self.day),
+                "shown": self.choices.tree.name,
+            }
+        return _(
+            "Địa bàn của bạn không có đơn vị nào trong danh mục ngày %(day)s: đang xem theo danh mục ngày %(shown)s."
+        ) % {"day": dmy(self.day), "shown": dmy(self.choices.on)}
+
+
+def fallback(user, pk, period, on, unit) -> Fallback:
     """What a page shows when what was asked for is not there (404 otherwise): one's own unit, not on the list of
     the date chosen after drilling down to it, gives the plan's view on that date; a date whose list has none of
     one's units (an area that ended in 2025, asked for in today's units) gives the last day of the old list."""
@@ -175,18 +199,10 @@ def _fallback(user, pk, period, on, unit, notes: list) -> Choices:
     if choices is not None:
         if asked is None or asked.is_valid_on(choices.on):
             raise Http404
-        notes.append(
-            _("%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: đang xem từ %(shown)s.")
-            % {"unit": asked.name, "day": dmy(choices.on), "shown": choices.tree.name}
-        )
-        return choices
+        return Fallback(choices, "unit", asked, choices.on)
     legacy = queries.LAST_LEGACY_DAY.isoformat()
     choices = resolve(user, pk, period, legacy, unit_id if asked is not None else None)
-    notes.append(
-        _("Địa bàn của bạn không có đơn vị nào trong danh mục ngày %(day)s: đang xem theo danh mục ngày %(shown)s.")
-        % {"day": dmy(parse_day(on or "") or choices.today), "shown": dmy(choices.on)}
-    )
-    return choices
+    return Fallback(choices, "on", asked, parse_day(on or "") or choices.today)
 
 
 def _page(request, template: str, choices: Choices, tab: str, **context):
