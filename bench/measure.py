@@ -24,6 +24,7 @@ ORDER = [
     "pages_phase",
     "pages_dashboards",
     "pages_cases",
+    "pages_caselist",
     "pages_trend",
     "pages_targets",
     "pages_targets_save",
@@ -665,6 +666,7 @@ PAGES = {
     "phase": ("dashboard matrix page 2021–2030 (the whole plan)", "/dashboards/plans/{plan}/?period=2021-2030"),
     "dashboards": ("dashboards index", "/dashboards/"),
     "cases": ("cases dashboard (quarters)", "/dashboards/cases/?step=quarter"),
+    "caselist": ("case list (the province's open cases, by due time)", "/cases/"),
     "trend": ("trend of an indicator (quarters)", "/dashboards/plans/{plan}/trend/?indicator={indicator}&step=quarter"),
     "targets": ("targets grid 2027 (communes × indicators)", "/plans/{plan}/targets/?period=2027-2027-year"),
     "home": ("home page (what is waiting)", "/"),
@@ -727,6 +729,10 @@ def pages_dashboards(vendor, args) -> dict:
 
 def pages_cases(vendor, args) -> dict:
     return _page(vendor, args, "cases")
+
+
+def pages_caselist(vendor, args) -> dict:
+    return _page(vendor, args, "caselist")
 
 
 def pages_trend(vendor, args) -> dict:
