@@ -1027,6 +1027,9 @@ def test_a_unit_drilled_into_stays_reachable_when_the_date_of_the_units_changes(
     assert heading.startswith(f"Chỉ tiêu chưa đạt tiến độ: {f.current_province(f.LAM_DONG).name} ")
     neighbour = client_for(district_officer).get(url, {**today, "unit": reported.tanh_linh.pk})
     assert neighbour.status_code == 404
+    # A district of old Đắk Nông is in the officer's area but not in Bình Thuận's plan, on either list.
+    outside_plan = Unit.objects.filter(parent=f.legacy_province(f.DAK_NONG)).order_by("code").first()
+    assert client_for(province_officer).get(url, {**today, "unit": outside_plan.pk}).status_code == 404
     # An API caller gets what it asked for or a 422 saying why, never other figures; an outsider a 404.
     api_url = f"/api/dashboards/plans/{plan.pk}/unmet"
     refused = client_for(province_officer).get(api_url, {**today, "unit": reported.duc_linh.pk})
@@ -1255,11 +1258,73 @@ def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at
     )
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
-    assert error["field"] == "on" and "chọn một ngày đến 30/06/2025" in error["message"]
+    assert error["field"] == "on" and error["message"].endswith("chọn ngày 30/06/2025 hoặc trước đó.")
     # Still a 404 for a unit outside the area, on either list.
     other = {"period": "2023", "on": TODAY_UNITS.isoformat(), "unit": reported.tanh_linh.pk}
     assert client_for(district_officer).get(url, other).status_code == 404
     assert api_client_for(district_officer).get(f"/api/dashboards/plans/{plan.pk}/matrix", other).status_code == 404
+
+
+DASHBOARD_ENDPOINTS = ["matrix", "unmet", "trend", "compliance", "reports"]
+
+
+@pytest.mark.parametrize("endpoint", DASHBOARD_ENDPOINTS)
+def test_every_dashboard_endpoint_names_the_unit_or_date_it_cannot_use(
+    endpoint, reported, api_client_for, province_officer, supervisor, district_officer, outsider
+):
+    """Each endpoint resolves its choices the same way: a 422 naming `unit` or `on`, in the caller's language,
+    where the pages fall back; a 404 for what the caller may not see."""
+    url = f"/api/dashboards/plans/{reported.plan.pk}/{endpoint}"
+    today = {"period": "2023", "on": TODAY_UNITS.isoformat()}
+
+    def refused(user, query, language="vi") -> dict:
+        response = api_client_for(user).get(url, query, headers={"accept-language": language})
+        assert response.status_code == 422, response.content
+        [error] = response.json()["errors"]
+        return error
+
+    drilled = {**today, "unit": reported.duc_linh.pk}
+    error = refused(province_officer, drilled)
+    assert error["field"] == "unit"
+    assert error["message"] == (
+        f"{reported.duc_linh.name} không có trong danh mục đơn vị hành chính ngày 01/01/2026, chỉ có đến ngày "
+        "30/06/2025: bỏ chọn đơn vị, hoặc chọn ngày 30/06/2025 hoặc trước đó."
+    )
+    assert refused(province_officer, drilled, "en")["message"] == (
+        f"{reported.duc_linh.name} is not on the list of administrative units of 01/01/2026, only until 30/06/2025: "
+        "leave the unit out, or choose 30/06/2025 or an earlier date."
+    )
+    # A commune of today asked for on the old list.
+    commune = f.current_commune("Xã Đức Linh")
+    error = refused(province_officer, {"period": "2023", "on": LEGACY.isoformat(), "unit": commune.pk})
+    assert error["field"] == "unit"
+    assert error["message"] == (
+        f"{commune.name} không có trong danh mục đơn vị hành chính ngày 30/06/2025, chỉ có từ ngày 01/07/2025: bỏ "
+        "chọn đơn vị, hoặc chọn ngày 01/07/2025 hoặc sau đó."
+    )
+    # The Women's Union of old Bình Thuận, and the officer of old Đức Linh, have no unit on today's list.
+    for user, query in ((supervisor, today), (district_officer, drilled)):
+        error = refused(user, query)
+        assert error["field"] == "on"
+        assert error["message"] == (
+            "Địa bàn của bạn không có đơn vị nào trong danh mục đơn vị hành chính ngày 01/01/2026: chọn ngày "
+            "30/06/2025 hoặc trước đó."
+        )
+    assert refused(supervisor, today, "en")["message"] == (
+        "Your area has no unit on the list of administrative units of 01/01/2026: choose 30/06/2025 or an earlier date."
+    )
+    assert api_client_for(supervisor).get(url, {"period": "2023"}).status_code == 200
+    # A unit outside one's area, or outside the plan, is a 404 on any date; so is the whole plan to an outsider.
+    gia_nghia = Unit.objects.filter(parent=f.legacy_province(f.DAK_NONG)).order_by("code").first()
+    for user, query in (
+        (district_officer, {**today, "unit": reported.tanh_linh.pk}),
+        (district_officer, {"period": "2023", "unit": reported.tanh_linh.pk}),
+        (province_officer, {**today, "unit": gia_nghia.pk}),
+        (province_officer, {"period": "2023", "unit": gia_nghia.pk}),
+        (outsider, {"period": "2023"}),
+        (outsider, today),
+    ):
+        assert api_client_for(user).get(url, query).status_code == 404, (user.username, query)
 
 
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):

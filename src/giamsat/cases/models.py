@@ -299,8 +299,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["commune", "received_at"]),
             # The list and its counts: the communes of a jurisdiction, open cases, by due time (overdue). The list's
-            # second key too, so that SQLite sorts a province's open cases on the index and reads only the page's
-            # rows: without it, it read every open case of the province (0.09 s of a 0.13 s page, docs/performance.md).
+            # second sort key too, so that SQLite's top-50 sort of a province's open cases compares index entries
+            # and reads only the kept rows: without it, it read every open case's row (0.09 s of a 0.13 s page,
+            # docs/performance.md).
             models.Index(fields=["commune", "status", "next_due_at", "received_at"], name="case_list_idx"),
             models.Index(fields=["status", "next_due_at"]),
             models.Index(fields=["received_at"]),

@@ -228,14 +228,22 @@ def _choices(request, plan_id: int, params: Choice) -> Choices:
 
 
 def _not_on_the_list(instead: Fallback) -> str:
+    day = dmy(instead.day)
     if instead.field == "unit":
+        unit = instead.asked
+        if unit.valid_to and instead.day > unit.valid_to:
+            return _(
+                "%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s, chỉ có đến ngày %(last)s: bỏ chọn "
+                "đơn vị, hoặc chọn ngày %(last)s hoặc trước đó."
+            ) % {"unit": unit.name, "day": day, "last": dmy(unit.valid_to)}
         return _(
-            "%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s: bỏ chọn đơn vị, hoặc chọn một ngày mà "
-            "danh mục có đơn vị ấy."
-        ) % {"unit": instead.asked.name, "day": dmy(instead.day)}
+            "%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s, chỉ có từ ngày %(first)s: bỏ chọn "
+            "đơn vị, hoặc chọn ngày %(first)s hoặc sau đó."
+        ) % {"unit": unit.name, "day": day, "first": dmy(unit.valid_from)}
     return _(
-        "Địa bàn của bạn không có đơn vị nào trong danh mục đơn vị hành chính ngày %(day)s: chọn một ngày đến %(last)s."
-    ) % {"day": dmy(instead.day), "last": dmy(instead.choices.on)}
+        "Địa bàn của bạn không có đơn vị nào trong danh mục đơn vị hành chính ngày %(day)s: chọn ngày %(last)s hoặc "
+        "trước đó."
+    ) % {"day": day, "last": dmy(instead.choices.on)}
 
 
 def _period(p) -> dict:
@@ -392,9 +400,9 @@ def reports(request, plan_id: int, params: Query[ReportsQuery]):
     """The requests of the plan in the period whose reports count for the unit's row (its own, those of the units
     below it and of the old units it took over wholly), 500 at a time, by district, unit and period; as the
     page /dashboards/plans/{id}/reports/ lists them."""
-    choices = _choices(request, plan_id, params)
     if not request.user.can("reporting.view"):
         raise Http404
+    choices = _choices(request, plan_id, params)
     found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_LIMIT, params.offset)
     return {
         "plan_id": plan_id,

@@ -197,12 +197,19 @@ def fallback(user, pk, period, on, unit) -> Fallback:
     except Http404:
         choices = None
     if choices is not None:
-        if asked is None or asked.is_valid_on(choices.on):
+        if asked is None or asked.is_valid_on(choices.on) or not _in_plan(choices.plan, user, asked, choices.on):
             raise Http404
         return Fallback(choices, "unit", asked, choices.on)
     legacy = queries.LAST_LEGACY_DAY.isoformat()
     choices = resolve(user, pk, period, legacy, unit_id if asked is not None else None)
     return Fallback(choices, "on", asked, parse_day(on or "") or choices.today)
+
+
+def _in_plan(plan: Plan, user, unit: Unit, day: datetime.date) -> bool:
+    """Whether the plan's tree holds `unit` on the nearest day to `day` that the unit existed: a unit outside the
+    plan is a 404 on every date, not a date to choose."""
+    nearest = unit.valid_to if unit.valid_to and day > unit.valid_to else unit.valid_from
+    return queries.tree_for(plan, user, nearest or day, unit.pk) is not None
 
 
 def _page(request, template: str, choices: Choices, tab: str, **context):
@@ -533,9 +540,9 @@ def plan_compliance_xlsx(request, pk):
 @login_required
 def plan_reports(request, pk):
     """The reports behind a row of the matrix: the requests of the units that count for it in the period."""
-    choices = _choices(request, pk, page=True)
     if not request.user.can("reporting.view"):
         raise Http404
+    choices = _choices(request, pk, page=True)
     found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_LIMIT)
     for req in found.requests:
         req.latest_status_label = queries.latest_status_label(req.latest_status)
@@ -554,9 +561,9 @@ def plan_reports(request, pk):
 
 @login_required
 def plan_reports_xlsx(request, pk):
-    choices = _choices(request, pk)
     if not request.user.can("reporting.view"):
         raise Http404
+    choices = _choices(request, pk)
     found = queries.reports_behind(choices.tree, choices.period, request.user, REPORTS_EXPORT_LIMIT)
     headers, rows = exports.reports_table(found.requests)
     about = _noted(choices)

@@ -8,13 +8,15 @@ class Migration(migrations.Migration):
         ("cases", "0007_case_settings_emergency_from_escalation"),
     ]
 
+    # The new index is built before the old one is dropped: PostgreSQL holds a lock on the table while it builds,
+    # and the list keeps an index to read meanwhile.
     operations = [
-        migrations.RemoveIndex(
-            model_name="case",
-            name="cases_case_commune_0424db_idx",
-        ),
         migrations.AddIndex(
             model_name="case",
             index=models.Index(fields=["commune", "status", "next_due_at", "received_at"], name="case_list_idx"),
+        ),
+        migrations.RemoveIndex(
+            model_name="case",
+            name="cases_case_commune_0424db_idx",
         ),
     ]
