@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from urllib.parse import parse_qsl
 
 import openpyxl
 import pytest
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 import factories as f
 from giamsat.core.periods import Period
-from giamsat.dashboards import queries
+from giamsat.dashboards import queries, views
 from giamsat.dashboards.api import MatrixOut
 from giamsat.dashboards.charts import Series, bar_chart, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
@@ -891,7 +892,8 @@ def test_an_export_says_what_it_is_on_its_own_sheet_and_on_every_printed_page(re
     about = dict(book["Thông tin"].iter_rows(values_only=True))
     assert about["Kế hoạch"] == f"1318/KH-UBND – {reported.plan.title}"
     assert (about["Đơn vị"], about["Kỳ"]) == (reported.province.name, "Năm 2023")
-    assert about["Người xuất"] == (province_officer.get_full_name() or province_officer.username)
+    # The name in full, as the user's account gives it (Django's first and last names are empty).
+    assert province_officer.full_name and about["Người xuất"] == province_officer.full_name
     assert about["Địa chỉ"].startswith("http://testserver/") and "period=2023" in about["Địa chỉ"]
     table = book.worksheets[0]
     assert table.page_setup.orientation == "landscape" and table.print_title_rows == "$1:$1"
@@ -995,6 +997,79 @@ def test_the_compliance_tab_shows_the_year_chosen_on_the_other_tabs(reported, cl
     assert '<option value="all" selected>' in whole and "cả thời kỳ kế hoạch; đơn vị hành chính" in whole
     # A year chosen on the tab itself wins over the period kept from the others.
     assert '<option value="2023" selected>' in client.get(url, {"period": "2022", "year": "2023"}).content.decode()
+
+
+def _tab_query(page: str, tab: str) -> dict[str, str]:
+    """The query of the link to a tab, from the tabs' list of a page."""
+    tabs = page[page.index('<ul class="tabs') :].split("</ul>")[0]
+    path = "" if tab == "matrix" else f"{tab}/"
+    href = re.search(rf'href="/dashboards/plans/\d+/{path}\?([^"]*)"', tabs).group(1)
+    return dict(parse_qsl(html.unescape(href)))
+
+
+def _form_fields(page: str, testid: str) -> dict[str, str]:
+    """The hidden fields of a page's form."""
+    form = page[page.index(f'data-testid="{testid}"') :].split("</form>")[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+
+
+def test_the_tabs_keep_each_others_choices(reported, client_for, province_officer):
+    """Choosing a year on the compliance tab, then the matrix, showed 2023; changing the date of the units on the
+    trend tab came back on the first indicator by year; the matrix's sort was lost on another tab."""
+    client, plan = client_for(province_officer), reported.plan
+    indicator = plan.indicators.order_by("code").last()
+
+    def page(tab: str, **query) -> str:
+        response = client.get(reverse(f"dashboards:{tab}", args=[plan.pk]), query)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    matrix = page("matrix", period="2022-2022-year", sort="-share")
+    assert _form_fields(matrix, "dash-controls")["sort"] == "-share"
+    to_trend = _tab_query(matrix, "trend")
+    assert to_trend["period"] == "2022-2022-year" and to_trend["sort"] == "-share"
+
+    trend = page("trend", **to_trend, indicator=str(indicator.pk), step="quarter")
+    kept = _form_fields(trend, "dash-controls")
+    assert kept["indicator"] == str(indicator.pk) and kept["step"] == "quarter" and kept["sort"] == "-share"
+    assert _form_fields(trend, "trend-controls")["sort"] == "-share"
+    back = _tab_query(trend, "matrix")
+    assert back["sort"] == "-share" and back["indicator"] == str(indicator.pk) and back["step"] == "quarter"
+    # The date of the units changed on the trend tab, as its form sends it.
+    again = page("trend", **{**kept, "on": TODAY_UNITS.isoformat()})
+    assert f'<option value="{indicator.pk}" selected>' in again and '<option value="quarter" selected>' in again
+
+    compliance = page("compliance", period="2023-2023-year", year="2022", sort="-share")
+    assert _form_fields(compliance, "dash-controls") == {
+        "period": "2022-2022-year",
+        "sort": "-share",
+        "year": "2022",
+    }
+    to_matrix = _tab_query(compliance, "matrix")
+    assert to_matrix["period"] == "2022-2022-year" and "year" not in to_matrix
+    assert f"Kết quả đạt chỉ tiêu: {reported.province.name}, Năm 2022" in page("matrix", **to_matrix)
+    everything = page("compliance", period="2023-2023-year", year="all")
+    assert _tab_query(everything, "unmet")["period"] == f"{plan.first_year}-{plan.last_year}-span"
+
+
+def test_the_compliance_tab_says_which_years_have_no_request(reported, client_for, province_officer):
+    """Years without a request of the plan had no column and no word: the share on time read as the whole plan's."""
+    client, plan = client_for(province_officer), reported.plan
+    years = [y for y in range(plan.first_year, plan.last_year + 1) if y not in (2022, 2023)]
+    assert years, "the plan spans more years than its schedule"
+    url = reverse("dashboards:compliance", args=[plan.pk])
+    every = client.get(url, {"period": "2022", "year": "all"}).content.decode()
+    note = re.search(r'data-testid="years-without-requests">([^<]*)<', every).group(1)
+    assert note.startswith(f"Các năm {views.year_runs(years)} chưa có yêu cầu báo cáo nào cho các đơn vị này")
+    api = client.get(f"/api/dashboards/plans/{plan.pk}/compliance", {"year": "all"}).json()
+    assert api["years_without_requests"] == years
+    download = client.get(reverse("dashboards:compliance_xlsx", args=[plan.pk]), {"year": "all"})
+    book = openpyxl.load_workbook(io.BytesIO(download.content))
+    assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == html.unescape(note)
+    empty = client.get(url, {"year": str(years[-1])}).content.decode()
+    assert f"cho các đơn vị này trong năm {years[-1]}: lịch báo cáo chưa có kỳ nào trong năm ấy." in empty
+    assert 'data-testid="years-without-requests"' not in client.get(url, {"year": "2022"}).content.decode()
+    assert views.year_runs([2021, 2023, 2024, 2025, 2027]) == "2021, 2023–2025, 2027"
 
 
 def test_a_page_says_which_choice_it_could_not_read_and_what_it_shows_instead(reported, client_for, province_officer):
@@ -1234,7 +1309,7 @@ def test_the_matrix_says_which_units_with_targets_have_no_report_in_the_total(
 
 
 def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at_all(
-    reported, client_for, api_client_for, supervisor, district_officer
+    reported, client_for, api_client_for, supervisor, district_officer, province_officer
 ):
     """The Women's Union of old Bình Thuận, and an officer of old Đức Linh, have no unit on today's list: a period
     after the reform, or today's units chosen, answered 404 "outside your area"."""
@@ -1242,6 +1317,9 @@ def test_an_area_that_ended_in_2025_is_shown_in_the_old_units_rather_than_not_at
     url = reverse("dashboards:matrix", args=[plan.pk])
     page = client_for(supervisor).get(url, {"period": "2025"})
     assert page.status_code == 200 and reported.duc_linh.name in page.content.decode()
+    # Today's units are not offered to whom they would only ever show the old list with a note.
+    assert "Hiện nay (tỉnh – xã)" not in page.content.decode()
+    assert "Hiện nay (tỉnh – xã)" in client_for(province_officer).get(url, {"period": "2025"}).content.decode()
     matrix = api_client_for(supervisor).get(f"/api/dashboards/plans/{plan.pk}/matrix", {"period": "2025"}).json()
     assert matrix["on"] == LEGACY.isoformat() and matrix["total"]["unit"]["id"] == reported.province.pk
     for user, query in (

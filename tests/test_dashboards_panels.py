@@ -3,6 +3,7 @@ against a plain computation written here on random data, small counts hidden fro
 cases, the XLSX downloads holding the page's numbers, the JSON API the same, and 404 for outsiders everywhere."""
 
 import datetime
+import html
 import io
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own SVG
@@ -858,6 +859,19 @@ def test_the_supervision_api_gives_the_page_s_numbers(supervision_story, supervi
     assert data["categories_by_unit"][0]["counts"] == [1] and data["units"][0]["unit_id"] is not None
     narrowed = api_client_for(supervisor).get("/api/supervision-dashboard", {"supervision": supervision_story.pk})
     assert narrowed.json()["total"] == 1
+
+
+def test_the_supervision_page_leads_to_the_overdue_recommendations_and_says_a_year_it_cannot_read(
+    supervision_story, supervisor, client_for
+):
+    """The overdue count led nowhere, and a year typed as "24" showed every year without a word."""
+    client = client_for(supervisor)
+    page = client.get(reverse("dashboards:supervision"), {"supervision": supervision_story.pk}).content.decode()
+    link = re.search(r'<a href="([^"]+)" data-testid="overdue-list">', page).group(1)
+    listed = client.get(html.unescape(link)).content.decode()
+    assert "Kiến nghị thử" in listed and 'name="overdue" value="1" checked' in listed
+    typed = client.get(reverse("dashboards:supervision"), {"year": "24"}).content.decode()
+    assert "Không đọc được năm “24” (dạng 2023): đang xem mọi năm." in typed
 
 
 # ------------------------------------------------------------------------------------------------ 404

@@ -43,6 +43,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        # Vietnamese names are kept whole in full_name; Django's first and last name stay empty.
+        return self.full_name or super().get_full_name()
+
     @property
     def sees_all(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN

@@ -163,6 +163,10 @@ class ComplianceOut(Schema):
         "null when the user's jurisdiction does not cover all of it"
     )
     rows: list[ComplianceRowOut]
+    years_without_requests: list[int] = Field(
+        description="các năm được hỏi mà các đơn vị này không có yêu cầu báo cáo nào (bảng không có cột của các năm "
+        "ấy) / the years asked for in which these units have no report request (no column of the table)"
+    )
 
 
 class ReportsQuery(Choice):
@@ -388,6 +392,7 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
         "periods": [_period(p) for p in result.periods],
         "total": _compliance_row(result.total) if result.total else None,
         "rows": [_compliance_row(r) for r in result.rows],
+        "years_without_requests": result.years_without_requests,
     }
 
 

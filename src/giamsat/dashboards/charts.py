@@ -160,14 +160,18 @@ def apart(labels: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
     return placed
 
 
-def _opening(key: str, title: str, height: int) -> list[str]:
+def _opening(
+    key: str, title: str, height: int, width: int = WIDTH, font_size: int = 12, kind: str = "lines"
+) -> list[str]:
     """The SVG element, its title and background. The title's id comes from `key`: a page shows several charts
-    inline, and with one id for all a screen reader reads the first chart's title for each of them."""
+    inline, and with one id for all a screen reader reads the first chart's title for each of them. `kind` is its
+    class: a phone shrinks "bars" to its width and scrolls "lines" sideways."""
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="chart-{key}-title" font-family="{FONT}" font-size="12">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="chart-{key}-title" font-family="{FONT}" '
+        f'font-size="{font_size}">',
         f'<title id="chart-{key}-title">{_text(title)}</title>',
-        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#fff"/>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
     ]
 
 
@@ -178,44 +182,46 @@ class Bar:
     shown: str
 
 
-BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 22, 8, 300
+# A bar chart is narrow, its labels above the bars: on a phone it fits the screen with its text still 11 px high,
+# where a label column beside the bars left a 360 px screen an empty frame, the bars scrolled out of sight.
+BAR_WIDTH, BAR_FONT, BAR_LABEL, BAR_HEIGHT, BAR_GAP, BAR_LABEL_CHARS = 400, 15, 20, 16, 10, 48
+BAR_ROW = BAR_LABEL + BAR_HEIGHT + BAR_GAP
 
 
 def bar_chart(
     title: str, bars: list[Bar], *, key: str, colour: str = "#0b57a4", decimal_mark=",", thousands="."
 ) -> str:
-    """A horizontal bar chart, one bar per row with its number written at its end (so a print needs no colour
-    and no axis reading). A bar without a value (a count hidden as "< 3") is left out; its text stays. `key` as
-    for `line_chart`."""
+    """A horizontal bar chart, each bar under its label with its number written at its end (so a print needs no
+    colour and no axis reading). A bar without a value (a count hidden as "< 3") is left out; its text stays.
+    `key` as for `line_chart`."""
     top = nice_ceiling(max((b.value for b in bars if b.value is not None), default=Decimal(0)))
-    plot_w = WIDTH - LABEL_WIDTH - RIGHT - 50
-    height = TOP + max(len(bars), 1) * (BAR_HEIGHT + BAR_GAP) + 20
+    left, plot_w = 10, BAR_WIDTH - 10 - 90
+    height = TOP + max(len(bars), 1) * BAR_ROW + 6
     out = [
-        *_opening(key, title, height),
-        f'<text x="10" y="18" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
+        *_opening(key, title, height, BAR_WIDTH, BAR_FONT, "bars"),
+        f'<text x="{left}" y="20" font-size="16" font-weight="600" fill="#1d2530">{_text(title)}</text>',
     ]
     for i, bar in enumerate(bars):
-        y = TOP + i * (BAR_HEIGHT + BAR_GAP)
+        y = TOP + i * BAR_ROW
         whole = xml_text(bar.label)
-        label = whole if len(whole) <= 46 else whole[:45] + "…"
+        label = whole if len(whole) <= BAR_LABEL_CHARS else whole[: BAR_LABEL_CHARS - 1] + "…"
         out.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" text-anchor="end" fill="#1d2530">'
+            f'<text x="{left}" y="{y + BAR_LABEL - 5}" fill="#1d2530">'
             f"<title>{escape(whole)}</title>{escape(label)}</text>"
         )
+        bar_y = y + BAR_LABEL
         width = float(bar.value / top) * plot_w if bar.value is not None else 0
         if width:
             out.append(
-                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{colour}" '
+                f'<rect x="{left}" y="{bar_y}" width="{width:.1f}" height="{BAR_HEIGHT}" fill="{colour}" '
                 f'stroke="#1d2530" stroke-width="0.5"/>'
             )
         out.append(
-            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + BAR_HEIGHT / 2 + 4:.1f}" fill="#1d2530">'
+            f'<text x="{left + width + 6:.1f}" y="{bar_y + BAR_HEIGHT / 2 + 5:.1f}" font-weight="600" fill="#1d2530">'
             f"{_text(bar.shown)}</text>"
         )
-    if bars:
-        out.append(f'<line x1="{LABEL_WIDTH}" y1="{TOP - 4}" x2="{LABEL_WIDTH}" y2="{height - 16}" stroke="#1d2530"/>')
-    else:  # an empty box with an axis read as a chart that failed to draw
+    if not bars:  # an empty box read as a chart that failed to draw
         empty = _text(_("Không có số liệu trong phạm vi đã chọn."))
-        out.append(f'<text x="10" y="{TOP + BAR_HEIGHT / 2 + 4:.1f}" fill="#5b6573">{empty}</text>')
+        out.append(f'<text x="{left}" y="{TOP + BAR_HEIGHT / 2 + 4:.1f}" fill="#5b6573">{empty}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -532,6 +532,9 @@ class Compliance:
     periods: list[Period]
     total: ComplianceRow | None  # None when the user does not cover the root (`Tree.whole`)
     rows: list[ComplianceRow]
+    # The years asked for with no request of the plan for these units: the table has no column for them, so its
+    # share on time is that of the other years alone, which the page must say.
+    years_without_requests: list[int]
 
 
 def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Compliance:
@@ -556,7 +559,10 @@ def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Comp
             tally = Tally(row["on_time"], row["late"], row["missing"], row["not_due"])
             target.cells[position[(row["period_start"], row["period_end"])]].add(tally)
             target.total.add(tally)
-    return Compliance(periods, total if tree.whole else None, list(rows.values()))
+    asked = range(start.year, end.year + 1)
+    with_requests = {p.end.year for p in periods}
+    missing = [y for y in asked if y not in with_requests]
+    return Compliance(periods, total if tree.whole else None, list(rows.values()), missing)
 
 
 # --------------------------------------------------------------------------------------- reports behind

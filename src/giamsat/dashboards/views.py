@@ -2,7 +2,7 @@
 table as XLSX (`exports`) or the chart as SVG. A plan, unit or indicator the user may not see answers 404."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -96,11 +96,13 @@ def _area_ended(user, today: datetime.date) -> bool:
     return not Unit.objects.filter(pk__in=jurisdiction.ids).valid_on(today).exists()
 
 
-def on_choices(today: datetime.date) -> list[tuple[datetime.date, str]]:
-    return [
-        (queries.LAST_LEGACY_DAY, _("Trước sắp xếp 2025 (tỉnh – huyện – xã)")),
-        (today, _("Hiện nay (tỉnh – xã)")),
-    ]
+def on_choices(today: datetime.date, user) -> list[tuple[datetime.date, str]]:
+    """The dates of the units offered: before the reform, and today unless none of the user's units is on today's
+    list (that choice always fell back to the old list, with a note)."""
+    offered = [(queries.LAST_LEGACY_DAY, _("Trước sắp xếp 2025 (tỉnh – huyện – xã)"))]
+    if not _area_ended(user, today):
+        offered.append((today, _("Hiện nay (tỉnh – xã)")))
+    return offered
 
 
 @dataclass
@@ -222,7 +224,7 @@ def _page(request, template: str, choices: Choices, tab: str, **context):
             "period_key": period_key(choices.period),
             "periods": plan_queries.plan_periods(choices.plan),
             "on": choices.on,
-            "on_choices": on_choices(choices.today),
+            "on_choices": on_choices(choices.today, request.user),
             "tree": choices.tree,
             "tab": tab,
             "q": choices.query(),
@@ -278,6 +280,39 @@ def years_note(choices: Choices) -> str:
         "còn chỉ tiêu tính cả các năm ấy.",
         len(years),
     ) % {"years": ", ".join(str(year) for year in years)}
+
+
+def year_runs(years: list[int]) -> str:
+    """2021, 2023–2025: consecutive years as a span."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and runs[-1][-1] == year - 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
+
+
+def requests_note(result: queries.Compliance) -> str:
+    """What the compliance table lacks: the years asked for without any request (empty if none)."""
+    years = result.years_without_requests
+    if not years:
+        return ""
+    if not result.periods:
+        return ngettext(
+            "Chưa có yêu cầu báo cáo nào của kế hoạch cho các đơn vị này trong năm %(years)s: lịch báo cáo chưa có "
+            "kỳ nào trong năm ấy.",
+            "Chưa có yêu cầu báo cáo nào của kế hoạch cho các đơn vị này trong các năm %(years)s: lịch báo cáo chưa "
+            "có kỳ nào trong các năm ấy.",
+            len(years),
+        ) % {"years": year_runs(years)}
+    return ngettext(
+        "Năm %(years)s chưa có yêu cầu báo cáo nào cho các đơn vị này: bảng không có cột của năm ấy, và tỷ lệ đúng "
+        "hạn chỉ tính các năm đã có yêu cầu.",
+        "Các năm %(years)s chưa có yêu cầu báo cáo nào cho các đơn vị này: bảng không có cột của các năm ấy, và tỷ "
+        "lệ đúng hạn chỉ tính các năm đã có yêu cầu.",
+        len(years),
+    ) % {"years": year_runs(years)}
 
 
 def units_note(matrix: queries.Matrix) -> str:
@@ -512,6 +547,9 @@ def plan_compliance(request, pk):
                 "shown": year or _("cả thời kỳ kế hoạch"),
             },
         )
+    if asked == "all" or (year is not None and year == as_year(asked)):
+        # The year chosen here is the period of the other tabs: "Năm 2022" here, then the matrix, showed 2023.
+        choices = replace(choices, period=Period.year(year) if year else choices.plan.period)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     return _page(
         request,
@@ -519,6 +557,7 @@ def plan_compliance(request, pk):
         choices,
         "compliance",
         compliance=result,
+        requests_note=requests_note(result),
         year=year,
         year_param=year or "all",
         years=list(range(choices.plan.first_year, choices.plan.last_year + 1)),
@@ -533,6 +572,8 @@ def plan_compliance_xlsx(request, pk):
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     headers, rows = exports.compliance_table(result)
     about = _plan_about(choices, (_("Năm"), str(year) if year else _("Cả kế hoạch")))
+    if note := requests_note(result):
+        about.append((_("Lưu ý"), note))
     name = _file_name("bao-cao-dung-han", choices.plan.reference, choices.tree.name, year or "ca-ke-hoach")
     return _xlsx(request, headers, rows, _("Tình hình báo cáo"), name, about)
 
@@ -845,6 +886,9 @@ SUPERVISION_CHARTS = ("statuses", "overdue", "categories")
 def supervision_panel(request):
     """Recommendations by status and overdue per addressee; limitation categories across units."""
     choices, dash, sheets = _supervision_data(request)
+    asked = request.GET.get("year", "").strip()
+    if asked and choices.year is None:
+        messages.info(request, _("Không đọc được năm “%(text)s” (dạng 2023): đang xem mọi năm.") % {"text": asked[:40]})
     charts = {name: mark_safe(supervision_chart(name, dash, sheets)) for name in SUPERVISION_CHARTS}  # noqa: S308
     return render(
         request,

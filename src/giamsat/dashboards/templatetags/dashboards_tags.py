@@ -2,27 +2,48 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
+# The tabs' own choices, by parameter, and the name under which a tab's view puts the value it read.
+TAB_CHOICES = {"sort": "sort", "indicator": "indicator_id", "step": "step", "year": "year_param"}
+
+
+def _tab_choices(context) -> dict[str, str]:
+    """The matrix's sort, the trend's indicator and step, the compliance's year: this tab's as it read them, the
+    other tabs' as the address carried them, so that leaving a tab and coming back keeps them. Each tab checks
+    its own when it reads them."""
+    request = context.get("request")
+    asked = request.GET if request is not None else {}
+    values = {}
+    for name, read_as in TAB_CHOICES.items():
+        value = context.get(read_as) or asked.get(name)
+        if value:
+            values[name] = str(value)[:40]
+    return values
+
+
 @register.simple_tag(takes_context=True)
 def dash_query(context, **changes) -> str:
-    """The page's query string (plan period, date of the units, unit) with some values changed; a value of ""
-    drops that parameter. Autoescaped where it is used, so `&` becomes `&amp;` in the attribute."""
-    choices = context["choices"]
-    keep = {key: context.get(key) for key in ("sort", "indicator_id", "step", "year_param") if context.get(key)}
-    params = {
-        "sort": keep.get("sort"),
-        "indicator": keep.get("indicator_id"),
-        "step": keep.get("step"),
-        "year": keep.get("year_param"),
-    }
-    params.update(changes)
-    return choices.query(**params)
+    """The page's query string (plan period, date of the units, unit and the tabs' own choices) with some values
+    changed; a value of "" drops that parameter. Autoescaped where it is used, so `&` becomes `&amp;` in the
+    attribute."""
+    return context["choices"].query(**{**_tab_choices(context), **changes})
+
+
+@register.simple_tag(takes_context=True)
+def tab_inputs(context, *controls) -> str:
+    """Hidden fields for the tabs' own choices that a form has no control of its own for (`controls`): changing the
+    date of the units on the trend tab kept neither its indicator nor its step."""
+    return format_html_join(
+        "",
+        '<input type="hidden" name="{}" value="{}">',
+        ((name, value) for name, value in _tab_choices(context).items() if name not in controls),
+    )
 
 
 @register.simple_tag

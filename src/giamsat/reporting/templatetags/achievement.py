@@ -40,7 +40,8 @@ def bands_note() -> str:
         "Đạt: thực hiện từ %(met)s%% chỉ tiêu. Đúng tiến độ: từ %(on_track)s%% tiến độ cần đạt đến nay (chỉ khi kỳ "
         "chưa kết thúc). Có nguy cơ: từ %(at_risk)s%% tiến độ cần đạt (khi kỳ đã kết thúc: chưa đạt nhưng gần đạt). "
         "Chậm: dưới %(at_risk)s%%. Chỉ tiêu giảm: tỷ lệ đạt là mức đã giảm từ giá trị cơ sở chia cho mức phải "
-        "giảm (giảm nhiều hơn yêu cầu thì trên 100%%); khi không có giá trị cơ sở, là chỉ tiêu chia cho thực hiện."
+        "giảm (giảm nhiều hơn yêu cầu thì trên 100%%); khi không có giá trị cơ sở, là chỉ tiêu chia cho thực hiện, "
+        "tối đa 100%%."
     ) % {
         "met": _percent(bands.met),
         "on_track": _percent(bands.on_track),
