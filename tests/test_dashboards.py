@@ -25,7 +25,7 @@ import factories as f
 from giamsat.core.periods import Period
 from giamsat.dashboards import queries, views
 from giamsat.dashboards.api import MatrixOut
-from giamsat.dashboards.charts import Series, bar_chart, line_chart, nice_ceiling, number_label
+from giamsat.dashboards.charts import Bar, Series, bar_chart, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Target
 from giamsat.reporting.achievement import Status
@@ -776,7 +776,13 @@ def test_a_district_officer_cannot_open_the_neighbouring_district(reported, clie
         client.get(f"/api/dashboards/plans/{reported.plan.pk}/matrix?unit={reported.tanh_linh.pk}").status_code == 404
     )
     assert client.get(url + "?indicator=999999").status_code == 200
-    assert client.get(reverse("dashboards:trend", args=[reported.plan.pk]) + "?indicator=999999").status_code == 404
+    # An indicator not in the plan (an old bookmark, carried from another tab): the first, with a note; its
+    # download stays a 404.
+    trend = client.get(reverse("dashboards:trend", args=[reported.plan.pk]) + "?indicator=999999")
+    first = reported.plan.indicators.first()
+    assert trend.status_code == 200
+    assert f"Kế hoạch không có chỉ tiêu “999999”: đang xem {first.code}." in trend.content.decode()
+    assert client.get(reverse("dashboards:trend_svg", args=[reported.plan.pk]) + "?indicator=999999").status_code == 404
 
 
 def test_the_api_matrix_has_the_numbers_of_the_page(reported, api_client_for, province_officer):
@@ -1050,6 +1056,14 @@ def test_the_tabs_keep_each_others_choices(reported, client_for, province_office
     assert f"Kết quả đạt chỉ tiêu: {reported.province.name}, Năm 2022" in page("matrix", **to_matrix)
     everything = page("compliance", period="2023-2023-year", year="all")
     assert _tab_query(everything, "unmet")["period"] == f"{plan.first_year}-{plan.last_year}-span"
+    # A year the compliance tab worked out for itself (from a phase) is not carried: it replaced the phase.
+    phase = f"{plan.first_year}-{plan.first_year + 2}-span"
+    plan.phases.create(name="Giai đoạn 1", first_year=plan.first_year, last_year=plan.first_year + 2)
+    of_phase = page("compliance", period=phase)
+    assert "year" not in _form_fields(of_phase, "dash-controls")
+    drilled = re.search(r'href="\?([^"]*unit=[^"]*)"', of_phase).group(1)
+    assert "year" not in dict(parse_qsl(html.unescape(drilled)))
+    assert _tab_query(page("compliance", **dict(parse_qsl(html.unescape(drilled)))), "matrix")["period"] == phase
 
 
 def test_the_compliance_tab_says_which_years_have_no_request(reported, client_for, province_officer):
@@ -1067,7 +1081,7 @@ def test_the_compliance_tab_says_which_years_have_no_request(reported, client_fo
     book = openpyxl.load_workbook(io.BytesIO(download.content))
     assert dict(book["Thông tin"].iter_rows(values_only=True))["Lưu ý"] == html.unescape(note)
     empty = client.get(url, {"year": str(years[-1])}).content.decode()
-    assert f"cho các đơn vị này trong năm {years[-1]}: lịch báo cáo chưa có kỳ nào trong năm ấy." in empty
+    assert f"Chưa có yêu cầu báo cáo nào cho các đơn vị này trong năm {years[-1]}." in empty
     assert 'data-testid="years-without-requests"' not in client.get(url, {"year": "2022"}).content.decode()
     assert views.year_runs([2021, 2023, 2024, 2025, 2027]) == "2021, 2023–2025, 2027"
 
@@ -1146,7 +1160,25 @@ def test_a_bar_chart_without_bars_says_so():
     root = ET.fromstring(bar_chart("Kiến nghị", [], key="empty"))  # noqa: S314
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "Không có số liệu trong phạm vi đã chọn." in texts
-    assert not list(root.iter("{http://www.w3.org/2000/svg}line"))
+    assert not list(root.iter("{http://www.w3.org/2000/svg}rect"))[1:]  # the background alone
+
+
+def test_a_bar_chart_writes_each_label_above_its_bar_and_fits_a_phone():
+    """Labels in a column of their own beside the bars left a 360 px screen an empty frame, the bars out of sight."""
+    bars = [Bar("Bạo lực", D(8), "8"), Bar("Bỏ mặc", D(4), "4"), Bar("Tai nạn, thương tích", None, "< 3")]
+    root = ET.fromstring(bar_chart("Theo hình thức", bars, key="harm"))  # noqa: S314
+    svg = "{http://www.w3.org/2000/svg}"
+    assert root.get("class") == "bars" and int(root.get("width")) <= 400
+    texts = {"".join(t.itertext()): t for t in root.iter(f"{svg}text")}
+    rects = list(root.iter(f"{svg}rect"))[1:]  # after the background
+    assert len(rects) == 2  # the hidden count is written, not drawn
+    for bar, rect in zip(bars, rects, strict=False):
+        label = texts[bar.label + bar.label]  # the label's <title> holds its whole text
+        assert float(label.get("y")) < float(rect.get("y"))
+        assert float(label.get("x")) == float(rect.get("x"))
+        assert float(texts[bar.shown].get("x")) > float(rect.get("x")) + float(rect.get("width"))
+    assert float(rects[0].get("width")) == 2 * float(rects[1].get("width"))
+    assert "< 3" in texts
 
 
 def test_a_chart_escapes_its_text_and_breaks_the_line_where_data_is_missing():
@@ -1214,7 +1246,7 @@ def test_a_phase_says_which_of_its_years_have_no_accepted_report(
     page = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
     note = re.search(r'data-testid="years-without-reports">(.*?)</p>', page).group(1)
     assert note == (
-        "Các năm 2021, 2024, 2025 chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm "
+        "Các năm 2021, 2024–2025 chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm "
         "đã có, còn chỉ tiêu tính cả các năm ấy."
     )
     client = client_for(province_officer)
@@ -1403,6 +1435,12 @@ def test_every_dashboard_endpoint_names_the_unit_or_date_it_cannot_use(
         (outsider, today),
     ):
         assert api_client_for(user).get(url, query).status_code == 404, (user.username, query)
+    # A unit with both dates (set by hand in the admin) names the span.
+    Unit.objects.filter(pk=reported.duc_linh.pk).update(valid_from=datetime.date(1991, 1, 1))
+    assert refused(province_officer, drilled)["message"] == (
+        f"{reported.duc_linh.name} không có trong danh mục đơn vị hành chính ngày 01/01/2026, chỉ có từ ngày "
+        "01/01/1991 đến ngày 30/06/2025: bỏ chọn đơn vị, hoặc chọn một ngày trong khoảng ấy."
+    )
 
 
 def test_the_page_offers_the_legacy_and_current_trees(reported, client_for, province_officer):

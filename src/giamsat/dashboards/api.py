@@ -235,7 +235,12 @@ def _not_on_the_list(instead: Fallback) -> str:
     day = dmy(instead.day)
     if instead.field == "unit":
         unit = instead.asked
-        if unit.valid_to and instead.day > unit.valid_to:
+        if unit.valid_from and unit.valid_to:
+            return _(
+                "%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s, chỉ có từ ngày %(first)s đến ngày "
+                "%(last)s: bỏ chọn đơn vị, hoặc chọn một ngày trong khoảng ấy."
+            ) % {"unit": unit.name, "day": day, "first": dmy(unit.valid_from), "last": dmy(unit.valid_to)}
+        if unit.valid_to:
             return _(
                 "%(unit)s không có trong danh mục đơn vị hành chính ngày %(day)s, chỉ có đến ngày %(last)s: bỏ chọn "
                 "đơn vị, hoặc chọn ngày %(last)s hoặc trước đó."

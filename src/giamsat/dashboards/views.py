@@ -211,7 +211,7 @@ def _in_plan(plan: Plan, user, unit: Unit, day: datetime.date) -> bool:
     """Whether the plan's tree holds `unit` on the nearest day to `day` that the unit existed: a unit outside the
     plan is a 404 on every date, not a date to choose."""
     nearest = unit.valid_to if unit.valid_to and day > unit.valid_to else unit.valid_from
-    return queries.tree_for(plan, user, nearest or day, unit.pk) is not None
+    return queries.tree_for(plan, user, nearest, unit.pk) is not None
 
 
 def _page(request, template: str, choices: Choices, tab: str, **context):
@@ -279,7 +279,7 @@ def years_note(choices: Choices) -> str:
         "Các năm %(years)s chưa có báo cáo nào được duyệt: số liệu lấy từ báo cáo của kỳ này chỉ gồm các năm đã có, "
         "còn chỉ tiêu tính cả các năm ấy.",
         len(years),
-    ) % {"years": ", ".join(str(year) for year in years)}
+    ) % {"years": year_runs(years)}
 
 
 def year_runs(years: list[int]) -> str:
@@ -300,10 +300,8 @@ def requests_note(result: queries.Compliance) -> str:
         return ""
     if not result.periods:
         return ngettext(
-            "Chưa có yêu cầu báo cáo nào của kế hoạch cho các đơn vị này trong năm %(years)s: lịch báo cáo chưa có "
-            "kỳ nào trong năm ấy.",
-            "Chưa có yêu cầu báo cáo nào của kế hoạch cho các đơn vị này trong các năm %(years)s: lịch báo cáo chưa "
-            "có kỳ nào trong các năm ấy.",
+            "Chưa có yêu cầu báo cáo nào cho các đơn vị này trong năm %(years)s.",
+            "Chưa có yêu cầu báo cáo nào cho các đơn vị này trong các năm %(years)s.",
             len(years),
         ) % {"years": year_runs(years)}
     return ngettext(
@@ -432,8 +430,21 @@ def plan_unmet_xlsx(request, pk):
     return _xlsx(request, headers, rows, title, _file_stem(choices, "chua-dat"), _noted(choices))
 
 
-def _trend_inputs(request, choices: Choices):
-    return trend_inputs(request.user, choices, request.GET.get("indicator", ""), request.GET.get("step", ""))
+def _trend_inputs(request, choices: Choices, page: bool = False):
+    """`trend_inputs` of the address. On the page an indicator not in the plan (an old bookmark, one deleted since)
+    gives the first with a note, as an unreadable period does; a download of it stays a 404."""
+    wanted, step = request.GET.get("indicator", ""), request.GET.get("step", "")
+    try:
+        return trend_inputs(request.user, choices, wanted, step)
+    except Http404:
+        if not (page and wanted):
+            raise
+    found = trend_inputs(request.user, choices, "", step)
+    messages.info(
+        request,
+        _("Kế hoạch không có chỉ tiêu “%(text)s”: đang xem %(shown)s.") % {"text": wanted[:40], "shown": found[1].code},
+    )
+    return found
 
 
 def trend_inputs(user, choices: Choices, wanted, step):
@@ -464,7 +475,7 @@ def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
 @login_required
 def plan_trend(request, pk):
     choices = _choices(request, pk, page=True)
-    indicators, indicator, step, points = _trend_inputs(request, choices)
+    indicators, indicator, step, points = _trend_inputs(request, choices, page=True)
     return _page(
         request,
         "dashboards/trend.html",
@@ -547,7 +558,8 @@ def plan_compliance(request, pk):
                 "shown": year or _("cả thời kỳ kế hoạch"),
             },
         )
-    if asked == "all" or (year is not None and year == as_year(asked)):
+    chosen = asked == "all" or (year is not None and year == as_year(asked))
+    if chosen:
         # The year chosen here is the period of the other tabs: "Năm 2022" here, then the matrix, showed 2023.
         choices = replace(choices, period=Period.year(year) if year else choices.plan.period)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
@@ -559,7 +571,8 @@ def plan_compliance(request, pk):
         compliance=result,
         requests_note=requests_note(result),
         year=year,
-        year_param=year or "all",
+        # Carried by the links only when chosen: a year worked out from a phase would replace the phase.
+        year_param=(year or "all") if chosen else None,
         years=list(range(choices.plan.first_year, choices.plan.last_year + 1)),
         drillable=_drillable(choices.tree),
     )

@@ -11,19 +11,22 @@ register = template.Library()
 
 # The tabs' own choices, by parameter, and the name under which a tab's view puts the value it read.
 TAB_CHOICES = {"sort": "sort", "indicator": "indicator_id", "step": "step", "year": "year_param"}
+# What a tab shows without the parameter: not carried, so that the links stay short.
+TAB_DEFAULTS = {"sort": "code", "step": "year"}
 
 
 def _tab_choices(context) -> dict[str, str]:
     """The matrix's sort, the trend's indicator and step, the compliance's year: this tab's as it read them, the
     other tabs' as the address carried them, so that leaving a tab and coming back keeps them. Each tab checks
-    its own when it reads them."""
+    its own when it reads them, and shows its default, with a note where it is not obvious, for what it cannot
+    use."""
     request = context.get("request")
     asked = request.GET if request is not None else {}
     values = {}
     for name, read_as in TAB_CHOICES.items():
-        value = context.get(read_as) or asked.get(name)
-        if value:
-            values[name] = str(value)[:40]
+        value = str(context.get(read_as) or asked.get(name) or "")[:40]
+        if value and value != TAB_DEFAULTS.get(name):
+            values[name] = value
     return values
 
 
