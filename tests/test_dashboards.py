@@ -1056,6 +1056,10 @@ def test_the_tabs_keep_each_others_choices(reported, client_for, province_office
     assert f"Kết quả đạt chỉ tiêu: {reported.province.name}, Năm 2022" in page("matrix", **to_matrix)
     everything = page("compliance", period="2023-2023-year", year="all")
     assert _tab_query(everything, "unmet")["period"] == f"{plan.first_year}-{plan.last_year}-span"
+    # A year the tab could not use is not asked for again by its links.
+    unusable = page("compliance", period="2023-2023-year", year="1900")
+    assert "year" not in _form_fields(unusable, "dash-controls")
+    assert all("year=1900" not in link for link in re.findall(r'href="\?([^"]*)"', unusable))
     # A year the compliance tab worked out for itself (from a phase) is not carried: it replaced the phase.
     phase = f"{plan.first_year}-{plan.first_year + 2}-span"
     plan.phases.create(name="Giai đoạn 1", first_year=plan.first_year, last_year=plan.first_year + 2)

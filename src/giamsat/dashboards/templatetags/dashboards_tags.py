@@ -13,6 +13,8 @@ register = template.Library()
 TAB_CHOICES = {"sort": "sort", "indicator": "indicator_id", "step": "step", "year": "year_param"}
 # What a tab shows without the parameter: not carried, so that the links stay short.
 TAB_DEFAULTS = {"sort": "code", "step": "year"}
+# Each tab's own, which it carries only as it read them (a year it could not use is not asked for again).
+TAB_OWN = {"matrix": {"sort"}, "trend": {"indicator", "step"}, "compliance": {"year"}}
 
 
 def _tab_choices(context) -> dict[str, str]:
@@ -22,9 +24,10 @@ def _tab_choices(context) -> dict[str, str]:
     use."""
     request = context.get("request")
     asked = request.GET if request is not None else {}
+    own = TAB_OWN.get(context.get("tab"), set())
     values = {}
     for name, read_as in TAB_CHOICES.items():
-        value = str(context.get(read_as) or asked.get(name) or "")[:40]
+        value = str(context.get(read_as) or (asked.get(name) if name not in own else "") or "")[:40]
         if value and value != TAB_DEFAULTS.get(name):
             values[name] = value
     return values
