@@ -1,11 +1,13 @@
 """The dashboards as a province leader uses them, in Debian's Chromium: from the province's achievement matrix of
 the demo's child-protection plan, drill into a district, then to the reports behind its numbers, and open the
-district's report. GIAMSAT_SCREENSHOT=1 keeps a picture of each step in test-artifacts/."""
+district's report; then keep the choices made on one tab on the next. GIAMSAT_SCREENSHOT=1 keeps a picture of each
+step in test-artifacts/."""
 
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from giamsat.demo.plans import CHILD_PLAN_REFERENCE
 from giamsat.plans.models import Plan, Target
@@ -88,3 +90,39 @@ def test_on_a_phone_the_trend_chart_stays_readable_and_the_menu_shows_where_one_
     box = current.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     _shot(page, "4-phone-trend")
+    # A bar chart fits the phone with its bars in sight: beside a label column of their own they were scrolled out.
+    page.goto(f"{live_server.url}/dashboards/cases/")
+    bars = page.locator("figure.chart svg.bars").first
+    assert bars.bounding_box()["x"] + bars.bounding_box()["width"] <= PHONE["width"]
+    first_bar = bars.locator("rect").nth(1).bounding_box()  # after the background
+    assert first_bar["width"] > 0 and first_bar["x"] + first_bar["width"] <= PHONE["width"]
+    _shot(page, "5-phone-bars")
+
+
+def test_the_tabs_keep_a_leaders_choices(logged_in, live_server):
+    """A year chosen on the compliance tab was lost on the next tab, the trend's indicator and step when the date of
+    the units changed: each tab's form sends them, as the browser submits it on a change."""
+    plan = Plan.objects.get(reference=CHILD_PLAN_REFERENCE)
+    page = logged_in()
+    page.goto(f"{live_server.url}/dashboards/plans/{plan.pk}/compliance/")
+    page.select_option("#c-year", str(YEAR))
+    page.wait_for_url(f"**year={YEAR}**")
+    page.select_option("#d-on", index=1)  # today's units
+    page.wait_for_url(f"**on={timezone.localdate().isoformat()}**")
+    assert page.locator("#c-year").input_value() == str(YEAR)
+    page.get_by_role("link", name="Kết quả theo đơn vị").click()
+    page.wait_for_url(f"**period={YEAR}-{YEAR}-year**")
+    assert f"Năm {YEAR}" in page.locator("h2").first.inner_text()
+
+    page.get_by_role("link", name="Xu hướng").click()
+    page.wait_for_url("**/trend/**")
+    page.select_option("#t-step", "quarter")
+    page.wait_for_url("**step=quarter**")
+    indicator = page.locator("#t-indicator option").nth(3).get_attribute("value")
+    page.select_option("#t-indicator", indicator)
+    page.wait_for_url(f"**indicator={indicator}**")
+    page.select_option("#d-on", index=0)  # back to the old units
+    page.wait_for_url("**on=2025-06-30**")
+    assert page.locator("#t-indicator").input_value() == indicator
+    assert page.locator("#t-step").input_value() == "quarter"
+    _shot(page, "6-tabs")
