@@ -1159,6 +1159,34 @@ def test_a_charts_value_labels_of_one_period_never_overlap():
     assert labels.count("100") == 2 and sorted(labels) == sorted(["100", "100", "4", "10", "5"])
 
 
+def test_series_that_meet_show_every_marker_side_by_side():
+    """Four steps all at 100% drew four markers at one place: the last one hid the others, and the reader could not
+    tell that every step was on time."""
+    shapes = ["circle", "square", "triangle", "diamond"]
+    series = [Series(s, [D(100), D(20 * k)], f"#00000{k}", marker=s) for k, s in enumerate(shapes)]
+    root = ET.fromstring(line_chart("t", ["2022", "2023"], series, key="t"))  # noqa: S314
+    svg = "{http://www.w3.org/2000/svg}"
+
+    def centre(element):
+        if element.tag == f"{svg}circle":
+            return float(element.get("cx")), float(element.get("cy"))
+        if element.tag == f"{svg}rect":
+            return float(element.get("x")) + 4, float(element.get("y")) + 4
+        xs, ys = zip(*(map(float, p.split(",")) for p in element.get("points").split()), strict=True)
+        return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+    marks = [(e.get("fill"), centre(e)) for e in root if e.tag in (f"{svg}circle", f"{svg}polygon")]
+    marks += [(e.get("fill"), centre(e)) for e in root.iter(f"{svg}rect") if e.get("width") == "8"]
+    legend_y = max(y for _, (_, y) in marks)
+    top = min(y for _, (_, y) in marks)  # 100%; a triangle's box centre is 1 px above its point
+    at_100 = sorted(x for _, (x, y) in marks if y - top < 2)
+    assert len(at_100) == 4
+    assert all(b - a >= 8 for a, b in zip(at_100, at_100[1:], strict=False)), at_100
+    assert {fill for fill, (_, y) in marks if legend_y - y < 2} == {s.colour for s in series}  # each in the legend
+    apart_2023 = sorted(x for _, (x, y) in marks if top + 2 <= y < legend_y - 2)
+    assert len(apart_2023) == 4 and len(set(apart_2023)) == 1  # apart from one another: each at its point
+
+
 def test_a_bar_chart_without_bars_says_so():
     """A supervision year without recommendations drew an empty box with a stray axis, as if it had failed."""
     root = ET.fromstring(bar_chart("Kiến nghị", [], key="empty"))  # noqa: S314

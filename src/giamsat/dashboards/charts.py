@@ -1,6 +1,7 @@
 """Charts as SVG written on the server: no script, no CDN, crisp when printed, and the same file offered for
 download. Lines differ by dash pattern and marker shape as well as colour, so a black-and-white print or a
-colour-blind reader tells them apart; every point carries its number."""
+colour-blind reader tells them apart; every point carries its number, and where several series meet their markers
+stand side by side."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,7 +27,39 @@ class Series:
     values: list[Decimal | None]
     colour: str
     dash: str = ""  # SVG stroke-dasharray, "" for a solid line
-    marker: str = "circle"  # or "square"
+    marker: str = "circle"  # or "square", "triangle", "diamond"
+
+
+MARKER_GAP = 9  # px between the markers of series that meet at one point, set side by side
+
+
+def _marker(shape: str, cx: float, cy: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        points = f"{cx:.1f},{cy - 5.5:.1f} {cx + 5:.1f},{cy + 3.5:.1f} {cx - 5:.1f},{cy + 3.5:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    if shape == "diamond":
+        points = f"{cx:.1f},{cy - 5.5:.1f} {cx + 5.5:.1f},{cy:.1f} {cx:.1f},{cy + 5.5:.1f} {cx - 5.5:.1f},{cy:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4.5" fill="{colour}"/>'
+
+
+def side_by_side(ys: dict[int, float], room: float) -> dict[int, float]:
+    """Horizontal offsets for the markers of one period ({series: y} -> {series: dx}): markers closer than a marker's
+    height would hide one another (four steps all at 100% showed one square), so each such group is spread around
+    the point, at most `room` px wide in all."""
+    offsets: dict[int, float] = {}
+    group: list[int] = []
+    for index in [*sorted(ys, key=lambda i: (ys[i], i)), None]:
+        if index is not None and (not group or ys[index] - ys[group[-1]] < MARKER_GAP):
+            group.append(index)
+            continue
+        step = min(MARKER_GAP, room / len(group)) if group else 0
+        for place, member in enumerate(group):
+            offsets[member] = (place - (len(group) - 1) / 2) * step
+        group = [index] if index is not None else []
+    return offsets
 
 
 def nice_ceiling(value: Decimal) -> Decimal:
@@ -98,6 +131,15 @@ def line_chart(
                 f"{_text(label)}</text>"
             )
     values_at: dict[int, list[tuple[float, str, str]]] = {}
+    markers: list[str] = []
+    for i in range(len(labels)):
+        at = {k: y(s.values[i]) for k, s in enumerate(series) if i < len(s.values) and s.values[i] is not None}
+        for k, dx in side_by_side(at, plot_w / count * 0.8).items():
+            s, px, py = series[k], x(i), at[k]
+            markers.append(_marker(s.marker, px + dx, py, s.colour))
+            if count <= 12:
+                below = s.marker != "circle" and py + 18 <= TOP + plot_h  # not onto the period labels
+                values_at.setdefault(i, []).append((py + (18 if below else -9), fmt(s.values[i]), s.colour))
     for s in series:
         segments, current = [], []
         for i, value in enumerate(s.values):
@@ -114,17 +156,7 @@ def line_chart(
             out.append(
                 f'<polyline points="{" ".join(points)}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dash}/>'
             )
-        for i, value in enumerate(s.values):
-            if value is None:
-                continue
-            px, py = x(i), y(value)
-            if s.marker == "square":
-                out.append(f'<rect x="{px - 4:.1f}" y="{py - 4:.1f}" width="8" height="8" fill="{s.colour}"/>')
-            else:
-                out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4.5" fill="{s.colour}"/>')
-            if count <= 12:
-                below = s.marker != "circle" and py + 18 <= TOP + plot_h  # not onto the period labels
-                values_at.setdefault(i, []).append((py + (18 if below else -9), fmt(value), s.colour))
+    out += markers  # over every line, so that no line hides another series' marker
     for i, shown in values_at.items():
         out += [
             f'<text x="{x(i):.1f}" y="{ty:.1f}" text-anchor="middle" fill="{colour}" font-size="11">{text}</text>'
@@ -138,6 +170,7 @@ def line_chart(
             f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 28}" y2="{legend_y - 4}" '
             f'stroke="{s.colour}" stroke-width="2.5"{dash}/>'
         )
+        out.append(_marker(s.marker, legend_x + 14, legend_y - 4, s.colour))
         out.append(f'<text x="{legend_x + 34}" y="{legend_y}" fill="#1d2530">{_text(s.name)}</text>')
         legend_x += 44 + 7 * len(s.name)
     out.append("</svg>")

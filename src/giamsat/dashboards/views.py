@@ -758,8 +758,8 @@ def case_chart(name: str, sheets: dict) -> str | None:
     periods = sheets["periods"].rows[:-1]  # the last row is the whole range
     labels = [row[0] for row in periods]
     if name == "ontime":
-        styles = [("#0b57a4", "", "circle"), ("#8a1c1c", "7 5", "square"), ("#2f7d32", "2 4", "circle")]
-        styles.append(("#6a3d9a", "10 3 2 3", "square"))
+        styles = [("#0b57a4", "", "circle"), ("#8a1c1c", "7 5", "square"), ("#2f7d32", "2 4", "triangle")]
+        styles.append(("#6a3d9a", "10 3 2 3", "diamond"))
         series = []
         for index, (rule, style) in enumerate(zip(case_dashboard.STEP_RULES, styles, strict=True)):
             values = [row[2 + 3 * index + 2] for row in periods]
