@@ -1195,6 +1195,31 @@ def test_a_bar_chart_without_bars_says_so():
     assert not list(root.iter("{http://www.w3.org/2000/svg}rect"))[1:]  # the background alone
 
 
+def test_a_line_chart_without_a_value_says_why_instead_of_an_empty_frame():
+    """Every share hidden drew an empty frame with an axis of 0 to 1%."""
+    why = "Các số liệu của biểu đồ này đều bị ẩn vì tính trên quá ít vụ việc, chia nhỏ sẽ lộ các số dưới 3."
+    root = ET.fromstring(line_chart("Tỷ lệ", ["2022", "2023"], [Series("a", [None, None], "#000")], key="t", empty=why))  # noqa: S314
+    svg = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in root.iter(f"{svg}text")]
+    assert " ".join(texts[1:]) == why and len(texts) > 2  # wrapped onto lines a phone can show
+    assert not list(root.iter(f"{svg}line")) and int(root.get("width")) <= 400
+    plain = ET.fromstring(line_chart("Tỷ lệ", [], [], key="t"))  # noqa: S314
+    assert "Không có số liệu trong phạm vi đã chọn." in [t.text for t in plain.iter(f"{svg}text")]
+
+
+def test_a_line_chart_thins_its_period_labels_until_they_do_not_run_together():
+    """Sixteen quarters printed "Quý 2/2020Quý 3/2020…" as one line."""
+    labels = [f"Quý {q}/{y}" for y in range(2020, 2024) for q in range(1, 5)]
+    root = ET.fromstring(line_chart("t", labels, [Series("a", [D(i) for i in range(16)], "#000")], key="t"))  # noqa: S314
+    shown = [t for t in root.iter("{http://www.w3.org/2000/svg}text") if t.text in labels]
+    assert 1 < len(shown) < len(labels) and shown[0].text == "Quý 1/2020"
+    xs = [float(t.get("x")) for t in shown]
+    assert all(b - a >= 7 * len("Quý 1/2020") for a, b in zip(xs, xs[1:], strict=False)), xs
+    years = [str(y) for y in range(2015, 2027)]
+    yearly = ET.fromstring(line_chart("t", years, [Series("a", [D(1)] * 12, "#000")], key="t"))  # noqa: S314
+    assert [t.text for t in yearly.iter("{http://www.w3.org/2000/svg}text") if t.text in years] == years
+
+
 def test_a_bar_chart_writes_each_label_above_its_bar_and_fits_a_phone():
     """Labels in a column of their own beside the bars left a 360 px screen an empty frame, the bars out of sight."""
     bars = [Bar("Bạo lực", D(8), "8"), Bar("Bỏ mặc", D(4), "4"), Bar("Tai nạn, thương tích", None, "< 3")]

@@ -457,26 +457,46 @@ def _pinned(cells: list, total, least: int) -> bool:
 @given(specs=st.lists(case_specs, max_size=12), step=st.sampled_from(["year", "quarter"]))
 def test_no_hidden_cell_can_be_rebuilt_by_subtraction(supervisor, api_client_for, specs, step):
     """Everything the API shows a supervisor (the page and the downloads show the same `shown` cells): no hidden
-    count, period, or on-time or late number is pinned to one value by the totals it adds up to."""
+    count, period, or on-time or late number is pinned to one value by the totals it adds up to; nor in a
+    district's own dashboard, whose total the area's units table may already show."""
     client = api_client_for(supervisor)
+    districts = [f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)]
     with transaction.atomic():
         make_cases([{**s, "commune": s["commune"] % 2} for s in specs], communes())  # the supervisor's communes
         data = client.get("/api/case-dashboard", {"step": step}).json()
+        narrowed = [client.get("/api/case-dashboard", {"step": step, "unit": d.pk}).json() for d in districts]
         transaction.set_rollback(True)
+    _assert_nothing_pinned(data, data["total"])
+    [units] = [t["rows"] for t in data["tables"] if t["name"] == "unit"]
+    for district, view in zip(districts, narrowed, strict=True):
+        in_area = next((row["count"] for row in units if row["key"] == str(district.pk)), 0)
+        assert view["total"] in (None, in_area), (district.name, view["total"], in_area)
+        if in_area is None:
+            assert view["total"] is None and not view["periods"], "a count hidden in the area, given back"
+        _assert_nothing_pinned(view, in_area)
+
+
+def _assert_nothing_pinned(data: dict, known_total: int | None) -> None:
     tables = {t["name"]: [r["count"] for r in t["rows"]] for t in data["tables"]}
     periods = data["periods"]
-    # The total: shown, or rebuilt from any breakdown that hides nothing.
-    total = data["total"]
+    # The total: shown here or elsewhere, or rebuilt from any breakdown that hides nothing.
+    total = known_total
     for cells in [tables[name] for name in case_dashboard.SUMMING] + [[p["received"] for p in periods]]:
         if cells and None not in cells:
             assert total is None or total == sum(cells)
             total = sum(cells)
-    if data["total"] is None and total is not None:
+    if data["total"] is None and total is not None and known_total is None:
         pytest.fail(f"the hidden total {total} is the sum of a breakdown")
     for name in case_dashboard.SUMMING:
         assert not _pinned(tables[name], total, 1), (name, tables[name], total)
     assert not _pinned([p["received"] for p in periods], total, 1), periods
     assert not _pinned([p["intervened"] for p in periods], data["intervened"], 1), periods
+    for period in periods:
+        # A median needs 3 cases: beside a hidden count it would say the count is not 1 or 2.
+        assert period["median_hours_to_first_intervention"] is None or period["intervened"] is not None, period
+        if period["received"] is None:
+            assert period["intervened"] is None and all(s["counted"] is None for s in period["steps"]), period
+    assert data["median_hours_to_first_intervention"] is None or data["intervened"] is not None
     for index, whole in enumerate(data["steps"]):
         shares = [p["steps"][index] for p in periods]
         counted = [s["counted"] for s in shares]
@@ -591,6 +611,40 @@ def test_a_unit_hidden_beside_a_smaller_one_is_not_given_back_by_narrowing_to_it
     assert "Số vụ việc: ẩn" in page
     # Those who may see the cases see it.
     assert api_client_for(province_officer).get("/api/case-dashboard", {"unit": duc_linh.pk}).json()["total"] == 4
+
+
+def test_a_unit_whose_count_the_area_shows_is_not_broken_down_where_that_would_pin_its_cells(
+    supervisor, client_for, api_client_for
+):
+    """Đức Linh: 3 cases, one a year; Tánh Linh: 3. The area's table shows both 3s. Đức Linh's own years are
+    1, 1, 1 (hidden): beside its known 3 each would be 1, so its dashboard shows the 3 and breaks nothing down."""
+    yearly = [spec(commune=0, day=d, minutes_to_intervention=60 * (i + 1)) for i, d in enumerate((10, 400, 800))]
+    make_cases([*yearly, *(spec(commune=1, day=20 + i) for i in range(3))], communes())
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    api = api_client_for(supervisor)
+    whole = next(t for t in api.get("/api/case-dashboard").json()["tables"] if t["name"] == "unit")["rows"]
+    assert {row["key"]: row["count"] for row in whole}[str(duc_linh.pk)] == 3
+    narrowed = api.get("/api/case-dashboard", {"unit": duc_linh.pk}).json()
+    assert narrowed["total"] == 3 and narrowed["periods"] == []
+    assert all(t["rows"] == [] for t in narrowed["tables"])
+    assert narrowed["median_hours_to_first_intervention"] is None  # 3 delays: it would tell the middle one
+    page = _get(client_for(supervisor), "dashboards:cases", unit=duc_linh.pk).content.decode()
+    assert "3 vụ việc" in page and 'data-testid="withheld-note"' in page
+    assert "Chưa có số liệu." not in page and "không được chia theo nhóm" in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(_get(client_for(supervisor), "dashboards:cases_xlsx", "age", unit=duc_linh.pk).content)
+    )
+    assert "không được chia theo nhóm" in list(book.active.iter_rows(values_only=True))[-1][0]
+
+
+def test_a_commune_officer_is_offered_no_unit_they_may_not_narrow_to(fixed_cases, client_for):
+    """Xã Đức Linh's officer (counts hidden below 3) was offered the legacy communes it took over; each answered 404."""
+    officer = f.CommuneOfficerFactory(username="xa_duclinh", unit=f.current_commune("Xã Đức Linh"))
+    assert case_dashboard.small_counts_hidden(officer) and officer.jurisdiction.covers(f.legacy_commune(f.VO_XU))
+    page = _get(client_for(officer), "dashboards:cases")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="unit"' not in html and "Võ Xu" not in html  # nothing to choose: no list
 
 
 def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):

@@ -743,7 +743,7 @@ def case_dashboard(
             }
         )
     dash = dashboard.dashboard(cases, unit_level=level, units_today=today, step=step, span=(date_from, date_to))
-    view = dashboard.shown(dash, small, dashboard.withheld(user, chosen, date_from, date_to))
+    view = dashboard.shown(dash, small, dashboard.area_count(user, chosen, date_from, date_to))
     return {
         "small_counts_hidden": small,
         "unit_id": chosen.pk if chosen else None,

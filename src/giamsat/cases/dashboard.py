@@ -358,6 +358,7 @@ class Shown:
     intervened: int | str
     median_hours: Decimal | None
     delays: list[tuple[str, int | str]]
+    withheld: bool = False  # nothing broken down (see `shown`)
 
 
 def complement(columns: list[tuple[list[int], int]], hidden: set[int]) -> bool:
@@ -384,24 +385,30 @@ def _small(n: int) -> bool:
     return 0 < n < queries.SMALL_CELL
 
 
-def withheld(user, unit: Unit | None, start: datetime.date | None, end: datetime.date | None) -> bool:
-    """Whether a dashboard narrowed to `unit` must break nothing down: its count is hidden in the units table of its
-    level over the user's whole area (to protect a smaller one beside it), which its own total would undo. Only for
-    those from whom small counts are hidden; one more pass over the area's cases."""
+def area_count(user, unit: Unit | None, start: datetime.date | None, end: datetime.date | None) -> int | str | None:
+    """The count of the unit a dashboard is narrowed to as this user sees it in the units table of its level over
+    their whole area (`HIDDEN` where it is hidden there to protect a smaller one beside it); None when not narrowed
+    or for those who see every count. What the narrowed dashboard shows must neither undo that table's hiding nor
+    hide what the table already shows (see `shown`). One more pass over the area's cases."""
     if unit is None or not small_counts_hidden(user):
-        return False
+        return None
     level = "province" if unit.level == Level.PROVINCE else "district"
     whole = dashboard(counted_cases(user, start=start, end=end), unit_level=level, harms=False)
     table = next(t for t in shown(whole, True).tables if t.name == "unit")
-    return any(key == str(unit.pk) and not isinstance(n, int) for key, _label, n in table.rows)
+    return next((n for key, _label, n in table.rows if key == str(unit.pk)), 0)
 
 
-def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
+def shown(dash: Dashboard, small: bool, area: int | str | None = None) -> Shown:
     """Apply the small-count rule (`small_counts_hidden`): counts of 1 or 2 hidden, shares and medians of fewer
     than 3 cases or giving away a late or on-time count of 1 or 2 hidden; then, in every table whose cells add
     up to a shown total (the count tables and the headline total; the periods and their whole-range row; each
     step's counts across the periods), enough further cells, or the total, so that none can be found by
-    subtraction. `withheld` (see the function of that name): nothing broken down, as for one or two cases."""
+    subtraction. A period whose count is hidden shows none of its figures, and a median shows only beside its
+    count: a median needs 3 cases, so it would tell that a hidden count is not 1 or 2.
+
+    `area` (see `area_count`): the narrowed unit's count in the area's units table. Hidden there, nothing is
+    broken down here, as for one or two cases. Shown there while hiding here would have to take the total, the
+    breakdown goes instead: beside a known total, cells hidden to keep the total unknown would be pinned."""
     mark = str(HIDDEN)
 
     def cell(n: int, hide: bool) -> int | str:
@@ -412,11 +419,14 @@ def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
             return ShownShare(mark, mark, None)
         return ShownShare(value.on_time, value.counted, value.percent)
 
-    if small and (_small(dash.total) or withheld):
-        # One or two cases: even which rows exist would describe them, so nothing is broken down.
+    def nothing_broken_down(total: int | str) -> Shown:
         hidden_share_ = ShownShare(mark, mark, None)
         empty = [Counts(t.name, t.title, []) for t in dash.tables]
-        return Shown(mark, empty, {r.key: hidden_share_ for r in STEP_RULES}, [], mark, None, [])
+        return Shown(total, empty, {r.key: hidden_share_ for r in STEP_RULES}, [], mark, None, [], withheld=True)
+
+    if small and (_small(dash.total) or isinstance(area, str)):
+        # One or two cases: even which rows exist would describe them.
+        return nothing_broken_down(mark)
 
     hidden = {t.name: {i for i, row in enumerate(t.rows) if small and _small(row[2])} for t in dash.tables}
     hidden["periods"] = {i for i, p in enumerate(dash.periods) if small and _small(p.received)}
@@ -424,15 +434,18 @@ def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
     cells["periods"] = [p.received for p in dash.periods]
     summing = [*SUMMING, "periods"]
     total_hidden = any(complement([(cells[name], 1)], hidden[name]) for name in summing)
+    if total_hidden and isinstance(area, int):
+        return nothing_broken_down(dash.total)
     if total_hidden:
         # Any table left whole would give the hidden total back.
         for name in summing:
             if not hidden[name] and cells[name]:
                 hidden[name].add(min(range(len(cells[name])), key=lambda i: (cells[name][i], i)))
                 complement([(cells[name], 1)], hidden[name])
+    quiet = hidden["periods"]  # periods whose every figure is hidden
 
     intervened = [p.intervened for p in dash.periods]
-    hidden_intervened = {i for i, n in enumerate(intervened) if small and _small(n)}
+    hidden_intervened = {i for i, n in enumerate(intervened) if small and _small(n)} | quiet
     whole_intervened_hidden = (small and _small(dash.intervened)) or complement([(intervened, 1)], hidden_intervened)
 
     step_hidden: dict[str, set[int]] = {}
@@ -441,7 +454,7 @@ def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
         shares = [p.steps[rule.key] for p in dash.periods]
         step_hidden[rule.key] = {
             i for i, s in enumerate(shares) if s.counted and hidden_share(s.on_time, s.counted, small)
-        }
+        } | quiet
         columns = [
             ([s.counted for s in shares], 1),
             ([s.on_time for s in shares], 0),
@@ -459,7 +472,7 @@ def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
             cell(p.received, i in hidden["periods"]),
             {r.key: share(p.steps[r.key], i in step_hidden[r.key]) for r in STEP_RULES},
             cell(p.intervened, i in hidden_intervened),
-            median_shown(p.median_hours, p.intervened, small),
+            None if i in hidden_intervened else median_shown(p.median_hours, p.intervened, small),
         )
         for i, p in enumerate(dash.periods)
     ]
@@ -473,6 +486,6 @@ def shown(dash: Dashboard, small: bool, withheld: bool = False) -> Shown:
         steps={r.key: share(dash.steps[r.key], whole_step_hidden[r.key]) for r in STEP_RULES},
         periods=periods,
         intervened=cell(dash.intervened, whole_intervened_hidden),
-        median_hours=median_shown(dash.median_hours, dash.intervened, small),
+        median_hours=None if whole_intervened_hidden else median_shown(dash.median_hours, dash.intervened, small),
         delays=[(k, cell(n, small and _small(n))) for k, n in dash.delays.items()],
     )

@@ -3,6 +3,8 @@ download. Lines differ by dash pattern and marker shape as well as colour, so a 
 colour-blind reader tells them apart; every point carries its number, and where several series meet their markers
 stand side by side."""
 
+import math
+import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -88,10 +90,14 @@ def line_chart(
     y_label: str = "",
     decimal_mark=",",
     thousands=".",
+    empty: str = "",
 ) -> str:
     """An SVG line chart of several series over the same labels; missing values (None) break the line. `key`
-    (a slug) names its title's id, unique among the charts of a page (see `_opening`)."""
+    (a slug) names its title's id, unique among the charts of a page (see `_opening`). Without any value it says
+    so (`empty`, or that the range has no data) instead of drawing an empty frame."""
     present = [v for s in series for v in s.values if v is not None]
+    if not present:
+        return _nothing_to_draw(key, title, empty)
     top = nice_ceiling(max(present, default=Decimal(0)))
 
     def fmt(v: Decimal) -> str:
@@ -123,7 +129,9 @@ def line_chart(
             f'text-anchor="middle" fill="#1d2530">{_text(y_label)}</text>'
         )
     out.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2530"/>')
-    every = max(1, count // 12)
+    # Every period's label where they fit side by side, else every second, third… ("Quý 2/2020Quý 3/2020" ran on).
+    widest = max((len(label) for label in labels), default=0) * 7 + 10
+    every = max(1, count // 12, math.ceil(widest / (plot_w / count)))
     for i, label in enumerate(labels):
         if i % every == 0:
             out.append(
@@ -177,6 +185,19 @@ def line_chart(
     return "\n".join(out)
 
 
+def _nothing_to_draw(key: str, title: str, why: str) -> str:
+    """A small box with the title and why there is no chart, its lines wrapped to a phone's width."""
+    lines = textwrap.wrap(why or _("Không có số liệu trong phạm vi đã chọn."), 56)
+    height = 44 + 18 * len(lines)
+    out = [
+        *_opening(key, title, height, BAR_WIDTH, kind="bars"),
+        f'<text x="10" y="20" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
+    ]
+    out += [f'<text x="10" y="{46 + 18 * i}" fill="#5b6573">{_text(line)}</text>' for i, line in enumerate(lines)]
+    out.append("</svg>")
+    return "\n".join(out)
+
+
 LABEL_GAP = 12  # px between the baselines of two value labels of one period, so that they never overlap
 
 
@@ -222,11 +243,20 @@ BAR_ROW = BAR_LABEL + BAR_HEIGHT + BAR_GAP
 
 
 def bar_chart(
-    title: str, bars: list[Bar], *, key: str, colour: str = "#0b57a4", decimal_mark=",", thousands="."
+    title: str,
+    bars: list[Bar],
+    *,
+    key: str,
+    colour: str = "#0b57a4",
+    decimal_mark=",",
+    thousands=".",
+    empty: str = "",
 ) -> str:
     """A horizontal bar chart, each bar under its label with its number written at its end (so a print needs no
     colour and no axis reading). A bar without a value (a count hidden as "< 3") is left out; its text stays.
-    `key` as for `line_chart`."""
+    `key` and `empty` as for `line_chart`."""
+    if not bars:  # an empty box read as a chart that failed to draw
+        return _nothing_to_draw(key, title, empty)
     top = nice_ceiling(max((b.value for b in bars if b.value is not None), default=Decimal(0)))
     left, plot_w = 10, BAR_WIDTH - 10 - 90
     height = TOP + max(len(bars), 1) * BAR_ROW + 6
@@ -253,8 +283,5 @@ def bar_chart(
             f'<text x="{left + width + 6:.1f}" y="{bar_y + BAR_HEIGHT / 2 + 5:.1f}" font-weight="600" fill="#1d2530">'
             f"{_text(bar.shown)}</text>"
         )
-    if not bars:  # an empty box read as a chart that failed to draw
-        empty = _text(_("Không có số liệu trong phạm vi đã chọn."))
-        out.append(f'<text x="{left}" y="{TOP + BAR_HEIGHT / 2 + 4:.1f}" fill="#5b6573">{empty}</text>')
     out.append("</svg>")
     return "\n".join(out)

@@ -176,13 +176,15 @@ def compliance_table(compliance: Compliance) -> tuple[list, list[list]]:
 @dataclass
 class Sheet:
     """A table of a panel: shown on the page and downloaded as XLSX, the same cells. A cell is a number, a text
-    (`cases.dashboard.HIDDEN` for a suppressed count) or None (nothing to show). `note` follows the rows."""
+    (`cases.dashboard.HIDDEN` for a suppressed count) or None (nothing to show). `note` follows the rows; `empty`
+    says why there are none, where "no data" would be untrue."""
 
     name: str
     title: str
     headers: list
     rows: list[list]
     note: str = ""
+    empty: str = ""
 
     def export_rows(self) -> list[list]:
         """The rows for the XLSX, the note in a row of its own after a blank one."""
@@ -230,8 +232,16 @@ def cases_sheets(view: Shown, small: bool) -> dict[str, Sheet]:
     )
     if small:
         for sheet in sheets.values():
-            sheet.note = hidden_note()
+            sheet.note = withheld_note() if view.withheld else hidden_note()
+            sheet.empty = withheld_note() if view.withheld else ""
     return sheets
+
+
+def withheld_note() -> str:
+    return _(
+        "Số liệu không được chia theo nhóm, theo thời gian: địa bàn và khoảng thời gian đã chọn có quá ít vụ việc, "
+        "chia nhỏ sẽ lộ các số dưới 3."
+    )
 
 
 def hidden_note() -> str:

@@ -31,6 +31,7 @@ from giamsat.reporting.sources import REPORTS as REPORTS_SOURCE
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
 from giamsat.supervision import dashboard as supervision_dashboard
 from giamsat.supervision.models import Supervision
+from giamsat.units.choices import Level
 from giamsat.units.models import Unit
 
 from . import exports, panels, queries
@@ -698,12 +699,15 @@ def case_choices(user, params) -> CaseChoices:
 
 def case_unit_choices(user) -> list[Unit]:
     """Units to narrow the cases dashboard to: the user's own units and the provinces and districts within them
-    (provinces only for a nationwide user: a list of every district would be unusable)."""
+    (provinces only for a nationwide user: a list of every district would be unusable); no commune to those from
+    whom small counts are hidden, who may not narrow to one (`cases.dashboard.unit_for`)."""
     jurisdiction = user.jurisdiction
     if jurisdiction.everywhere:
         units = Unit.objects.filter(level=1)
     else:
         units = Unit.objects.filter(Q(pk__in=jurisdiction.ids) | (within_units(jurisdiction) & Q(level__lte=2)))
+    if case_dashboard.small_counts_hidden(user):
+        units = units.filter(level__lte=Level.DISTRICT)
     return list(units.order_by("structure", "level", "name"))
 
 
@@ -718,8 +722,8 @@ def _case_data(request):
         span=(choices.start, choices.end),
     )
     small = case_dashboard.small_counts_hidden(request.user)
-    withheld = case_dashboard.withheld(request.user, choices.unit, choices.start, choices.end)
-    view = case_dashboard.shown(dash, small, withheld)
+    area = case_dashboard.area_count(request.user, choices.unit, choices.start, choices.end)
+    view = case_dashboard.shown(dash, small, area)
     return choices, view, small, exports.cases_sheets(view, small)
 
 
@@ -744,7 +748,8 @@ def case_chart(name: str, sheets: dict) -> str | None:
     """One chart of the cases dashboard as SVG; None for a name it does not have."""
     marks = _marks()
     if name in ("harm", "channel", "unit", "age", "sex"):
-        return bar_chart(sheets[name].title, _count_bars(sheets[name]), key=f"cases-{name}", **marks)
+        sheet = sheets[name]
+        return bar_chart(sheet.title, _count_bars(sheet), key=f"cases-{name}", empty=sheet.empty, **marks)
     if name == "steps":
         bars = []
         for label, on_time, counted, percent in sheets["steps"].rows:
@@ -757,6 +762,9 @@ def case_chart(name: str, sheets: dict) -> str | None:
         return bar_chart(sheets["steps"].title + " (%)", bars, key="cases-steps", colour="#2f7d32", **marks)
     periods = sheets["periods"].rows[:-1]  # the last row is the whole range
     labels = [row[0] for row in periods]
+    # No point to draw though there are periods: their figures hidden, or none yet (no step due, no intervention).
+    hidden = any(value == str(case_dashboard.HIDDEN) for row in periods for value in row)
+    empty = sheets["periods"].empty or (_("Các số liệu của biểu đồ này đều bị ẩn.") if hidden else "")
     if name == "ontime":
         styles = [("#0b57a4", "", "circle"), ("#8a1c1c", "7 5", "square"), ("#2f7d32", "2 4", "triangle")]
         styles.append(("#6a3d9a", "10 3 2 3", "diamond"))
@@ -765,12 +773,12 @@ def case_chart(name: str, sheets: dict) -> str | None:
             values = [row[2 + 3 * index + 2] for row in periods]
             series.append(Series(str(rule.short), values, *style))
         title = _("Tỷ lệ đúng hạn từng bước theo thời gian (%)")
-        return line_chart(title, labels, series, key="cases-ontime", y_label="%", **marks)
+        return line_chart(title, labels, series, key="cases-ontime", y_label="%", empty=empty, **marks)
     if name == "median":
         values = [row[-1] for row in periods]
         title = _("Trung vị số giờ từ tiếp nhận đến can thiệp đầu tiên")
         series = [Series(_("Trung vị (giờ)"), values, "#0b57a4")]
-        return line_chart(title, labels, series, key="cases-median", y_label=_("giờ"), **marks)
+        return line_chart(title, labels, series, key="cases-median", y_label=_("giờ"), empty=empty, **marks)
     return None
 
 
@@ -792,6 +800,7 @@ def cases_panel(request):
             "view": view,
             "small": small,
             "hidden_note": exports.hidden_note() if small else "",
+            "withheld_note": exports.withheld_note(),
             "total_hidden": not isinstance(view.total, int),
             "sheets": sheets,
             "count_tables": [sheets[t.name] for t in view.tables],
