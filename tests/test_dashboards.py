@@ -25,7 +25,7 @@ import factories as f
 from giamsat.core.periods import Period
 from giamsat.dashboards import queries, views
 from giamsat.dashboards.api import MatrixOut
-from giamsat.dashboards.charts import Bar, Series, bar_chart, line_chart, nice_ceiling, number_label
+from giamsat.dashboards.charts import PHONE, Bar, Series, bar_chart, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Target
 from giamsat.reporting.achievement import Status
@@ -1205,6 +1205,19 @@ def test_a_line_chart_without_a_value_says_why_instead_of_an_empty_frame():
     assert not list(root.iter(f"{svg}line")) and int(root.get("width")) <= 400
     plain = ET.fromstring(line_chart("Tỷ lệ", [], [], key="t"))  # noqa: S314
     assert "Không có số liệu trong phạm vi đã chọn." in [t.text for t in plain.iter(f"{svg}text")]
+
+
+def test_a_line_chart_s_title_and_legend_are_in_sight_on_a_phone_before_scrolling():
+    """A phone scrolls a line chart sideways: its legend ran to 700 px, three of four steps out of sight."""
+    names = ["Khẩn cấp 12 giờ", "Kế hoạch 5 ngày", "Kế hoạch sau khẩn cấp", "Phê duyệt"]
+    series = [Series(name, [D(50), D(100)], "#000") for name in names]
+    root = ET.fromstring(line_chart("Tỷ lệ đúng hạn từng bước theo thời gian (%)", ["2022", "2023"], series, key="t"))  # noqa: S314
+    texts = {t.text: t for t in root.iter("{http://www.w3.org/2000/svg}text")}
+    for name in names:
+        assert float(texts[name].get("x")) + 7 * len(name) <= PHONE, name
+    assert float(texts["Tỷ lệ đúng hạn từng bước theo thời gian (%)"].get("x")) < 20
+    rows = sorted({float(texts[name].get("y")) for name in names})
+    assert len(rows) == 2 and rows[-1] < float(root.get("height"))  # wrapped, the chart taller to hold it
 
 
 def test_a_line_chart_thins_its_period_labels_until_they_do_not_run_together():

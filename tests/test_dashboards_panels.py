@@ -661,8 +661,24 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
         assert [tuple(_plain(v) for v in row) for row in rows[: len(expected)]] == expected, name
         assert "ẩn" in rows[-1][0], name  # the note saying what the marker means
         about = dict(book["Thông tin"].iter_rows(values_only=True))
-        assert about["Đơn vị"] == "Cả phạm vi của bạn" and about["Ngày tiếp nhận"] == "Tất cả", name
+        assert about["Địa bàn"] == "Toàn bộ địa bàn của bạn" and about["Ngày tiếp nhận"] == "Tất cả", name
         assert response["Content-Disposition"] == f'attachment; filename="vu-viec_{name}.xlsx"', name
+    # A download says what it covers, in its sheet and its name: two districts' files no longer share one name.
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    periods = _get(client, "dashboards:cases_xlsx", "periods", unit=duc_linh.pk, step="quarter", to="31/12/2024")
+    about = dict(openpyxl.load_workbook(io.BytesIO(periods.content))["Thông tin"].iter_rows(values_only=True))
+    assert (about["Địa bàn"], about["Theo thời gian"], about["Ngày tiếp nhận"]) == (
+        duc_linh.name,
+        "Quý",
+        "… – 31/12/2024",
+    )
+    name = "vu-viec_periods_huyen-duc-linh_2024-12-31_quarter"
+    assert periods["Content-Disposition"] == f'attachment; filename="{name}.xlsx"'
+    chart = _get(client, "dashboards:cases_svg", "ontime", unit=duc_linh.pk, step="quarter", to="31/12/2024")
+    assert chart["Content-Disposition"] == f'attachment; filename="{name.replace("periods", "ontime")}.svg"'
+    units = _get(client, "dashboards:cases_xlsx", "unit")
+    about = dict(openpyxl.load_workbook(io.BytesIO(units.content))["Thông tin"].iter_rows(values_only=True))
+    assert about["Bảng theo đơn vị cấp"] == "Huyện (đến 30/6/2025)"
     assert any("ẩn" in row for row in sheets["harm"].rows)
 
 
@@ -906,11 +922,14 @@ def committee_name(_supervision) -> str:
     return _committees()[0].name
 
 
-def test_the_supervision_api_gives_the_page_s_numbers(supervision_story, supervisor, api_client_for):
+def test_the_supervision_api_gives_the_page_s_numbers(supervision_story, supervisor, api_client_for, client_for):
     data = api_client_for(supervisor).get("/api/supervision-dashboard").json()
     assert (data["total"], data["overdue"], data["verified"]) == (1, 1, 0)
     assert data["by_addressee"][0]["overdue"] == 1
     assert data["categories_by_unit"][0]["counts"] == [1] and data["units"][0]["unit_id"] is not None
+    page = _get(client_for(supervisor), "dashboards:supervision").context["sheets"]["categories"].rows
+    fields = ("supervisions", "organisations", "findings", "recommendations")
+    assert [[c["category"], *(c[k] for k in fields)] for c in data["categories"]] == page  # "Số kiến nghị" too
     narrowed = api_client_for(supervisor).get("/api/supervision-dashboard", {"supervision": supervision_story.pk})
     assert narrowed.json()["total"] == 1
 
@@ -1014,7 +1033,8 @@ def test_the_cases_dashboard_puts_reversed_dates_right_and_says_so(client_for, a
     assert (choices.start, choices.end) == (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
     far = client.get(url, {"from": "01/01/0001"})
     assert far.status_code == 200
-    assert "không phải ngày" in far.content.decode()
+    assert "Tiếp nhận từ ngày: năm của “01/01/0001” phải từ 1900 đến 9998" in far.content.decode()
+    assert "không phải ngày" in client.get(url, {"from": "31/02/2023"}).content.decode()
     swapped = {"date_from": "2023-12-31", "date_to": "2023-01-01"}
     api = api_client_for(province_officer).get("/api/case-dashboard", swapped)
     assert api.status_code == 422 and "date_to" in api.content.decode()

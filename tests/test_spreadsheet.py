@@ -42,6 +42,7 @@ from giamsat.reporting.spreadsheet import (
     export_rows,
     parse_upload,
     safe_cell_value,
+    sheet_title,
 )
 from giamsat.units.choices import OrganisationKind, Structure
 from giamsat.units.models import Organisation
@@ -1287,3 +1288,11 @@ def test_a_template_downloaded_in_english_names_its_sheet_in_english_and_is_read
         assert parse_upload(report_request, content).values == vietnamese.values
     assert vietnamese.from_template and vietnamese.warnings == []
     assert {v.indicator.code for v in vietnamese.values} == {"CT01", "CT02", "CT03", "CT04", "CT05"}
+
+
+def test_a_long_sheet_name_drops_its_aside_before_its_words():
+    """Cut at Excel's 31 characters, the steps' sheet was named "Đúng thời hạn từng bước (chu kỳ"."""
+    assert sheet_title("Đúng thời hạn từng bước (chu kỳ đầu)") == "Đúng thời hạn từng bước"
+    long = sheet_title("Số vụ việc theo hình thức xâm hại trẻ em trong năm")
+    assert long == "Số vụ việc theo hình thức xâm…" and len(long) <= 31
+    assert sheet_title("Báo cáo: quý 1/2026") == "Báo cáo quý 1 2026" and sheet_title("???") == "Sheet"

@@ -115,9 +115,11 @@ def line_chart(
     def y(v: Decimal) -> float:
         return TOP + plot_h - float(v / top) * plot_h
 
+    legend = legend_places([s.name for s in series])
+    height = HEIGHT + LEGEND_ROW * max((row for _x, row in legend), default=0)
     out = [
-        *_opening(key, title, HEIGHT),
-        f'<text x="{LEFT}" y="18" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
+        *_opening(key, title, height),
+        f'<text x="{EDGE}" y="18" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
     ]
     for value in ticks:
         gy = y(value)
@@ -170,9 +172,8 @@ def line_chart(
             f'<text x="{x(i):.1f}" y="{ty:.1f}" text-anchor="middle" fill="{colour}" font-size="11">{text}</text>'
             for ty, text, colour in apart(shown)
         ]
-    legend_y = HEIGHT - 18
-    legend_x = LEFT
-    for s in series:
+    for s, (legend_x, row) in zip(series, legend, strict=True):
+        legend_y = HEIGHT - 18 + LEGEND_ROW * row
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         out.append(
             f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 28}" y2="{legend_y - 4}" '
@@ -180,7 +181,6 @@ def line_chart(
         )
         out.append(_marker(s.marker, legend_x + 14, legend_y - 4, s.colour))
         out.append(f'<text x="{legend_x + 34}" y="{legend_y}" fill="#1d2530">{_text(s.name)}</text>')
-        legend_x += 44 + 7 * len(s.name)
     out.append("</svg>")
     return "\n".join(out)
 
@@ -196,6 +196,23 @@ def _nothing_to_draw(key: str, title: str, why: str) -> str:
     out += [f'<text x="10" y="{46 + 18 * i}" fill="#5b6573">{_text(line)}</text>' for i, line in enumerate(lines)]
     out.append("</svg>")
     return "\n".join(out)
+
+
+# A phone scrolls a line chart sideways and first shows its left PHONE px: the title and the legend start at EDGE and
+# the legend wraps there, so what the chart is and which line is which are in sight before any scrolling.
+EDGE, PHONE, LEGEND_ROW = 10, 340, 18
+
+
+def legend_places(names: list[str]) -> list[tuple[int, int]]:
+    """(x, row) of each legend entry: a line sample, its marker and its name, in rows at most PHONE px wide."""
+    places, x, row = [], EDGE, 0
+    for name in names:
+        width = 44 + 7 * len(name)
+        if x > EDGE and x + width > PHONE:
+            x, row = EDGE, row + 1
+        places.append((x, row))
+        x += width
+    return places
 
 
 LABEL_GAP = 12  # px between the baselines of two value labels of one period, so that they never overlap

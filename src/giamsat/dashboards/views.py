@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from giamsat.cases import dashboard as case_dashboard
 from giamsat.cases import queries as case_queries
-from giamsat.core.dates import parse_day
+from giamsat.core.dates import out_of_range, parse_day
 from giamsat.core.formatting import dmy
-from giamsat.core.params import as_id, as_year
+from giamsat.core.params import MAX_YEAR, MIN_YEAR, as_id, as_year
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.querysets import within_units
 from giamsat.core.text import slug
@@ -670,14 +670,16 @@ def case_choices(user, params) -> CaseChoices:
     for name, label in (("from", _("Tiếp nhận từ ngày")), ("to", _("đến ngày"))):
         text = (params.get(name) or "").strip()
         days[name] = parse_day(text)
-        if text and days[name] is None:
+        if text and days[name] is None and out_of_range(text):
+            errors.append(
+                _("%(field)s: năm của “%(text)s” phải từ %(first)s đến %(last)s; không lọc theo ngày này.")
+                % {"field": label, "text": text, "first": MIN_YEAR, "last": MAX_YEAR - 1}
+            )
+        elif text and days[name] is None:
             # Said, not silently dropped: the figures would otherwise cover a range the user did not ask for.
             errors.append(
                 _("%(field)s: “%(text)s” không phải ngày (dd/mm/yyyy); không lọc theo ngày này.")
-                % {
-                    "field": label,
-                    "text": text,
-                }
+                % {"field": label, "text": text}
             )
     if days["from"] and days["to"] and days["from"] > days["to"]:
         days["from"], days["to"] = days["to"], days["from"]
@@ -814,28 +816,45 @@ def cases_panel(request):
     )
 
 
+def _case_about(choices: CaseChoices, table: str) -> list[tuple[str, str]]:
+    """What a cases download covers, as the page's form says it: the unit, the days, the table's own choice."""
+    days = f"{dmy(choices.start) or '…'} – {dmy(choices.end) or '…'}" if choices.start or choices.end else _("Tất cả")
+    about = [
+        (_("Địa bàn"), choices.unit.name if choices.unit else _("Toàn bộ địa bàn của bạn")),
+        (_("Ngày tiếp nhận"), days),
+    ]
+    if table == "unit":
+        levels = dict(case_queries.level_choices())
+        about.append((_("Bảng theo đơn vị cấp"), str(levels[choices.level])))
+        about.append((_("Bảng đơn vị theo danh mục"), dict(CASE_UNIT_LISTS)[choices.units_today]))
+    if table in ("periods", "ontime", "median"):
+        about.append((_("Theo thời gian"), _("Quý") if choices.step == case_dashboard.QUARTER else _("Năm")))
+    return about
+
+
+def _case_file_name(choices: CaseChoices, table: str) -> str:
+    step = choices.step if table in ("periods", "ontime", "median") else ""
+    unit = choices.unit.name if choices.unit else ""
+    return _file_name("vu-viec", table, unit, choices.start, choices.end, step if step != case_dashboard.YEAR else "")
+
+
 @login_required
 def cases_panel_xlsx(request, table):
     choices, _view, _small, sheets = _case_data(request)
     if table not in sheets:
         raise Http404
     sheet = sheets[table]
-    unit = choices.unit.name if choices.unit else ""
-    days = f"{dmy(choices.start) or '…'} – {dmy(choices.end) or '…'}" if choices.start or choices.end else _("Tất cả")
-    about = [(_("Đơn vị"), unit or _("Cả phạm vi của bạn")), (_("Ngày tiếp nhận"), days)]
-    if table == "unit":
-        about.append((_("Bảng đơn vị theo danh mục"), dict(CASE_UNIT_LISTS)[choices.units_today]))
-    name = _file_name("vu-viec", table, unit, choices.start, choices.end)
-    return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
+    about = _case_about(choices, table)
+    return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, _case_file_name(choices, table), about)
 
 
 @login_required
 def cases_panel_svg(request, chart):
-    _choices_, _view, _small, sheets = _case_data(request)
+    choices, _view, _small, sheets = _case_data(request)
     svg = case_chart(chart, sheets)
     if svg is None:
         raise Http404
-    return _svg(svg, f"vu-viec-{chart}.svg")
+    return _svg(svg, f"{_case_file_name(choices, chart)}.svg")
 
 
 def _svg(svg: str, name: str) -> HttpResponse:

@@ -198,7 +198,7 @@ def export_rows(
     sheet, and head every printed page with the title and the first value; the table itself stays a plain
     grid from A1, ready to sort and filter."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_sheet_title(title or _("Dữ liệu")))
+    ws = wb.create_sheet(sheet_title(title or _("Dữ liệu")))
     ws.freeze_panes = "A2"
     if about:
         _printable(ws, title or "", about)
@@ -213,7 +213,7 @@ def export_rows(
     for row in rows:
         ws.append([_write_only_cell(ws, v, fraction if _is_fraction(v) else body) for v in row])
     if about:
-        sheet = wb.create_sheet(_sheet_title(_("Thông tin")))
+        sheet = wb.create_sheet(sheet_title(_("Thông tin")))
         sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 30, 100
         label = _style_of(sheet, BOLD)
         for key, value in about:
@@ -264,9 +264,15 @@ def _write_only_cell(ws, value, style: StyleArray) -> WriteOnlyCell:
     return set_cell(cell, value)  # after: it may add the quote prefix to the style
 
 
-def _sheet_title(title: str) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\."""
-    return " ".join(re.sub(r"[\[\]:*?/\\]", " ", str(title)).split())[:31] or "Sheet"
+def sheet_title(title: str) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\. A longer title loses its brackets' aside, then
+    its last words, marked "…": cut at 31 characters "Đúng thời hạn từng bước (chu kỳ đầu)" read "…(chu kỳ"."""
+    words = " ".join(re.sub(r"[\[\]:*?/\\]", " ", str(title)).split())
+    if len(words) > 31:
+        words = " ".join(re.sub(r"\([^()]*\)", " ", words).split())
+    if len(words) > 31:
+        words = words[:30].rsplit(" ", 1)[0].rstrip(",;–-") + "…"
+    return words or "Sheet"
 
 
 # --------------------------------------------------------------------------------------------- the template

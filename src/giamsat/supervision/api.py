@@ -280,6 +280,7 @@ class CategorySummaryOut(Schema):
     findings: int
     supervisions: int
     organisations: int
+    recommendations: int = Field(description="kiến nghị (mà người gọi xem được) trả lời các hạn chế này")
 
 
 class StatusCountOut(Schema):
@@ -533,6 +534,7 @@ def category_summary(request):
             "findings": row["findings"],
             "supervisions": row["supervisions"],
             "organisations": row["organisations"],
+            "recommendations": row["recommendations"],
         }
         for row in queries.limitation_categories(
             Finding.objects.restrict(request.user, "view"), Recommendation.objects.restrict(request.user, "view")
@@ -712,6 +714,7 @@ def supervision_dashboard(request, supervision: Id | None = None, year: int | No
                 "findings": row["findings"],
                 "supervisions": row["supervisions"],
                 "organisations": row["organisations"],
+                "recommendations": row["recommendations"],
             }
             for row in dash.categories
         ],

@@ -46,8 +46,9 @@ class Priority(models.TextChoices):
 class RecommendationStatus(models.TextChoices):
     OPEN = "open", _("Chưa thực hiện")
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
-    IMPLEMENTED = "implemented", _("Đã thực hiện")
+    # In the order of progress, as lists and charts show them: partly done before done.
     PARTLY = "partly_implemented", _("Thực hiện một phần")
+    IMPLEMENTED = "implemented", _("Đã thực hiện")
     NOT_ACCEPTED = "not_accepted", _("Không tiếp thu")
 
 
