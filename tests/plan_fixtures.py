@@ -101,6 +101,19 @@ def ubnd_binh_thuan() -> Organisation:
     )[0]
 
 
+def bare_plan(reference: str) -> Plan:
+    """A plan of the province 2021–2025 without indicators, for tests that add their own."""
+    return Plan.objects.create(
+        reference=reference,
+        issuer=ubnd_binh_thuan(),
+        issued_on=datetime.date(2021, 1, 5),
+        title="Kế hoạch thử",
+        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
+        first_year=2021,
+        last_year=2025,
+    )
+
+
 def make_plan(reference: str = "1318/KH-UBND", first_year: int = 2021, last_year: int = 2025) -> PlanSetup:
     """The plan with its indicators and targets (no schedule)."""
     programme, _created = Programme.objects.get_or_create(name="Bảo vệ trẻ em (thử)")

@@ -21,6 +21,7 @@ from giamsat.reporting.achievement import Ratio
 from giamsat.reporting.queries import achievement_matrix
 from giamsat.units.choices import Level
 from giamsat.units.models import Organisation, Unit, UnitSuccession
+from plan_fixtures import bare_plan
 from test_cases_fixtures import new_case
 
 pytest_plugins = ["test_cases_fixtures"]
@@ -100,19 +101,6 @@ def cases_2023(commune_worker):
 def _values(name, units, start=datetime.date(2023, 1, 1), end=datetime.date(2023, 12, 31)):
     mapping = {u.pk: u.pk for u in units}
     return sorted(sources.get(name)(None, mapping, start, end), key=lambda row: (row[0], row[1]))
-
-
-def _binh_thuan_plan(reference: str) -> Plan:
-    province = f.legacy_province(f.BINH_THUAN)
-    return Plan.objects.create(
-        reference=reference,
-        issuer=Organisation.objects.get_or_create(unit=province, name="Ủy ban nhân dân tỉnh Bình Thuận")[0],
-        issued_on=datetime.date(2021, 1, 5),
-        title="Kế hoạch thử",
-        programme=Programme.objects.create(name="Bảo vệ trẻ em (thử)"),
-        first_year=2021,
-        last_year=2025,
-    )
 
 
 def test_the_case_sources_are_registered_when_the_app_is_ready():
@@ -226,9 +214,22 @@ def test_a_case_counts_in_its_local_month_across_a_year(cases_2023):
     ]
 
 
+def _median_indicator(plan: Plan) -> Indicator:
+    return Indicator.objects.create(
+        plan=plan,
+        code="CT16",
+        name="Giờ đến can thiệp",
+        measure="giờ",
+        direction=Direction.DECREASE,
+        time_aggregation=TimeAggregation.LATEST,
+        unit_aggregation=UnitAggregation.AVERAGE,
+        source="cases.median_hours_to_first_intervention",
+    )
+
+
 def test_a_plan_page_shows_the_case_figures_without_retyping(cases_2023):
     duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
-    plan = _binh_thuan_plan("99/KH-UBND")
+    plan = bare_plan("99/KH-UBND")
     ratio = {
         "kind": IndicatorKind.RATIO,
         "unit_aggregation": UnitAggregation.RATIO,
@@ -240,16 +241,7 @@ def test_a_plan_page_shows_the_case_figures_without_retyping(cases_2023):
     Indicator.objects.create(
         plan=plan, code="CT14", name="Khẩn cấp trong 12 giờ", measure="%", source="cases.emergency_within_12h", **ratio
     )
-    Indicator.objects.create(
-        plan=plan,
-        code="CT16",
-        name="Giờ đến can thiệp",
-        measure="giờ",
-        direction=Direction.DECREASE,
-        time_aggregation=TimeAggregation.LATEST,
-        unit_aggregation=UnitAggregation.AVERAGE,
-        source="cases.median_hours_to_first_intervention",
-    )
+    _median_indicator(plan)
     for indicator in plan.indicators.all():
         indicator.full_clean()  # the computed sources are accepted by the indicator's own validation
     [row_dl, row_tl] = achievement_matrix(plan, [duc_linh, tanh_linh], Period.year(2023), datetime.date(2024, 1, 10))
@@ -267,21 +259,42 @@ def test_the_plan_dashboards_hide_small_case_counts_as_the_cases_dashboard_does(
 
     province = f.legacy_province(f.BINH_THUAN)
     duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
-    plan = _binh_thuan_plan("98/KH-UBND")
+    plan = bare_plan("98/KH-UBND")
     received = Indicator.objects.create(plan=plan, code="CT13", name="Vụ việc", measure="vụ", source="cases.received")
+    _median_indicator(plan)
     query = {"period": "2023", "on": dash_queries.LAST_LEGACY_DAY.isoformat()}
 
-    def figures(user) -> dict:
+    def figures(user, column=0) -> dict:
         data = api_client_for(user).get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
-        rows = {row["unit"]["id"]: row["cells"][0] for row in [data["total"], *data["rows"]]}
+        rows = {row["unit"]["id"]: row["cells"][column] for row in [data["total"], *data["rows"]]}
         return {
-            unit: None if cell["hidden"] else Decimal(cell["actual"]) for unit, cell in rows.items() if unit in wanted
+            unit: None if cell["hidden"] else cell["actual"] and Decimal(cell["actual"])
+            for unit, cell in rows.items()
+            if unit in wanted
         }
 
     wanted = {province.pk, duc_linh.pk, tanh_linh.pk}
     # Tánh Linh's one case is hidden, and Đức Linh's four with it: else 5 - 4 would give it away.
     assert figures(admin_user) == {province.pk: 5, duc_linh.pk: None, tanh_linh.pk: None}
     assert figures(province_officer) == {province.pk: 5, duc_linh.pk: 4, tanh_linh.pk: 1}
+    # Đức Linh's median (of at least 3 cases) would say its hidden count is not 1 or 2, and so Tánh Linh's at most 2.
+    assert figures(admin_user, 1)[duc_linh.pk] is None and figures(admin_user, 1)[province.pk] is not None
+    assert figures(province_officer, 1)[duc_linh.pk] == Decimal("34")
+
+    # Opened, Đức Linh's own matrix and trend gave its 4 back (and with it Tánh Linh's 1): hidden there too, and
+    # its communes' figures with it, which would add up to it.
+    def opened(user) -> tuple:
+        api = api_client_for(user)
+        data = api.get(f"/api/dashboards/plans/{plan.pk}/matrix", {**query, "unit": duc_linh.pk}).json()
+        shown = [None if r["cells"][0]["hidden"] else r["cells"][0]["actual"] for r in [data["total"], *data["rows"]]]
+        trend = api.get(
+            f"/api/dashboards/plans/{plan.pk}/trend", {**query, "unit": duc_linh.pk, "indicator": received.pk}
+        ).json()
+        [point] = [p["cell"] for p in trend["points"] if p["period"]["label"] == "Năm 2023"]
+        return shown[0], [n for n in shown[1:] if n not in (None, "0")], point["hidden"], point["actual"]
+
+    assert opened(admin_user) == (None, [], True, None)
+    assert opened(province_officer) == ("4", ["4"], False, "4")
 
     client = client_for(admin_user)
     page = client.get(f"/dashboards/plans/{plan.pk}/", query).content.decode()
@@ -301,7 +314,7 @@ def test_a_plan_shown_in_todays_units_counts_only_the_cases_of_its_own_area(
 ):
     """A Bình Thuận plan shown in today's units totals under today's Lâm Đồng, which also took over Đắk Nông and
     the old Lâm Đồng: their cases are not the plan's and must not count in its total or its trend."""
-    plan = _binh_thuan_plan("97/KH-UBND")
+    plan = bare_plan("97/KH-UBND")
     received = Indicator.objects.create(plan=plan, code="CT13", name="Vụ việc", measure="vụ", source="cases.received")
     dak_nong = f.legacy_province(f.DAK_NONG)
     elsewhere = Unit.objects.filter(province=dak_nong, level=Level.COMMUNE).order_by("code").first()

@@ -25,7 +25,7 @@ import factories as f
 from giamsat.core.periods import Period
 from giamsat.dashboards import queries, views
 from giamsat.dashboards.api import MatrixOut
-from giamsat.dashboards.charts import PHONE, Bar, Series, bar_chart, line_chart, nice_ceiling, number_label
+from giamsat.dashboards.charts import HEIGHT, PHONE, Bar, Series, bar_chart, line_chart, nice_ceiling, number_label
 from giamsat.plans.choices import IndicatorKind
 from giamsat.plans.models import Indicator, Target
 from giamsat.reporting.achievement import Status
@@ -1177,12 +1177,12 @@ def test_series_that_meet_show_every_marker_side_by_side():
 
     marks = [(e.get("fill"), centre(e)) for e in root if e.tag in (f"{svg}circle", f"{svg}polygon")]
     marks += [(e.get("fill"), centre(e)) for e in root.iter(f"{svg}rect") if e.get("width") == "8"]
-    legend_y = max(y for _, (_, y) in marks)
+    legend_y = HEIGHT - 30  # the legend's rows lie below the plot, from here down
     top = min(y for _, (_, y) in marks)  # 100%; a triangle's box centre is 1 px above its point
     at_100 = sorted(x for _, (x, y) in marks if y - top < 2)
     assert len(at_100) == 4
     assert all(b - a >= 8 for a, b in zip(at_100, at_100[1:], strict=False)), at_100
-    assert {fill for fill, (_, y) in marks if legend_y - y < 2} == {s.colour for s in series}  # each in the legend
+    assert {fill for fill, (_, y) in marks if y > legend_y} == {s.colour for s in series}  # each in the legend
     apart_2023 = sorted(x for _, (x, y) in marks if top + 2 <= y < legend_y - 2)
     assert len(apart_2023) == 4 and len(set(apart_2023)) == 1  # apart from one another: each at its point
 

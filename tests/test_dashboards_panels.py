@@ -27,6 +27,7 @@ from giamsat.cases import dashboard as case_dashboard
 from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, DelayReason, Harm, Sex
 from giamsat.cases.models import Case, CaseHarm
 from giamsat.dashboards import exports
+from giamsat.plans.models import Indicator
 from giamsat.supervision import dashboard as supervision_dashboard
 from giamsat.supervision.choices import (
     FINAL_STATUSES,
@@ -38,6 +39,7 @@ from giamsat.supervision.choices import (
 from giamsat.supervision.models import Finding, FindingCategory, Recommendation, Supervision
 from giamsat.units.choices import OrganisationKind
 from giamsat.units.models import Organisation, Unit
+from plan_fixtures import bare_plan
 
 H = datetime.timedelta(hours=1)
 NOW = timezone.now().replace(second=0, microsecond=0)  # whole minutes, so a due time can fall exactly on it
@@ -508,6 +510,53 @@ def _assert_nothing_pinned(data: dict, known_total: int | None) -> None:
         assert not _pinned(late, whole_late, 0), (whole, shares)
         if whole["counted"] is None and counted and None not in counted:
             pytest.fail(f"the hidden whole-range share of {whole['step']} is the sum of its periods")
+
+
+@pytest.fixture
+def case_plan(db):
+    """A Bình Thuận plan counting the cases received, in the old units (province – district – commune)."""
+    plan = bare_plan("97/KH-UBND")
+    Indicator.objects.create(plan=plan, code="CT13", name="Vụ việc", measure="vụ", source="cases.received")
+    return plan
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(counts=st.lists(st.integers(0, 5), min_size=4, max_size=4))
+def test_a_plan_matrix_opened_at_a_district_gives_back_nothing_the_province_matrix_hid(
+    case_plan, admin_user, api_client_for, counts
+):
+    """Cases in two communes of Đức Linh and two of Tánh Linh. For those from whom small counts are hidden, the
+    province's matrix hides cells none of which the total pins; a district's own matrix and trend hide its total
+    exactly where the province's matrix hides its row, and then do not add it back up from its communes."""
+    duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
+    units = [*duc_linh.children.order_by("code")[:2], *tanh_linh.children.order_by("code")[:2]]
+    api = api_client_for(admin_user)
+    query = {"period": "2023", "on": "2025-06-30"}
+    url = f"/api/dashboards/plans/{case_plan.pk}"
+    with transaction.atomic():
+        make_cases([spec(commune=i, day=400 + n) for i, k in enumerate(counts) for n in range(k)], units)
+        province = api.get(f"{url}/matrix", query).json()
+        opened = {d.pk: api.get(f"{url}/matrix", {**query, "unit": d.pk}).json() for d in (duc_linh, tanh_linh)}
+        trends = {
+            d.pk: api.get(f"{url}/trend", {**query, "unit": d.pk, "indicator": case_plan.indicators.get().pk}).json()
+            for d in (duc_linh, tanh_linh)
+        }
+        transaction.set_rollback(True)
+
+    def figure(row):
+        cell = row["cells"][0]
+        return None if cell["hidden"] else int(Decimal(cell["actual"] or 0))
+
+    districts = {row["unit"]["id"]: figure(row) for row in province["rows"]}
+    assert not _pinned(list(districts.values()), figure(province["total"]), 1), (districts, counts)
+    for district in (duc_linh, tanh_linh):
+        total, communes = figure(opened[district.pk]["total"]), [figure(r) for r in opened[district.pk]["rows"]]
+        assert total == districts[district.pk], (district.name, total, districts, counts)
+        if total is None:
+            assert None in communes or not any(communes), ("added back up", communes, counts)
+        assert not _pinned(communes, total, 1), (communes, total, counts)
+        [point] = [p["cell"] for p in trends[district.pk]["points"] if p["period"]["label"] == "Năm 2023"]
+        assert point["hidden"] == (total is None), (point, total, counts)
 
 
 def test_secondary_suppression_hides_the_smallest_other_cells_until_none_is_pinned():

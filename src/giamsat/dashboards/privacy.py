@@ -6,7 +6,12 @@ helped and how many were helped in time. From those the cases dashboard hides co
 1 or 2; an on-time share whose cases, or whose on-time or late number, are 1 or 2; and, where rows add up to a
 row shown above them (the units and their total, communes and their district), as many further cells, or that
 total, as keep a hidden cell from being found by subtraction (`cases.dashboard.complement`). A median delay is
-never computed from fewer than 3 cases (`cases.sources`), so it needs no rule here.
+never computed from fewer than 3 cases (`cases.sources`), so beside a hidden count it would tell that the count is
+not 1 or 2 (a unit of 3 hidden to protect a neighbour's 1 would give the 1 back): a row with such a count hidden
+shows no median (`MEDIAN_WITHIN`).
+
+What a matrix hides of a unit stays hidden where that unit is a total: the groups
+run top down, through the matrices above the one shown (`queries._groups_above`).
 
 A hidden cell keeps its target and loses its figure, achievement and status: it counts neither as met nor as
 without data in a unit's share, and the unmet-targets list leaves it out."""
@@ -21,20 +26,32 @@ from giamsat.reporting import achievement as engine
 from giamsat.reporting import sources
 from giamsat.reporting.queries import Cell, UnitRow
 
+# The counts whose cases include those a median is taken over (all received; every child supported): beside one of
+# them hidden, a median says it is at least 3. A share's or one form of harm's count says nothing of the kind.
+MEDIAN_WITHIN = ("cases.received", "cases.children_supported")
+
 
 def conceal(user, groups: list[tuple[UnitRow | None, list[UnitRow]]]) -> None:
     """Hide small case counts from `user` in place. `groups` are (row, rows adding up to it), top down: the
-    total and the units, then each unit and the units below it; the row is None where no total is shown."""
+    total and the units, then each unit and the units below it; the row is None where no total is shown. A row
+    of one group that is the total of a later one must be the same object, so that what is hidden of it as a
+    unit stays hidden as a total."""
     if not case_dashboard.small_counts_hidden(user):
         return
     some = next((row for parent, rows in groups for row in (parent, *rows) if row is not None), None)
     if some is None:
         return
+    medians = []
     for position, cell in enumerate(some.cells):
-        if cell.indicator.source in (sources.REPORTS, case_sources.MEDIAN):
-            continue
-        for parent, rows in groups:
-            _conceal_column(position, parent, rows)
+        if cell.indicator.source == case_sources.MEDIAN:
+            medians.append(position)
+        elif cell.indicator.source != sources.REPORTS:
+            for parent, rows in groups:
+                _conceal_column(position, parent, rows)
+    for row in {id(row): row for parent, rows in groups for row in (parent, *rows) if row is not None}.values():
+        if any(cell.hidden and cell.indicator.source in MEDIAN_WITHIN for cell in row.cells):
+            for position in medians:
+                row.cells[position] = hidden(row.cells[position])
 
 
 def _conceal_column(position: int, parent: UnitRow | None, rows: list[UnitRow]) -> None:
@@ -45,8 +62,20 @@ def _conceal_column(position: int, parent: UnitRow | None, rows: list[UnitRow]) 
     shown_above = parent is not None and not parent.cells[position].hidden
     if shown_above and small and case_dashboard.complement(_columns(cells), small):
         parent.cells[position] = hidden(parent.cells[position])
+    if parent is not None and parent.cells[position].hidden and not small:
+        # A total hidden above (to protect a unit beside it) must not come back as the sum of its rows.
+        counted = _columns(cells)[0][0]
+        if any(counted):
+            small.add(min((i for i, n in enumerate(counted) if n), key=lambda i: (counted[i], i)))
     for i in small:
         rows[i].cells[position] = hidden(cells[i])
+
+
+def applies(user, plan) -> bool:
+    """Whether `conceal` may hide anything of this plan from this user: a plan without case figures has nothing."""
+    if not case_dashboard.small_counts_hidden(user):
+        return False
+    return any(i.source.startswith(case_sources.PREFIX) for i in plan.indicators.all())
 
 
 def hidden(cell: Cell) -> Cell:

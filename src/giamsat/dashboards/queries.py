@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from giamsat.cases import sources as case_sources
 from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.periods import Period, PeriodKind, periods_between
@@ -196,8 +197,36 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
         total, rows = matrix_with_total(tree.plan, tree.root, tree.units, period, as_of)
     else:
         total, rows = None, achievement_matrix(tree.plan, tree.units, period, as_of)
-    privacy.conceal(tree.viewer, [(total, rows)])
+    privacy.conceal(tree.viewer, [*_groups_above(tree, total, period, as_of), (total, rows)])
     return Matrix(tree, period, list(tree.plan.indicators.all()), total, rows)
+
+
+def _groups_above(tree: Tree, total: UnitRow | None, period: Period, as_of: datetime.date) -> list:
+    """For `privacy.conceal`: the matrices above the tree's root that its viewer may open, top down, the root's
+    row in the nearest being `total` itself. A case count hidden there, to protect a unit beside the root, would
+    come back as this matrix's total (a district's 4 hidden beside a neighbour's 1 was shown once opened). One
+    GROUP BY per level above; none for those who see every count or for a plan without case figures."""
+    if total is None or not privacy.applies(tree.viewer, tree.plan):
+        return []
+    groups, below = [], total
+    for above in reversed(_trees_above(tree)):
+        up_total, up_rows = matrix_with_total(tree.plan, above.root, above.units, period, as_of)
+        groups.insert(0, (up_total, [below if row.unit.pk == below.unit.pk else row for row in up_rows]))
+        below = up_total
+    return groups
+
+
+def _trees_above(tree: Tree) -> list[Tree]:
+    """The trees of the root's parent, grandparent… up to the plan's unit, top down, while the viewer may open
+    them with a total (a viewer who does not cover a unit never sees what it shows)."""
+    trees, unit = [], tree.root
+    while unit.pk != tree.top.pk and unit.parent_id is not None:
+        above = tree_for(tree.plan, tree.viewer, tree.on, unit.parent_id)
+        if above is None or not above.whole or above.root.pk != unit.parent_id:
+            break
+        trees.insert(0, above)
+        unit = above.root
+    return trees
 
 
 def years_without_reports(tree: Tree, period: Period, today: datetime.date) -> list[int]:
@@ -344,7 +373,7 @@ def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> Unmet:
             children[row.unit.parent_id].append(row)
         groups += [(row, children[row.unit.pk]) for row in units]
         rows += below
-    privacy.conceal(user, groups)
+    privacy.conceal(user, [*_groups_above(tree, total, period, as_of), *groups])
     result = Unmet([], [], [])
     for row in rows:
         for cell in row.cells:
@@ -381,10 +410,13 @@ class Point:
         return self.cell.target.value if self.cell.target is not None else None
 
 
-def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: datetime.date, user) -> list[Point]:
+def trend(
+    plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: datetime.date, user, tree: Tree | None = None
+) -> list[Point]:
     """An indicator's value for a unit in each year (or quarter) of the plan, with that period's target: one
     GROUP BY over the plan's whole span. A target for a longer span is drawn only for indicators that are not
-    summed over time (a rate, a level), where it reads the same in every period."""
+    summed over time (a rate, a level), where it reads the same in every period. With the `tree` whose subject
+    `unit` is, a case figure is also hidden where that period's matrix hides it (`_hidden_in_matrices`)."""
     periods = periods_between(PeriodKind(step), plan.first_year, plan.last_year)
     span = plan.period
     targets = display_targets(plan, [unit], None, indicator).get((indicator.pk, unit.pk), [])
@@ -397,10 +429,31 @@ def trend(plan: Plan, indicator: Indicator, unit: Unit, step: str, as_of: dateti
         points.append(
             Point(period, judge(indicator, target, series, (period.start, period.end), min(as_of, period.end)))
         )
-    # The periods do not add up to anything shown beside them: each small count is hidden alone.
+    # The periods do not add up to anything shown beside them: each small count is hidden alone...
     row = UnitRow(unit, [point.cell for point in points])
     privacy.conceal(user, [(None, [row])])
-    return [Point(point.period, cell) for point, cell in zip(points, row.cells, strict=True)]
+    # ...and a count the period's matrix hides to protect another is hidden here too.
+    shown = [p for p, cell in zip(points, row.cells, strict=True) if not cell.hidden and cell.actual is not None]
+    hide = _hidden_in_matrices(tree, indicator, shown, as_of) if tree is not None else set()
+    return [
+        Point(point.period, privacy.hidden(cell) if point.period in hide else cell)
+        for point, cell in zip(points, row.cells, strict=True)
+    ]
+
+
+def _hidden_in_matrices(tree: Tree, indicator: Indicator, points: list[Point], as_of: datetime.date) -> set[Period]:
+    """The periods of `points` whose matrix hides the subject's figure of a case indicator from the viewer. One
+    matrix (and those above it) per period with a figure, only for those from whom small counts are hidden."""
+    if not indicator.source.startswith(case_sources.PREFIX) or not privacy.applies(tree.viewer, tree.plan):
+        return set()
+    hide = set()
+    position = [i.pk for i in tree.plan.indicators.all()].index(indicator.pk)
+    for point in points:
+        matrix = plan_matrix(tree, point.period, as_of)
+        row = matrix.total if tree.whole else next(r for r in matrix.rows if r.unit.pk == tree.subject.pk)
+        if row.cells[position].hidden:
+            hide.add(point.period)
+    return hide
 
 
 def _period_target(indicator: Indicator, targets: list[ShownTarget], period: Period) -> ShownTarget | None:

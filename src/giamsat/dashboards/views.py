@@ -459,7 +459,8 @@ def trend_inputs(user, choices: Choices, wanted, step):
         raise Http404
     indicator = indicator or indicators[0]
     step = step if step in queries.STEPS else PeriodKind.YEAR
-    points = queries.trend(choices.plan, indicator, choices.tree.subject, step, choices.today, user)
+    subject = choices.tree.subject
+    points = queries.trend(choices.plan, indicator, subject, step, choices.today, user, choices.tree)
     return indicators, indicator, step, points
 
 
