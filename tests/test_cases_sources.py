@@ -21,7 +21,7 @@ from giamsat.reporting.achievement import Ratio
 from giamsat.reporting.queries import achievement_matrix
 from giamsat.units.choices import Level
 from giamsat.units.models import Organisation, Unit, UnitSuccession
-from plan_fixtures import bare_plan
+from plan_fixtures import bare_plan, set_target
 from test_cases_fixtures import new_case
 
 pytest_plugins = ["test_cases_fixtures"]
@@ -296,9 +296,23 @@ def test_the_plan_dashboards_hide_small_case_counts_as_the_cases_dashboard_does(
     assert opened(admin_user) == (None, [], True, None)
     assert opened(province_officer) == ("4", ["4"], False, "4")
 
+    # A hidden figure's target is counted apart, and said to be: not silently dropped from "x/y chỉ tiêu đạt".
+    set_target(received, duc_linh, 2023, 10)
+    rows = {
+        r["unit"]["id"]: r
+        for r in api_client_for(admin_user).get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()["rows"]
+    }
+    assert (rows[duc_linh.pk]["targets_hidden"], rows[duc_linh.pk]["targets_with_data"]) == (1, 0)
+    page = client_for(admin_user).get(f"/dashboards/plans/{plan.pk}/", query).content.decode()
+    assert "+1 ẩn" in page and 'data-testid="matrix-hidden-note"' in page
+    officer = client_for(province_officer).get(f"/dashboards/plans/{plan.pk}/", query).content.decode()
+    assert "+1 ẩn" not in officer and 'data-testid="matrix-hidden-note"' not in officer
+
     client = client_for(admin_user)
     page = client.get(f"/dashboards/plans/{plan.pk}/", query).content.decode()
     assert "Dưới 3 vụ việc: ẩn để bảo vệ trẻ em" in page
+    # The legend said "trung bình các đơn vị" of a median the province works out from all its own cases.
+    assert "(giờ; giảm; kỳ gần nhất; mỗi đơn vị tính thẳng từ hồ sơ của mình)" in page
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/dashboards/plans/{plan.pk}/matrix.xlsx", query).content))
     by_name = {line[1]: line[4] for line in list(sheet.active.iter_rows(values_only=True))[1:]}
     assert (by_name[tanh_linh.name], by_name[duc_linh.name], by_name[province.name]) == ("ẩn", "ẩn", 5)

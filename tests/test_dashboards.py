@@ -1602,3 +1602,50 @@ def test_an_officer_of_a_unit_that_ended_in_2025_sees_the_old_units_by_default(r
     response = client_for(officer).get(reverse("dashboards:matrix", args=[reported.plan.pk]), {"period": "2021-2025"})
     assert response.context["on"] == queries.LAST_LEGACY_DAY
     assert reported.duc_linh.name in response.content.decode()
+
+
+def test_a_row_s_share_says_how_many_targets_it_leaves_out(reported, client_for, api_client_for, province_officer):
+    """ "8/11 chỉ tiêu đạt" of a unit with 12 targets read as 11 targets: the one without data was said only of
+    the province."""
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{reported.plan.pk}/matrix", query).json()
+    partial = [r for r in data["rows"] if r["targets_with_data"] and r["targets_without_data"]]
+    assert partial, "the fixture has a unit with some figures and some missing"
+    html = client_for(province_officer).get(reverse("dashboards:matrix", args=[reported.plan.pk]), query)
+    for r in data["rows"]:
+        row = re.search(rf'data-unit="{r["unit"]["id"]}">(.*?)</tr>', html.content.decode(), re.S).group(1)
+        said = f"+{r['targets_without_data']} chưa có số liệu"
+        assert (said in row) == bool(r["targets_with_data"] and r["targets_without_data"]), (r["unit"]["name"], row)
+
+
+def test_a_unit_or_sort_the_matrix_cannot_read_is_said_not_silently_dropped(reported, client_for, province_officer):
+    """ "?unit=abc" showed the province and "sort=-ind999" the units in reverse, without a word."""
+    url = reverse("dashboards:matrix", args=[reported.plan.pk])
+    client = client_for(province_officer)
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    page = client.get(url, {**query, "unit": "abc", "sort": "-ind999"}).content.decode()
+    assert "Không đọc được đơn vị “abc”: đang xem Tỉnh Bình Thuận." in page
+    assert "Không sắp xếp được theo “-ind999”: đang xếp theo mã đơn vị." in page
+    rows = re.findall(r'<tr[^>]* data-unit="(\d+)"', page)[1:]  # after the total
+    codes = dict(Unit.objects.filter(pk__in=rows).values_list("pk", "code"))
+    assert [codes[int(pk)] for pk in rows] == sorted(codes.values())
+    fine = client.get(url, {**query, "sort": "-name"}).content.decode()
+    assert "Không sắp xếp được" not in fine and "Không đọc được" not in fine
+
+
+def test_a_decrease_total_missing_units_says_it_may_look_better_than_it_is(
+    plan_setup, client_for, api_client_for, province_officer
+):
+    """Children abused, summed over the districts that reported: Tánh Linh's missing report made the province's
+    count lower, and its green "Đạt" stood without a word."""
+    setup = plan_setup
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 13, RATIO: (90, 100), DECREASE: 5, AMOUNT: 10}))
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{setup.plan.pk}/matrix", query).json()
+    assert data["flattered_totals"] == {str(setup.ind(DECREASE).pk): 1}  # only the decrease, not the counts
+    html = client_for(province_officer).get(reverse("dashboards:matrix", args=[setup.plan.pk]), query).content.decode()
+    total = re.search(r'<tr class="total"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    assert total.count('data-testid="unreported-below"') == 1 and "thiếu số liệu 1 đơn vị" in total
+    accepted_report(setup.request("tl", 2023), value_map(setup, {COUNT: 4, RATIO: (1, 4), DECREASE: 1, AMOUNT: 7}))
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{setup.plan.pk}/matrix", query).json()
+    assert data["flattered_totals"] == {}

@@ -1296,3 +1296,16 @@ def test_a_long_sheet_name_drops_its_aside_before_its_words():
     long = sheet_title("Số vụ việc theo hình thức xâm hại trẻ em trong năm")
     assert long == "Số vụ việc theo hình thức xâm…" and len(long) <= 31
     assert sheet_title("Báo cáo: quý 1/2026") == "Báo cáo quý 1 2026" and sheet_title("???") == "Sheet"
+
+
+def test_an_export_is_as_wide_as_its_names_and_writes_days_as_the_pages_do():
+    """A column of unit names was 12 wide whatever they held, and a due day read 2024-01-15."""
+    name = "Thành phố Phan Thiết (Tỉnh Bình Thuận)"
+    book = export_rows(
+        ["Mã", "Đơn vị", "Hạn nộp", "Gửi lúc"],
+        [[593, name, datetime.date(2024, 1, 15), datetime.datetime(2024, 1, 15, 9, 30)]],
+    )
+    ws = load_workbook(io.BytesIO(book)).active
+    assert ws.column_dimensions["B"].width >= len(name) and ws.column_dimensions["A"].width == 12
+    assert [c.number_format for c in ws[2][2:]] == ["dd/mm/yyyy", "dd/mm/yyyy hh:mm"]
+    assert ws["C2"].value == datetime.datetime(2024, 1, 15)

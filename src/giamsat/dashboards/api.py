@@ -82,6 +82,10 @@ class RowOut(Schema):
     targets_met: int
     targets_with_data: int
     targets_without_data: int
+    targets_hidden: int = Field(
+        description="chỉ tiêu có số vụ việc bị ẩn với người gọi: không tính vào hai số trên / targets whose case "
+        "figure is hidden from the caller, counted in neither of the above"
+    )
     cells: list[CellOut]
 
 
@@ -98,6 +102,11 @@ class MatrixOut(Schema):
         description="id các đơn vị (dòng) có chỉ tiêu mà chưa có số liệu nào từ báo cáo được duyệt trong kỳ, theo mã: "
         "dòng tổng chưa gồm số liệu của họ / ids of the rows whose targets have no figure from an accepted report in "
         "the period, by code: the total leaves them out"
+    )
+    flattered_totals: dict[int, int] = Field(
+        description="chỉ tiêu giảm, cộng các đơn vị: id chỉ tiêu → số đơn vị có chỉ tiêu mà chưa có số liệu, nên dòng "
+        "tổng có thể trông tốt hơn thực tế / summed decrease indicators: indicator id → units with a target and no "
+        "figure, so that the total may look better than it is"
     )
     total: RowOut | None = Field(
         description="dòng tổng của đơn vị gốc; null khi người dùng không phụ trách cả đơn vị đó / the root's total; "
@@ -293,6 +302,7 @@ def _row(r: UnitRow) -> dict:
         "targets_met": share.met,
         "targets_with_data": share.with_data,
         "targets_without_data": share.no_data,
+        "targets_hidden": r.hidden_targets,
         "cells": [_cell(c) for c in r.cells],
     }
 
@@ -327,6 +337,11 @@ def matrix(request, plan_id: int, params: Query[Choice]):
             "reexpressed": choices.tree.reexpressed,
             "years_without_reports": queries.years_without_reports(choices.tree, choices.period, choices.today),
             "units_without_figures": [unit.pk for unit in queries.units_without_figures(result).units],
+            "flattered_totals": {
+                c.indicator.pk: c.unreported_below
+                for c in (result.total.cells if result.total else [])
+                if c.unreported_below
+            },
             "total": _row(result.total) if result.total else None,
             "rows": [_row(r) for r in result.rows],
         }

@@ -9,6 +9,7 @@ rule as `reporting.queries`), and so do their targets (summed for additive indic
 only when the merged units had the same target, since a pooled target would need weights nobody set).
 """
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.periods import Period, PeriodKind, periods_between
 from giamsat.core.querysets import within_units
-from giamsat.plans.choices import TimeAggregation
+from giamsat.plans.choices import Direction, TimeAggregation
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting import sources
 from giamsat.reporting.choices import Frequency, ReportStatus
@@ -198,7 +199,22 @@ def plan_matrix(tree: Tree, period: Period, as_of: datetime.date) -> Matrix:
     else:
         total, rows = None, achievement_matrix(tree.plan, tree.units, period, as_of)
     privacy.conceal(tree.viewer, [*_groups_above(tree, total, period, as_of), (total, rows)])
+    if total is not None:
+        _mark_flattered(total, rows)
     return Matrix(tree, period, list(tree.plan.indicators.all()), total, rows)
+
+
+def _mark_flattered(total: UnitRow, rows: list[UnitRow]) -> None:
+    """On the total of a summed indicator the province wants to bring down (children abused, dropouts), count the
+    units below with a target and no figure: their cases are missing from the sum, which looks better for it, so
+    a "Đạt" there may only mean that units have not reported."""
+    for position, cell in enumerate(total.cells):
+        indicator = cell.indicator
+        if indicator.direction != Direction.DECREASE or not indicator.is_additive or cell.target is None:
+            continue
+        missing = sum(1 for r in rows if r.cells[position].target is not None and r.cells[position].actual is None)
+        if missing and not cell.hidden:
+            total.cells[position] = dataclasses.replace(cell, unreported_below=missing)
 
 
 def _groups_above(tree: Tree, total: UnitRow | None, period: Period, as_of: datetime.date) -> list:
@@ -323,7 +339,15 @@ def sort_rows(rows: list[UnitRow], key: str, indicators: list[Indicator]) -> lis
             # Best first either way: a figure of a "decrease" indicator (hours to intervene) is best when lowest.
             best_low = not judged and indicators[position].direction == "decrease"
             return sorted(present, key=value, reverse=descending != best_low) + absent
-    return sorted(rows, key=lambda r: r.unit.code, reverse=descending)
+    return sorted(rows, key=lambda r: r.unit.code, reverse=descending and known_sort(key, indicators))
+
+
+def known_sort(key: str, indicators: list[Indicator]) -> bool:
+    """Whether `sort_rows` sorts by what `key` names (anything else sorts by unit code)."""
+    name = key.removeprefix("-")
+    if name in ("code", "name", "share"):
+        return True
+    return name.startswith("ind") and as_id(name[3:]) in {i.pk for i in indicators}
 
 
 # ------------------------------------------------------------------------------------------ unmet targets

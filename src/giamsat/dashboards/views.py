@@ -152,6 +152,10 @@ def _choices(request, pk, page: bool = False) -> Choices:
             _("Không đọc được kỳ “%(text)s”: đang xem %(shown)s.")
             % {"text": period[:40], "shown": choices.period.label}
         )
+    if unit and as_id(unit) is None:
+        notes.append(
+            _("Không đọc được đơn vị “%(text)s”: đang xem %(shown)s.") % {"text": unit[:40], "shown": choices.tree.name}
+        )
     if on and parse_day(on) is None:
         notes.append(
             _("Không đọc được ngày “%(text)s”: đang xem đơn vị hành chính ngày %(shown)s.")
@@ -375,6 +379,9 @@ def plan_matrix(request, pk):
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
     sort = request.GET.get("sort", "code")
     rows = queries.sort_rows(result.rows, sort, result.indicators)
+    if not queries.known_sort(sort, result.indicators):
+        messages.info(request, _("Không sắp xếp được theo “%(text)s”: đang xếp theo mã đơn vị.") % {"text": sort[:40]})
+        sort = "code"
     return _page(
         request,
         "dashboards/matrix.html",
@@ -385,8 +392,20 @@ def plan_matrix(request, pk):
         sort=sort,
         years_note=years_note(choices),
         units_note=units_note(result),
+        hidden_note=_matrix_hidden_note(result),
         columns=[_column(indicator, sort) for indicator in result.indicators],
         drillable=_drillable(choices.tree),
+    )
+
+
+def _matrix_hidden_note(result: queries.Matrix) -> str:
+    """What "ẩn" means, where a cell says it (a tooltip, which phones do not show, was all there was)."""
+    rows = [result.total, *result.rows] if result.total else result.rows
+    if not any(cell.hidden for row in rows for cell in row.cells):
+        return ""
+    return _(
+        "“ẩn”: số vụ việc dưới 3, hoặc ô được ẩn để không suy ra được số như vậy bằng phép trừ; chỉ tiêu có ô ẩn "
+        "không tính vào số chỉ tiêu đạt hay chưa có số liệu."
     )
 
 

@@ -276,6 +276,15 @@ class Indicator(models.Model):
     def is_additive(self) -> bool:
         return self.unit_aggregation == UnitAggregation.SUM
 
+    @property
+    def unit_aggregation_label(self) -> str:
+        """How a unit's figure is made from those below it, as the legend says it: a computed source works out each
+        unit's figure from its own records (the province's median delay is the median of all its cases, not an
+        average of its districts'), whatever `unit_aggregation` says."""
+        if self.source != sources.REPORTS:
+            return _("mỗi đơn vị tính thẳng từ hồ sơ của mình")
+        return self.get_unit_aggregation_display()
+
 
 class TargetQuerySet(ScopedQuerySet):
     permission_prefix = "plans"

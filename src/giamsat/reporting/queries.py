@@ -41,6 +41,8 @@ class Cell:
     status: engine.Status = engine.Status.NO_DATA
     problem: str = ""  # why a contradictory target could not be judged: one of PROBLEMS, untranslated
     hidden: bool = False  # a small count of cases, hidden from this viewer (`dashboards.privacy`)
+    # A total's units that have this target but no figure, where their absence flatters it (`dashboards.queries`).
+    unreported_below: int = 0
 
     @property
     def actual_shown(self) -> Decimal | None:
@@ -79,6 +81,11 @@ class UnitRow:
         # A contradictory target (`problem`) has its figures but cannot be judged: neither met nor without data.
         judged = (c for c in self.cells if c.target is not None and not c.hidden and not c.problem)
         return engine.share_met(c.status for c in judged)
+
+    @property
+    def hidden_targets(self) -> int:
+        """Targets whose figure is hidden from the viewer (`dashboards.privacy`): counted neither way in `share`."""
+        return sum(1 for c in self.cells if c.target is not None and c.hidden)
 
 
 def source_map(units: list[Unit]) -> dict[int, int]:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 from xml.etree.ElementTree import XMLPullParser  # noqa: S405 - what openpyxl reads uploads with (expat, no DTD fetching)
 
@@ -202,15 +203,18 @@ def export_rows(
     ws.freeze_panes = "A2"
     if about:
         _printable(ws, title or "", about)
+    # Widths from the heading and the first rows (the rest stream past): a column of unit names 12 wide cut them.
+    rows = iter(rows)
+    first = list(islice(rows, WIDTH_SAMPLE))
     for index, header in enumerate(headers, start=1):
-        width = min(max(len(str(header)) + 4, 12), 60)
-        ws.column_dimensions[get_column_letter(index)].width = width
+        longest = max([len(str(header)) + 2, *(_shown_length(row[index - 1]) for row in first if len(row) >= index)])
+        ws.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 12), 60)
     heading, body = _style_of(ws, BOLD, HEADING_FILL), _style_of(ws, FONT)
     # A fraction is shown with two decimals, as on the page (98,38 rather than 98.379255), its full value kept.
     fraction = copy(body)
     fraction.numFmtId = BUILTIN_FORMATS_REVERSE["#,##0.00"]
     ws.append([_write_only_cell(ws, h, heading) for h in headers])
-    for row in rows:
+    for row in chain(first, rows):
         ws.append([_write_only_cell(ws, v, fraction if _is_fraction(v) else body) for v in row])
     if about:
         sheet = wb.create_sheet(sheet_title(_("Thông tin")))
@@ -242,6 +246,18 @@ def _printable(ws, title: str, about: Sequence[tuple[str, Any]]) -> None:
     ws.HeaderFooter.oddFooter.center.text = _("Trang &P / &N")
 
 
+WIDTH_SAMPLE = 200
+DAY_FORMAT, MOMENT_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+
+
+def _shown_length(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return len(MOMENT_FORMAT)
+    return len(DAY_FORMAT) if isinstance(value, datetime.date) else len(str(value))
+
+
 def _is_fraction(value) -> bool:
     return (isinstance(value, Decimal) and value.is_finite() and value != value.to_integral_value()) or (
         isinstance(value, float) and not value.is_integer()
@@ -261,7 +277,10 @@ def _style_of(ws, font, fill=None) -> StyleArray:
 def _write_only_cell(ws, value, style: StyleArray) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws)
     cell._style = copy(style)  # openpyxl's own way of giving a cell another's style
-    return set_cell(cell, value)  # after: it may add the quote prefix to the style
+    set_cell(cell, value)  # after: it may add the quote prefix to the style
+    if isinstance(value, datetime.date):  # after too: a date gets openpyxl's ISO format; the pages write 15/01/2024
+        cell.number_format = MOMENT_FORMAT if isinstance(value, datetime.datetime) else DAY_FORMAT
+    return cell
 
 
 def sheet_title(title: str) -> str:

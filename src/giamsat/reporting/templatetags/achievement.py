@@ -101,6 +101,8 @@ def _labels(language: str | None) -> dict:
             _("Giá trị cơ sở: chỉ tiêu giảm tính tỷ lệ đạt từ mức này"),
             _("cơ sở"),
         ),
+        # A total that looks better than it is: a decrease summed without the units that have not reported.
+        "unreported": conditional_escape(_("thiếu số liệu %(n)s đơn vị: số thực tế có thể cao hơn")),
         "hidden": format_html(
             '<span class="muted" title="{}">{}</span>',
             _("Dưới 3 vụ việc: ẩn để bảo vệ trẻ em"),
@@ -134,6 +136,9 @@ def matrix_cells(cells, dashboard: bool = False):
             parts.append(f"{pct}{shown_number(percent, 1, notation)}%</div>")
         if not cell.hidden:
             parts.append(labels["badges"][cell.status])
+        if dashboard and cell.unreported_below:
+            unreported = labels["unreported"] % {"n": cell.unreported_below}
+            parts.append(f'<div class="cell-msg" data-testid="unreported-below">⚠ {unreported}</div>')
         if dashboard and cell.problem:
             parts.append(f' <span title="{conditional_escape(cell.problem_text)}">⚠ {labels["contradictory"]}</span>')
         parts.append("</td>")
