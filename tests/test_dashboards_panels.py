@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 import factories as f
 from giamsat.cases import clock
 from giamsat.cases import dashboard as case_dashboard
+from giamsat.cases import sources as case_sources
 from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, DelayReason, Harm, Sex
 from giamsat.cases.models import Case, CaseHarm
 from giamsat.dashboards import exports
@@ -459,23 +460,25 @@ def _pinned(cells: list, total, least: int) -> bool:
 @given(specs=st.lists(case_specs, max_size=12), step=st.sampled_from(["year", "quarter"]))
 def test_no_hidden_cell_can_be_rebuilt_by_subtraction(supervisor, api_client_for, specs, step):
     """Everything the API shows a supervisor (the page and the downloads show the same `shown` cells): no hidden
-    count, period, or on-time or late number is pinned to one value by the totals it adds up to; nor in a
-    district's own dashboard, whose total the area's units table may already show."""
+    count, period, or on-time or late number is pinned to one value by the totals it adds up to, the quarters by
+    their year's too."""
     client = api_client_for(supervisor)
-    districts = [f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)]
     with transaction.atomic():
         make_cases([{**s, "commune": s["commune"] % 2} for s in specs], communes())  # the supervisor's communes
         data = client.get("/api/case-dashboard", {"step": step}).json()
-        narrowed = [client.get("/api/case-dashboard", {"step": step, "unit": d.pk}).json() for d in districts]
+        yearly = client.get("/api/case-dashboard", {"step": "year"}).json()
         transaction.set_rollback(True)
     _assert_nothing_pinned(data, data["total"])
-    [units] = [t["rows"] for t in data["tables"] if t["name"] == "unit"]
-    for district, view in zip(districts, narrowed, strict=True):
-        in_area = next((row["count"] for row in units if row["key"] == str(district.pk)), 0)
-        assert view["total"] in (None, in_area), (district.name, view["total"], in_area)
-        if in_area is None:
-            assert view["total"] is None and not view["periods"], "a count hidden in the area, given back"
-        _assert_nothing_pinned(view, in_area)
+    if step == "quarter":
+        # Nor by a year's total, which the year step shows: a hidden quarter beside an empty one is at least 1.
+        years = {p["year"]: p for p in yearly["periods"]}
+        for year, whole in years.items():
+            quarters = [p for p in data["periods"] if p["year"] == year]
+            for column in ("received", "intervened"):
+                cells = [q[column] for q in quarters]
+                if None in cells:
+                    assert 0 not in cells, (column, cells)
+                    assert not _pinned(cells, whole[column], 0), (year, column, cells, whole[column])
 
 
 def _assert_nothing_pinned(data: dict, known_total: int | None) -> None:
@@ -559,6 +562,45 @@ def test_a_plan_matrix_opened_at_a_district_gives_back_nothing_the_province_matr
         assert point["hidden"] == (total is None), (point, total, counts)
 
 
+@pytest.mark.parametrize("step", ["quarter", "year"])
+def test_a_case_trend_gives_nothing_away_against_the_span_the_matrix_shows(case_plan, admin_user, api_client_for, step):
+    """Five cases of Đức Linh in five quarters of 2022–2023: the matrix of 2021–2025 shows its 5. The trend hid each
+    quarter's 1 and showed "–" for the empty ones: five hidden quarters of a span of 5, one case each. Nor may a
+    median's "ẩn" beside "–" say which periods had one (at least 3 cases)."""
+    duc_linh = f.legacy_district(f.DUC_LINH)
+    make_cases([spec(commune=0, day=d) for d in (10, 100, 200, 400, 500)], communes())
+    median = Indicator.objects.create(
+        plan=case_plan, code="CT16", name="Giờ", measure="giờ", source=case_sources.MEDIAN, direction="decrease"
+    )
+    api = api_client_for(admin_user)
+    url, on = f"/api/dashboards/plans/{case_plan.pk}", "2025-06-30"
+    span = api.get(f"{url}/matrix", {"period": "2021-2025", "on": on, "unit": duc_linh.pk}).json()["total"]["cells"][0]
+    assert (span["actual"], span["hidden"]) == ("5", False)
+    today = timezone.localdate()
+    for indicator in (case_plan.indicators.get(code="CT13"), median):
+        query = {"indicator": indicator.pk, "step": step, "unit": duc_linh.pk, "on": on}
+        points = api.get(f"{url}/trend", query).json()["points"]
+        elapsed = [p["cell"] for p in points if datetime.date.fromisoformat(p["period"]["start"]) <= today]
+        if any(c["hidden"] for c in elapsed):
+            assert all(c["hidden"] or c["actual"] not in (None, "0") for c in elapsed), (indicator.code, points)
+        if indicator.code == "CT13":
+            shown = [None if c["hidden"] else int(Decimal(c["actual"] or 0)) for c in elapsed]
+            assert not _pinned(shown, 5, 0), shown
+
+
+def test_quarters_are_hidden_against_their_year_which_the_year_step_shows(supervisor, api_client_for):
+    """2022: one case in each of three quarters, none in the second; the year step shows its 3. By quarter, three
+    hidden quarters beside a "0" were one case each."""
+    make_cases(
+        [spec(commune=0, day=d) for d in (10, 200, 300)] + [spec(commune=1, day=400 + d) for d in range(5)], communes()
+    )
+    client = api_client_for(supervisor)
+    yearly = {p["year"]: p["received"] for p in client.get("/api/case-dashboard", {"step": "year"}).json()["periods"]}
+    assert yearly[2022] == 3
+    quarters = client.get("/api/case-dashboard", {"step": "quarter"}).json()["periods"]
+    assert [q["received"] for q in quarters if q["year"] == 2022] == [None, None, None, None]
+
+
 def test_secondary_suppression_hides_the_smallest_other_cells_until_none_is_pinned():
     hidden = {0}
     assert not case_dashboard.complement([([1, 3, 9], 1)], hidden) and hidden == {0, 1}
@@ -625,8 +667,8 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
     # Not for those from whom small counts are hidden: Võ Xu's 4 recorded and Xã Đức Linh's 5 today would give away
     # the 1 case recorded in Xã Đức Linh itself.
     for viewer in (supervisor, admin_user):
-        # Nor the communes: their rows against the districts' totals gave the hidden counts away.
-        assert case_dashboard.unit_levels(viewer) == ("district", "province")
+        # Nor the communes nor the provinces: their rows against the districts gave the hidden counts away.
+        assert case_dashboard.unit_levels(viewer) == ("district",)
         assert api_client_for(viewer).get("/api/case-dashboard", {"level": "commune"}).status_code == 422
         assert api_client_for(viewer).get("/api/case-dashboard", {"unit": duc_linh.pk}).status_code == 404
         assert _get(client_for(viewer), "dashboards:cases", unit=duc_linh.pk).status_code == 404
@@ -644,46 +686,28 @@ def test_the_units_table_can_show_todays_units_or_those_the_cases_were_recorded_
     assert ("Xã Đức Linh (Tỉnh Lâm Đồng)", 5) in list(sheet.active.iter_rows(values_only=True))
 
 
-def test_a_unit_hidden_beside_a_smaller_one_is_not_given_back_by_narrowing_to_it(
-    fixed_cases, supervisor, province_officer, client_for, api_client_for
+def test_those_from_whom_small_counts_are_hidden_cannot_narrow_to_a_unit_nor_change_level(
+    supervisor, province_officer, client_for, api_client_for
 ):
-    """Districts: Đức Linh 4 (Võ Xu), Tánh Linh 1, today's Lâm Đồng 5. Tánh Linh's 1 is hidden, and Đức Linh's 4
-    with it, else 10 − 5 − 4 would give it away; Đức Linh's own dashboard showed its 4 all the same."""
-    make_cases([spec(commune=1, minute=1), *(spec(commune=2 + i % 2, minute=10 + i) for i in range(5))], communes())
-    duc_linh = f.legacy_district(f.DUC_LINH)
-    api = api_client_for(supervisor)
-    whole = next(t for t in api.get("/api/case-dashboard").json()["tables"] if t["name"] == "unit")["rows"]
-    assert {row["key"]: row["count"] for row in whole}[str(duc_linh.pk)] is None
-    narrowed = api.get("/api/case-dashboard", {"unit": duc_linh.pk}).json()
-    assert narrowed["total"] is None and all(t["rows"] == [] for t in narrowed["tables"])
-    page = _get(client_for(supervisor), "dashboards:cases", unit=duc_linh.pk).content.decode()
-    assert "Số vụ việc: ẩn" in page
-    # Those who may see the cases see it.
-    assert api_client_for(province_officer).get("/api/case-dashboard", {"unit": duc_linh.pk}).json()["total"] == 4
-
-
-def test_a_unit_whose_count_the_area_shows_is_not_broken_down_where_that_would_pin_its_cells(
-    supervisor, client_for, api_client_for
-):
-    """Đức Linh: 3 cases, one a year; Tánh Linh: 3. The area's table shows both 3s. Đức Linh's own years are
-    1, 1, 1 (hidden): beside its known 3 each would be 1, so its dashboard shows the 3 and breaks nothing down."""
-    yearly = [spec(commune=0, day=d, minutes_to_intervention=60 * (i + 1)) for i, d in enumerate((10, 400, 800))]
+    """Đức Linh 3 cases, one a year, Tánh Linh 3. Narrowed to Đức Linh, its years (1, 1, 1) were pinned by the 3 the
+    area's table shows; and a unit's breakdown subtracted from the area's gives the rest's, small counts and all.
+    A province table beside the districts' would pin its hidden districts the same way."""
+    yearly = [spec(commune=0, day=d) for d in (10, 400, 800)]
     make_cases([*yearly, *(spec(commune=1, day=20 + i) for i in range(3))], communes())
     duc_linh = f.legacy_district(f.DUC_LINH)
-    api = api_client_for(supervisor)
-    whole = next(t for t in api.get("/api/case-dashboard").json()["tables"] if t["name"] == "unit")["rows"]
-    assert {row["key"]: row["count"] for row in whole}[str(duc_linh.pk)] == 3
-    narrowed = api.get("/api/case-dashboard", {"unit": duc_linh.pk}).json()
-    assert narrowed["total"] == 3 and narrowed["periods"] == []
-    assert all(t["rows"] == [] for t in narrowed["tables"])
-    assert narrowed["median_hours_to_first_intervention"] is None  # 3 delays: it would tell the middle one
-    page = _get(client_for(supervisor), "dashboards:cases", unit=duc_linh.pk).content.decode()
-    assert "3 vụ việc" in page and 'data-testid="withheld-note"' in page
-    assert "Chưa có số liệu." not in page and "không được chia theo nhóm" in page
-    book = openpyxl.load_workbook(
-        io.BytesIO(_get(client_for(supervisor), "dashboards:cases_xlsx", "age", unit=duc_linh.pk).content)
-    )
-    assert "không được chia theo nhóm" in list(book.active.iter_rows(values_only=True))[-1][0]
+    api, page = api_client_for(supervisor), client_for(supervisor)
+    units = next(t for t in api.get("/api/case-dashboard").json()["tables"] if t["name"] == "unit")["rows"]
+    assert {row["key"]: row["count"] for row in units}[str(duc_linh.pk)] == 3  # its count is in the area's table
+    assert api.get("/api/case-dashboard", {"unit": duc_linh.pk}).status_code == 404
+    assert _get(page, "dashboards:cases", unit=duc_linh.pk).status_code == 404
+    assert _get(page, "dashboards:cases_xlsx", "age", unit=duc_linh.pk).status_code == 404
+    refused = api.get("/api/case-dashboard", {"level": "province"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "level"
+    html = _get(page, "dashboards:cases").content.decode()
+    assert 'name="unit"' not in html and 'name="level"' not in html
+    # Those who may see the cases narrow, at every level.
+    assert api_client_for(province_officer).get("/api/case-dashboard", {"unit": duc_linh.pk}).json()["total"] == 3
+    assert "province" in case_dashboard.unit_levels(province_officer)
 
 
 def test_a_commune_officer_is_offered_no_unit_they_may_not_narrow_to(fixed_cases, client_for):
@@ -696,7 +720,7 @@ def test_a_commune_officer_is_offered_no_unit_they_may_not_narrow_to(fixed_cases
     assert 'name="unit"' not in html and "Võ Xu" not in html  # nothing to choose: no list
 
 
-def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, client_for):
+def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervisor, province_officer, client_for):
     client = client_for(supervisor)
     cases = case_dashboard.counted_cases(supervisor)
     dash = case_dashboard.dashboard(cases, unit_level="district")  # no commune level for the supervisor
@@ -714,7 +738,8 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
         assert response["Content-Disposition"] == f'attachment; filename="vu-viec_{name}.xlsx"', name
     # A download says what it covers, in its sheet and its name: two districts' files no longer share one name.
     duc_linh = f.legacy_district(f.DUC_LINH)
-    periods = _get(client, "dashboards:cases_xlsx", "periods", unit=duc_linh.pk, step="quarter", to="31/12/2024")
+    officer = client_for(province_officer)  # who may narrow to a unit
+    periods = _get(officer, "dashboards:cases_xlsx", "periods", unit=duc_linh.pk, step="quarter", to="31/12/2024")
     about = dict(openpyxl.load_workbook(io.BytesIO(periods.content))["Thông tin"].iter_rows(values_only=True))
     assert (about["Địa bàn"], about["Theo thời gian"], about["Ngày tiếp nhận"]) == (
         duc_linh.name,
@@ -723,7 +748,7 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
     )
     name = "vu-viec_periods_huyen-duc-linh_2024-12-31_quarter"
     assert periods["Content-Disposition"] == f'attachment; filename="{name}.xlsx"'
-    chart = _get(client, "dashboards:cases_svg", "ontime", unit=duc_linh.pk, step="quarter", to="31/12/2024")
+    chart = _get(officer, "dashboards:cases_svg", "ontime", unit=duc_linh.pk, step="quarter", to="31/12/2024")
     assert chart["Content-Disposition"] == f'attachment; filename="{name.replace("periods", "ontime")}.svg"'
     units = _get(client, "dashboards:cases_xlsx", "unit")
     about = dict(openpyxl.load_workbook(io.BytesIO(units.content))["Thông tin"].iter_rows(values_only=True))

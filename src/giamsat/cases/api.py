@@ -701,9 +701,8 @@ def case_dashboard(
     unit: Id | None = None,
     level: Literal["commune", "district", "province"] | None = Query(
         None,
-        description="cấp của bảng theo đơn vị; mặc định xã, hoặc huyện cho người không xem được hồ sơ (không có cấp "
-        "xã) / the units table's level: communes by default, districts for those who may not see the cases (who have "
-        "no commune level)",
+        description="cấp của bảng theo đơn vị; mặc định xã; người không xem được hồ sơ chỉ có cấp huyện / the units "
+        "table's level: communes by default; districts only for those who may not see the cases",
     ),
     units: Literal["today", "recorded"] | None = Query(
         None,
@@ -716,8 +715,9 @@ def case_dashboard(
 ):
     """The numbers of /dashboards/cases/: counts by form, channel, unit, age group and sex; each step's on-time
     share; the median hours to the first intervention; per year or quarter of receipt. `unit` narrows to a unit of
-    the caller's jurisdiction (and the legacy units it took over); another answers 404. For those who may not see
-    the cases, counts below 3, and the cells that would give them away by subtraction, are null (shown "ẩn")."""
+    the caller's jurisdiction (and the legacy units it took over); another answers 404, as does any unit for those
+    who may not see the cases. For them, counts below 3, and the cells that would give them away by subtraction,
+    are null (shown "ẩn")."""
     user = request.user
     if not user.can("cases.statistics"):
         raise Http404
@@ -729,7 +729,12 @@ def case_dashboard(
     levels = dashboard.unit_levels(user)
     if level is not None and level not in levels:
         raise ValidationError(
-            {"level": _("Người không xem được hồ sơ vụ việc không có bảng theo xã: số của từng xã thường chỉ 1–2.")}
+            {
+                "level": _(
+                    "Người không xem được hồ sơ vụ việc chỉ có bảng theo huyện: bảng theo xã (số thường chỉ 1–2) hay "
+                    "theo tỉnh (tổng của các huyện) sẽ để lộ số nhỏ đã ẩn."
+                )
+            }
         )
     level = level or levels[0]
     today = dashboard.units_today(user, units, date_to)
@@ -743,7 +748,7 @@ def case_dashboard(
             }
         )
     dash = dashboard.dashboard(cases, unit_level=level, units_today=today, step=step, span=(date_from, date_to))
-    view = dashboard.shown(dash, small, dashboard.area_count(user, chosen, date_from, date_to))
+    view = dashboard.shown(dash, small)
     return {
         "small_counts_hidden": small,
         "unit_id": chosen.pk if chosen else None,

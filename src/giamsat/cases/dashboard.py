@@ -23,7 +23,6 @@ from giamsat.accounts.jurisdiction import jurisdiction_of
 from giamsat.core.formatting import share_percent
 from giamsat.core.params import as_id
 from giamsat.core.querysets import within_units
-from giamsat.units.choices import Level
 from giamsat.units.models import REFORM_DATE, Unit
 
 from . import queries
@@ -218,22 +217,24 @@ def units_today(user, asked: str | None, end: datetime.date | None) -> bool:
 
 
 def unit_levels(user) -> tuple[str, ...]:
-    """The levels of the units table a user may have, the default first. Not the communes for those from whom small
-    counts are hidden: a commune's count is mostly 1 or 2, and the communes' rows against the districts' totals
-    gave the hidden ones away (a commune has a row only if it has a case)."""
-    return ("district", "province") if small_counts_hidden(user) else ("commune", "district", "province")
+    """The levels of the units table a user may have, the default first. The districts alone for those from whom
+    small counts are hidden: a commune's count is mostly 1 or 2, and the communes' rows against the districts'
+    totals gave the hidden ones away (a commune has a row only if it has a case); so would the districts' rows
+    against their provinces' (three hidden districts of a province of 3 cases: one each)."""
+    return ("district",) if small_counts_hidden(user) else ("commune", "district", "province")
 
 
 def unit_for(user, wanted) -> Unit | None:
-    """The unit a dashboard is narrowed to: None for the whole jurisdiction; 404 for a unit outside it, and for a
-    commune to those from whom small counts are hidden (its total is the commune's count, see `unit_levels`)."""
+    """The unit a dashboard is narrowed to: None for the whole jurisdiction; 404 for a unit outside it, and for any
+    unit to those from whom small counts are hidden. Narrowed, a unit's breakdown subtracted from the area's gave
+    the breakdown of the rest, small counts and all (review of 02/12/2026: an area of two provinces, 20 and 3 cases,
+    narrowed to the 20, gave the 3's sexes, ages, forms and late plan one by one); their units table is the way to
+    a unit's count."""
     wanted = str(wanted or "")
     if not wanted:
         return None
     unit = Unit.objects.filter(pk=unit_id).first() if (unit_id := as_id(wanted)) else None
-    if unit is None or not user.jurisdiction.covers(unit):
-        raise Http404
-    if unit.level > Level.DISTRICT and small_counts_hidden(user):
+    if unit is None or not user.jurisdiction.covers(unit) or small_counts_hidden(user):
         raise Http404
     return unit
 
@@ -385,30 +386,39 @@ def _small(n: int) -> bool:
     return 0 < n < queries.SMALL_CELL
 
 
-def area_count(user, unit: Unit | None, start: datetime.date | None, end: datetime.date | None) -> int | str | None:
-    """The count of the unit a dashboard is narrowed to as this user sees it in the units table of its level over
-    their whole area (`HIDDEN` where it is hidden there to protect a smaller one beside it); None when not narrowed
-    or for those who see every count. What the narrowed dashboard shows must neither undo that table's hiding nor
-    hide what the table already shows (see `shown`). One more pass over the area's cases."""
-    if unit is None or not small_counts_hidden(user):
-        return None
-    level = "province" if unit.level == Level.PROVINCE else "district"
-    whole = dashboard(counted_cases(user, start=start, end=end), unit_level=level, harms=False)
-    table = next(t for t in shown(whole, True).tables if t.name == "unit")
-    return next((n for key, _label, n in table.rows if key == str(unit.pk)), 0)
+def _years_of_quarters(periods: list[PeriodRow]) -> list[list[int]]:
+    """The positions of each year's quarters; none when the periods are years."""
+    years: dict[int, list[int]] = defaultdict(list)
+    for i, period in enumerate(periods):
+        year, quarter = period.key
+        if quarter:
+            years[year].append(i)
+    return list(years.values())
 
 
-def shown(dash: Dashboard, small: bool, area: int | str | None = None) -> Shown:
+def _against_years(years: list[list[int]], columns: list[tuple[list[int], int]], hidden: set[int]) -> None:
+    """Quarters add up to their year, which the year step shows: each year's quarters are concealed against it as
+    cells against a total (`complement`; where that cannot be, its every quarter with a figure), and once one is
+    hidden, its empty quarters too: a hidden quarter is otherwise at least 1, and three hidden quarters of a year
+    of 3 were one case each. `hidden` grows in place."""
+    first = columns[0][0]
+    for positions in years:
+        inside = {j for j, i in enumerate(positions) if i in hidden}
+        if not inside:
+            continue
+        if complement([([cells[i] for i in positions], least) for cells, least in columns], inside):
+            inside |= {j for j, i in enumerate(positions) if first[i]}
+        hidden |= {positions[j] for j in inside} | {i for i in positions if not first[i]}
+
+
+def shown(dash: Dashboard, small: bool) -> Shown:
     """Apply the small-count rule (`small_counts_hidden`): counts of 1 or 2 hidden, shares and medians of fewer
     than 3 cases or giving away a late or on-time count of 1 or 2 hidden; then, in every table whose cells add
     up to a shown total (the count tables and the headline total; the periods and their whole-range row; each
     step's counts across the periods), enough further cells, or the total, so that none can be found by
     subtraction. A period whose count is hidden shows none of its figures, and a median shows only beside its
-    count: a median needs 3 cases, so it would tell that a hidden count is not 1 or 2.
-
-    `area` (see `area_count`): the narrowed unit's count in the area's units table. Hidden there, nothing is
-    broken down here, as for one or two cases. Shown there while hiding here would have to take the total, the
-    breakdown goes instead: beside a known total, cells hidden to keep the total unknown would be pinned."""
+    count: a median needs 3 cases, so it would tell that a hidden count is not 1 or 2. With one or two cases in
+    all, nothing is broken down."""
     mark = str(HIDDEN)
 
     def cell(n: int, hide: bool) -> int | str:
@@ -419,14 +429,11 @@ def shown(dash: Dashboard, small: bool, area: int | str | None = None) -> Shown:
             return ShownShare(mark, mark, None)
         return ShownShare(value.on_time, value.counted, value.percent)
 
-    def nothing_broken_down(total: int | str) -> Shown:
+    if small and _small(dash.total):
+        # One or two cases: even which rows exist would describe them.
         hidden_share_ = ShownShare(mark, mark, None)
         empty = [Counts(t.name, t.title, []) for t in dash.tables]
-        return Shown(total, empty, {r.key: hidden_share_ for r in STEP_RULES}, [], mark, None, [], withheld=True)
-
-    if small and (_small(dash.total) or isinstance(area, str)):
-        # One or two cases: even which rows exist would describe them.
-        return nothing_broken_down(mark)
+        return Shown(mark, empty, {r.key: hidden_share_ for r in STEP_RULES}, [], mark, None, [], withheld=True)
 
     hidden = {t.name: {i for i, row in enumerate(t.rows) if small and _small(row[2])} for t in dash.tables}
     hidden["periods"] = {i for i, p in enumerate(dash.periods) if small and _small(p.received)}
@@ -434,18 +441,19 @@ def shown(dash: Dashboard, small: bool, area: int | str | None = None) -> Shown:
     cells["periods"] = [p.received for p in dash.periods]
     summing = [*SUMMING, "periods"]
     total_hidden = any(complement([(cells[name], 1)], hidden[name]) for name in summing)
-    if total_hidden and isinstance(area, int):
-        return nothing_broken_down(dash.total)
     if total_hidden:
         # Any table left whole would give the hidden total back.
         for name in summing:
             if not hidden[name] and cells[name]:
                 hidden[name].add(min(range(len(cells[name])), key=lambda i: (cells[name][i], i)))
                 complement([(cells[name], 1)], hidden[name])
+    years = _years_of_quarters(dash.periods)
+    _against_years(years, [(cells["periods"], 1)], hidden["periods"])
     quiet = hidden["periods"]  # periods whose every figure is hidden
 
     intervened = [p.intervened for p in dash.periods]
     hidden_intervened = {i for i, n in enumerate(intervened) if small and _small(n)} | quiet
+    _against_years(years, [(intervened, 1)], hidden_intervened)
     whole_intervened_hidden = (small and _small(dash.intervened)) or complement([(intervened, 1)], hidden_intervened)
 
     step_hidden: dict[str, set[int]] = {}
@@ -460,6 +468,7 @@ def shown(dash: Dashboard, small: bool, area: int | str | None = None) -> Shown:
             ([s.on_time for s in shares], 0),
             ([s.counted - s.on_time for s in shares], 0),
         ]
+        _against_years(years, columns, step_hidden[rule.key])
         whole = dash.steps[rule.key]
         whole_step_hidden[rule.key] = bool(whole.counted and hidden_share(whole.on_time, whole.counted, small))
         if complement(columns, step_hidden[rule.key]):

@@ -43,6 +43,7 @@ from giamsat.core.periods import Period, PeriodKind, periods_between
 from giamsat.core.querysets import within_units
 from giamsat.plans.choices import Direction, TimeAggregation
 from giamsat.plans.models import Indicator, Plan
+from giamsat.reporting import achievement as engine
 from giamsat.reporting import sources
 from giamsat.reporting.choices import Frequency, ReportStatus
 from giamsat.reporting.models import Report, ReportRequest, Schedule
@@ -453,23 +454,74 @@ def trend(
         points.append(
             Point(period, judge(indicator, target, series, (period.start, period.end), min(as_of, period.end)))
         )
-    # The periods do not add up to anything shown beside them: each small count is hidden alone...
+    # Each small count hidden alone; then, for those it applies to, as the matrices hide it and against the sums
+    # the matrices show of several periods.
     row = UnitRow(unit, [point.cell for point in points])
     privacy.conceal(user, [(None, [row])])
-    # ...and a count the period's matrix hides to protect another is hidden here too.
-    shown = [p for p, cell in zip(points, row.cells, strict=True) if not cell.hidden and cell.actual is not None]
-    hide = _hidden_in_matrices(tree, indicator, shown, as_of) if tree is not None else set()
-    return [
-        Point(point.period, privacy.hidden(cell) if point.period in hide else cell)
-        for point, cell in zip(points, row.cells, strict=True)
-    ]
+    cells = row.cells
+    if tree is not None and indicator.source.startswith(case_sources.PREFIX) and privacy.applies(user, plan):
+        cells = _conceal_trend(tree, indicator, [p.period for p in points], cells, series, as_of)
+    return [Point(point.period, cell) for point, cell in zip(points, cells, strict=True)]
+
+
+def _conceal_trend(
+    tree: Tree, indicator: Indicator, periods: list[Period], cells: list[Cell], series, as_of: datetime.date
+) -> list[Cell]:
+    """A case figure's trend as the matrices let the viewer see it. A period is hidden where its matrix hides it
+    (a median too, which a matrix hides beside a hidden count). And the periods add up to what the matrices show
+    of longer spans, the plan's whole span and each year: five cases in the span's matrix beside five hidden years
+    of one case each gave them away. So the years are concealed against the span and the quarters against their
+    year, as the matrix's units against their total (`privacy.conceal`), and once anything is hidden the empty
+    periods are too. One matrix (and those above it) per period, year and the span with a figure."""
+    plan, unit = tree.plan, tree.subject
+
+    def judged(period: Period) -> UnitRow:
+        return UnitRow(unit, [judge(indicator, None, series, (period.start, period.end), min(as_of, period.end))])
+
+    rows = [UnitRow(unit, [cell]) for cell in cells]
+    tiers = list(zip(periods, rows, strict=True))
+    groups = []
+    if indicator.source != case_sources.MEDIAN:  # a median adds up to nothing
+        whole = judged(plan.period)
+        if periods and periods[0].kind == PeriodKind.QUARTER:
+            years = [(year, judged(year)) for year in periods_between(PeriodKind.YEAR, plan.first_year, plan.last_year)]
+            groups = [(whole, [r for _year, r in years])]
+            groups += [(r, [q for p, q in tiers if p.start.year == year.start.year]) for year, r in years]
+            tiers += years
+        else:
+            groups = [(whole, rows)]
+        tiers.append((plan.period, whole))
+    # Only a figure can give anything away: a count of 0 is never hidden by a matrix, and an empty period shows the
+    # same "–" or, once anything is hidden, "ẩn" (below), whatever its matrix says.
+    asked = [Point(period, row.cells[0]) for period, row in tiers if _has_figure(row.cells[0])]
+    hide = _hidden_in_matrices(tree, indicator, asked, as_of)
+    for period, row in tiers:
+        if period in hide:
+            row.cells[0] = privacy.hidden(row.cells[0])
+    privacy.conceal(tree.viewer, groups)
+    shown = [row.cells[0] for row in rows]
+    if any(cell.hidden for cell in shown):
+        # Where a hidden figure is at least 1 and an empty one shows "–", counting the hidden periods against the
+        # span's total pinned them (five hidden quarters of a span of 5: one case each); empty periods hide too.
+        for i, (period, cell) in enumerate(zip(periods, shown, strict=True)):
+            if period.start <= as_of and not cell.hidden and not _has_figure(cell):
+                shown[i] = privacy.hidden(cell)
+    return shown
+
+
+def _has_figure(cell: Cell) -> bool:
+    """Whether a cell, not hidden yet, holds a figure other than 0."""
+    if cell.hidden:
+        return False
+    actual = cell.actual
+    if isinstance(actual, engine.Ratio):
+        return actual.denominator != 0
+    return actual is not None and actual != 0
 
 
 def _hidden_in_matrices(tree: Tree, indicator: Indicator, points: list[Point], as_of: datetime.date) -> set[Period]:
     """The periods of `points` whose matrix hides the subject's figure of a case indicator from the viewer. One
-    matrix (and those above it) per period with a figure, only for those from whom small counts are hidden."""
-    if not indicator.source.startswith(case_sources.PREFIX) or not privacy.applies(tree.viewer, tree.plan):
-        return set()
+    matrix (and those above it) per period asked."""
     hide = set()
     position = [i.pk for i in tree.plan.indicators.all()].index(indicator.pk)
     for point in points:

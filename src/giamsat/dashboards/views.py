@@ -31,7 +31,6 @@ from giamsat.reporting.sources import REPORTS as REPORTS_SOURCE
 from giamsat.reporting.spreadsheet import XLSX_CONTENT_TYPE, export_rows
 from giamsat.supervision import dashboard as supervision_dashboard
 from giamsat.supervision.models import Supervision
-from giamsat.units.choices import Level
 from giamsat.units.models import Unit
 
 from . import exports, panels, queries
@@ -721,15 +720,15 @@ def case_choices(user, params) -> CaseChoices:
 
 def case_unit_choices(user) -> list[Unit]:
     """Units to narrow the cases dashboard to: the user's own units and the provinces and districts within them
-    (provinces only for a nationwide user: a list of every district would be unusable); no commune to those from
-    whom small counts are hidden, who may not narrow to one (`cases.dashboard.unit_for`)."""
+    (provinces only for a nationwide user: a list of every district would be unusable); none to those from whom
+    small counts are hidden, who may not narrow (`cases.dashboard.unit_for`)."""
+    if case_dashboard.small_counts_hidden(user):
+        return []
     jurisdiction = user.jurisdiction
     if jurisdiction.everywhere:
         units = Unit.objects.filter(level=1)
     else:
         units = Unit.objects.filter(Q(pk__in=jurisdiction.ids) | (within_units(jurisdiction) & Q(level__lte=2)))
-    if case_dashboard.small_counts_hidden(user):
-        units = units.filter(level__lte=Level.DISTRICT)
     return list(units.order_by("structure", "level", "name"))
 
 
@@ -744,8 +743,7 @@ def _case_data(request):
         span=(choices.start, choices.end),
     )
     small = case_dashboard.small_counts_hidden(request.user)
-    area = case_dashboard.area_count(request.user, choices.unit, choices.start, choices.end)
-    view = case_dashboard.shown(dash, small, area)
+    view = case_dashboard.shown(dash, small)
     return choices, view, small, exports.cases_sheets(view, small)
 
 
