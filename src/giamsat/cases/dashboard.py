@@ -448,13 +448,13 @@ def shown(dash: Dashboard, small: bool) -> Shown:
                 hidden[name].add(min(range(len(cells[name])), key=lambda i: (cells[name][i], i)))
                 complement([(cells[name], 1)], hidden[name])
     years = _years_of_quarters(dash.periods)
-    _against_years(years, [(cells["periods"], 1)], hidden["periods"])
+    _against_years(years, [(cells["periods"], 1)], hidden["periods"])  # after the whole range's, as below
     quiet = hidden["periods"]  # periods whose every figure is hidden
 
     intervened = [p.intervened for p in dash.periods]
     hidden_intervened = {i for i, n in enumerate(intervened) if small and _small(n)} | quiet
-    _against_years(years, [(intervened, 1)], hidden_intervened)
     whole_intervened_hidden = (small and _small(dash.intervened)) or complement([(intervened, 1)], hidden_intervened)
+    _against_years(years, [(intervened, 1)], hidden_intervened)  # after: the whole range's may hide a quarter more
 
     step_hidden: dict[str, set[int]] = {}
     whole_step_hidden: dict[str, bool] = {}
@@ -468,11 +468,11 @@ def shown(dash: Dashboard, small: bool) -> Shown:
             ([s.on_time for s in shares], 0),
             ([s.counted - s.on_time for s in shares], 0),
         ]
-        _against_years(years, columns, step_hidden[rule.key])
         whole = dash.steps[rule.key]
         whole_step_hidden[rule.key] = bool(whole.counted and hidden_share(whole.on_time, whole.counted, small))
         if complement(columns, step_hidden[rule.key]):
             whole_step_hidden[rule.key] = True
+        _against_years(years, columns, step_hidden[rule.key])
 
     periods = [
         ShownPeriod(
