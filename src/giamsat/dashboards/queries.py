@@ -493,8 +493,7 @@ def _conceal_trend(
         tiers.append((plan.period, whole))
     # Only a figure can give anything away: a count of 0 is never hidden by a matrix, and an empty period shows the
     # same "–" or, once anything is hidden, "ẩn" (below), whatever its matrix says.
-    asked = [Point(period, row.cells[0]) for period, row in tiers if _has_figure(row.cells[0])]
-    hide = _hidden_in_matrices(tree, indicator, asked, as_of)
+    hide = _hidden_in_matrices(tree, indicator, [period for period, row in tiers if _has_figure(row.cells[0])], as_of)
     for period, row in tiers:
         if period in hide:
             row.cells[0] = privacy.hidden(row.cells[0])
@@ -519,16 +518,16 @@ def _has_figure(cell: Cell) -> bool:
     return actual is not None and actual != 0
 
 
-def _hidden_in_matrices(tree: Tree, indicator: Indicator, points: list[Point], as_of: datetime.date) -> set[Period]:
-    """The periods of `points` whose matrix hides the subject's figure of a case indicator from the viewer. One
-    matrix (and those above it) per period asked."""
+def _hidden_in_matrices(tree: Tree, indicator: Indicator, periods: list[Period], as_of: datetime.date) -> set[Period]:
+    """The `periods` whose matrix hides the subject's figure of a case indicator from the viewer. One matrix (and
+    those above it) per period asked."""
     hide = set()
     position = [i.pk for i in tree.plan.indicators.all()].index(indicator.pk)
-    for point in points:
-        matrix = plan_matrix(tree, point.period, as_of)
+    for period in periods:
+        matrix = plan_matrix(tree, period, as_of)
         row = matrix.total if tree.whole else next(r for r in matrix.rows if r.unit.pk == tree.subject.pk)
         if row.cells[position].hidden:
-            hide.add(point.period)
+            hide.add(period)
     return hide
 
 
