@@ -33,7 +33,17 @@ from giamsat.reporting.choices import Frequency, ReportStatus
 from giamsat.reporting.models import Report, ReportRequest, Schedule
 from giamsat.reporting.queries import achievement_matrix
 from giamsat.units.models import Unit
-from plan_fixtures import AMOUNT, COUNT, DECREASE, DECREASE_BASELINES, RATIO, TARGETS, accepted_report, set_target
+from plan_fixtures import (
+    AMOUNT,
+    COUNT,
+    DECREASE,
+    DECREASE_BASELINES,
+    RATIO,
+    TARGETS,
+    accepted_report,
+    add_schedule,
+    set_target,
+)
 
 pytest_plugins = ["plan_fixtures"]
 
@@ -1098,6 +1108,11 @@ def test_a_page_says_which_choice_it_could_not_read_and_what_it_shows_instead(re
     assert matrix.status_code == 200
     assert "Không đọc được kỳ “abc”: đang xem Năm" in html
     assert "Không đọc được ngày “2025-02-30”: đang xem đơn vị hành chính ngày" in html
+    # Readable, only outside the plan or the dates kept: said as such, not as unreadable.
+    outside = client.get(reverse("dashboards:matrix", args=[plan.pk]), {"period": "2031", "on": "31/12/9999"})
+    text = outside.content.decode()
+    assert f"Kế hoạch không có kỳ “2031” ({plan.first_year}–{plan.last_year}): đang xem Năm" in text
+    assert "Năm của ngày “31/12/9999” phải từ 1900 đến 9998: đang xem đơn vị hành chính ngày" in text
     compliance = client.get(reverse("dashboards:compliance", args=[plan.pk]), {"year": "1900"}).content.decode()
     assert f"Kế hoạch không có năm “1900” ({plan.first_year}–{plan.last_year}): đang xem" in compliance
     # A download says nothing, then or on the next page.
@@ -1649,3 +1664,145 @@ def test_a_decrease_total_missing_units_says_it_may_look_better_than_it_is(
     accepted_report(setup.request("tl", 2023), value_map(setup, {COUNT: 4, RATIO: (1, 4), DECREASE: 1, AMOUNT: 7}))
     data = api_client_for(province_officer).get(f"/api/dashboards/plans/{setup.plan.pk}/matrix", query).json()
     assert data["flattered_totals"] == {}
+
+
+# ------------------------------------------------------------------------------ what the review of 02/12 found
+
+
+@pytest.fixture
+def province_reports_too(child_plan, province_officer):
+    """The yearly schedule for both districts and for the province itself."""
+    return add_schedule(child_plan, province_officer, [child_plan.duc_linh, child_plan.tanh_linh, child_plan.province])
+
+
+def test_the_compliance_table_says_where_the_requests_counted_only_in_its_total_are(
+    province_reports_too, client_for, api_client_for, province_officer
+):
+    """The province's own requests counted in its total and in no row: the rows did not add up to the total and
+    nothing said where the rest was. A row of its own now holds them, on the page, in the download and the API."""
+    setup, plan = province_reports_too, province_reports_too.plan
+    result = queries.compliance(legacy_tree(setup, province_officer), None, timezone.localdate(), province_officer)
+    rest = result.rest
+    assert (rest.total.missing, rest.total.on_time, [t.missing for t in rest.cells]) == (2, 0, [1, 1])
+    for kind in ("on_time", "late", "missing", "not_due"):
+        rows = sum(getattr(row.total, kind) for row in result.rows)
+        assert rows + getattr(rest.total, kind) == getattr(result.total.total, kind), kind
+    page = client_for(province_officer).get(
+        reverse("dashboards:compliance", args=[plan.pk]), {"year": "all", "on": LEGACY.isoformat()}
+    )
+    text = page.content.decode()
+    assert "Chỉ tính ở dòng tổng" in text and f"yêu cầu báo cáo của chính {setup.province.name}" in text
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            client_for(province_officer)
+            .get(reverse("dashboards:compliance_xlsx", args=[plan.pk]), {"year": "all", "on": LEGACY.isoformat()})
+            .content
+        )
+    )
+    lines = list(book.active.iter_rows(values_only=True))
+    assert ("Chỉ tính ở dòng tổng", "Cả thời kỳ kế hoạch", 0, 0, 2, 0) in [line[:6] for line in lines]
+    assert ("Chỉ tính ở dòng tổng", "Năm 2022", 0, 0, 1, 0) in [line[:6] for line in lines]
+    data = (
+        api_client_for(province_officer)
+        .get(f"/api/dashboards/plans/{plan.pk}/compliance", {"year": "all", "on": LEGACY.isoformat()})
+        .json()
+    )
+    assert data["outside_rows"]["total"]["missing"] == 2
+    # Opened at a district, the district's own requests are that rest: its communes have none.
+    district = queries.compliance(
+        legacy_tree(setup, province_officer, setup.duc_linh), None, timezone.localdate(), province_officer
+    )
+    assert district.rest.total.missing == 2 and all(row.total.total == 0 for row in district.rows)
+
+
+def test_the_overdue_reports_of_the_dashboards_index_lead_to_every_year(reported, client_for, province_officer):
+    """The index counted the overdue reports of every year and linked to the compliance tab, which opens on one
+    year: it showed fewer than the count."""
+    client = client_for(province_officer)
+    index = client.get(reverse("dashboards:index")).content.decode()
+    link = html.unescape(
+        re.search(r'<a href="([^"]*/compliance/[^"]*)"><span class="status off_track">', index).group(1)
+    )
+    assert link.endswith("?year=all")
+    page = client.get(link)
+    assert page.context["year"] is None  # the whole plan
+
+
+def test_a_plan_unit_above_ones_area_is_said_on_the_page_and_refused_by_the_api(
+    reported, client_for, api_client_for, district_officer
+):
+    """A district officer asking for the province was shown their district without a word, and the API answered
+    200 with the district's figures for the province asked for."""
+    plan = reported.plan
+    page = client_for(district_officer).get(
+        reverse("dashboards:matrix", args=[plan.pk]), {"period": "2023", "unit": reported.province.pk}
+    )
+    assert page.status_code == 200 and page.context["tree"].root == reported.duc_linh
+    assert (
+        f"Bạn không phụ trách toàn bộ {reported.province.name}: đang xem {reported.duc_linh.name}."
+        in page.content.decode()
+    )
+    for endpoint in ("matrix", "unmet", "compliance"):
+        api = api_client_for(district_officer).get(
+            f"/api/dashboards/plans/{plan.pk}/{endpoint}", {"period": "2023", "unit": reported.province.pk}
+        )
+        assert api.status_code == 404, endpoint
+        own = api_client_for(district_officer).get(
+            f"/api/dashboards/plans/{plan.pk}/{endpoint}", {"period": "2023", "unit": reported.duc_linh.pk}
+        )
+        assert own.status_code == 200, endpoint
+
+
+def test_a_rate_reported_as_nothing_to_count_is_neither_met_nor_without_data(
+    plan_setup, client_for, api_client_for, province_officer
+):
+    """Districts that found no abused child reported the share supported as 0/0: the matrix showed "– Chưa có số
+    liệu", counted it among the targets without data and the unmet page listed it beside units that had not
+    reported, so leaders chased units that had."""
+    setup, plan = plan_setup, plan_setup.plan
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 13, RATIO: (0, 0)}))
+    tree = legacy_tree(setup, province_officer)
+    matrix = queries.plan_matrix(tree, Period.year(2023), timezone.localdate())
+    position = [i.pk for i in matrix.indicators].index(setup.ind(RATIO).pk)
+    duc_linh = next(r for r in matrix.rows if r.unit == setup.duc_linh)
+    cell = duc_linh.cells[position]
+    assert cell.nothing_to_count and cell.target is not None
+    assert duc_linh.nothing_to_count == 1
+    judged = [c for c in duc_linh.cells if c.target is not None and not c.nothing_to_count]
+    assert duc_linh.share.with_data + duc_linh.share.no_data == len(judged)
+    behind, missing, _contradictory = queries.unmet(tree, Period.year(2023), timezone.localdate(), province_officer)
+    listed = [(s.unit, s.cell.indicator) for s in [*behind, *missing]]
+    assert (setup.duc_linh, setup.ind(RATIO)) not in listed
+    assert (setup.tanh_linh, setup.ind(RATIO)) in listed  # no report at all: without data
+
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    page = client_for(province_officer).get(reverse("dashboards:matrix", args=[plan.pk]), query).content.decode()
+    row = re.search(rf"<tr[^>]*>\s*<th[^>]*>.*?{setup.duc_linh.name}.*?</tr>", page, re.S).group(0)
+    assert "0/0 / " in row and "Không phát sinh" in row and "+1 không phát sinh" in row
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{plan.pk}/matrix", query).json()
+    [api_row] = [r for r in data["rows"] if r["unit"]["id"] == setup.duc_linh.pk]
+    assert api_row["targets_nothing_to_count"] == 1 and api_row["cells"][position]["nothing_to_count"] is True
+    book = openpyxl.load_workbook(
+        io.BytesIO(client_for(province_officer).get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query).content)
+    )
+    [line] = [r for r in book.active.iter_rows(values_only=True) if r[1] == setup.duc_linh.name]
+    assert "0/0" in line and "○ Không phát sinh" in line
+
+
+def test_a_long_chart_title_wraps_instead_of_running_off_the_chart():
+    """A trend's title (the indicator's name and the unit's) was cut at the chart's edge: the unit was lost."""
+    title = (
+        "CT13. Số trẻ em bị bạo lực, xâm hại, tai nạn thương tích được hỗ trợ, can thiệp (từ hồ sơ vụ việc) — "
+        "Tỉnh Bình Thuận"
+    )
+    svg = "{http://www.w3.org/2000/svg}"
+    for drawn in (
+        line_chart(title, ["2022", "2023"], [Series("a", [D(1), D(6)], "#000")], key="t"),
+        line_chart(title, ["2022", "2023"], [Series("a", [None, None], "#000")], key="t", empty="ẩn"),
+    ):
+        root = ET.fromstring(drawn)  # noqa: S314
+        heading = [t.text for t in root.iter(f"{svg}text") if t.get("font-weight") == "600"]
+        assert len(heading) > 1 and " ".join(heading) == title
+        assert all(len(line) <= 90 for line in heading)
+        ys = [float(t.get("y")) for t in root.iter(f"{svg}text")]
+        assert max(ys) < float(root.get("height"))  # the legend moved down with the plot, still inside

@@ -27,8 +27,11 @@ from giamsat.cases import dashboard as case_dashboard
 from giamsat.cases import sources as case_sources
 from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, DelayReason, Harm, Sex
 from giamsat.cases.models import Case, CaseHarm
-from giamsat.dashboards import exports
+from giamsat.core.text import slug, vietnamese_order
+from giamsat.dashboards import exports, privacy
 from giamsat.plans.models import Indicator
+from giamsat.reporting.achievement import Ratio
+from giamsat.reporting.queries import Cell, UnitRow
 from giamsat.supervision import dashboard as supervision_dashboard
 from giamsat.supervision.choices import (
     FINAL_STATUSES,
@@ -590,6 +593,24 @@ def test_a_case_trend_gives_nothing_away_against_the_span_the_matrix_shows(case_
             assert not _pinned(shown, 5, 0), shown
 
 
+def test_a_case_trend_shows_a_year_its_own_matrix_shows(case_plan, admin_user, api_client_for):
+    """2022: 1 case, 2023: 2, 2024: 6; the first two hidden in their matrices, which show the 6 and the span's 9. The
+    trend counted the two hidden years as 0 against the span: they looked pinned, and it hid the 6 as well."""
+    make_cases([spec(day=d) for d in (10, 400, 401, *range(800, 806))], communes())
+    api = api_client_for(admin_user)
+    url, on = f"/api/dashboards/plans/{case_plan.pk}", "2025-06-30"
+    shown = {}
+    for year in ("2022", "2023", "2024", "2021-2025"):
+        cell = api.get(f"{url}/matrix", {"period": year, "on": on}).json()["total"]["cells"][0]
+        shown[year] = None if cell["hidden"] else cell["actual"]
+    assert shown == {"2022": None, "2023": None, "2024": "6", "2021-2025": "9"}
+    answer = api.get(f"{url}/trend", {"indicator": case_plan.indicators.get().pk, "on": on})
+    assert b"withheld" not in answer.content  # what a hidden cell held is for the sums alone
+    points = answer.json()["points"]
+    by_year = {p["period"]["label"]: None if p["cell"]["hidden"] else p["cell"]["actual"] for p in points}
+    assert (by_year["Năm 2022"], by_year["Năm 2023"], by_year["Năm 2024"]) == (None, None, "6")
+
+
 def test_quarters_are_hidden_against_their_year_which_the_year_step_shows(supervisor, api_client_for):
     """2022: one case in each of three quarters, none in the second; the year step shows its 3. By quarter, three
     hidden quarters beside a "0" were one case each."""
@@ -754,7 +775,8 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
         assert "ẩn" in rows[-1][0], name  # the note saying what the marker means
         about = dict(book["Thông tin"].iter_rows(values_only=True))
         assert about["Địa bàn"] == "Toàn bộ địa bàn của bạn" and about["Ngày tiếp nhận"] == "Tất cả", name
-        assert response["Content-Disposition"] == f'attachment; filename="vu-viec_{name}.xlsx"', name
+        assert response["Content-Disposition"] == f'attachment; filename="vu-viec_{slug(sheets[name].title)}.xlsx"'
+
     # A download says what it covers, in its sheet and its name: two districts' files no longer share one name.
     duc_linh = f.legacy_district(f.DUC_LINH)
     officer = client_for(province_officer)  # who may narrow to a unit
@@ -765,10 +787,21 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
         "Quý",
         "… – 31/12/2024",
     )
-    name = "vu-viec_periods_huyen-duc-linh_2024-12-31_quarter"
-    assert periods["Content-Disposition"] == f'attachment; filename="{name}.xlsx"'
+    title = slug(sheets["periods"].title)
+    assert (
+        periods["Content-Disposition"]
+        == f'attachment; filename="vu-viec_{title}_huyen-duc-linh_2024-12-31_theo-quy.xlsx"'
+    )
     chart = _get(officer, "dashboards:cases_svg", "ontime", unit=duc_linh.pk, step="quarter", to="31/12/2024")
-    assert chart["Content-Disposition"] == f'attachment; filename="{name.replace("periods", "ontime")}.svg"'
+    ontime = "ty-le-dung-han-tung-buoc-theo-thoi-gian"
+    assert (
+        chart["Content-Disposition"]
+        == f'attachment; filename="vu-viec_{ontime}_huyen-duc-linh_2024-12-31_theo-quy.svg"'
+    )
+    # In English, in English.
+    officer.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # a page's language is the user's choice
+    english = officer.get(reverse("dashboards:cases_xlsx", args=["periods"]), {"unit": duc_linh.pk})
+    assert english["Content-Disposition"].startswith('attachment; filename="cases_'), english["Content-Disposition"]
     units = _get(client, "dashboards:cases_xlsx", "unit")
     about = dict(openpyxl.load_workbook(io.BytesIO(units.content))["Thông tin"].iter_rows(values_only=True))
     assert about["Bảng theo đơn vị cấp"] == "Huyện (đến 30/6/2025)"
@@ -1147,3 +1180,82 @@ def test_sqlite_reads_a_jurisdictions_cases_by_commune_not_through_the_duplicate
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(row[-1] for row in cursor.fetchall())
     assert "commune" in plan and "duplicate" not in plan, plan
+
+
+def test_the_supervision_tables_add_up_and_read_in_vietnamese_order(supervision_story, supervisor, client_for):
+    """The statuses' table mixed overdue and verified (which cut across statuses) into its rows above a total they
+    did not add up to; names were in code-point order ("Đức Linh" after "Tuy Phong")."""
+    today = timezone.localdate()
+    duc_linh = next(o for o in _committees() if o.name.endswith("Đức Linh"))  # the story's is Tánh Linh's
+    Recommendation.objects.create(
+        supervision=supervision_story,
+        item=2,
+        addressee=duc_linh,
+        addressee_kind=AddresseeKind.SUPERVISED,
+        text="Kiến nghị thử",
+        made_on=today - datetime.timedelta(days=60),
+        due_on=today - datetime.timedelta(days=5),
+    )
+    sheets = _get(client_for(supervisor), "dashboards:supervision").context["sheets"]
+    statuses = sheets["statuses"].rows
+    assert [label for label, _n in statuses] == [*(str(s.label) for s in RecommendationStatus), "Tổng"]
+    assert statuses[-1][1] == sum(n for _label, n in statuses[:-1]) == 2
+    addressees = sheets["addressees"].rows
+    assert addressees[-1] == ["Tổng", 2, *[n for _label, n in statuses[:-1]], 2, 0]
+    for column in range(1, len(addressees[0])):
+        assert addressees[-1][column] == sum(row[column] for row in addressees[:-1]), column
+    # Both overdue once: by name, "Đ" right after "D", so Đức Linh's before Tánh Linh's.
+    assert [row[0] for row in addressees[:-1]] == [duc_linh.name, supervision_story_addressee(supervision_story)]
+    assert vietnamese_order("Đức Linh") < vietnamese_order("Tánh Linh") < vietnamese_order("Tuy Phong")
+    assert vietnamese_order("Hàm Tân") < vietnamese_order("Hàm Thuận Nam")
+    assert sorted(["Hở", "Hơ", "Hồ", "Hô", "Ho"], key=vietnamese_order) == ["Ho", "Hô", "Hồ", "Hơ", "Hở"]
+    assert sorted(["Ư", "Ú", "U"], key=vietnamese_order) == ["U", "Ú", "Ư"]
+    assert [vietnamese_order(w) < vietnamese_order(v) for w, v in (("An", "Ăn"), ("Ăn", "Ân"), ("Ba", "Bà"))] == [
+        True,
+        True,
+        True,
+    ]
+
+
+def test_the_supervision_page_says_what_it_covers_and_what_it_could_not_read(supervision_story, supervisor, client_for):
+    """A supervision typed wrong was a bare "Không tìm thấy", a year out of range "could not be read", and on paper
+    nothing said which supervision and year the figures were of."""
+    client = client_for(supervisor)
+    page = client.get(reverse("dashboards:supervision"), {"supervision": "abc", "year": "1899"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Không đọc được cuộc giám sát “abc”: đang xem tất cả." in text
+    assert "Năm 1899 ngoài khoảng 1900–9999: đang xem mọi năm." in text
+    assert "Tất cả cuộc giám sát bạn được xem · mọi năm" in text
+    chosen = client.get(reverse("dashboards:supervision"), {"supervision": supervision_story.pk, "year": "2023"})
+    scope = re.search(r'data-testid="supervision-scope">(.*?)</p>', chosen.content.decode(), re.S).group(1)
+    assert scope.startswith(f"{supervision_story.title} · bắt đầu năm 2023")
+    assert "in ngày" in scope
+    assert client.get(reverse("dashboards:supervision"), {"supervision": "99999"}).status_code == 404
+
+
+def supervision_story_addressee(supervision) -> str:
+    return supervision.recommendations.get(item=1).addressee.name
+
+
+def test_a_row_hidden_for_its_own_rows_is_not_left_pinned_beside_its_siblings(supervisor):
+    """On time 16 of 16 in a province of three districts (6, 5 and 5 of theirs), the first's communes 1 and 5: the
+    communes' late cases add up to 0, so the district was hidden for its communes' sake, after the province's
+    table had been concealed with it shown. The province less the other two gave its 6/6 back. Concealment now runs
+    until nothing more is hidden."""
+    indicator = Indicator(code="CT14", source="cases.emergency_within_12h")
+
+    def row(name, n):
+        return UnitRow(Unit(name=name), [Cell(indicator, None, Ratio(Decimal(n), Decimal(n)))])
+
+    province, first, second, third = row("T", 16), row("A", 6), row("B", 5), row("C", 5)
+    communes = [row("a1", 1), row("a2", 5)]
+    privacy.conceal(supervisor, [(province, [first, second, third]), (first, communes)])
+    districts = [first, second, third]
+    assert first.cells[0].hidden
+    assert province.cells[0].hidden or sum(d.cells[0].hidden for d in districts) >= 2
+    # Nothing shown carries what was hidden.
+    shown = [r.cells[0] for r in (province, *districts, *communes) if not r.cells[0].hidden]
+    assert all(c.withheld is None for c in shown)
+    hidden = [r.cells[0] for r in (province, *districts, *communes) if r.cells[0].hidden]
+    assert all(c.actual is None for c in hidden)

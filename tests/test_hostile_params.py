@@ -13,7 +13,8 @@ from plan_fixtures import COUNT
 pytest_plugins = ["plan_fixtures"]
 
 HUGE = "99999999999999999999999"
-JUNK = ("²", "2023²", "١٢", "0", "-1", HUGE)
+LONGER_THAN_INT_TAKES = "9" * 4301  # int() refuses more than 4,300 digits
+JUNK = ("²", "2023²", "١٢", "0", "-1", HUGE, LONGER_THAN_INT_TAKES)
 
 
 def _pages(plan) -> list[tuple[str, str]]:
@@ -114,6 +115,8 @@ def test_a_target_too_large_for_its_column_is_refused_by_the_api(api_client_for,
         ("trend", {"step": "month"}, "step"),
         ("compliance", {"year": "foo"}, "year"),
         ("compliance", {"year": "1990"}, "year"),
+        ("compliance", {"year": LONGER_THAN_INT_TAKES}, "year"),
+        ("matrix", {"period": LONGER_THAN_INT_TAKES}, "period"),
         ("reports", {"offset": "-1"}, "offset"),
         ("reports", {"offset": HUGE}, "offset"),
         # A malformed date beside a unit of today's list: the unit was looked up on the default date first (404).

@@ -19,7 +19,16 @@ from giamsat.reporting.queries import Cell, ShownTarget
 from giamsat.reporting.templatetags.achievement import matrix_cells, shown_number
 
 # The markup of the two matrix rows' cells as it was written in the templates before `matrix_cells`, with the
-# baseline of a "decrease" target added since.
+# baseline of a "decrease" target and a rate with nothing to count (0/0) added since.
+ACTUAL = '{% if cell.nothing_to_count %}0/0{% else %}{{ cell.actual_shown|floatformat:"-2g"|default:"–" }}{% endif %}'
+ACTUAL_ALONE = (
+    '{% if cell.nothing_to_count %}0/0{% else %}{{ cell.actual_shown|floatformat:"-2g"|default:"" }}{% endif %}'
+)
+BADGE = (
+    '{% if cell.nothing_to_count %}<span class="status no_data" title="{% translate '
+    '"Báo cáo có, nhưng không có trường hợp nào để tính tỷ lệ (0/0)" %}"><span aria-hidden="true">○</span> '
+    '{% translate "Không phát sinh" %}</span>{% else %}{% status_badge cell.status %}{% endif %}'
+)
 BASELINE = (
     '{% if cell.baseline is not None %}<div class="muted" title="{% translate '
     '\'Giá trị cơ sở: chỉ tiêu giảm tính tỷ lệ đạt từ mức này\' %}">{% translate "cơ sở" %} '
@@ -27,22 +36,22 @@ BASELINE = (
 )
 PLAN_CELLS = (
     "{% load i18n achievement %}{% for cell in cells %}<td>{% if cell.target %}<div>"
-    '{{ cell.actual_shown|floatformat:"-2g"|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>'
+    f'{ACTUAL} / {{{{ cell.target.value|floatformat:"-2g" }}}}</div>'
     f"{BASELINE}"
     "{% if cell.percent is not None %}<div>"
-    '{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}{% status_badge cell.status %}{% else %}<span class="muted">'
-    '{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>{% endif %}</td>{% endfor %}'
+    f'{{{{ cell.percent|floatformat:"-1g" }}}}%</div>{{% endif %}}{BADGE}{{% else %}}<span class="muted">'
+    f"{ACTUAL_ALONE}</span>{{% endif %}}</td>{{% endfor %}}"
 )
 # Since, a cell without a target carries its hint itself (it may hold no figure to hover).
 DASHBOARD_CELLS = (
     '{% load i18n achievement %}{% for cell in cells %}{% if cell.target %}<td class="cell-num"><div>'
-    '{{ cell.actual_shown|floatformat:"-2g"|default:"–" }} / {{ cell.target.value|floatformat:"-2g" }}</div>'
+    f'{ACTUAL} / {{{{ cell.target.value|floatformat:"-2g" }}}}</div>'
     f"{BASELINE}"
     '{% if cell.percent is not None %}<div class="pct">{{ cell.percent|floatformat:"-1g" }}%</div>{% endif %}'
-    '{% status_badge cell.status %}{% if cell.problem %} <span title="{{ cell.problem }}">⚠ '
+    f'{BADGE}{{% if cell.problem %}} <span title="{{{{ cell.problem }}}}">⚠ '
     '{% translate "chỉ tiêu mâu thuẫn" %}</span>{% endif %}{% else %}<td class="cell-num" title="'
     '{% translate \'Không có chỉ tiêu cho kỳ này\' %}"><span class="muted">'
-    '{{ cell.actual_shown|floatformat:"-2g"|default:"" }}</span>{% endif %}</td>{% endfor %}'
+    f"{ACTUAL_ALONE}</span>{{% endif %}}</td>{{% endfor %}}"
 )
 
 numbers = st.one_of(
@@ -103,12 +112,18 @@ def test_the_cells_read_as_the_template_markup_did(language, row):
         assert matrix_cells(row, dashboard=True) == django.from_string(DASHBOARD_CELLS).render({"cells": row})
 
 
-# The compliance cell as dashboards/_tally.html wrote it before the `tally` tag.
+# The compliance cell as dashboards/_tally.html wrote it before the `tally` tag (a zero grey and the counts in words
+# for screen readers since).
+WORDS = (
+    "{% load i18n %}{% blocktranslate with a=t.on_time b=t.late c=t.missing d=t.not_due %}{{ a }} đúng hạn, "
+    "{{ b }} muộn, {{ c }} chưa nộp, {{ d }} chưa đến hạn{% endblocktranslate %}"
+)
 TALLY = (
-    '{% load i18n %}{% if t.total %}<span class="tally" title="{% blocktranslate with a=t.on_time b=t.late '
-    "c=t.missing d=t.not_due %}{{ a }} đúng hạn, {{ b }} muộn, {{ c }} chưa nộp, {{ d }} chưa đến hạn"
-    '{% endblocktranslate %}"><span class="ok">✓{{ t.on_time }}</span> <span class="late">!{{ t.late }}</span> '
-    '<span class="miss">✗{{ t.missing }}</span>{% if t.not_due %} <span class="muted">…{{ t.not_due }}</span>'
+    '{% load i18n %}{% if t.total %}<span class="tally" role="img" aria-label="{{ words }}" title="{{ words }}">'
+    '<span class="{% if t.on_time %}ok{% else %}zero{% endif %}">✓{{ t.on_time }}</span> '
+    '<span class="{% if t.late %}late{% else %}zero{% endif %}">!{{ t.late }}</span> '
+    '<span class="{% if t.missing %}miss{% else %}zero{% endif %}">✗{{ t.missing }}</span>'
+    '{% if t.not_due %} <span class="muted">…{{ t.not_due }}</span>'
     '{% endif %}</span>{% else %}<span class="muted">–</span>{% endif %}'
 )
 counts = st.integers(min_value=0, max_value=20_000)
@@ -120,4 +135,5 @@ counts = st.integers(min_value=0, max_value=20_000)
 def test_a_compliance_cell_reads_as_the_template_markup_did(language, on_time, late, missing, not_due, empty):
     t = Tally() if empty else Tally(on_time, late, missing, not_due)
     with translation.override(language):
-        assert tally(t) == engines["django"].from_string(TALLY).render({"t": t})
+        words = engines["django"].from_string(WORDS).render({"t": t})
+        assert tally(t) == engines["django"].from_string(TALLY).render({"t": t, "words": words})

@@ -126,3 +126,30 @@ def test_the_tabs_keep_a_leaders_choices(logged_in, live_server):
     assert page.locator("#t-indicator").input_value() == indicator
     assert page.locator("#t-step").input_value() == "quarter"
     _shot(page, "6-tabs")
+
+
+def test_a_filter_list_is_moved_through_by_keyboard_and_shows_the_table_s_choice_after_back(logged_in, live_server):
+    """Each arrow key in a filter list reloaded the page and lost the focus (nine reloads to reach the tenth
+    indicator); and after Back the lists showed the choice last made, not the one of the table below them."""
+    plan = Plan.objects.get(reference=CHILD_PLAN_REFERENCE)
+    page = logged_in()
+    page.goto(f"{live_server.url}/dashboards/plans/{plan.pk}/trend/")
+    first = page.locator("#t-indicator").input_value()
+    address = page.url
+    page.focus("#t-indicator")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)  # a reload would have started by now
+    assert page.url == address
+    chosen = page.locator("#t-indicator").input_value()
+    assert chosen != first
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**indicator={chosen}**")
+    assert page.locator("#t-indicator").input_value() == chosen
+
+    page.select_option("#t-step", "quarter")  # by mouse or touch: at once
+    page.wait_for_url("**step=quarter**")
+    page.go_back()
+    page.wait_for_url(f"**indicator={chosen}**")
+    assert "step=quarter" not in page.url
+    assert page.locator("#t-step").input_value() == "year"

@@ -8,7 +8,11 @@ MIN_YEAR, MAX_YEAR = 1900, 9999
 
 def _plain(text) -> int | None:
     text = str(text if text is not None else "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    if not (text.isascii() and text.isdigit()):
+        return None
+    digits = text.lstrip("0") or "0"
+    # Longer than any bound here is out of bounds; int() refuses more than 4,300 digits (a server error).
+    return int(digits) if len(digits) <= len(str(MAX_ID)) else None
 
 
 def as_id(text) -> int | None:

@@ -12,6 +12,30 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+# Vietnamese alphabetical order (as in dictionaries): a ă â b c d đ e ê … o ô ơ … u ư …, then the tones
+# (none, huyền, hỏi, ngã, sắc, nặng) only where the letters are the same. Code-point order put "Đức Linh" after
+# "Tuy Phong" and "Tánh Linh" after "Tuy Phong".
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # breve (ă), circumflex (â ê ô), horn (ơ ư): a ă â, o ô ơ
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_order(text: str) -> tuple:
+    """A sort key putting names in Vietnamese alphabetical order, case and spacing aside."""
+    letters: list[list] = []
+    tones: list[int] = []
+    for ch in unicodedata.normalize("NFD", " ".join(str(text).casefold().split())):
+        if ch in _TONES and tones:
+            tones[-1] = _TONES[ch]
+        elif ch in _LETTER_MARKS and letters:
+            letters[-1][1] = _LETTER_MARKS[ch]
+        elif unicodedata.combining(ch):
+            continue
+        else:
+            letters.append(["d", 1] if ch == "đ" else [ch, 0])
+            tones.append(0)
+    return ([tuple(letter) for letter in letters], tones, text)
+
+
 def slug(text: str) -> str:
     """'1318/KH-UBND' -> '1318-kh-ubnd', 'Tỉnh Lâm Đồng' -> 'tinh-lam-dong': ASCII for file names."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

@@ -18,7 +18,17 @@ from giamsat.core.params import MAX_ID, as_year
 from giamsat.reporting.queries import Cell, UnitRow
 
 from . import queries
-from .views import REPORTS_LIMIT, Choices, Fallback, chosen_period, fallback, parse_year, resolve, trend_inputs
+from .views import (
+    REPORTS_LIMIT,
+    Choices,
+    Fallback,
+    above_one_s_area,
+    chosen_period,
+    fallback,
+    parse_year,
+    resolve,
+    trend_inputs,
+)
 
 router = Router(tags=["dashboards"])
 
@@ -75,6 +85,11 @@ class CellOut(Schema):
         description="số vụ việc nhỏ (1–2) được ẩn: actual, achieved_percent là null / a small count of cases, "
         "hidden from this user: actual and achieved_percent are null",
     )
+    nothing_to_count: bool = Field(
+        False,
+        description="tỷ lệ báo cáo 0/0 (không phát sinh trường hợp nào để tính): có báo cáo, không đạt cũng không "
+        "thiếu số liệu / a rate reported as 0/0 (no case to count): reported, neither met nor without data",
+    )
 
 
 class RowOut(Schema):
@@ -85,6 +100,10 @@ class RowOut(Schema):
     targets_hidden: int = Field(
         description="chỉ tiêu có số vụ việc bị ẩn với người gọi: không tính vào hai số trên / targets whose case "
         "figure is hidden from the caller, counted in neither of the above"
+    )
+    targets_nothing_to_count: int = Field(
+        description="chỉ tiêu tỷ lệ báo cáo 0/0: không tính vào các số trên / targets of rates reported as 0/0, "
+        "counted in none of the above"
     )
     cells: list[CellOut]
 
@@ -162,6 +181,11 @@ class ComplianceRowOut(Schema):
     total: TallyOut
 
 
+class ComplianceRestOut(Schema):
+    periods: list[TallyOut]
+    total: TallyOut
+
+
 class ComplianceOut(Schema):
     plan_id: int
     year: int | None
@@ -172,6 +196,11 @@ class ComplianceOut(Schema):
         "null when the user's jurisdiction does not cover all of it"
     )
     rows: list[ComplianceRowOut]
+    outside_rows: ComplianceRestOut | None = Field(
+        description="dòng tổng trừ các dòng (yêu cầu của chính đơn vị gốc, hoặc của đơn vị cũ bị chia cho nhiều đơn "
+        "vị hiện nay); null khi các dòng cộng lại bằng tổng / the total less the rows (the root's own requests, or "
+        "those of old units split among several current ones); null when the rows add up to the total"
+    )
     years_without_requests: list[int] = Field(
         description="các năm được hỏi mà các đơn vị này không có yêu cầu báo cáo nào (bảng không có cột của các năm "
         "ấy) / the years asked for in which these units have no report request (no column of the table)"
@@ -227,6 +256,8 @@ def _choices(request, plan_id: int, params: Choice) -> Choices:
     except Http404:
         instead = fallback(request.user, plan_id, params.period, params.on, params.unit)
         raise ValidationError({instead.field: _not_on_the_list(instead)}) from None
+    if above_one_s_area(choices, params.unit):
+        raise Http404  # the plan's unit, whose totals are not the caller's: as for any unit outside them
     plan = choices.plan
     if params.period and chosen_period(params.period, plan) is None:
         raise ValidationError(
@@ -287,6 +318,7 @@ def _cell(c: Cell) -> dict:
         "status": c.status.value,
         "problem": c.problem_text,
         "hidden": c.hidden,
+        "nothing_to_count": c.nothing_to_count,
     }
 
 
@@ -303,6 +335,7 @@ def _row(r: UnitRow) -> dict:
         "targets_with_data": share.with_data,
         "targets_without_data": share.no_data,
         "targets_hidden": r.hidden_targets,
+        "targets_nothing_to_count": r.nothing_to_count,
         "cells": [_cell(c) for c in r.cells],
     }
 
@@ -412,6 +445,9 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
         "periods": [_period(p) for p in result.periods],
         "total": _compliance_row(result.total) if result.total else None,
         "rows": [_compliance_row(r) for r in result.rows],
+        "outside_rows": {"periods": [_tally(t) for t in result.rest.cells], "total": _tally(result.rest.total)}
+        if result.rest
+        else None,
         "years_without_requests": result.years_without_requests,
     }
 

@@ -3,7 +3,9 @@ download. Lines differ by dash pattern and marker shape as well as colour, so a 
 colour-blind reader tells them apart; every point carries its number, and where several series meet their markers
 stand side by side."""
 
+import html
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
@@ -106,6 +108,9 @@ def line_chart(
     ticks = [top * step / 4 for step in range(5)]
     # Wide enough for the longest tick ("1.000.000.000" was cut to "000.000.000") and the axis title beside it.
     left = max(LEFT, 34 + 7 * max(len(fmt(t)) for t in ticks))
+    # A long title (an indicator and its unit) wraps: cut at the chart's edge, it lost the unit's name.
+    heading = textwrap.wrap(title, TITLE_CHARS) or [""]
+    plot_top = TOP + TITLE_ROW * (len(heading) - 1)
     plot_w, plot_h = WIDTH - left - RIGHT, HEIGHT - TOP - BOTTOM
     count = max(len(labels), 1)
 
@@ -113,13 +118,15 @@ def line_chart(
         return left + (plot_w * (i + 0.5) / count)
 
     def y(v: Decimal) -> float:
-        return TOP + plot_h - float(v / top) * plot_h
+        return plot_top + plot_h - float(v / top) * plot_h
 
     legend = legend_places([s.name for s in series])
-    height = HEIGHT + LEGEND_ROW * max((row for _x, row in legend), default=0)
-    out = [
-        *_opening(key, title, height),
-        f'<text x="{EDGE}" y="18" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
+    height = HEIGHT + (plot_top - TOP) + LEGEND_ROW * max((row for _x, row in legend), default=0)
+    out = [*_opening(key, title, height)]
+    out += [
+        f'<text x="{EDGE}" y="{18 + TITLE_ROW * i}" font-size="14" font-weight="600" fill="#1d2530">'
+        f"{_text(line)}</text>"
+        for i, line in enumerate(heading)
     ]
     for value in ticks:
         gy = y(value)
@@ -127,17 +134,19 @@ def line_chart(
         out.append(f'<text x="{left - 6}" y="{gy + 4:.1f}" text-anchor="end" fill="#1d2530">{fmt(value)}</text>')
     if y_label:
         out.append(
-            f'<text x="14" y="{TOP + plot_h / 2:.1f}" transform="rotate(-90 14 {TOP + plot_h / 2:.1f})" '
+            f'<text x="14" y="{plot_top + plot_h / 2:.1f}" transform="rotate(-90 14 {plot_top + plot_h / 2:.1f})" '
             f'text-anchor="middle" fill="#1d2530">{_text(y_label)}</text>'
         )
-    out.append(f'<line x1="{left}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" stroke="#1d2530"/>')
+    out.append(
+        f'<line x1="{left}" y1="{plot_top + plot_h}" x2="{WIDTH - RIGHT}" y2="{plot_top + plot_h}" stroke="#1d2530"/>'
+    )
     # Every period's label where they fit side by side, else every second, third… ("Quý 2/2020Quý 3/2020" ran on).
     widest = max((len(label) for label in labels), default=0) * 7 + 10
     every = max(1, count // 12, math.ceil(widest / (plot_w / count)))
     for i, label in enumerate(labels):
         if i % every == 0:
             out.append(
-                f'<text x="{x(i):.1f}" y="{TOP + plot_h + 18}" text-anchor="middle" fill="#1d2530">'
+                f'<text x="{x(i):.1f}" y="{plot_top + plot_h + 18}" text-anchor="middle" fill="#1d2530">'
                 f"{_text(label)}</text>"
             )
     values_at: dict[int, list[tuple[float, str, str]]] = {}
@@ -148,7 +157,7 @@ def line_chart(
             s, px, py = series[k], x(i), at[k]
             markers.append(_marker(s.marker, px + dx, py, s.colour))
             if count <= 12:
-                below = s.marker != "circle" and py + 18 <= TOP + plot_h  # not onto the period labels
+                below = s.marker != "circle" and py + 18 <= plot_top + plot_h  # not onto the period labels
                 values_at.setdefault(i, []).append((py + (18 if below else -9), fmt(s.values[i]), s.colour))
     for s in series:
         segments, current = [], []
@@ -173,7 +182,7 @@ def line_chart(
             for ty, text, colour in apart(shown)
         ]
     for s, (legend_x, row) in zip(series, legend, strict=True):
-        legend_y = HEIGHT - 18 + LEGEND_ROW * row
+        legend_y = HEIGHT + (plot_top - TOP) - 18 + LEGEND_ROW * row
         dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
         out.append(
             f'<line x1="{legend_x}" y1="{legend_y - 4}" x2="{legend_x + 28}" y2="{legend_y - 4}" '
@@ -188,12 +197,17 @@ def line_chart(
 def _nothing_to_draw(key: str, title: str, why: str) -> str:
     """A small box with the title and why there is no chart, its lines wrapped to a phone's width."""
     lines = textwrap.wrap(why or _("Không có số liệu trong phạm vi đã chọn."), 56)
-    height = 44 + 18 * len(lines)
-    out = [
-        *_opening(key, title, height, BAR_WIDTH, kind="bars"),
-        f'<text x="10" y="20" font-size="14" font-weight="600" fill="#1d2530">{_text(title)}</text>',
+    heading = textwrap.wrap(title, 44) or [""]  # a trend's title (indicator and unit) ran out of the box
+    below = 18 * (len(heading) - 1)
+    height = 44 + below + 18 * len(lines)
+    out = [*_opening(key, title, height, BAR_WIDTH, kind="bars")]
+    out += [
+        f'<text x="10" y="{20 + 18 * i}" font-size="14" font-weight="600" fill="#1d2530">{_text(line)}</text>'
+        for i, line in enumerate(heading)
     ]
-    out += [f'<text x="10" y="{46 + 18 * i}" fill="#5b6573">{_text(line)}</text>' for i, line in enumerate(lines)]
+    out += [
+        f'<text x="10" y="{46 + below + 18 * i}" fill="#5b6573">{_text(line)}</text>' for i, line in enumerate(lines)
+    ]
     out.append("</svg>")
     return "\n".join(out)
 
@@ -201,6 +215,7 @@ def _nothing_to_draw(key: str, title: str, why: str) -> str:
 # A phone scrolls a line chart sideways and first shows its left PHONE px: the title and the legend start at EDGE and
 # the legend wraps there, so what the chart is and which line is which are in sight before any scrolling.
 EDGE, PHONE, LEGEND_ROW = 10, 340, 18
+TITLE_CHARS, TITLE_ROW = 90, 18  # a line chart's title: about 90 characters of 14-px bold text fit its 760 px
 
 
 def legend_places(names: list[str]) -> list[tuple[int, int]]:
@@ -229,6 +244,12 @@ def apart(labels: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
             y = placed[-1][0] + LABEL_GAP
         placed.append((y, text, colour))
     return placed
+
+
+def chart_title(svg: str) -> str:
+    """The title a chart was drawn with (`_opening`): what its file is named after."""
+    found = re.search(r'<title id="chart-[^"]*-title">(.*?)</title>', svg, re.S)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def _opening(

@@ -24,11 +24,16 @@ def status_text(status) -> str:
 def cell_status_text(cell: Cell) -> str:
     """A judged cell's status in words; a contradictory target is not judged, and says so as the matrix page
     does (its status alone would read "no data" though a figure was reported)."""
-    return f"⚠ {_('chỉ tiêu mâu thuẫn')}" if cell.problem else status_text(cell.status)
+    if cell.problem:
+        return f"⚠ {_('chỉ tiêu mâu thuẫn')}"
+    return f"○ {_('Không phát sinh')}" if cell.nothing_to_count else status_text(cell.status)
 
 
 def _figure(cell: Cell):
-    """The figure as a cell of the sheet: "ẩn" where a small count of cases is hidden (`privacy`)."""
+    """The figure as a cell of the sheet: "ẩn" where a small count of cases is hidden (`privacy`), "0/0" for a rate
+    with nothing to count."""
+    if cell.nothing_to_count:
+        return "0/0"
     return str(HIDDEN) if cell.hidden else cell.actual_shown
 
 
@@ -141,7 +146,7 @@ def trend_table(indicator, unit, points: list[Point]) -> tuple[list, list[list]]
     return headers, rows
 
 
-def compliance_table(compliance: Compliance) -> tuple[list, list[list]]:
+def compliance_table(compliance: Compliance, year: int | None) -> tuple[list, list[list]]:
     headers = [
         _("Đơn vị"),
         _("Kỳ"),
@@ -152,14 +157,18 @@ def compliance_table(compliance: Compliance) -> tuple[list, list[list]]:
         _("Tỷ lệ đúng hạn (%)"),
     ]
     rows = []
-    for row in [compliance.total, *compliance.rows] if compliance.total else compliance.rows:
+    whole = _("Cả năm %(year)s") % {"year": year} if year else _("Cả thời kỳ kế hoạch")
+    lines = [(row.unit.name, row) for row in compliance.rows]
+    lines = [(compliance.total.unit.name, compliance.total), *lines] if compliance.total else lines
+    lines += [(_("Chỉ tính ở dòng tổng"), compliance.rest)] if compliance.rest else []
+    for name, row in lines:
         for period, tally in [*zip(compliance.periods, row.cells, strict=True), (None, row.total)]:
             if tally.total == 0:
                 continue
             rows.append(
                 [
-                    row.unit.name,
-                    period.label if period else _("Cả năm / tất cả các kỳ"),
+                    name,
+                    period.label if period else whole,
                     tally.on_time,
                     tally.late,
                     tally.missing,
@@ -261,10 +270,11 @@ def supervision_sheets(dash) -> dict[str, Sheet]:
         "statuses",
         _("Kiến nghị theo tình trạng"),
         [_("Tình trạng"), _("Số kiến nghị (theo nơi nhận)")],
-        [[label, n] for _key, label, n in dash.statuses]
-        + [[_("Quá hạn"), totals["overdue"]], [_("Đã xác nhận"), totals["verified"]], [_("Tổng"), totals["total"]]],
+        [*([label, n] for _key, label, n in dash.statuses), [_("Tổng"), totals["total"]]],
     )
     labels = [str(s.label) for s in RecommendationStatus]
+    # Overdue and verified cut across the statuses: columns here, beside each addressee and the total, not rows.
+    total = [_("Tổng"), totals["total"], *[n for _k, _l, n in dash.statuses], totals["overdue"], totals["verified"]]
     addressees = Sheet(
         "addressees",
         _("Kiến nghị theo nơi nhận"),
@@ -278,12 +288,13 @@ def supervision_sheets(dash) -> dict[str, Sheet]:
                 row["verified"],
             ]
             for row in dash.addressees
-        ],
+        ]
+        + ([total] if dash.addressees else []),
     )
     categories = Sheet(
         "categories",
         _("Hạn chế theo nhóm"),
-        [_("Nhóm hạn chế"), _("Số cuộc giám sát"), _("Số đơn vị"), _("Số hạn chế"), _("Số kiến nghị")],
+        [_("Nhóm hạn chế"), _("Số cuộc giám sát"), _("Số đơn vị được nhận xét"), _("Số hạn chế"), _("Số kiến nghị")],
         [
             [
                 row["category__name"] or _("Chưa phân nhóm"),

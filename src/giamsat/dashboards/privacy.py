@@ -46,12 +46,27 @@ def conceal(user, groups: list[tuple[UnitRow | None, list[UnitRow]]]) -> None:
         if cell.indicator.source == case_sources.MEDIAN:
             medians.append(position)
         elif cell.indicator.source != sources.REPORTS:
-            for parent, rows in groups:
-                _conceal_column(position, parent, rows)
-    for row in {id(row): row for parent, rows in groups for row in (parent, *rows) if row is not None}.values():
+            # Until nothing more is hidden: a later group may hide a row that an earlier group left its siblings
+            # shown beside (a district hidden for its communes' sake, pinned by the province less the others).
+            while True:
+                before = _hidden_in(position, groups)
+                for parent, rows in groups:
+                    _conceal_column(position, parent, rows)
+                if _hidden_in(position, groups) == before:
+                    break
+    for row in _distinct_rows(groups):
         if any(cell.hidden and cell.indicator.source in MEDIAN_WITHIN for cell in row.cells):
             for position in medians:
                 row.cells[position] = hidden(row.cells[position])
+
+
+def _distinct_rows(groups) -> list[UnitRow]:
+    """The groups' rows, each once (a unit's row is the total of the group below it)."""
+    return list({id(row): row for parent, rows in groups for row in (parent, *rows) if row is not None}.values())
+
+
+def _hidden_in(position: int, groups) -> int:
+    return sum(1 for row in _distinct_rows(groups) if row.cells[position].hidden)
 
 
 def _conceal_column(position: int, parent: UnitRow | None, rows: list[UnitRow]) -> None:
@@ -79,7 +94,10 @@ def applies(user, plan) -> bool:
 
 
 def hidden(cell: Cell) -> Cell:
-    return dataclasses.replace(cell, actual=None, achieved=None, status=engine.Status.NO_DATA, problem="", hidden=True)
+    withheld = cell.withheld if cell.hidden else cell.actual
+    return dataclasses.replace(
+        cell, actual=None, achieved=None, status=engine.Status.NO_DATA, problem="", hidden=True, withheld=withheld
+    )
 
 
 def _small(cell: Cell) -> bool:
@@ -93,12 +111,15 @@ def _small(cell: Cell) -> bool:
 
 
 def _columns(cells: list[Cell]) -> list[tuple[list[int], int]]:
-    """The columns that add up to the total's: the counts; or a share's cases, on-time and late numbers."""
-    if any(isinstance(c.actual, engine.Ratio) for c in cells):
-        counted = [_whole(c.actual.denominator) if isinstance(c.actual, engine.Ratio) else 0 for c in cells]
-        on_time = [_whole(c.actual.numerator) if isinstance(c.actual, engine.Ratio) else 0 for c in cells]
+    """The columns that add up to the total's: the counts; or a share's cases, on-time and late numbers. A cell
+    hidden already counts with what it held: read as 0, two hidden years of 3 cases beside a span's 9 and a shown 6
+    looked pinned, and the 6 was hidden too, though the year's own matrix shows it."""
+    values = [c.withheld if c.hidden else c.actual for c in cells]
+    if any(isinstance(v, engine.Ratio) for v in values):
+        counted = [_whole(v.denominator) if isinstance(v, engine.Ratio) else 0 for v in values]
+        on_time = [_whole(v.numerator) if isinstance(v, engine.Ratio) else 0 for v in values]
         return [(counted, 1), (on_time, 0), ([n - k for n, k in zip(counted, on_time, strict=True)], 0)]
-    return [([_whole(c.actual) for c in cells], 1)]
+    return [([_whole(v) for v in values], 1)]
 
 
 def _whole(value: Decimal | None) -> int:

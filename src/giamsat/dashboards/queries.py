@@ -406,6 +406,8 @@ def unmet(tree: Tree, period: Period, as_of: datetime.date, user) -> Unmet:
                 continue
             if cell.problem:
                 result.contradictory.append(Shortfall(row.unit, cell))
+            elif cell.nothing_to_count:
+                continue
             elif cell.achieved is None:
                 result.missing.append(Shortfall(row.unit, cell))
             elif cell.achieved < cell.expected:
@@ -568,11 +570,11 @@ class Tally:
     def on_time_percent(self) -> Decimal | None:
         return share_percent(self.on_time, self.due)
 
-    def add(self, other: "Tally") -> None:
-        self.on_time += other.on_time
-        self.late += other.late
-        self.missing += other.missing
-        self.not_due += other.not_due
+    def add(self, other: "Tally", sign: int = 1) -> None:
+        self.on_time += sign * other.on_time
+        self.late += sign * other.late
+        self.missing += sign * other.missing
+        self.not_due += sign * other.not_due
 
 
 @dataclass
@@ -663,6 +665,10 @@ class Compliance:
     # The years asked for with no request of the plan for these units: the table has no column for them, so its
     # share on time is that of the other years alone, which the page must say.
     years_without_requests: list[int]
+    # The total less the rows, when that is not nothing: the root's own requests, and in today's units those of
+    # old units split among several new ones. The rows alone did not add up to the total, and nothing said where
+    # the rest was. Its `unit` is the root's.
+    rest: ComplianceRow | None = None
 
 
 def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Compliance:
@@ -690,7 +696,21 @@ def compliance(tree: Tree, year: int | None, today: datetime.date, user) -> Comp
     asked = range(start.year, end.year + 1)
     with_requests = {p.end.year for p in periods}
     missing = [y for y in asked if y not in with_requests]
-    return Compliance(periods, total if tree.whole else None, list(rows.values()), missing)
+    if not tree.whole:
+        return Compliance(periods, None, list(rows.values()), missing)
+    return Compliance(periods, total, list(rows.values()), missing, _rest(total, rows.values()))
+
+
+def _rest(total: ComplianceRow, rows) -> ComplianceRow | None:
+    rest = ComplianceRow(total.unit, [Tally() for _ in total.cells])
+    for tally, kept in zip([*rest.cells, rest.total], [*total.cells, total.total], strict=True):
+        tally.add(kept)
+    for row in rows:
+        for tally, counted in zip([*rest.cells, rest.total], [*row.cells, row.total], strict=True):
+            tally.add(counted, sign=-1)
+    # Any count, not only their sum: a part below 0 would be a fault to see, not one to cancel out.
+    tallies = [*rest.cells, rest.total]
+    return rest if any(n for t in tallies for n in (t.on_time, t.late, t.missing, t.not_due)) else None
 
 
 # --------------------------------------------------------------------------------------- reports behind

@@ -2,7 +2,7 @@
 table as XLSX (`exports`) or the chart as SVG. A plan, unit or indicator the user may not see answers 404."""
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -34,7 +34,7 @@ from giamsat.supervision.models import Supervision
 from giamsat.units.models import Unit
 
 from . import exports, panels, queries
-from .charts import Bar, Series, bar_chart, line_chart, number_label
+from .charts import Bar, Series, bar_chart, chart_title, line_chart, number_label
 
 REPORTS_LIMIT = 500
 # The cases dashboard's units: today's list (cases of old communes counted for the units that took them over), or
@@ -63,11 +63,18 @@ def chosen_period(text: str | None, plan: Plan) -> Period | None:
     text = (text or "").strip()
     if text in choices:
         return choices[text]
-    first, _sep, last = text.partition("-")
-    year, until = as_year(first), as_year(last or first)
-    if year is not None and until is not None and plan.first_year <= year <= until <= plan.last_year:
+    years = period_years(text)
+    if years is not None and plan.first_year <= years[0] <= years[1] <= plan.last_year:
+        year, until = years
         return Period.year(year) if year == until else Period.span(year, until)
     return None
+
+
+def period_years(text: str) -> tuple[int, int] | None:
+    """'2023' or '2021-2025' as its first and last year, in or outside any plan; None for what is not years."""
+    first, _sep, last = text.strip().partition("-")
+    year, until = as_year(first), as_year(last or first)
+    return None if year is None or until is None else (year, until)
 
 
 def parse_period(text: str | None, plan: Plan, today: datetime.date) -> Period:
@@ -146,24 +153,44 @@ def _choices(request, pk, page: bool = False) -> Choices:
         instead = fallback(request.user, pk, period, on, unit)
         choices = instead.choices
         notes.append(instead.note())
+    else:
+        if not_whole := above_one_s_area(choices, unit):
+            notes.append(not_whole)
     if period and chosen_period(period, choices.plan) is None:
-        notes.append(
-            _("Không đọc được kỳ “%(text)s”: đang xem %(shown)s.")
-            % {"text": period[:40], "shown": choices.period.label}
-        )
+        plan = choices.plan
+        words = {"text": period[:40], "shown": choices.period.label, "first": plan.first_year, "last": plan.last_year}
+        if period_years(period) is not None:
+            notes.append(_("Kế hoạch không có kỳ “%(text)s” (%(first)s–%(last)s): đang xem %(shown)s.") % words)
+        else:
+            notes.append(_("Không đọc được kỳ “%(text)s”: đang xem %(shown)s.") % words)
     if unit and as_id(unit) is None:
         notes.append(
             _("Không đọc được đơn vị “%(text)s”: đang xem %(shown)s.") % {"text": unit[:40], "shown": choices.tree.name}
         )
     if on and parse_day(on) is None:
-        notes.append(
-            _("Không đọc được ngày “%(text)s”: đang xem đơn vị hành chính ngày %(shown)s.")
-            % {"text": on[:40], "shown": dmy(choices.on)}
-        )
+        words = {"text": on[:40], "shown": dmy(choices.on), "first": MIN_YEAR, "last": MAX_YEAR - 1}
+        if out_of_range(on):
+            notes.append(
+                _("Năm của ngày “%(text)s” phải từ %(first)s đến %(last)s: đang xem đơn vị hành chính ngày %(shown)s.")
+                % words
+            )
+        else:
+            notes.append(_("Không đọc được ngày “%(text)s”: đang xem đơn vị hành chính ngày %(shown)s.") % words)
     if page:
         for note in notes:
             messages.info(request, note)
     return choices
+
+
+def above_one_s_area(choices: Choices, unit) -> str:
+    """What to say when the unit asked for is the plan's, whose totals the user does not cover: the tree then starts
+    at the user's own units (`queries.tree_for`), which the page must not pass off as the unit asked for."""
+    if as_id(unit) is None or as_id(unit) == choices.tree.root.pk:
+        return ""
+    return _("Bạn không phụ trách toàn bộ %(asked)s: đang xem %(shown)s.") % {
+        "asked": choices.tree.top.name,
+        "shown": choices.tree.name,
+    }
 
 
 @dataclass
@@ -257,7 +284,7 @@ def _file_name(*parts) -> str:
 
 
 def _file_stem(choices: Choices, what: str) -> str:
-    return _file_name(what, choices.plan.reference, choices.tree.name, choices.period.official_label)
+    return _file_name(what, choices.plan.reference, choices.tree.name, choices.period.label)
 
 
 def _plan_about(choices: Choices, *what: tuple[str, str]) -> list[tuple[str, str]]:
@@ -431,7 +458,14 @@ def plan_matrix_xlsx(request, pk):
     result.rows = queries.sort_rows(result.rows, request.GET.get("sort", "code"), result.indicators)
     headers, rows = exports.matrix_table(result)
     title = _("Kết quả đạt chỉ tiêu")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, "ket-qua"), _noted(choices, units_note(result)))
+    return _xlsx(
+        request,
+        headers,
+        rows,
+        title,
+        _file_stem(choices, pgettext("tên tệp", "kết quả")),
+        _noted(choices, units_note(result)),
+    )
 
 
 @login_required
@@ -446,7 +480,7 @@ def plan_unmet_xlsx(request, pk):
     choices = _choices(request, pk)
     headers, rows = exports.unmet_table(queries.unmet(choices.tree, choices.period, choices.today, request.user))
     title = _("Chỉ tiêu chưa đạt")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, "chua-dat"), _noted(choices))
+    return _xlsx(request, headers, rows, title, _file_stem(choices, pgettext("tên tệp", "chưa đạt")), _noted(choices))
 
 
 def _trend_inputs(request, choices: Choices, page: bool = False):
@@ -489,7 +523,10 @@ def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
         Series(_("Chỉ tiêu giao"), [p.target for p in points], "#8a1c1c", dash="7 5", marker="square"),
     ]
     labels = [p.period.label for p in points]
-    return line_chart(title, labels, series, key="trend", y_label=indicator.measure, **_marks())
+    # Nothing to draw because the figures are hidden is not "no data".
+    hidden = any(p.cell.hidden for p in points)
+    empty = _("Các số liệu của biểu đồ này đều bị ẩn.") if hidden else ""
+    return line_chart(title, labels, series, key="trend", y_label=indicator.measure, empty=empty, **_marks())
 
 
 @login_required
@@ -517,7 +554,9 @@ def plan_trend(request, pk):
 def plan_trend_svg(request, pk):
     choices = _choices(request, pk)
     _indicators, indicator, step, points = _trend_inputs(request, choices)
-    name = _file_name("xu-huong", choices.plan.reference, choices.tree.subject.name, indicator.code)
+    name = _file_name(
+        pgettext("tên tệp", "xu hướng"), choices.plan.reference, choices.tree.subject.name, indicator.code
+    )
     return _svg(_trend_svg(choices, indicator, points), f"{name}.svg")
 
 
@@ -527,7 +566,9 @@ def plan_trend_xlsx(request, pk):
     _indicators, indicator, step, points = _trend_inputs(request, choices)
     headers, rows = exports.trend_table(indicator, choices.tree.subject, points)
     about = _plan_about(choices, (_("Chỉ tiêu"), f"{indicator.code} – {indicator.name}"))
-    name = _file_name("xu-huong", choices.plan.reference, choices.tree.subject.name, indicator.code)
+    name = _file_name(
+        pgettext("tên tệp", "xu hướng"), choices.plan.reference, choices.tree.subject.name, indicator.code
+    )
     return _xlsx(request, headers, rows, _("Xu hướng"), name, about)
 
 
@@ -603,11 +644,12 @@ def plan_compliance_xlsx(request, pk):
     choices = _choices(request, pk)
     year = _year(request, choices)
     result = queries.compliance(choices.tree, year, choices.today, request.user)
-    headers, rows = exports.compliance_table(result)
+    headers, rows = exports.compliance_table(result, year)
     about = _plan_about(choices, (_("Năm"), str(year) if year else _("Cả kế hoạch")))
     if note := requests_note(result):
         about.append((_("Lưu ý"), note))
-    name = _file_name("bao-cao-dung-han", choices.plan.reference, choices.tree.name, year or "ca-ke-hoach")
+    whole = pgettext("tên tệp", "cả kế hoạch")
+    name = _file_name(pgettext("tên tệp", "báo cáo đúng hạn"), choices.plan.reference, choices.tree.name, year or whole)
     return _xlsx(request, headers, rows, _("Tình hình báo cáo"), name, about)
 
 
@@ -644,7 +686,7 @@ def plan_reports_xlsx(request, pk):
     if found.more:
         about.append((_("Lưu ý"), _("Chỉ có %(n)s yêu cầu đầu tiên; hãy chọn đơn vị cấp dưới.") % {"n": len(rows)}))
     title = _("Các báo cáo tạo nên số liệu")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, "bao-cao"), about)
+    return _xlsx(request, headers, rows, title, _file_stem(choices, pgettext("tên tệp", "báo cáo")), about)
 
 
 # ------------------------------------------------------------------------------------------ cases panel
@@ -850,10 +892,12 @@ def _case_about(choices: CaseChoices, table: str) -> list[tuple[str, str]]:
     return about
 
 
-def _case_file_name(choices: CaseChoices, table: str) -> str:
-    step = choices.step if table in ("periods", "ontime", "median") else ""
+def _case_file_name(choices: CaseChoices, table: str, title: str) -> str:
+    """Named in the user's language after the table's or chart's title, with the area, the dates and the step."""
+    quarterly = table in ("periods", "ontime", "median") and choices.step == case_dashboard.QUARTER
+    step = _("theo quý") if quarterly else ""
     unit = choices.unit.name if choices.unit else ""
-    return _file_name("vu-viec", table, unit, choices.start, choices.end, step if step != case_dashboard.YEAR else "")
+    return _file_name(pgettext("tên tệp", "vụ việc"), title, unit, choices.start, choices.end, step)
 
 
 @login_required
@@ -863,7 +907,8 @@ def cases_panel_xlsx(request, table):
         raise Http404
     sheet = sheets[table]
     about = _case_about(choices, table)
-    return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, _case_file_name(choices, table), about)
+    name = _case_file_name(choices, table, sheet.title)
+    return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
 
 
 @login_required
@@ -872,7 +917,7 @@ def cases_panel_svg(request, chart):
     svg = case_chart(chart, sheets)
     if svg is None:
         raise Http404
-    return _svg(svg, f"{_case_file_name(choices, chart)}.svg")
+    return _svg(svg, f"{_case_file_name(choices, chart, chart_title(svg))}.svg")
 
 
 def _svg(svg: str, name: str) -> HttpResponse:
@@ -890,6 +935,7 @@ def _svg(svg: str, name: str) -> HttpResponse:
 class SupervisionChoices:
     supervision: Supervision | None
     year: int | None
+    notes: list[str] = field(default_factory=list)  # what was asked for and could not be read
 
     def query(self) -> str:
         params = {"supervision": self.supervision.pk if self.supervision else "", "year": self.year or ""}
@@ -897,18 +943,25 @@ class SupervisionChoices:
 
 
 def supervision_choices(user, params) -> SupervisionChoices:
-    """404 without supervision.view, or for a supervision the user may not see."""
+    """404 without supervision.view, or for a supervision the user may not see; what cannot be read is said and
+    left out."""
     if not user.can("supervision.view"):
         raise Http404
-    wanted = str(params.get("supervision") or "")
+    notes = []
+    wanted = str(params.get("supervision") or "").strip()
     supervision = None
-    if wanted:
-        if as_id(wanted) is None:
-            raise Http404
+    if wanted and as_id(wanted) is None:
+        notes.append(_("Không đọc được cuộc giám sát “%(text)s”: đang xem tất cả.") % {"text": wanted[:40]})
+    elif wanted:
         supervision = get_object_or_404(Supervision.objects.restrict(user, "view"), pk=as_id(wanted))
-    year = as_year(params.get("year"))
-    valid = year is not None and supervision_dashboard.valid_year(year)
-    return SupervisionChoices(supervision, year if valid else None)
+    asked = str(params.get("year") or "").strip()
+    year = as_year(asked)
+    if asked and year is None and asked.isascii() and asked.isdigit() and len(asked) == 4:  # "24" reads as a typo
+        span = {"year": asked[:40], "first": MIN_YEAR, "last": MAX_YEAR}
+        notes.append(_("Năm %(year)s ngoài khoảng %(first)s–%(last)s: đang xem mọi năm.") % span)
+    elif asked and year is None:
+        notes.append(_("Không đọc được năm “%(text)s” (dạng 2023): đang xem mọi năm.") % {"text": asked[:40]})
+    return SupervisionChoices(supervision, year, notes)
 
 
 def _supervision_data(request):
@@ -945,9 +998,8 @@ SUPERVISION_CHARTS = ("statuses", "overdue", "categories")
 def supervision_panel(request):
     """Recommendations by status and overdue per addressee; limitation categories across units."""
     choices, dash, sheets = _supervision_data(request)
-    asked = request.GET.get("year", "").strip()
-    if asked and choices.year is None:
-        messages.info(request, _("Không đọc được năm “%(text)s” (dạng 2023): đang xem mọi năm.") % {"text": asked[:40]})
+    for note in choices.notes:
+        messages.info(request, note)
     charts = {name: mark_safe(supervision_chart(name, dash, sheets)) for name in SUPERVISION_CHARTS}  # noqa: S308
     return render(
         request,
@@ -959,6 +1011,7 @@ def supervision_panel(request):
             "dash": dash,
             "sheets": sheets,
             "charts": charts,
+            "today": timezone.localdate(),
             "supervisions": Supervision.objects.restrict(request.user, "view").order_by("-start_on", "title"),
         },
     )
@@ -977,14 +1030,19 @@ def supervision_panel_xlsx(request, table):
         ),
         (_("Năm"), str(choices.year) if choices.year else _("Tất cả các năm")),
     ]
-    name = _file_name("giam-sat", table, choices.supervision.pk if choices.supervision else "", choices.year)
+    name = _supervision_file_name(choices, sheet.title)
     return _xlsx(request, sheet.headers, sheet.rows, sheet.title, name, about)
 
 
 @login_required
 def supervision_panel_svg(request, chart):
-    _choices_, dash, sheets = _supervision_data(request)
+    choices, dash, sheets = _supervision_data(request)
     svg = supervision_chart(chart, dash, sheets)
     if svg is None:
         raise Http404
-    return _svg(svg, f"giam-sat-{chart}.svg")
+    return _svg(svg, f"{_supervision_file_name(choices, chart_title(svg))}.svg")
+
+
+def _supervision_file_name(choices: SupervisionChoices, title: str) -> str:
+    supervision = choices.supervision.pk if choices.supervision else ""
+    return _file_name(pgettext("tên tệp", "giám sát"), title, supervision, choices.year)

@@ -131,6 +131,11 @@ class CellOut(Schema):
     achieved_percent: Decimal | None
     expected_progress: Decimal
     status: str
+    nothing_to_count: bool = Field(
+        False,
+        description="tỷ lệ báo cáo 0/0 (không phát sinh): không tính vào targets_met hay targets_with_data / a rate "
+        "reported as 0/0 (nothing to count): in neither targets_met nor targets_with_data",
+    )
 
 
 class UnitAchievementOut(Schema):
@@ -277,6 +282,7 @@ def _achievement_row(row: achievement.UnitRow) -> dict:
                 "achieved_percent": None if (percent := c.percent) is None else str(percent),
                 "expected_progress": str(c.expected),
                 "status": c.status.value,
+                "nothing_to_count": c.nothing_to_count,
             }
             for c in row.cells
         ],

@@ -43,6 +43,15 @@ class Cell:
     hidden: bool = False  # a small count of cases, hidden from this viewer (`dashboards.privacy`)
     # A total's units that have this target but no figure, where their absence flatters it (`dashboards.queries`).
     unreported_below: int = 0
+    # What a hidden cell held, for concealment's sums alone (`dashboards.privacy`): never shown nor sent.
+    withheld: Decimal | engine.Ratio | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def nothing_to_count(self) -> bool:
+        """A rate reported as 0/0: the report is there, with no case to count (no child abused, so none to
+        support). Neither met nor without data: listed as without data, it sent leaders after units that had
+        reported."""
+        return not self.hidden and isinstance(self.actual, engine.Ratio) and self.actual.denominator == 0
 
     @property
     def actual_shown(self) -> Decimal | None:
@@ -78,9 +87,17 @@ class UnitRow:
 
     @property
     def share(self) -> engine.Share:
-        # A contradictory target (`problem`) has its figures but cannot be judged: neither met nor without data.
-        judged = (c for c in self.cells if c.target is not None and not c.hidden and not c.problem)
+        # A contradictory target (`problem`) has its figures but cannot be judged: neither met nor without data;
+        # nor a rate with nothing to count.
+        judged = (
+            c for c in self.cells if c.target is not None and not c.hidden and not c.problem and not c.nothing_to_count
+        )
         return engine.share_met(c.status for c in judged)
+
+    @property
+    def nothing_to_count(self) -> int:
+        """Targets of rates reported as 0/0 (`Cell.nothing_to_count`): counted neither way in `share`."""
+        return sum(1 for c in self.cells if c.target is not None and c.nothing_to_count)
 
     @property
     def hidden_targets(self) -> int:

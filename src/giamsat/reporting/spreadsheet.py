@@ -1091,7 +1091,8 @@ def _code_key(value) -> str | None:
     text = normalize_text(str(value), legacy=None)[0].replace(" ", "").casefold()
     if not text:
         return None
-    return str(int(text)) if text.isascii() and text.isdigit() else text
+    # Leading zeros dropped by hand: int() refuses more than 4,300 digits.
+    return (text.lstrip("0") or "0") if text.isascii() and text.isdigit() else text
 
 
 def _heading_key(value) -> str:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from giamsat.core.text import vietnamese_order
+
 from . import queries
 from .choices import FindingKind, RecommendationStatus
 from .models import Finding, Recommendation
@@ -64,12 +66,12 @@ def categories_across_units(findings) -> CategoryAcross:
         units.setdefault(unit_id, unit or _("Nhận xét chung"))
         cells.setdefault((category_id, category or _("Chưa phân nhóm")), {})[unit_id] = n
     # Named units alphabetically, the general column last.
-    columns = sorted(units.items(), key=lambda item: (item[0] is None, item[1]))
+    columns = sorted(units.items(), key=lambda item: (item[0] is None, vietnamese_order(item[1])))
     rows = []
     for (category_id, name), by_unit in cells.items():
         line = [by_unit.get(unit_id, 0) for unit_id, _name in columns]
         rows.append((category_id, name, line, sum(line)))
-    rows.sort(key=lambda row: (-row[3], row[1]))
+    rows.sort(key=lambda row: (-row[3], vietnamese_order(row[1])))
     return CategoryAcross(columns, rows)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from giamsat.core.text import vietnamese_order
 from giamsat.reporting.choices import ReportStatus
 from giamsat.reporting.models import Report
 from giamsat.reporting.queries import UnitRow, achievement_matrix
@@ -82,12 +83,13 @@ def _number(value) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def recommendations_by_addressee(recommendations, today: datetime.date):
-    """One row per addressee: how many recommendations in each status, how many overdue (one GROUP BY)."""
+def recommendations_by_addressee(recommendations, today: datetime.date) -> list[dict]:
+    """One row per addressee: how many recommendations in each status, how many overdue (one GROUP BY); the most
+    overdue first, then by name in Vietnamese order."""
     counts = {
         status.value: Count("id", filter=Q(status=status)) for status in RecommendationStatus
     }  # keys are the status values
-    return (
+    rows = (
         recommendations.values("addressee_id", "addressee__name")
         .annotate(
             total=Count("id"),
@@ -95,8 +97,9 @@ def recommendations_by_addressee(recommendations, today: datetime.date):
             verified=Count("id", filter=Q(verified_at__isnull=False)),
             **{f"n_{key}": value for key, value in counts.items()},
         )
-        .order_by("-overdue", "addressee__name")
+        .order_by()
     )
+    return sorted(rows, key=lambda row: (-row["overdue"], vietnamese_order(row["addressee__name"])))
 
 
 def status_totals(recommendations, today: datetime.date) -> dict:
@@ -109,11 +112,11 @@ def status_totals(recommendations, today: datetime.date) -> dict:
     )
 
 
-def limitation_categories(findings, recommendations):
+def limitation_categories(findings, recommendations) -> list[dict]:
     """Per category: how many limitations, in how many supervisions, about how many organisations — which
     problems recur across units and supervisions — and how many of `recommendations` (those the user sees)
     answer them: a limitation seen by many is followed by recommendations to units a user may not see."""
-    return (
+    rows = (
         findings.filter(kind=FindingKind.LIMITATION)
         .values("category_id", "category__name")
         .annotate(
@@ -125,7 +128,10 @@ def limitation_categories(findings, recommendations):
                 "recommendations", filter=Q(recommendations__in=recommendations.values("pk")), distinct=True
             ),
         )
-        .order_by("-supervisions", "-findings", "category__name")
+        .order_by()
+    )
+    return sorted(
+        rows, key=lambda row: (-row["supervisions"], -row["findings"], vietnamese_order(row["category__name"] or ""))
     )
 
 

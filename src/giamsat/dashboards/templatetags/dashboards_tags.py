@@ -87,12 +87,19 @@ def tally(t) -> str:
         "d": not_due,
     }
     due = format_html(' <span class="muted">…{}</span>', not_due) if t.not_due else ""
+    # A zero is grey: a red "✗0" on every row hid the rows with reports missing. A screen reader reads the counts
+    # in words (the label), not "check mark 10 exclamation 0".
+    ok, slow, miss = (kind if n else "zero" for kind, n in (("ok", t.on_time), ("late", t.late), ("miss", t.missing)))
     return format_html(
-        '<span class="tally" title="{}"><span class="ok">✓{}</span> <span class="late">!{}</span> '
-        '<span class="miss">✗{}</span>{}</span>',
+        '<span class="tally" role="img" aria-label="{}" title="{}"><span class="{}">✓{}</span> '
+        '<span class="{}">!{}</span> <span class="{}">✗{}</span>{}</span>',
         title,
+        title,
+        ok,
         on_time,
+        slow,
         late,
+        miss,
         missing,
         due,
     )

@@ -103,6 +103,11 @@ def _labels(language: str | None) -> dict:
         ),
         # A total that looks better than it is: a decrease summed without the units that have not reported.
         "unreported": conditional_escape(_("thiếu số liệu %(n)s đơn vị: số thực tế có thể cao hơn")),
+        "nothing_to_count": format_html(
+            '<span class="status no_data" title="{}"><span aria-hidden="true">○</span> {}</span>',
+            _("Báo cáo có, nhưng không có trường hợp nào để tính tỷ lệ (0/0)"),
+            _("Không phát sinh"),
+        ),
         "hidden": format_html(
             '<span class="muted" title="{}">{}</span>',
             _("Dưới 3 vụ việc: ẩn để bảo vệ trẻ em"),
@@ -125,7 +130,10 @@ def matrix_cells(cells, dashboard: bool = False):
     untargeted = f'<td class="cell-num" title="{labels["no_target"]}">' if dashboard else "<td>"
     parts = []
     for cell in cells:
-        actual = labels["hidden"] if cell.hidden else shown_number(cell.actual_shown, 2, notation)
+        if cell.hidden:
+            actual = labels["hidden"]
+        else:
+            actual = "0/0" if cell.nothing_to_count else shown_number(cell.actual_shown, 2, notation)
         if not cell.target:
             parts.append(f'{untargeted}<span class="muted">{actual}</span></td>')
             continue
@@ -134,7 +142,9 @@ def matrix_cells(cells, dashboard: bool = False):
             parts.append(f"{labels['baseline']} {shown_number(baseline, 2, notation)}</div>")
         if (percent := cell.percent) is not None:
             parts.append(f"{pct}{shown_number(percent, 1, notation)}%</div>")
-        if not cell.hidden:
+        if cell.nothing_to_count:
+            parts.append(labels["nothing_to_count"])
+        elif not cell.hidden:
             parts.append(labels["badges"][cell.status])
         if dashboard and cell.unreported_below:
             unreported = labels["unreported"] % {"n": cell.unreported_below}
