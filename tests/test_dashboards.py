@@ -1806,3 +1806,24 @@ def test_a_long_chart_title_wraps_instead_of_running_off_the_chart():
         assert all(len(line) <= 90 for line in heading)
         ys = [float(t.get("y")) for t in root.iter(f"{svg}text")]
         assert max(ys) < float(root.get("height"))  # the legend moved down with the plot, still inside
+
+
+def test_the_compliance_tab_says_it_has_no_view_of_a_span_of_some_years(
+    reported, client_for, api_client_for, province_officer
+):
+    """A span chosen on another tab (2022–2023) was silently replaced by the last year with a report due."""
+    plan = reported.plan
+    page = client_for(province_officer).get(reverse("dashboards:compliance", args=[plan.pk]), {"period": "2022-2023"})
+    assert "Thẻ này xem từng năm hoặc cả kế hoạch, không xem Giai đoạn 2022–2023: đang xem" in page.content.decode()
+    refused = api_client_for(province_officer).get(
+        f"/api/dashboards/plans/{plan.pk}/compliance", {"period": "2022-2023"}
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "period"
+    whole = api_client_for(province_officer).get(
+        f"/api/dashboards/plans/{plan.pk}/compliance", {"period": f"{plan.first_year}-{plan.last_year}"}
+    )
+    assert whole.status_code == 200 and whole.json()["year"] is None
+    chosen = api_client_for(province_officer).get(
+        f"/api/dashboards/plans/{plan.pk}/compliance", {"period": "2022-2023", "year": "2023"}
+    )
+    assert chosen.status_code == 200 and chosen.json()["year"] == 2023

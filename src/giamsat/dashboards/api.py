@@ -26,6 +26,7 @@ from .views import (
     chosen_period,
     fallback,
     parse_year,
+    partial_span,
     resolve,
     trend_inputs,
 )
@@ -436,6 +437,11 @@ def compliance(request, plan_id: int, params: Query[ComplianceQuery]):
                 % {"first": plan.first_year, "last": plan.last_year}
             }
         )
+    if params.year in (None, "") and partial_span(params.period, choices):
+        message = _(
+            "Tình hình báo cáo xem theo một năm (year=2023) hoặc cả kế hoạch (year=all), không theo %(period)s."
+        )
+        raise ValidationError({"period": message % {"period": choices.period.label}})
     year = parse_year(params.year, choices, period_asked=bool(params.period))
     result = queries.compliance(choices.tree, year, choices.today, request.user)
     return {

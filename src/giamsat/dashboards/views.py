@@ -576,6 +576,11 @@ def _year(request, choices: Choices) -> int | None:
     return parse_year(request.GET.get("year", ""), choices, period_asked=bool(request.GET.get("period")))
 
 
+def partial_span(period: str | None, choices: Choices) -> bool:
+    """Whether the period asked for is a span of years other than the plan's: reporting compliance has no such view."""
+    return bool(period) and choices.period.kind != PeriodKind.YEAR and choices.period != choices.plan.period
+
+
 def parse_year(text: str | None, choices: Choices, period_asked: bool = False) -> int | None:
     """A year of the plan, None for "all"; else the year of a period chosen on the other tabs (a tab changed kept
     the period and lost the year: "Năm 2021" above a table of 2023), the whole plan for its whole span; else the
@@ -618,6 +623,12 @@ def plan_compliance(request, pk):
                 "last": plan.last_year,
                 "shown": year or _("cả thời kỳ kế hoạch"),
             },
+        )
+    if not asked and partial_span(request.GET.get("period"), choices):
+        # The other tabs' period is a span this tab cannot show: said, not silently replaced by a year.
+        words = {"period": choices.period.label, "shown": year or _("cả thời kỳ kế hoạch")}
+        messages.info(
+            request, _("Thẻ này xem từng năm hoặc cả kế hoạch, không xem %(period)s: đang xem %(shown)s.") % words
         )
     chosen = asked == "all" or (year is not None and year == as_year(asked))
     if chosen:
