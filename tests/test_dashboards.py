@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 import openpyxl
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -1827,3 +1828,15 @@ def test_the_compliance_tab_says_it_has_no_view_of_a_span_of_some_years(
         f"/api/dashboards/plans/{plan.pk}/compliance", {"period": "2022-2023", "year": "2023"}
     )
     assert chosen.status_code == 200 and chosen.json()["year"] == 2023
+
+
+def test_vietnamese_names_on_an_english_page_are_marked_as_vietnamese(reported, client_for, province_officer):
+    """A screen reader read the plan's, units' and indicators' names with an English voice (WCAG 3.1.2)."""
+    client = client_for(province_officer)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    page = client.get(reverse("dashboards:matrix", args=[reported.plan.pk]), query).content.decode()
+    assert '<html lang="en">' in page
+    assert f'<h1 lang="vi">{reported.plan.title}</h1>' in page
+    assert re.search(rf'<span lang="vi"><a href="[^"]*">{reported.duc_linh.name}</a></span>', page)
+    assert f'<span lang="vi">{reported.ind(COUNT).name}</span>' in page
