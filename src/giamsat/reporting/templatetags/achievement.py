@@ -33,6 +33,16 @@ def status_badge(status):
 
 
 @register.simple_tag
+def nothing_to_count_badge():
+    """A rate reported as 0/0 (`Cell.nothing_to_count`), in place of its status badge."""
+    return format_html(
+        '<span class="status no_data" title="{}"><span aria-hidden="true">○</span> {}</span>',
+        _("Báo cáo có, nhưng không có trường hợp nào để tính tỷ lệ (0/0)"),
+        _("Không phát sinh"),
+    )
+
+
+@register.simple_tag
 def bands_note() -> str:
     """What each status means, with the thresholds the engine uses (DEFAULT_BANDS)."""
     bands = DEFAULT_BANDS
@@ -103,11 +113,7 @@ def _labels(language: str | None) -> dict:
         ),
         # A total that looks better than it is: a decrease summed without the units that have not reported.
         "unreported": conditional_escape(_("thiếu số liệu %(n)s đơn vị: số thực tế có thể cao hơn")),
-        "nothing_to_count": format_html(
-            '<span class="status no_data" title="{}"><span aria-hidden="true">○</span> {}</span>',
-            _("Báo cáo có, nhưng không có trường hợp nào để tính tỷ lệ (0/0)"),
-            _("Không phát sinh"),
-        ),
+        "nothing_to_count": str(nothing_to_count_badge()),
         "hidden": format_html(
             '<span class="muted" title="{}">{}</span>',
             _("Dưới 3 vụ việc: ẩn để bảo vệ trẻ em"),
