@@ -486,7 +486,7 @@ def test_unmet_lists_every_target_below_its_expected_progress_by_gap(plan_setup,
             if values is not None:
                 accepted_report(setup.request(key, 2023), value_map(setup, values))
         tree = legacy_tree(setup, province_officer)
-        behind, missing, contradictory = queries.unmet(tree, Period.year(2023), AS_OF, province_officer)
+        behind, missing, contradictory, _matrix = queries.unmet(tree, Period.year(2023), AS_OF, province_officer)
         expected_behind, expected_missing = set(), set()
         units = {"dl": setup.duc_linh, "tl": setup.tanh_linh}
         for key, values in zip(("dl", "tl"), data, strict=True):
@@ -915,6 +915,8 @@ def test_an_export_says_what_it_is_on_its_own_sheet_and_on_every_printed_page(re
     table = book.worksheets[0]
     assert table.page_setup.orientation == "landscape" and table.print_title_rows == "$1:$1"
     assert "Kết quả đạt chỉ tiêu" in table.oddHeader.center.text and "1318/KH-UBND" in table.oddHeader.left.text
+    # Printed, the sheet says which unit, period and list of units it is of (they were on the other sheet only).
+    assert table.oddHeader.right.text == f"{reported.province.name} · Năm 2023 · {about['Đơn vị hành chính theo ngày']}"
 
 
 def test_the_unmet_trend_and_compliance_exports_carry_the_page_numbers(reported, client_for, province_officer):
@@ -923,16 +925,16 @@ def test_the_unmet_trend_and_compliance_exports_carry_the_page_numbers(reported,
     unmet = openpyxl.load_workbook(
         io.BytesIO(client.get(reverse("dashboards:unmet_xlsx", args=[plan.pk]) + "?period=2023").content)
     )
-    behind, missing, _contradictory = queries.unmet(
+    behind, missing, _contradictory, _matrix = queries.unmet(
         legacy_tree(reported, province_officer), Period.year(2023), timezone.localdate(), province_officer
     )
     lines = list(unmet.active.iter_rows(values_only=True))[1:]
     assert len(lines) == len(behind) + len(missing)
     assert [Decimal(str(r[7])) for r in lines[: len(behind)]] == [s.gap for s in behind]
-    # Fractions show two decimals, as on the page; whole numbers as they are.
+    # Fractions show one or two decimals, as on the page (98,3 not 98,30); whole numbers as they are.
     cells = [c for row in unmet.active.iter_rows(min_row=2) for c in row if isinstance(c.value, int | float)]
     fractions = [c for c in cells if not float(c.value).is_integer()]
-    assert fractions and all(c.number_format == "#,##0.00" for c in fractions)
+    assert fractions and all(c.number_format == "#,##0.0#" for c in fractions)
     assert all(c.number_format == "General" for c in cells if float(c.value).is_integer())
 
     trend = openpyxl.load_workbook(
@@ -1667,6 +1669,86 @@ def test_a_decrease_total_missing_units_says_it_may_look_better_than_it_is(
     assert data["flattered_totals"] == {}
 
 
+def test_the_decrease_warning_baseline_and_missing_units_reach_every_tab_and_file(
+    plan_setup, client_for, api_client_for, province_officer
+):
+    """Review of the exports (02/12/2026): the matrix file said "✓ Đạt" where the page warned that a unit had not
+    reported; the unmet page and file did not say that the province's rows lacked a district; the trend of a
+    "decrease" showed "17 / 20 → 130%" without the baseline it counts from."""
+    setup, plan = plan_setup, plan_setup.plan
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 13, RATIO: (90, 100), DECREASE: 5, AMOUNT: 10}))
+    client = client_for(province_officer)
+    query = {"period": "2023", "on": LEGACY.isoformat()}
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:matrix_xlsx", args=[plan.pk]), query).content)
+    )
+    headers, total = list(book.active.iter_rows(values_only=True))[:2]
+    status = total[headers.index(f"{setup.ind(DECREASE).code} đánh giá")]
+    assert status.endswith("⚠ thiếu số liệu 1 đơn vị: số thực tế có thể cao hơn"), status
+
+    unmet = client.get(reverse("dashboards:unmet", args=[plan.pk]), query).content.decode()
+    note = re.search(r'data-testid="units-without-figures">(.*?)</p>', unmet).group(1)
+    assert note.startswith(
+        f"1 trong 2 đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này ({setup.tanh_linh.name})"
+    )
+    download = client.get(reverse("dashboards:unmet_xlsx", args=[plan.pk]), query)
+    about = dict(openpyxl.load_workbook(io.BytesIO(download.content))["Thông tin"].iter_rows(values_only=True))
+    assert about["Lưu ý"] == note
+    data = api_client_for(province_officer).get(f"/api/dashboards/plans/{plan.pk}/unmet", query).json()
+    assert data["units_without_figures"] == [setup.tanh_linh.pk] and data["units_only_in_total_without_figures"] == []
+
+    trend = {"indicator": setup.ind(DECREASE).pk, "unit": setup.duc_linh.pk, "on": LEGACY.isoformat()}
+    page = client.get(reverse("dashboards:trend", args=[plan.pk]), trend).content.decode()
+    assert '<th scope="col" class="num">Giá trị cơ sở</th>' in page
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("dashboards:trend_xlsx", args=[plan.pk]), trend).content)
+    )
+    lines = list(sheet.active.iter_rows(values_only=True))
+    baselines = {line[0]: line[lines[0].index("Giá trị cơ sở")] for line in lines[1:]}
+    cell = next(
+        c
+        for c in queries.plan_matrix(legacy_tree(setup, province_officer), Period.year(2023), AS_OF).rows
+        if c.unit == setup.duc_linh
+    ).cells
+    decrease = next(c for c in cell if c.indicator == setup.ind(DECREASE))
+    assert baselines["Năm 2023"] == decrease.baseline is not None
+    # The trend shows the plan's whole span: a period it cannot read is not "shown instead".
+    odd = client.get(reverse("dashboards:trend", args=[plan.pk]), {**trend, "period": "abc", "step": "month"})
+    assert "Không đọc được kỳ" not in odd.content.decode()
+    assert "Không đọc được bước “month”: đang xem theo năm." in odd.content.decode()
+
+
+def test_todays_units_say_which_old_districts_counted_only_in_the_total_have_no_figures(
+    plan_setup, client_for, api_client_for, province_officer
+):
+    """Đức Linh and Tánh Linh were divided among several new communes: in today's units their reports count only
+    in the province's total. Tánh Linh's missing report was said in the old units ("thiếu số liệu 1 đơn vị") and not
+    in today's, where its target was still in the total's."""
+    setup = plan_setup
+    accepted_report(setup.request("dl", 2023), value_map(setup, {COUNT: 13, RATIO: (90, 100), DECREASE: 5, AMOUNT: 10}))
+    url = reverse("dashboards:matrix", args=[setup.plan.pk])
+    api = api_client_for(province_officer)
+    legacy = api.get(f"/api/dashboards/plans/{setup.plan.pk}/matrix", {"period": "2023", "on": LEGACY.isoformat()})
+    query = {"period": "2023", "on": TODAY_UNITS.isoformat()}
+    data = api.get(f"/api/dashboards/plans/{setup.plan.pk}/matrix", query).json()
+    assert data["reexpressed"] and not {setup.duc_linh.pk, setup.tanh_linh.pk} & {r["unit"]["id"] for r in data["rows"]}
+    assert data["flattered_totals"] == legacy.json()["flattered_totals"] == {str(setup.ind(DECREASE).pk): 1}
+    assert data["units_only_in_total_without_figures"] == [setup.tanh_linh.pk]
+    assert data["units_without_figures"] == []
+    page = client_for(province_officer).get(url, query).content.decode()
+    total = re.search(r'<tr class="total"[^>]*>(.*?)</tr>', page, re.S).group(1)
+    assert "thiếu số liệu 1 đơn vị" in total
+    note = re.search(r'data-testid="units-without-figures">(.*?)</p>', page).group(1)
+    assert note == (
+        "1 trong 2 đơn vị không có dòng riêng trong bảng (đơn vị cũ, số liệu chỉ tính ở dòng Tỉnh Lâm Đồng) có chỉ "
+        f"tiêu mà chưa có số liệu từ báo cáo được duyệt trong kỳ này: {setup.tanh_linh.name}."
+    )
+    accepted_report(setup.request("tl", 2023), value_map(setup, {COUNT: 4, RATIO: (1, 4), DECREASE: 1, AMOUNT: 7}))
+    data = api.get(f"/api/dashboards/plans/{setup.plan.pk}/matrix", query).json()
+    assert data["flattered_totals"] == {} and data["units_only_in_total_without_figures"] == []
+    assert 'data-testid="units-without-figures"' not in client_for(province_officer).get(url, query).content.decode()
+
+
 # ------------------------------------------------------------------------------ what the review of 02/12 found
 
 
@@ -1703,6 +1785,11 @@ def test_the_compliance_table_says_where_the_requests_counted_only_in_its_total_
     lines = list(book.active.iter_rows(values_only=True))
     assert ("Chỉ tính ở dòng tổng", "Cả thời kỳ kế hoạch", 0, 0, 2, 0) in [line[:6] for line in lines]
     assert ("Chỉ tính ở dòng tổng", "Năm 2022", 0, 0, 1, 0) in [line[:6] for line in lines]
+    # Every row of the page, those without a request too (the districts the schedule leaves out), zeros and all.
+    shown = re.findall(r'<tr[^>]*>\s*<th scope="row">(?:<a [^>]*>)?([^<]+)', text)
+    whole = {line[0]: line[1:6] for line in lines[1:] if line[1] == "Cả thời kỳ kế hoạch"}
+    assert set(shown) <= set(whole) and len(shown) > 4, (shown, whole)
+    assert any(figures == ("Cả thời kỳ kế hoạch", 0, 0, 0, 0) for figures in whole.values())
     data = (
         api_client_for(province_officer)
         .get(f"/api/dashboards/plans/{plan.pk}/compliance", {"year": "all", "on": LEGACY.isoformat()})
@@ -1771,7 +1858,9 @@ def test_a_rate_reported_as_nothing_to_count_is_neither_met_nor_without_data(
     assert duc_linh.nothing_to_count == 1
     judged = [c for c in duc_linh.cells if c.target is not None and not c.nothing_to_count]
     assert duc_linh.share.with_data + duc_linh.share.no_data == len(judged)
-    behind, missing, _contradictory = queries.unmet(tree, Period.year(2023), timezone.localdate(), province_officer)
+    behind, missing, _contradictory, _matrix = queries.unmet(
+        tree, Period.year(2023), timezone.localdate(), province_officer
+    )
     listed = [(s.unit, s.cell.indicator) for s in [*behind, *missing]]
     assert (setup.duc_linh, setup.ind(RATIO)) not in listed
     assert (setup.tanh_linh, setup.ind(RATIO)) in listed  # no report at all: without data
@@ -1788,6 +1877,11 @@ def test_a_rate_reported_as_nothing_to_count_is_neither_met_nor_without_data(
     )
     [line] = [r for r in book.active.iter_rows(values_only=True) if r[1] == setup.duc_linh.name]
     assert "0/0" in line and "○ Không phát sinh" in line
+    # The trend said "– / – Chưa có số liệu" where its file said "0/0 ○ Không phát sinh".
+    trend = {"indicator": setup.ind(RATIO).pk, "unit": setup.duc_linh.pk, "on": LEGACY.isoformat()}
+    page = client_for(province_officer).get(reverse("dashboards:trend", args=[plan.pk]), trend).content.decode()
+    year = re.search(r'<th scope="row">Năm 2023</th>(.*?)</tr>', page, re.S).group(1)
+    assert "0/0" in year and "Không phát sinh" in year and "Chưa có số liệu" not in year
 
 
 def test_a_long_chart_title_wraps_instead_of_running_off_the_chart():

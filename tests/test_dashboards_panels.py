@@ -28,7 +28,7 @@ from giamsat.cases import sources as case_sources
 from giamsat.cases.choices import AgeGroup, CaseStatus, Channel, DelayReason, Harm, Sex
 from giamsat.cases.models import Case, CaseHarm
 from giamsat.core.text import slug, vietnamese_order
-from giamsat.dashboards import exports, privacy
+from giamsat.dashboards import exports, privacy, views
 from giamsat.plans.models import Indicator
 from giamsat.reporting.achievement import Ratio
 from giamsat.reporting.queries import Cell, UnitRow
@@ -361,15 +361,40 @@ def test_small_counts_are_hidden_from_those_who_may_not_see_cases(
     assert "cộng các dòng có thể lớn hơn tổng số vụ việc" in page.split('data-testid="sheet-harm"')[0]
 
 
-def test_the_headline_total_is_hidden_like_every_other_count(fixed_cases, supervisor, province_officer, client_for):
+def test_the_headline_total_is_hidden_like_every_other_count(supervisor, province_officer, client_for):
     make_cases([spec(day=10, minute=1), spec(day=10, minute=2)], communes())
-    day = (FIRST_DAY + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
-    html = _get(client_for(supervisor), "dashboards:cases", **{"from": day, "to": day}).content.decode()
+    html = _get(client_for(supervisor), "dashboards:cases").content.decode()
     headline = html.split('data-testid="headline-total">')[1].split("</b>")[0]
     assert headline == "Số vụ việc: ẩn"
     assert "2 vụ việc" not in html
-    officer = _get(client_for(province_officer), "dashboards:cases", **{"from": day, "to": day}).content.decode()
+    officer = _get(client_for(province_officer), "dashboards:cases").content.decode()
     assert officer.split('data-testid="headline-total">')[1].split("</b>")[0] == "2 vụ việc"
+
+
+def test_those_from_whom_small_counts_are_hidden_cannot_choose_the_days(
+    fixed_cases, supervisor, province_officer, client_for, api_client_for
+):
+    """The tables up to one day against those of every day gave that day's case, attribute by attribute; a range
+    whose total was hidden listed hidden rows beside a total shown elsewhere (review of 02/12/2026)."""
+    make_cases([spec(day=10, minute=1)], communes())
+    day = (FIRST_DAY + datetime.timedelta(days=10)).strftime("%d/%m/%Y")
+    everything = _get(client_for(supervisor), "dashboards:cases").content.decode()
+    asked = _get(client_for(supervisor), "dashboards:cases", **{"from": day, "to": day}).content.decode()
+    assert str(case_dashboard.NO_DAYS) in asked and 'name="from"' not in asked and 'name="from"' not in everything
+    headline = 'data-testid="headline-total">'
+    assert asked.split(headline)[1].split("</b>")[0] == everything.split(headline)[1].split("</b>")[0] == "5 vụ việc"
+    api = api_client_for(supervisor)
+    refused = api.get("/api/case-dashboard", {"date_to": "2023-01-11"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "date_to", "message": str(case_dashboard.NO_DAYS)}]
+    assert api.get("/api/case-statistics", {"year_from": 2023}).status_code == 422
+    assert api.get("/api/case-dashboard").json()["total"] == 5
+    officer = api_client_for(province_officer)
+    assert officer.get("/api/case-dashboard", {"date_from": "2099-01-01"}).json()["total"] == 0
+    reversed_years = officer.get("/api/case-statistics", {"year_from": 2025, "year_to": 2020})
+    assert reversed_years.status_code == 422 and "year_to" in reversed_years.content.decode()
+    page = _get(client_for(province_officer), "dashboards:cases", **{"from": "01/01/2099"}).content.decode()
+    assert 'name="from"' in page and "Không có vụ việc nào." in page
 
 
 def test_a_malformed_date_is_said_not_ignored(fixed_cases, province_officer, client_for):
@@ -567,20 +592,44 @@ def test_a_plan_matrix_opened_at_a_district_gives_back_nothing_the_province_matr
         assert point["hidden"] == (total is None), (point, total, counts)
 
 
+def test_a_span_of_years_shows_no_case_figure_that_one_of_its_years_hides(case_plan, admin_user, api_client_for):
+    """Đức Linh's 1 case of 2022 is hidden in 2022's matrix; 2022–2023 showed its 5 beside 2023's 4 (review of
+    02/12/2026, the demo's 2021–2023 against 2022–2023)."""
+    duc_linh, tanh_linh = f.legacy_district(f.DUC_LINH), f.legacy_district(f.TANH_LINH)
+    units = [duc_linh.children.order_by("code").first(), tanh_linh.children.order_by("code").first()]
+    # day 100 is in 2022, day 400 in 2023 (FIRST_DAY is 1 January 2022)
+    counts = {(0, 100): 1, (0, 400): 4, (1, 100): 4, (1, 400): 4}
+    make_cases([spec(commune=i, day=day + n) for (i, day), k in counts.items() for n in range(k)], units)
+    api, url = api_client_for(admin_user), f"/api/dashboards/plans/{case_plan.pk}/matrix"
+
+    def figures(period: str) -> dict[str, str | None]:
+        data = api.get(url, {"period": period, "on": "2025-06-30"}).json()
+        return {
+            row["unit"]["name"]: None if row["cells"][0]["hidden"] else row["cells"][0]["actual"]
+            for row in [data["total"], *data["rows"]]
+        }
+
+    years, span = [figures("2022"), figures("2023")], figures("2022-2023")
+    assert years[0][duc_linh.name] is None and years[1][duc_linh.name] == "4"
+    assert span[duc_linh.name] is None
+    for name, figure in span.items():
+        assert figure is None or all(year[name] is not None for year in years), (name, years, span)
+
+
 @pytest.mark.parametrize("step", ["quarter", "year"])
 def test_a_case_trend_gives_nothing_away_against_the_span_the_matrix_shows(case_plan, admin_user, api_client_for, step):
-    """Five cases of Đức Linh in five quarters of 2022–2023: the matrix of 2021–2025 shows its 5. The trend hid each
-    quarter's 1 and showed "–" for the empty ones: five hidden quarters of a span of 5, one case each. Nor may a
-    median's "ẩn" beside "–" say which periods had one (at least 3 cases)."""
+    """Six cases of Đức Linh in six quarters of 2022–2023, three a year: the matrix of 2021–2025 shows its 6 (no
+    year of it is hidden). The trend hid each quarter's 1 and showed "–" for the empty ones: six hidden quarters of
+    a span of 6, one case each. Nor may a median's "ẩn" beside "–" say which periods had one (at least 3 cases)."""
     duc_linh = f.legacy_district(f.DUC_LINH)
-    make_cases([spec(commune=0, day=d) for d in (10, 100, 200, 400, 500)], communes())
+    make_cases([spec(commune=0, day=d) for d in (10, 100, 200, 400, 500, 600)], communes())
     median = Indicator.objects.create(
         plan=case_plan, code="CT16", name="Giờ", measure="giờ", source=case_sources.MEDIAN, direction="decrease"
     )
     api = api_client_for(admin_user)
     url, on = f"/api/dashboards/plans/{case_plan.pk}", "2025-06-30"
     span = api.get(f"{url}/matrix", {"period": "2021-2025", "on": on, "unit": duc_linh.pk}).json()["total"]["cells"][0]
-    assert (span["actual"], span["hidden"]) == ("5", False)
+    assert (span["actual"], span["hidden"]) == ("6", False)
     today = timezone.localdate()
     for indicator in (case_plan.indicators.get(code="CT13"), median):
         query = {"indicator": indicator.pk, "step": step, "unit": duc_linh.pk, "on": on}
@@ -590,12 +639,13 @@ def test_a_case_trend_gives_nothing_away_against_the_span_the_matrix_shows(case_
             assert all(c["hidden"] or c["actual"] not in (None, "0") for c in elapsed), (indicator.code, points)
         if indicator.code == "CT13":
             shown = [None if c["hidden"] else int(Decimal(c["actual"] or 0)) for c in elapsed]
-            assert not _pinned(shown, 5, 0), shown
+            assert not _pinned(shown, 6, 0), shown
 
 
 def test_a_case_trend_shows_a_year_its_own_matrix_shows(case_plan, admin_user, api_client_for):
-    """2022: 1 case, 2023: 2, 2024: 6; the first two hidden in their matrices, which show the 6 and the span's 9. The
-    trend counted the two hidden years as 0 against the span: they looked pinned, and it hid the 6 as well."""
+    """2022: 1 case, 2023: 2, 2024: 6; the first two hidden in their matrices, which show the 6, and so the span's
+    9 too (`_hide_as_in_its_years`). The trend counted the two hidden years as 0 against the span: they looked
+    pinned, and it hid the 6 as well."""
     make_cases([spec(day=d) for d in (10, 400, 401, *range(800, 806))], communes())
     api = api_client_for(admin_user)
     url, on = f"/api/dashboards/plans/{case_plan.pk}", "2025-06-30"
@@ -603,7 +653,7 @@ def test_a_case_trend_shows_a_year_its_own_matrix_shows(case_plan, admin_user, a
     for year in ("2022", "2023", "2024", "2021-2025"):
         cell = api.get(f"{url}/matrix", {"period": year, "on": on}).json()["total"]["cells"][0]
         shown[year] = None if cell["hidden"] else cell["actual"]
-    assert shown == {"2022": None, "2023": None, "2024": "6", "2021-2025": "9"}
+    assert shown == {"2022": None, "2023": None, "2024": "6", "2021-2025": None}
     answer = api.get(f"{url}/trend", {"indicator": case_plan.indicators.get().pk, "on": on})
     assert b"withheld" not in answer.content  # what a hidden cell held is for the sums alone
     points = answer.json()["points"]
@@ -774,7 +824,7 @@ def test_every_case_table_downloads_with_the_page_s_numbers(fixed_cases, supervi
         assert [tuple(_plain(v) for v in row) for row in rows[: len(expected)]] == expected, name
         assert "ẩn" in rows[-1][0], name  # the note saying what the marker means
         about = dict(book["Thông tin"].iter_rows(values_only=True))
-        assert about["Địa bàn"] == "Toàn bộ địa bàn của bạn" and about["Ngày tiếp nhận"] == "Tất cả", name
+        assert about["Địa bàn"] == views.area_name(supervisor) and about["Ngày tiếp nhận"] == "Tất cả", name
         assert response["Content-Disposition"] == f'attachment; filename="vu-viec_{slug(sheets[name].title)}.xlsx"'
 
     # A download says what it covers, in its sheet and its name: two districts' files no longer share one name.
@@ -832,6 +882,107 @@ def test_the_english_cases_page_is_english(fixed_cases, province_officer, client
     assert "Bỏ mặc" not in html
     index = _get(client, "dashboards:index").content.decode()
     assert 'data-testid="panel-cases"' in index and "Hotline" not in index
+
+
+def test_for_those_from_whom_small_counts_are_hidden_the_units_come_by_name(
+    fixed_cases, supervisor, province_officer, api_client_for
+):
+    """Ranked by count, the hidden rows' order gave their counts away (review of 02/12/2026). Tánh Linh's 5
+    cases against Đức Linh's 4 (Võ Xu's)."""
+    make_cases([spec(commune=1, minute=m) for m in (1, 2, 3, 4, 5)], communes())
+    query = {"level": "district", "units": "recorded"}
+
+    def units(user, params) -> list[str]:
+        data = api_client_for(user).get("/api/case-dashboard", params).json()
+        return [row["label"] for row in next(t for t in data["tables"] if t["name"] == "unit")["rows"]]
+
+    ranked = units(province_officer, query)
+    assert [name.split(" (")[0] for name in ranked] == ["Huyện Tánh Linh", "Huyện Đức Linh"]
+    assert units(supervisor, {}) == sorted(ranked, key=vietnamese_order) == ranked[::-1]
+
+
+def test_a_unit_of_today_covered_only_in_part_says_so_and_is_not_offered_to_open(fixed_cases, api_client_for):
+    """A district officer of Đức Linh saw "Xã Đức Linh (Tỉnh Lâm Đồng) 4": only Võ Xu's cases, under the name of a
+    commune that took in more, and its key answered 404 when passed as `unit`."""
+    officer = f.DistrictOfficerFactory(username="huyen_duclinh_partial")
+    api = api_client_for(officer)
+    data = api.get("/api/case-dashboard", {"units": "today"}).json()
+    rows = next(t for t in data["tables"] if t["name"] == "unit")["rows"]
+    assert rows == [
+        {
+            "key": "",
+            "label": "Xã Đức Linh (Tỉnh Lâm Đồng): chỉ phần thuộc địa bàn của bạn",
+            "count": 4,
+            "shown": "4",
+        }
+    ]
+    for row in api.get("/api/case-dashboard", {"units": "recorded"}).json()["tables"]:
+        for line in row["rows"] if row["name"] == "unit" else []:
+            assert api.get("/api/case-dashboard", {"unit": line["key"]}).status_code == 200, line
+
+
+def test_the_index_panel_marks_what_it_hides_and_says_what_it_covers(fixed_cases, supervisor, client_for):
+    """A hidden share showed "–", as a share with nothing to count does."""
+    html = _get(client_for(supervisor), "dashboards:index").content.decode()
+    panel = html.split('data-testid="panel-cases"')[1].split("</section>")[0]
+    cells = re.findall(r'<td class="num" data-label="([^"]*)"><b>([^<]*)</b></td>', panel)
+    view = case_dashboard.shown(
+        case_dashboard.dashboard(case_dashboard.counted_cases(supervisor), unit_level="district"), True
+    )
+    hidden = [rule.short for rule in case_dashboard.STEP_RULES if view.steps[rule.key].counted == "ẩn"]
+    assert hidden, "the fixture hides a share (one late emergency of three)"
+    for short in hidden:
+        assert (f"{short}: đúng hạn", "ẩn") in cells
+    assert "Mọi vụ việc đã tiếp nhận trong địa bàn của bạn" in panel and "ô bị ẩn" in panel
+    # The charts too: the steps' bars say "ẩn", and a line chart says that hidden periods are not drawn.
+    svg = "{http://www.w3.org/2000/svg}text"
+    steps = ET.fromstring(_get(client_for(supervisor), "dashboards:cases_svg", "steps").content)  # noqa: S314
+    assert "ẩn" in [t.text for t in steps.iter(svg)]
+    ontime = _get(client_for(supervisor), "dashboards:cases_svg", "ontime").content.decode()
+    assert "kỳ có số liệu bị ẩn không được vẽ" in ontime
+
+
+def test_the_recorded_districts_table_says_where_the_new_communes_cases_are(fixed_cases, supervisor, client_for):
+    client = client_for(supervisor)
+    page = _get(client, "dashboards:cases").content.decode()
+    assert 'data-testid="new-communes-note"' in page
+    download = _get(client, "dashboards:cases_xlsx", "unit")
+    about = dict(openpyxl.load_workbook(io.BytesIO(download.content))["Thông tin"].iter_rows(values_only=True))
+    assert about["Lưu ý"] == str(views.NEW_COMMUNES_NOTE)
+    # Printed or downloaded, the figures name their area ("Toàn bộ địa bàn của bạn" named none) and the day.
+    headline = page.split('data-testid="headline-total">')[1].split("</p>")[0]
+    area = views.area_name(supervisor)
+    assert area and area != "Toàn quốc"
+    assert f'<span lang="vi">{area}</span>' in headline and "in ngày" in headline
+    assert about["Địa bàn"] == area
+
+
+def test_vietnamese_names_on_the_english_panels_are_marked_as_vietnamese(
+    fixed_cases, supervision_story, supervisor, province_officer, client_for
+):
+    """Units, addressees and categories were read with an English voice on English pages (WCAG 3.1.2); the
+    tables' own words (forms of harm, "Total") are English and stay unmarked."""
+    cases_client = client_for(province_officer)
+    cases_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    cases_page = _get(cases_client, "dashboards:cases").content.decode()
+    units = re.search(r'data-testid="sheet-unit">(.*?)</table>', cases_page, re.S).group(1)
+    marked = re.findall(r'<th scope="row"><span lang="vi">([^<]*)</span></th>', units)
+    assert marked and all(name.startswith(("Xã", "Thị trấn", "Phường")) for name in marked), units
+    harms = re.search(r'data-testid="sheet-harm">(.*?)</table>', cases_page, re.S).group(1)
+    assert "Neglect" in harms and 'lang="vi"' not in harms
+    client = client_for(supervisor)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = _get(client, "dashboards:supervision", supervision=supervision_story.pk).content.decode()
+    addressees = re.search(r'data-testid="sheet-addressees">(.*?)</table>', page, re.S).group(1)
+    name = html.escape(supervision_story_addressee(supervision_story))
+    assert f'<th scope="row"><span lang="vi">{name}</span></th>' in addressees
+    assert '<th scope="row">Total</th>' in addressees
+    across = re.search(r'data-testid="sheet-across">(.*?)</table>', page, re.S).group(1)
+    category = html.escape('=HYPERLINK("http://x","y")')
+    assert f'<th scope="row"><span lang="vi">{category}</span></th>' in across
+    unit = supervision_story.findings.get().organisation.unit.name
+    assert f'<th scope="col" class="num"><span lang="vi">{unit}</span></th>' in across
+    assert f'<span lang="vi">{html.escape(supervision_story.title)}</span>' in page
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -1229,7 +1380,7 @@ def test_the_supervision_page_says_what_it_covers_and_what_it_could_not_read(sup
     assert "Tất cả cuộc giám sát bạn được xem · mọi năm" in text
     chosen = client.get(reverse("dashboards:supervision"), {"supervision": supervision_story.pk, "year": "2023"})
     scope = re.search(r'data-testid="supervision-scope">(.*?)</p>', chosen.content.decode(), re.S).group(1)
-    assert scope.startswith(f"{supervision_story.title} · bắt đầu năm 2023")
+    assert scope.startswith(f'<span lang="vi">{supervision_story.title}</span> · bắt đầu năm 2023')
     assert "in ngày" in scope
     assert client.get(reverse("dashboards:supervision"), {"supervision": "99999"}).status_code == 404
 

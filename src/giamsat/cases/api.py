@@ -645,6 +645,10 @@ def reopen(request, case_id: int, payload: ReopenIn):
 def statistics(request, year_from: Year | None = None, year_to: Year | None = None):
     if not request.user.can("cases.statistics"):
         raise Http404
+    if year_from and year_to and year_from > year_to:
+        raise ValidationError({"year_to": _("Phải từ year_from trở đi.")})
+    if (year_from or year_to) and not dashboard.days_chosen(request.user):
+        raise ValidationError({"year_from" if year_from else "year_to": str(dashboard.NO_DAYS)})
     cases = Case.objects.for_statistics(request.user).filter(duplicate_of__isnull=True)
     if year_from:
         cases = cases.filter(received_at__year__gte=year_from)
@@ -717,12 +721,14 @@ def case_dashboard(
     share; the median hours to the first intervention; per year or quarter of receipt. `unit` narrows to a unit of
     the caller's jurisdiction (and the legacy units it took over); another answers 404, as does any unit for those
     who may not see the cases. For them, counts below 3, and the cells that would give them away by subtraction,
-    are null (shown "ẩn")."""
+    are null (shown "ẩn"), the units' rows come by name, and the days cannot be chosen (422)."""
     user = request.user
     if not user.can("cases.statistics"):
         raise Http404
     if date_from and date_to and date_from > date_to:
         raise ValidationError({"date_to": _("Phải từ date_from trở đi.")})
+    if (date_from or date_to) and not dashboard.days_chosen(user):
+        raise ValidationError({"date_from" if date_from else "date_to": str(dashboard.NO_DAYS)})
     chosen = dashboard.unit_for(user, unit)
     cases = dashboard.counted_cases(user, unit=chosen, start=date_from, end=date_to)
     small = dashboard.small_counts_hidden(user)
@@ -747,7 +753,9 @@ def case_dashboard(
                 )
             }
         )
-    dash = dashboard.dashboard(cases, unit_level=level, units_today=today, step=step, span=(date_from, date_to))
+    dash = dashboard.dashboard(
+        cases, unit_level=level, units_today=today, step=step, span=(date_from, date_to), area=user.jurisdiction
+    )
     view = dashboard.shown(dash, small)
     return {
         "small_counts_hidden": small,

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from giamsat.accounts.jurisdiction import Jurisdiction
 from giamsat.core.models import work_calendar
-from giamsat.core.text import fold
+from giamsat.core.text import Vietnamese, fold, vietnamese_order
 from giamsat.units.choices import Level
 from giamsat.units.models import Unit, UnitSuccession
 
@@ -214,12 +214,14 @@ def statistics(
     unit_level: str = "commune",
     harms: bool = True,
     units_today: bool = False,
+    area: Jurisdiction | None = None,
 ) -> dict:
     """Tables of cases by harm, channel, unit, age group and sex. The channel, sex and age counts are given
     (`keyed_counts`: the dashboard counts them in its GROUP BY by period); the harms and the units are one GROUP BY
     each. At national scale every pass over a province's cases costs about 0.2 s on SQLite (python -m bench,
     pages). Without `harms` the forms table is left empty and its pass saved. `cases`: duplicates already left
-    out (`dashboard.dashboard`). With `units_today`, the units are today's (`_by_unit_today`)."""
+    out (`dashboard.dashboard`). With `units_today`, the units are today's (`_by_unit_today`; `area`: the viewer's
+    jurisdiction, to mark the units it covers only in part)."""
     by_harm = {}
     if harms:
         by_harm = dict(
@@ -230,13 +232,17 @@ def statistics(
         )
     by_channel, by_sex, by_age = counts["channel"], counts["sex"], counts["age"]
     if units_today:
-        by_unit = _by_unit_today(cases, unit_level)
+        by_unit = _by_unit_today(cases, unit_level, area)
     else:
         path = {"commune": "commune", "district": "commune__parent", "province": "commune__province"}[unit_level]
-        by_unit = list(
-            cases.values_list(f"{path}__id", f"{path}__name", f"{path}__parent__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", f"{path}__name", f"{path}__id")
+        by_unit = sorted(
+            (
+                (pk, Vietnamese(name) if name else name, parent, n)
+                for pk, name, parent, n in cases.values_list(f"{path}__id", f"{path}__name", f"{path}__parent__name")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ),
+            key=_most_first,
         )
     return {
         "harm": Table(_("Theo hình thức"), [(Harm(k).label, by_harm[k]) for k in Harm.values if by_harm.get(k)]),
@@ -247,18 +253,30 @@ def statistics(
         "sex": Table(_("Theo giới tính"), [(Sex(k).label, by_sex[k]) for k in Sex.values if by_sex.get(k)]),
         "unit": Table(
             _("Theo đơn vị"),
-            [((f"{name} ({parent})" if parent else name) or "—", n) for _id, name, parent, n in by_unit],
+            [(_unit_label(name, parent), n) for _id, name, parent, n in by_unit],
             [str(pk) if pk else "" for pk, _name, _parent, _n in by_unit],
         ),
     }
 
 
-def _by_unit_today(cases, unit_level: str) -> list[tuple[int, str, str | None, int]]:
+def _unit_label(name: str | None, parent: str | None) -> str:
+    """A row of the units table: the unit's name and its parent's, to tell apart communes of the same name."""
+    if not name:
+        return "—"
+    if not parent:
+        return name
+    label = f"{name} ({parent})"
+    return Vietnamese(label) if isinstance(name, Vietnamese) else label
+
+
+def _by_unit_today(cases, unit_level: str, area: Jurisdiction | None = None) -> list[tuple[int, str, str | None, int]]:
     """(unit id, name, parent's name, cases) in today's units, most cases first: a case recorded in a commune of
     before the 2025 reform counts for the commune that took it over wholly, or at the province level for the
     province that took over its old one. There are no districts today: their level is the province. An old commune
-    split among several new ones stays itself, marked, since its cases cannot be shared out. One GROUP BY by
-    commune; the few hundred communes are then mapped here."""
+    split among several new ones stays itself, marked, since its cases cannot be shared out. A unit of today that
+    `area` does not cover (a new commune made partly of a district officer's old communes) counts only the cases
+    of the area: it is marked so, and has no id, since it cannot be opened. One GROUP BY by commune; the few hundred
+    communes are then mapped here."""
     by_commune = dict(cases.values_list("commune_id").annotate(n=Count("pk")).order_by())
     communes = {u.pk: u for u in Unit.objects.filter(pk__in=list(by_commune)).select_related("parent", "province")}
     province_level = unit_level != "commune"
@@ -270,20 +288,31 @@ def _by_unit_today(cases, unit_level: str) -> list[tuple[int, str, str | None, i
     )
     shown = {u.pk: u for u in Unit.objects.filter(pk__in=set(taken_over.values())).select_related("parent")}
     counts: dict[int, int] = {}
-    labels: dict[int, tuple[str, str | None]] = {}
+    labels: dict[int, tuple[str, str | None, bool]] = {}
     for commune_id, n in by_commune.items():
         commune = communes[commune_id]
         unit = commune.province if province_level and commune.province_id else commune
         if unit.is_legacy and unit.pk in taken_over:
             unit = shown[taken_over[unit.pk]]
+        partial = not unit.is_legacy and area is not None and not area.covers(unit)
         if unit.is_legacy:
             name = _("%(unit)s (trước 01/7/2025, đã chia tách)") % {"unit": unit.name}
-            labels[unit.pk] = (name, unit.parent.name if unit.parent_id else None)
         else:
-            labels[unit.pk] = (unit.name, unit.parent.name if unit.parent_id else None)
+            name = Vietnamese(unit.name)
+        parent = unit.parent.name if unit.parent_id else None
+        if partial:  # the parent's name first, as in the other rows, then what the count covers
+            where = _unit_label(name, parent)
+            name, parent = _("%(unit)s: chỉ phần thuộc địa bàn của bạn") % {"unit": where}, None
+        labels[unit.pk] = (name, parent, partial)
         counts[unit.pk] = counts.get(unit.pk, 0) + n
-    rows = [(pk, *labels[pk], n) for pk, n in counts.items()]
-    return sorted(rows, key=lambda row: (-row[3], row[1], row[0]))
+    rows = [(None if labels[pk][2] else pk, *labels[pk][:2], n) for pk, n in counts.items()]
+    return sorted(rows, key=_most_first)
+
+
+def _most_first(row: tuple) -> tuple:
+    """(unit id, name, parent's name, cases): most cases first, then by name in Vietnamese order."""
+    pk, name, parent, n = row
+    return (-n, vietnamese_order(name or ""), vietnamese_order(parent or ""), pk or 0)
 
 
 @dataclass(frozen=True)

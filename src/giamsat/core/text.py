@@ -12,6 +12,14 @@ def fold(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+class Vietnamese(str):
+    """Text that stays Vietnamese whatever the page's language: a unit's or an organisation's name, a category
+    users typed. Pages in another language mark it lang="vi", so that a screen reader reads it with a Vietnamese
+    voice; elsewhere it is a plain string."""
+
+    __slots__ = ()
+
+
 # Vietnamese alphabetical order (as in dictionaries): a ă â b c d đ e ê … o ô ơ … u ư …, then the tones
 # (none, huyền, hỏi, ngã, sắc, nặng) only where the letters are the same. Code-point order put "Đức Linh" after
 # "Tuy Phong" and "Tánh Linh" after "Tuy Phong".

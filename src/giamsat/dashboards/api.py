@@ -123,6 +123,12 @@ class MatrixOut(Schema):
         "dòng tổng chưa gồm số liệu của họ / ids of the rows whose targets have no figure from an accepted report in "
         "the period, by code: the total leaves them out"
     )
+    units_only_in_total_without_figures: list[int] = Field(
+        description="id các đơn vị không có dòng riêng (đơn vị cũ, số liệu chỉ tính ở dòng tổng) có chỉ tiêu mà chưa "
+        "có số liệu nào từ báo cáo được duyệt trong kỳ, theo mã / ids of the units without a row of their own (old "
+        "units, counted only in the total) whose targets have no figure from an accepted report in the period, by "
+        "code"
+    )
     flattered_totals: dict[int, int] = Field(
         description="chỉ tiêu giảm, cộng các đơn vị: id chỉ tiêu → số đơn vị có chỉ tiêu mà chưa có số liệu, nên dòng "
         "tổng có thể trông tốt hơn thực tế / summed decrease indicators: indicator id → units with a target and no "
@@ -148,6 +154,8 @@ class UnmetOut(Schema):
     years_without_reports: list[int] = Field(
         description="như ở bảng kết quả / as in the matrix: years of the period without any accepted report"
     )
+    units_without_figures: list[int] = Field(description="như ở bảng kết quả / as in the matrix")
+    units_only_in_total_without_figures: list[int] = Field(description="như ở bảng kết quả / as in the matrix")
     behind: list[ShortfallOut]
     without_data: list[ShortfallOut]
     contradictory: list[ShortfallOut] = Field(
@@ -363,6 +371,7 @@ def _compliance_row(r: queries.ComplianceRow) -> dict:
 def matrix(request, plan_id: int, params: Query[Choice]):
     choices = _choices(request, plan_id, params)
     result = queries.plan_matrix(choices.tree, choices.period, choices.today)
+    unreported = queries.units_without_figures(result)
     return already_shaped(
         {
             "plan_id": plan_id,
@@ -370,7 +379,8 @@ def matrix(request, plan_id: int, params: Query[Choice]):
             "on": choices.on,
             "reexpressed": choices.tree.reexpressed,
             "years_without_reports": queries.years_without_reports(choices.tree, choices.period, choices.today),
-            "units_without_figures": [unit.pk for unit in queries.units_without_figures(result).units],
+            "units_without_figures": [unit.pk for unit in unreported.units],
+            "units_only_in_total_without_figures": [unit.pk for unit in unreported.outside],
             "flattered_totals": {
                 c.indicator.pk: c.unreported_below
                 for c in (result.total.cells if result.total else [])
@@ -390,6 +400,7 @@ def matrix(request, plan_id: int, params: Query[Choice]):
 def unmet(request, plan_id: int, params: Query[Choice]):
     choices = _choices(request, plan_id, params)
     result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+    unreported = queries.units_without_figures(result.matrix)
 
     def shortfall(s: queries.Shortfall) -> dict:
         return {"unit": _unit(s.unit), "cell": _cell(s.cell), "gap_points": s.gap}
@@ -399,6 +410,8 @@ def unmet(request, plan_id: int, params: Query[Choice]):
         "period": _period(choices.period),
         "on": choices.on,
         "years_without_reports": queries.years_without_reports(choices.tree, choices.period, choices.today),
+        "units_without_figures": [unit.pk for unit in unreported.units],
+        "units_only_in_total_without_figures": [unit.pk for unit in unreported.outside],
         "behind": [shortfall(s) for s in result.behind],
         "without_data": [shortfall(s) for s in result.missing],
         "contradictory": [shortfall(s) for s in result.contradictory],

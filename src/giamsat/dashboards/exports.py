@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from giamsat.cases.choices import DelayReason
 from giamsat.cases.dashboard import HIDDEN, STEP_RULES, Shown, ShownShare
+from giamsat.core.text import Vietnamese
 from giamsat.reporting.queries import Cell
 from giamsat.reporting.templatetags.achievement import STATUS_LABELS
 from giamsat.supervision.choices import RecommendationStatus
@@ -37,6 +38,18 @@ def _figure(cell: Cell):
     return str(HIDDEN) if cell.hidden else cell.actual_shown
 
 
+def _matrix_status(cell: Cell) -> str:
+    """A matrix cell's status as the page words it, with the total's warning that units have not reported (the
+    XLSX said "✓ Đạt" where the page said a "decrease" total may only look met)."""
+    if cell.target is None or cell.hidden:
+        return ""
+    status = cell_status_text(cell)
+    if cell.unreported_below:
+        warning = _("thiếu số liệu %(n)s đơn vị: số thực tế có thể cao hơn") % {"n": cell.unreported_below}
+        status = f"{status} · ⚠ {warning}"
+    return status
+
+
 def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
     headers = [_("Mã đơn vị"), _("Đơn vị"), _("Chỉ tiêu đạt"), _("Chỉ tiêu có số liệu")]
     # A "decrease" indicator has one more column: the baseline its achievement counts from.
@@ -53,7 +66,7 @@ def matrix_table(matrix: Matrix) -> tuple[list, list[list]]:
         for cell, decrease in zip(row.cells, decreasing, strict=True):
             line += [_figure(cell), cell.target.value if cell.target is not None else None]
             line += [cell.baseline] if decrease else []
-            line += [cell.percent, cell_status_text(cell) if cell.target is not None and not cell.hidden else ""]
+            line += [cell.percent, _matrix_status(cell)]
         rows.append(line)
     return headers, rows
 
@@ -131,18 +144,16 @@ def trend_table(indicator, unit, points: list[Point]) -> tuple[list, list[list]]
         _("Tỷ lệ đạt (%)"),
         _("Đánh giá"),
     ]
-    rows = [
-        [
-            p.period.label,
-            unit.name,
-            f"{indicator.code}. {indicator.name}",
-            _figure(p.cell),
-            p.target,
-            p.cell.percent,
-            cell_status_text(p.cell) if p.target is not None and not p.cell.hidden else "",
-        ]
-        for p in points
-    ]
+    # A "decrease" is judged from its baseline: without it, "17 / 20 → 130%" could not be read.
+    decrease = indicator.direction == "decrease"
+    if decrease:
+        headers.insert(5, _("Giá trị cơ sở"))
+    rows = []
+    for p in points:
+        line = [p.period.label, unit.name, f"{indicator.code}. {indicator.name}", _figure(p.cell), p.target]
+        line += [p.cell.baseline] if decrease else []
+        line += [p.cell.percent, cell_status_text(p.cell) if p.target is not None and not p.cell.hidden else ""]
+        rows.append(line)
     return headers, rows
 
 
@@ -163,8 +174,8 @@ def compliance_table(compliance: Compliance, year: int | None) -> tuple[list, li
     lines += [(_("Chỉ tính ở dòng tổng"), compliance.rest)] if compliance.rest else []
     for name, row in lines:
         for period, tally in [*zip(compliance.periods, row.cells, strict=True), (None, row.total)]:
-            if tally.total == 0:
-                continue
+            if tally.total == 0 and period is not None:
+                continue  # a period without requests; each unit keeps its whole line, zeros and all, as on the page
             rows.append(
                 [
                     name,
@@ -218,7 +229,7 @@ def cases_sheets(view: Shown, small: bool) -> dict[str, Sheet]:
     for rule in STEP_RULES:
         headers += [
             _("%(step)s: đúng hạn") % {"step": rule.short},
-            _("%(step)s: đã đến hạn") % {"step": rule.short},
+            _("%(step)s: đã đến hạn hoặc đã làm") % {"step": rule.short},
             _("%(step)s: tỷ lệ (%%)") % {"step": rule.short},
         ]
     headers += [_("Đã can thiệp, hỗ trợ"), _("Trung vị số giờ đến can thiệp đầu tiên")]
@@ -239,10 +250,13 @@ def cases_sheets(view: Shown, small: bool) -> dict[str, Sheet]:
         [_("Lý do"), _("Số vụ việc")],
         [[str(DelayReason(k).label), n] for k, n in view.delays],
     )
+    if view.total == 0:  # "no data yet" would read as figures still to come
+        for sheet in sheets.values():
+            sheet.empty = _("Không có vụ việc nào.")
     if small:
         for sheet in sheets.values():
             sheet.note = withheld_note() if view.withheld else hidden_note()
-            sheet.empty = withheld_note() if view.withheld else ""
+            sheet.empty = withheld_note() if view.withheld else sheet.empty
     return sheets
 
 
@@ -281,7 +295,7 @@ def supervision_sheets(dash) -> dict[str, Sheet]:
         [_("Nơi nhận"), _("Tổng"), *labels, _("Quá hạn"), _("Đã xác nhận")],
         [
             [
-                row["addressee__name"],
+                Vietnamese(row["addressee__name"]),
                 row["total"],
                 *[row[f"n_{s.value}"] for s in RecommendationStatus],
                 row["overdue"],
@@ -297,7 +311,7 @@ def supervision_sheets(dash) -> dict[str, Sheet]:
         [_("Nhóm hạn chế"), _("Số cuộc giám sát"), _("Số đơn vị được nhận xét"), _("Số hạn chế"), _("Số kiến nghị")],
         [
             [
-                row["category__name"] or _("Chưa phân nhóm"),
+                Vietnamese(row["category__name"]) if row["category__name"] else _("Chưa phân nhóm"),
                 row["supervisions"],
                 row["organisations"],
                 row["findings"],

@@ -11,6 +11,8 @@ from giamsat.supervision import queries as supervision_queries
 from giamsat.supervision.choices import FindingKind
 from giamsat.supervision.models import Finding, Recommendation
 
+from . import exports
+
 
 def cases_panel(user) -> dict:
     """The dashboard's own figures, hidden for this viewer exactly as on the dashboard (`shown`)."""
@@ -19,15 +21,29 @@ def cases_panel(user) -> dict:
     level = case_dashboard.unit_levels(user)[0]
     dash = case_dashboard.dashboard(case_dashboard.counted_cases(user), unit_level=level, harms=False)
     view = case_dashboard.shown(dash, small)
+    # A hidden share or median says so ("ẩn"), as on the dashboard: "–" is kept for none to count.
+    mark = str(case_dashboard.HIDDEN)
     headline = [(_("Số vụ việc"), view.total, "")]
     for rule in case_dashboard.STEP_RULES:
-        percent = view.steps[rule.key].percent
-        headline.append((_("%(step)s: đúng hạn") % {"step": rule.short}, percent, "%" if percent is not None else ""))
-    headline.append((_("Trung vị số giờ đến can thiệp đầu tiên"), view.median_hours, ""))
+        share = view.steps[rule.key]
+        percent = mark if share.counted == mark else share.percent
+        suffix = "%" if percent not in (None, mark) else ""
+        headline.append((_("%(step)s: đúng hạn") % {"step": rule.short}, percent, suffix))
+    median = mark if view.median_hours is None and small and view.intervened != 0 else view.median_hours
+    headline.append((_("Trung vị số giờ đến can thiệp đầu tiên"), median, ""))
     links = [(_("Số liệu và thời hạn: biểu đồ, bảng, tải Excel"), reverse("dashboards:cases"))]
     if user.can("cases.view"):
         links.append((_("Vụ việc quá hạn theo đơn vị"), reverse("cases:overdue")))
-    return {"title": _("Vụ việc trẻ em"), "headline": headline, "links": links, "testid": "panel-cases"}
+    notes = [_("Mọi vụ việc đã tiếp nhận trong địa bàn của bạn, trừ vụ việc trùng.")]
+    if small:
+        notes.append(exports.hidden_note())
+    return {
+        "title": _("Vụ việc trẻ em"),
+        "headline": headline,
+        "links": links,
+        "testid": "panel-cases",
+        "note": " ".join(notes),
+    }
 
 
 def supervision_panel(user, today: datetime.date) -> dict:

@@ -23,7 +23,7 @@ from giamsat.core.formatting import dmy
 from giamsat.core.params import MAX_YEAR, MIN_YEAR, as_id, as_year
 from giamsat.core.periods import Period, PeriodKind
 from giamsat.core.querysets import within_units
-from giamsat.core.text import slug
+from giamsat.core.text import Vietnamese, slug
 from giamsat.plans import queries as plan_queries
 from giamsat.plans.models import Indicator, Plan
 from giamsat.reporting.models import ReportRequest
@@ -141,10 +141,11 @@ def resolve(user, pk: int, period: str | None, on: str | None, unit: str | int |
     return Choices(plan, chosen, day, tree, today)
 
 
-def _choices(request, pk, page: bool = False) -> Choices:
+def _choices(request, pk, page: bool = False, period_shown: bool = True) -> Choices:
     """What the page asked for (`resolve`). On a page (not a download) a note says what was asked for and could not
     be used: a period or date that cannot be read (the defaults are shown), or what is not on the list of units of
-    the date chosen (`fallback`); a unit outside one's jurisdiction stays a 404."""
+    the date chosen (`fallback`); a unit outside one's jurisdiction stays a 404. Not the period where the page shows
+    the plan's whole span whatever it is (the trend): "đang xem Năm 2023" there was untrue."""
     period, on, unit = (request.GET.get(name) for name in ("period", "on", "unit"))
     notes = []
     try:
@@ -156,7 +157,7 @@ def _choices(request, pk, page: bool = False) -> Choices:
     else:
         if not_whole := above_one_s_area(choices, unit):
             notes.append(not_whole)
-    if period and chosen_period(period, choices.plan) is None:
+    if period and period_shown and chosen_period(period, choices.plan) is None:
         plan = choices.plan
         words = {"text": period[:40], "shown": choices.period.label, "first": plan.first_year, "last": plan.last_year}
         if period_years(period) is not None:
@@ -344,24 +345,56 @@ def requests_note(result: queries.Compliance) -> str:
     ) % {"years": year_runs(years)}
 
 
-def units_note(matrix: queries.Matrix) -> str:
-    """What the total row lacks: the units whose targets have no figure from an accepted report in the period
-    (empty if none)."""
+def units_note(matrix: queries.Matrix | None) -> str:
+    """What the total row lacks: the units whose targets have no figure from an accepted report in the period, rows
+    or units counted only in the total (empty if none)."""
     unreported = queries.units_without_figures(matrix)
-    if not unreported.units:
+    if not unreported.units and not unreported.outside:
         return ""
     if not unreported.total_has_figures:  # the total row shows it too
         return _("Chưa có số liệu nào từ báo cáo được duyệt trong kỳ này.")
-    names = ", ".join(unit.name for unit in unreported.units[:UNITS_NAMED])
-    if len(unreported.units) > UNITS_NAMED:
-        names += ", …"
-    return ngettext(
-        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này (%(names)s): "
-        "dòng %(root)s chưa gồm số liệu của đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
-        "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này (%(names)s): "
-        "dòng %(root)s chưa gồm số liệu của các đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả địa bàn.",
-        len(unreported.units),
-    ) % {"n": len(unreported.units), "total": unreported.targeted, "names": names, "root": matrix.total.unit.name}
+    root = matrix.total.unit.name
+    notes = []
+    if unreported.units:
+        notes.append(
+            ngettext(
+                "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này "
+                "(%(names)s): dòng %(root)s chưa gồm số liệu của đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả "
+                "địa bàn.",
+                "%(n)s trong %(total)s đơn vị có chỉ tiêu chưa có số liệu từ báo cáo được duyệt trong kỳ này "
+                "(%(names)s): dòng %(root)s chưa gồm số liệu của các đơn vị ấy, còn chỉ tiêu của dòng ấy tính cho cả "
+                "địa bàn.",
+                len(unreported.units),
+            )
+            % {
+                "n": len(unreported.units),
+                "total": unreported.targeted,
+                "names": _named(unreported.units),
+                "root": root,
+            }
+        )
+    if unreported.outside:
+        notes.append(
+            ngettext(
+                "%(n)s trong %(total)s đơn vị không có dòng riêng trong bảng (đơn vị cũ, số liệu chỉ tính ở dòng "
+                "%(root)s) có chỉ tiêu mà chưa có số liệu từ báo cáo được duyệt trong kỳ này: %(names)s.",
+                "%(n)s trong %(total)s đơn vị không có dòng riêng trong bảng (đơn vị cũ, số liệu chỉ tính ở dòng "
+                "%(root)s) có chỉ tiêu mà chưa có số liệu từ báo cáo được duyệt trong kỳ này: %(names)s.",
+                len(unreported.outside),
+            )
+            % {
+                "n": len(unreported.outside),
+                "total": unreported.outside_targeted,
+                "names": _named(unreported.outside),
+                "root": root,
+            }
+        )
+    return " ".join(notes)
+
+
+def _named(units: list) -> str:
+    names = ", ".join(unit.name for unit in units[:UNITS_NAMED])
+    return names + ", …" if len(units) > UNITS_NAMED else names
 
 
 UNITS_NAMED = 5  # a province's 100 communes without reports would fill the page
@@ -472,21 +505,33 @@ def plan_matrix_xlsx(request, pk):
 def plan_unmet(request, pk):
     choices = _choices(request, pk, page=True)
     result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
-    return _page(request, "dashboards/unmet.html", choices, "unmet", years_note=years_note(choices), **result._asdict())
+    return _page(
+        request,
+        "dashboards/unmet.html",
+        choices,
+        "unmet",
+        years_note=years_note(choices),
+        units_note=units_note(result.matrix),
+        **result._asdict(),
+    )
 
 
 @login_required
 def plan_unmet_xlsx(request, pk):
     choices = _choices(request, pk)
-    headers, rows = exports.unmet_table(queries.unmet(choices.tree, choices.period, choices.today, request.user))
+    result = queries.unmet(choices.tree, choices.period, choices.today, request.user)
+    headers, rows = exports.unmet_table(result)
     title = _("Chỉ tiêu chưa đạt")
-    return _xlsx(request, headers, rows, title, _file_stem(choices, pgettext("tên tệp", "chưa đạt")), _noted(choices))
+    stem = _file_stem(choices, pgettext("tên tệp", "chưa đạt"))
+    return _xlsx(request, headers, rows, title, stem, _noted(choices, units_note(result.matrix)))
 
 
 def _trend_inputs(request, choices: Choices, page: bool = False):
     """`trend_inputs` of the address. On the page an indicator not in the plan (an old bookmark, one deleted since)
     gives the first with a note, as an unreadable period does; a download of it stays a 404."""
     wanted, step = request.GET.get("indicator", ""), request.GET.get("step", "")
+    if page and step and step not in queries.STEPS:
+        messages.info(request, _("Không đọc được bước “%(text)s”: đang xem theo năm.") % {"text": step[:40]})
     try:
         return trend_inputs(request.user, choices, wanted, step)
     except Http404:
@@ -531,7 +576,7 @@ def _trend_svg(choices: Choices, indicator: Indicator, points) -> str:
 
 @login_required
 def plan_trend(request, pk):
-    choices = _choices(request, pk, page=True)
+    choices = _choices(request, pk, page=True, period_shown=False)
     indicators, indicator, step, points = _trend_inputs(request, choices, page=True)
     return _page(
         request,
@@ -716,6 +761,7 @@ class CaseChoices:
     errors: list[str]
     units_today: bool = True
     levels: tuple[str, ...] = ("commune", "district", "province")  # those the user may have (`unit_levels`)
+    area: str = ""  # the user's area by name, for headings and printouts ("Toàn bộ địa bàn của bạn" named nothing)
 
     def query(self) -> str:
         """The query string that keeps these choices (for the download links)."""
@@ -728,6 +774,12 @@ class CaseChoices:
             "step": self.step,
         }
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def area_name(user) -> str:
+    """The user's area by name: their unit's, else their organisation's, or the whole country."""
+    unit = user.unit if user.unit_id else (user.organisation.unit if user.organisation_id else None)
+    return _("Toàn quốc") if unit is None or user.jurisdiction.everywhere else Vietnamese(unit.name)
 
 
 def case_choices(user, params) -> CaseChoices:
@@ -753,6 +805,8 @@ def case_choices(user, params) -> CaseChoices:
                 _("%(field)s: “%(text)s” không phải ngày (dd/mm/yyyy); không lọc theo ngày này.")
                 % {"field": label, "text": text}
             )
+    if (days["from"] or days["to"]) and not case_dashboard.days_chosen(user):
+        days, errors = {"from": None, "to": None}, [str(case_dashboard.NO_DAYS)]
     if days["from"] and days["to"] and days["from"] > days["to"]:
         days["from"], days["to"] = days["to"], days["from"]
         errors.append(
@@ -768,6 +822,7 @@ def case_choices(user, params) -> CaseChoices:
         errors=errors,
         units_today=case_dashboard.units_today(user, params.get("units"), days["to"]),
         levels=levels,
+        area=area_name(user),
     )
 
 
@@ -794,6 +849,7 @@ def _case_data(request):
         units_today=choices.units_today,
         step=choices.step,
         span=(choices.start, choices.end),
+        area=request.user.jurisdiction,
     )
     small = case_dashboard.small_counts_hidden(request.user)
     view = case_dashboard.shown(dash, small)
@@ -826,7 +882,9 @@ def case_chart(name: str, sheets: dict) -> str | None:
     if name == "steps":
         bars = []
         for label, on_time, counted, percent in sheets["steps"].rows:
-            if percent is None:
+            if counted == str(case_dashboard.HIDDEN):  # said, as in the table: "–" is for none to count
+                shown = counted
+            elif percent is None:
                 shown = "–"
             else:
                 counts = "/".join(number_label(Decimal(n), **marks) for n in (on_time, counted))
@@ -838,6 +896,7 @@ def case_chart(name: str, sheets: dict) -> str | None:
     # No point to draw though there are periods: their figures hidden, or none yet (no step due, no intervention).
     hidden = any(value == str(case_dashboard.HIDDEN) for row in periods for value in row)
     empty = sheets["periods"].empty or (_("Các số liệu của biểu đồ này đều bị ẩn.") if hidden else "")
+    mark = str(case_dashboard.HIDDEN)
     if name == "ontime":
         styles = [("#0b57a4", "", "circle"), ("#8a1c1c", "7 5", "square"), ("#2f7d32", "2 4", "triangle")]
         styles.append(("#6a3d9a", "10 3 2 3", "diamond"))
@@ -845,14 +904,23 @@ def case_chart(name: str, sheets: dict) -> str | None:
         for index, (rule, style) in enumerate(zip(case_dashboard.STEP_RULES, styles, strict=True)):
             values = [row[2 + 3 * index + 2] for row in periods]
             series.append(Series(str(rule.short), values, *style))
-        title = _("Tỷ lệ đúng hạn từng bước theo thời gian (%)")
+        counted = [row[2 + 3 * index + 1] for row in periods for index in range(len(case_dashboard.STEP_RULES))]
+        title = _("Tỷ lệ đúng hạn từng bước theo thời gian (%)") + _gaps(mark in counted)
         return line_chart(title, labels, series, key="cases-ontime", y_label="%", empty=empty, **marks)
     if name == "median":
         values = [row[-1] for row in periods]
-        title = _("Trung vị số giờ từ tiếp nhận đến can thiệp đầu tiên")
+        # A median is hidden beside a hidden count of cases intervened (`cases.dashboard.shown`).
+        gaps = _gaps(any(row[-2] == mark for row in periods))
+        title = _("Trung vị số giờ từ tiếp nhận đến can thiệp đầu tiên") + gaps
         series = [Series(_("Trung vị (giờ)"), values, "#0b57a4")]
         return line_chart(title, labels, series, key="cases-median", y_label=_("giờ"), empty=empty, **marks)
     return None
+
+
+def _gaps(hidden: bool) -> str:
+    """Said in a line chart's title: a line through the points shown alone read as if the hidden periods had no
+    data (review of 02/12/2026)."""
+    return _(" (kỳ có số liệu bị ẩn không được vẽ)") if hidden else ""
 
 
 CASE_CHARTS = ("harm", "channel", "unit", "age", "sex", "steps", "ontime", "median")
@@ -868,12 +936,14 @@ def cases_panel(request):
         "dashboards/cases.html",
         {
             "tab": "cases",
+            "today": timezone.localdate(),
             "choices": choices,
             "q": choices.query(),
             "view": view,
             "small": small,
             "hidden_note": exports.hidden_note() if small else "",
             "withheld_note": exports.withheld_note(),
+            "new_communes_note": NEW_COMMUNES_NOTE,
             "total_hidden": not isinstance(view.total, int),
             "sheets": sheets,
             "count_tables": [sheets[t.name] for t in view.tables],
@@ -887,17 +957,27 @@ def cases_panel(request):
     )
 
 
+# The districts' table in the units the cases were recorded in: a case of a commune made on 01/7/2025 has no
+# district, and its row was the province's ("Tỉnh Lâm Đồng 3" among the old districts, read as the province's
+# total by a reviewer).
+NEW_COMMUNES_NOTE = gettext_lazy(
+    "Vụ việc ghi ở xã, phường, đặc khu từ 01/7/2025 (không còn cấp huyện) được tính ở dòng của tỉnh."
+)
+
+
 def _case_about(choices: CaseChoices, table: str) -> list[tuple[str, str]]:
     """What a cases download covers, as the page's form says it: the unit, the days, the table's own choice."""
     days = f"{dmy(choices.start) or '…'} – {dmy(choices.end) or '…'}" if choices.start or choices.end else _("Tất cả")
     about = [
-        (_("Địa bàn"), choices.unit.name if choices.unit else _("Toàn bộ địa bàn của bạn")),
+        (_("Địa bàn"), choices.unit.name if choices.unit else choices.area),
         (_("Ngày tiếp nhận"), days),
     ]
     if table == "unit":
         levels = dict(case_queries.level_choices())
         about.append((_("Bảng theo đơn vị cấp"), str(levels[choices.level])))
         about.append((_("Bảng đơn vị theo danh mục"), dict(CASE_UNIT_LISTS)[choices.units_today]))
+        if choices.level == "district" and not choices.units_today:
+            about.append((_("Lưu ý"), str(NEW_COMMUNES_NOTE)))
     if table in ("periods", "ontime", "median"):
         about.append((_("Theo thời gian"), _("Quý") if choices.step == case_dashboard.QUARTER else _("Năm")))
     return about
@@ -919,7 +999,8 @@ def cases_panel_xlsx(request, table):
     sheet = sheets[table]
     about = _case_about(choices, table)
     name = _case_file_name(choices, table, sheet.title)
-    return _xlsx(request, sheet.headers, sheet.export_rows(), sheet.title, name, about)
+    title = _("Vụ việc trẻ em: %(table)s") % {"table": sheet.title}  # "Theo hình thức" alone did not say of what
+    return _xlsx(request, sheet.headers, sheet.export_rows(), title, name, about)
 
 
 @login_required

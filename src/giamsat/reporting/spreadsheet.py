@@ -40,7 +40,6 @@ from openpyxl.comments import Comment
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.styles.numbers import BUILTIN_FORMATS_REVERSE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -210,9 +209,9 @@ def export_rows(
         longest = max([len(str(header)) + 2, *(_shown_length(row[index - 1]) for row in first if len(row) >= index)])
         ws.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 12), 60)
     heading, body = _style_of(ws, BOLD, HEADING_FILL), _style_of(ws, FONT)
-    # A fraction is shown with two decimals, as on the page (98,38 rather than 98.379255), its full value kept.
-    fraction = copy(body)
-    fraction.numFmtId = BUILTIN_FORMATS_REVERSE["#,##0.00"]
+    # A fraction is shown with one or two decimals, as on the page (98,38 rather than 98.379255, and 98,3 rather
+    # than 98,30 beside a whole 99), its full value kept.
+    fraction = _style_of(ws, FONT, number_format=FRACTION_FORMAT)
     ws.append([_write_only_cell(ws, h, heading) for h in headers])
     for row in chain(first, rows):
         ws.append([_write_only_cell(ws, v, fraction if _is_fraction(v) else body) for v in row])
@@ -234,7 +233,9 @@ def export_rows(
 
 
 def _printable(ws, title: str, about: Sequence[tuple[str, Any]]) -> None:
-    """A4 landscape, as wide as one page, the heading row on every page, under a header naming the table."""
+    """A4 landscape, as wide as one page, the heading row on every page, under a header naming the table, what it is
+    of (the first value of `about`) and, on the right, the next three (a plan table's unit, period and date of the
+    units: printed, a sheet said only "Chỉ tiêu chưa đạt", the rest being on the other sheet)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -243,11 +244,14 @@ def _printable(ws, title: str, about: Sequence[tuple[str, Any]]) -> None:
     # "&" starts a header code in Excel; a literal one is written twice.
     ws.HeaderFooter.oddHeader.center.text = f"&B{title[:100].replace('&', '&&')}"
     ws.HeaderFooter.oddHeader.left.text = str(about[0][1])[:120].replace("&", "&&")
+    details = " · ".join(str(value) for _label, value in about[1:4] if value not in (None, ""))
+    ws.HeaderFooter.oddHeader.right.text = details[:120].replace("&", "&&")
     ws.HeaderFooter.oddFooter.center.text = _("Trang &P / &N")
 
 
 WIDTH_SAMPLE = 200
 DAY_FORMAT, MOMENT_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+FRACTION_FORMAT = "#,##0.0#"
 
 
 def _shown_length(value) -> int:
@@ -264,13 +268,15 @@ def _is_fraction(value) -> bool:
     )
 
 
-def _style_of(ws, font, fill=None) -> StyleArray:
-    """The workbook's style indices for a font and fill, looked up once: assigning a font to a cell hashes it
-    (about 40 % of the export of a province's 41,000-cell matrix went to that, under cProfile)."""
+def _style_of(ws, font, fill=None, number_format: str | None = None) -> StyleArray:
+    """The workbook's style indices for a font, fill and number format, looked up once: assigning a font to a cell
+    hashes it (about 40 % of the export of a province's 41,000-cell matrix went to that, under cProfile)."""
     cell = WriteOnlyCell(ws)
     cell.font = font
     if fill is not None:
         cell.fill = fill
+    if number_format is not None:
+        cell.number_format = number_format
     return cell._style
 
 

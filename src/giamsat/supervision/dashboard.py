@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from giamsat.core.text import vietnamese_order
+from giamsat.core.text import Vietnamese, vietnamese_order
 
 from . import queries
 from .choices import FindingKind, RecommendationStatus
@@ -63,8 +63,8 @@ def categories_across_units(findings) -> CategoryAcross:
     units: dict[int | None, str] = {}
     cells: dict[tuple[int | None, str], dict[int | None, int]] = {}
     for category_id, category, unit_id, unit, n in counts:
-        units.setdefault(unit_id, unit or _("Nhận xét chung"))
-        cells.setdefault((category_id, category or _("Chưa phân nhóm")), {})[unit_id] = n
+        units.setdefault(unit_id, Vietnamese(unit) if unit else _("Nhận xét chung"))
+        cells.setdefault((category_id, Vietnamese(category) if category else _("Chưa phân nhóm")), {})[unit_id] = n
     # Named units alphabetically, the general column last.
     columns = sorted(units.items(), key=lambda item: (item[0] is None, vietnamese_order(item[1])))
     rows = []

@@ -6,6 +6,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from giamsat.core.text import Vietnamese
+
 register = template.Library()
 
 
@@ -61,6 +63,15 @@ def sheet_cell(value) -> str:
     if isinstance(value, int | Decimal):
         return formats.number_format(value, force_grouping=True)
     return str(value)
+
+
+@register.simple_tag
+def marked_name(value) -> str:
+    """A text that may be a name staying Vietnamese whatever the page's language (`core.text.Vietnamese`: a unit, an
+    addressee, a category in a panel's table), marked as such."""
+    if isinstance(value, Vietnamese):
+        return format_html('<span lang="vi">{}</span>', value)
+    return value
 
 
 @register.simple_tag
